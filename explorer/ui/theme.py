@@ -30,10 +30,28 @@ class Colors:
     border: str
 
 
-DARK = Colors("#1e1f22", "#17181a", "#222327", "#e6e6e6", "#a0a4ab", "#3d6fd6", "#ffffff",
-              "#2b2d31", "#3a3d42")
-LIGHT = Colors("#f4f5f7", "#ffffff", "#f0f1f3", "#1d1f23", "#5b6068", "#2f62cc", "#ffffff",
-               "#e9ebee", "#c9cdd3")
+DARK = Colors(
+    "#1e1f22",
+    "#17181a",
+    "#222327",
+    "#e6e6e6",
+    "#a0a4ab",
+    "#3d6fd6",
+    "#ffffff",
+    "#2b2d31",
+    "#3a3d42",
+)
+LIGHT = Colors(
+    "#f4f5f7",
+    "#ffffff",
+    "#f0f1f3",
+    "#1d1f23",
+    "#5b6068",
+    "#2f62cc",
+    "#ffffff",
+    "#e9ebee",
+    "#c9cdd3",
+)
 
 # (background, foreground) per status class, for dark and light. Contrast >= 4.5:1.
 _STATUS_COLORS: dict[StatusClass, tuple[tuple[str, str], tuple[str, str]]] = {
