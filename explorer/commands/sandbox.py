@@ -30,24 +30,65 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
     help="Run the offline Sandbox (a local Thumbtack Partner API v4) until Ctrl+C.",
     epilog=f"Faults: {known_fault_names()}.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep 127.0.0.1 unless others must reach it.")
-@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
-              help="Port to listen on; 0 picks a free one.")
-@click.option("--fault", callback=_check_fault, metavar="NAME",
-              help="Default fault for every request, e.g. rate-limited or latency=500.")
-@click.option("--token-lifetime", type=click.IntRange(1, 86400), default=3600,
-              show_default=True, metavar="SECONDS", help="Access-token lifetime.")
-@click.option("--rate-limit", type=click.IntRange(0, 1_000_000), default=120,
-              show_default=True, metavar="N", help="Requests a minute per client; 0 = off.")
-@click.option("--auto-approve", is_flag=True,
-              help="Skip the consent page: /oauth2/auth redirects with a code at once.")
-def command(*, host: str, port: int, fault: str | None, token_lifetime: int, rate_limit: int,
-             auto_approve: bool) -> None:
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Keep 127.0.0.1 unless others must reach it.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--fault",
+    callback=_check_fault,
+    metavar="NAME",
+    help="Default fault for every request, e.g. rate-limited or latency=500.",
+)
+@click.option(
+    "--token-lifetime",
+    type=click.IntRange(1, 86400),
+    default=3600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Access-token lifetime.",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(0, 1_000_000),
+    default=120,
+    show_default=True,
+    metavar="N",
+    help="Requests a minute per client; 0 = off.",
+)
+@click.option(
+    "--auto-approve",
+    is_flag=True,
+    help="Skip the consent page: /oauth2/auth redirects with a code at once.",
+)
+def command(
+    *,
+    host: str,
+    port: int,
+    fault: str | None,
+    token_lifetime: int,
+    rate_limit: int,
+    auto_approve: bool,
+) -> None:
     from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
 
-    config = SandboxConfig(host=host, port=port, fault=fault, token_lifetime_s=token_lifetime,
-                           rate_limit_per_minute=rate_limit, auto_approve=auto_approve)
+    config = SandboxConfig(
+        host=host,
+        port=port,
+        fault=fault,
+        token_lifetime_s=token_lifetime,
+        rate_limit_per_minute=rate_limit,
+        auto_approve=auto_approve,
+    )
     server = SandboxServer(config)
     try:
         server.start()
@@ -60,15 +101,19 @@ def command(*, host: str, port: int, fault: str | None, token_lifetime: int, rat
 
     previous = signal.signal(signal.SIGTERM, on_terminate)
     try:
-        click.echo(f"Thumbtack Sandbox running (press Ctrl+C to stop)\n"
-                   f"  API base:      {server.api_base}   (paths /api/v4/...)\n"
-                   f"  Token URL:     {server.token_url}\n"
-                   f"  Authorize URL: {server.authorize_url}\n"
-                   f"  Audience:      urn:partner-api")
+        click.echo(
+            f"Thumbtack Sandbox running (press Ctrl+C to stop)\n"
+            f"  API base:      {server.api_base}   (paths /api/v4/...)\n"
+            f"  Token URL:     {server.token_url}\n"
+            f"  Authorize URL: {server.authorize_url}\n"
+            f"  Audience:      urn:partner-api"
+        )
         for client in server.demo_clients:
             grants = ", ".join(sorted(grant.value for grant in client.grant_types))
-            click.echo(f"  {client.family.capitalize()} client: {client.client_id} / "
-                       f"{client.client_secret}  ({grants})")
+            click.echo(
+                f"  {client.family.capitalize()} client: {client.client_id} / "
+                f"{client.client_secret}  ({grants})"
+            )
         if fault:
             click.echo(f"  Default fault: {fault}")
         if host not in ("127.0.0.1", "localhost", "::1"):

@@ -46,8 +46,13 @@ logger = logging.getLogger(__name__)
 
 def all_routes() -> list[Route]:
     """Every v4 endpoint the Sandbox serves."""
-    return [*api_catalog.ROUTES, *api_leads.ROUTES, *api_accounts.ROUTES,
-            *api_webhooks.ROUTES, *api_orders.ROUTES]
+    return [
+        *api_catalog.ROUTES,
+        *api_leads.ROUTES,
+        *api_accounts.ROUTES,
+        *api_webhooks.ROUTES,
+        *api_orders.ROUTES,
+    ]
 
 
 class RateLimiter:
@@ -80,9 +85,16 @@ class RateLimiter:
 class SandboxApp:
     """Routes requests to the OAuth server or the API handlers."""
 
-    def __init__(self, *, state: SandboxState, tokens: TokenService,
-                 auth: AuthorizationServer, webhooks: WebhookDispatcher,
-                 rate_limit_per_minute: int, base_url: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        *,
+        state: SandboxState,
+        tokens: TokenService,
+        auth: AuthorizationServer,
+        webhooks: WebhookDispatcher,
+        rate_limit_per_minute: int,
+        base_url: Callable[[], str],
+    ) -> None:
         self.state = state
         self.tokens = tokens
         self.auth = auth
@@ -121,11 +133,17 @@ class SandboxApp:
 
     def _index(self) -> Response:
         base = self._base_url()
-        return json_response(200, {
-            "name": "Thumbtack API Explorer Sandbox", "apiBase": base,
-            "tokenURL": f"{base}/oauth2/token", "authorizeURL": f"{base}/oauth2/auth",
-            "audience": AUDIENCE,
-            "endpoints": [f"{r.method} {r.full_path}" for r in self.routes.routes]})
+        return json_response(
+            200,
+            {
+                "name": "Thumbtack API Explorer Sandbox",
+                "apiBase": base,
+                "tokenURL": f"{base}/oauth2/token",
+                "authorizeURL": f"{base}/oauth2/auth",
+                "audience": AUDIENCE,
+                "endpoints": [f"{r.method} {r.full_path}" for r in self.routes.routes],
+            },
+        )
 
     def _bearer(self, request: Request) -> str | None:
         header = request.header("Authorization") or ""
@@ -137,7 +155,8 @@ class SandboxApp:
         raw = self._bearer(request)
         info = self.tokens.verify(raw) if raw else None
         retry_after = self.limiter.check(
-            f"client:{info.grant.client_id}" if info else f"addr:{request.client_host}")
+            f"client:{info.grant.client_id}" if info else f"addr:{request.client_host}"
+        )
         if retry_after is not None:
             return problems.rate_limited(retry_after)
         if raw is None:
@@ -150,28 +169,54 @@ class SandboxApp:
             return problems.forbidden(
                 f"{route.method} {route.full_path} acts for a signed-in user: it needs an access "
                 "token from the authorization-code flow, and this token came from "
-                "client_credentials.")
+                "client_credentials."
+            )
         if route.scopes and not info.grant.scopes & set(route.scopes):
             return problems.missing_scope(list(route.scopes), sorted(info.grant.scopes))
-        call = Call(request=request, params=params, token=info, state=self.state,
-                    tokens=self.tokens, api_base=self._base_url(), emit=self.emit)
+        call = Call(
+            request=request,
+            params=params,
+            token=info,
+            state=self.state,
+            tokens=self.tokens,
+            api_base=self._base_url(),
+            emit=self.emit,
+        )
         return route.handler(call)
 
-    def emit(self, event_type: str, data: dict[str, Any], *, business_id: str | None = None,
-             user_ids: list[str] | None = None) -> None:
+    def emit(
+        self,
+        event_type: str,
+        data: dict[str, Any],
+        *,
+        business_id: str | None = None,
+        user_ids: list[str] | None = None,
+    ) -> None:
         """Queue ``event_type`` for every enabled webhook of the business or the users."""
         users = set(user_ids or [])
         with self.state.lock:
-            targets = [dict(w) for w in self.state.webhooks.values()
-                       if w["enabled"] and event_type in w["eventTypes"]
-                       and ((business_id is not None and w.get("businessID") == business_id)
-                            or w.get("userID") in users)]
+            targets = [
+                dict(w)
+                for w in self.state.webhooks.values()
+                if w["enabled"]
+                and event_type in w["eventTypes"]
+                and (
+                    (business_id is not None and w.get("businessID") == business_id)
+                    or w.get("userID") in users
+                )
+            ]
             now = self.state.now()
         for webhook in targets:
-            self.webhooks.enqueue(Delivery(
-                webhook_id=webhook["webhookID"], url=webhook["webhookURL"],
-                event_type=event_type, auth_type=webhook["authType"], auth=webhook["_auth"],
-                body=envelope(event_type, webhook["webhookID"], now, data)))
+            self.webhooks.enqueue(
+                Delivery(
+                    webhook_id=webhook["webhookID"],
+                    url=webhook["webhookURL"],
+                    event_type=event_type,
+                    auth_type=webhook["authType"],
+                    auth=webhook["_auth"],
+                    body=envelope(event_type, webhook["webhookID"], now, data),
+                )
+            )
 
     def documented_fault(self, name: str, request: Request) -> Response:
         """The documented response for a fault named in ``X-Sandbox-Fault``."""
@@ -180,8 +225,9 @@ class SandboxApp:
             audience = (self.tokens.peek_audience(raw) if raw else None) or "<your audience>"
             return problems.proxy_oauth_failed(audience)
         if name == "validation-error":
-            return problems.validation_error([FieldError(
-                field="zipCode", message="is required (injected by X-Sandbox-Fault)")])
+            return problems.validation_error(
+                [FieldError(field="zipCode", message="is required (injected by X-Sandbox-Fault)")]
+            )
         if name == "insufficient-scope":
             return problems.missing_scope(["demand::businesses/search.read"], [])
         if name == "rate-limited":
@@ -196,6 +242,7 @@ class SandboxApp:
             "service-unavailable": problems.service_unavailable,
             "not-found": lambda: problems.not_found(
                 f"{request.method} {request.path}: the resource does not exist (injected by "
-                "X-Sandbox-Fault)."),
+                "X-Sandbox-Fault)."
+            ),
         }
         return simple[name]()

@@ -24,13 +24,17 @@ def users_self(call: Call) -> Response:
 def users_disconnect(call: Call) -> Response:
     """Revoke every token the user granted to this client (they must sign in again)."""
     call.tokens.revoke_user(call.token.grant.client_id, call.user_id)
-    return json_response(200, {"userID": call.user_id,
-                               "clientID": call.token.grant.client_id, "disconnected": True})
+    return json_response(
+        200, {"userID": call.user_id, "clientID": call.token.grant.client_id, "disconnected": True}
+    )
 
 
 def _business_item(business: fixtures.Business) -> dict[str, Any]:
-    return {"businessID": business.business_id, "name": business.name,
-            "imageURL": f"{fixtures.IMAGE_CDN}{business.business_id}/desktop/standard/fullscreen"}
+    return {
+        "businessID": business.business_id,
+        "name": business.name,
+        "imageURL": f"{fixtures.IMAGE_CDN}{business.business_id}/desktop/standard/fullscreen",
+    }
 
 
 @route("GET", "/businesses", ("supply::businesses.list",))
@@ -48,44 +52,65 @@ def get_business(call: Call) -> Response:
     owned_business(call, business_id)
     business = call.state.businesses[business_id]
     item = _business_item(business)
-    item.update({"category": call.state.category_ref(business.category_id),
-                 "location": business.location, "rating": business.rating,
-                 "numberOfReviews": len(call.state.reviews.get(business_id, [])),
-                 "phoneNumber": business.phone})
+    item.update(
+        {
+            "category": call.state.category_ref(business.category_id),
+            "location": business.location,
+            "rating": business.rating,
+            "numberOfReviews": len(call.state.reviews.get(business_id, [])),
+            "phoneNumber": business.phone,
+        }
+    )
     return json_response(200, item)
 
 
 def _phone_numbers(call: Call, business_id: str) -> list[dict[str, Any]]:
-    return [p for p in call.state.phone_numbers.values()
-            if p["businessID"] == business_id and not p["isDeleted"]]
+    return [
+        p
+        for p in call.state.phone_numbers.values()
+        if p["businessID"] == business_id and not p["isDeleted"]
+    ]
 
 
 def _new_phone(call: Call, business_id: str, number: str, name: str | None) -> dict[str, Any]:
     now = call.state.now()
-    phone: dict[str, Any] = {"phoneNumberID": call.state.new_id(), "businessID": business_id,
-             "phoneNumber": number, "name": name, "createdTime": now, "updatedTime": now,
-             "lastActivityTime": None, "isDeleted": False}
+    phone: dict[str, Any] = {
+        "phoneNumberID": call.state.new_id(),
+        "businessID": business_id,
+        "phoneNumber": number,
+        "name": name,
+        "createdTime": now,
+        "updatedTime": now,
+        "lastActivityTime": None,
+        "isDeleted": False,
+    }
     call.state.phone_numbers[phone["phoneNumberID"]] = phone
     return phone
 
 
-def _check_duplicate(call: Call, v: Validator, business_id: str, number: str | None,
-                     field: str) -> None:
+def _check_duplicate(
+    call: Call, v: Validator, business_id: str, number: str | None, field: str
+) -> None:
     if number and any(p["phoneNumber"] == number for p in _phone_numbers(call, business_id)):
         v.fail(field, f"{number} is already registered for this business")
 
 
-@route("GET", "/businesses/{businessID}/associate-phone-numbers",
-       ("supply::businesses/associate-phone-numbers.read",))
+@route(
+    "GET",
+    "/businesses/{businessID}/associate-phone-numbers",
+    ("supply::businesses/associate-phone-numbers.read",),
+)
 def list_phones(call: Call) -> Response:
     owned_business(call, call.params["businessID"])
     with call.state.lock:
-        return json_response(200, {"phoneNumbers": _phone_numbers(call,
-                                                                  call.params["businessID"])})
+        return json_response(200, {"phoneNumbers": _phone_numbers(call, call.params["businessID"])})
 
 
-@route("POST", "/businesses/{businessID}/associate-phone-numbers",
-       ("supply::businesses/associate-phone-numbers.write",))
+@route(
+    "POST",
+    "/businesses/{businessID}/associate-phone-numbers",
+    ("supply::businesses/associate-phone-numbers.write",),
+)
 def create_phone(call: Call) -> Response:
     business_id = call.params["businessID"]
     owned_business(call, business_id)
@@ -98,8 +123,11 @@ def create_phone(call: Call) -> Response:
         return json_response(201, _new_phone(call, business_id, number or "", name))
 
 
-@route("POST", "/businesses/{businessID}/associate-phone-numbers-bulk-create",
-       ("supply::businesses/associate-phone-numbers.write",))
+@route(
+    "POST",
+    "/businesses/{businessID}/associate-phone-numbers-bulk-create",
+    ("supply::businesses/associate-phone-numbers.write",),
+)
 def bulk_create_phones(call: Call) -> Response:
     business_id = call.params["businessID"]
     owned_business(call, business_id)
@@ -113,8 +141,7 @@ def bulk_create_phones(call: Call) -> Response:
     wanted: list[tuple[str, str | None]] = []
     with call.state.lock:
         for index, row in enumerate(rows):
-            item = Validator(row if isinstance(row, dict) else {},
-                             prefix=f"phoneNumbers[{index}].")
+            item = Validator(row if isinstance(row, dict) else {}, prefix=f"phoneNumbers[{index}].")
             number = item.string("phoneNumber", pattern=PHONE_RE, hint=PHONE_HINT)
             name = item.string("name", required=False, max_length=200)
             _check_duplicate(call, item, business_id, number, "phoneNumber")
@@ -131,14 +158,19 @@ def _phone(call: Call) -> dict[str, Any]:
     business_id, phone_id = call.params["businessID"], call.params["phoneNumberID"]
     owned_business(call, business_id)
     phone = call.state.phone_numbers.get(phone_id)
-    require(phone and phone["businessID"] == business_id and not phone["isDeleted"],
-            f"Phone number {phone_id} does not exist for business {business_id}.")
+    require(
+        phone and phone["businessID"] == business_id and not phone["isDeleted"],
+        f"Phone number {phone_id} does not exist for business {business_id}.",
+    )
     assert phone is not None
     return phone
 
 
-@route("PUT", "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
-       ("supply::businesses/associate-phone-numbers.write",))
+@route(
+    "PUT",
+    "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
+    ("supply::businesses/associate-phone-numbers.write",),
+)
 def update_phone(call: Call) -> Response:
     v = Validator(json_body(call.request))
     number = v.string("phoneNumber", required=False, pattern=PHONE_RE, hint=PHONE_HINT)
@@ -156,8 +188,11 @@ def update_phone(call: Call) -> Response:
         return json_response(200, dict(phone))
 
 
-@route("DELETE", "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
-       ("supply::businesses/associate-phone-numbers.write",))
+@route(
+    "DELETE",
+    "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
+    ("supply::businesses/associate-phone-numbers.write",),
+)
 def delete_phone(call: Call) -> Response:
     with call.state.lock:
         phone = _phone(call)
@@ -166,5 +201,14 @@ def delete_phone(call: Call) -> Response:
     return empty_response(204)
 
 
-ROUTES: list[Route] = [users_self, users_disconnect, list_businesses, get_business, list_phones,
-                       create_phone, bulk_create_phones, update_phone, delete_phone]
+ROUTES: list[Route] = [
+    users_self,
+    users_disconnect,
+    list_businesses,
+    get_business,
+    list_phones,
+    create_phone,
+    bulk_create_phones,
+    update_phone,
+    delete_phone,
+]

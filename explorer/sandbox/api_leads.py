@@ -9,11 +9,21 @@ from explorer.sandbox.routes import Call, Route, require, route
 from explorer.sandbox.validation import Validator, json_body, query_validator
 from explorer.sandbox.wire import Response, json_response
 
-JOB_STATUSES = ("not_scheduled", "appt_scheduled", "job_complete", "invoice_paid",
-                "customer_cancel", "pro_cancel")
-STATUS_AFTER_JOB = {"customer_cancel": "Canceled", "pro_cancel": "Canceled",
-                    "appt_scheduled": "Picked", "job_complete": "Picked",
-                    "invoice_paid": "Picked"}
+JOB_STATUSES = (
+    "not_scheduled",
+    "appt_scheduled",
+    "job_complete",
+    "invoice_paid",
+    "customer_cancel",
+    "pro_cancel",
+)
+STATUS_AFTER_JOB = {
+    "customer_cancel": "Canceled",
+    "pro_cancel": "Canceled",
+    "appt_scheduled": "Picked",
+    "job_complete": "Picked",
+    "invoice_paid": "Picked",
+}
 
 
 def _owner_of(call: Call, business_id: str) -> str | None:
@@ -26,15 +36,18 @@ def visible_negotiation(call: Call, negotiation_id: str) -> dict[str, Any]:
     negotiation = call.state.negotiations.get(negotiation_id)
     allowed = negotiation is not None and call.user_id in (
         negotiation["customer"]["customerID"],
-        _owner_of(call, negotiation["business"]["businessID"]))
+        _owner_of(call, negotiation["business"]["businessID"]),
+    )
     require(allowed, f"Negotiation {negotiation_id} does not exist for this user.")
     assert negotiation is not None
     return negotiation
 
 
 def owned_business(call: Call, business_id: str) -> None:
-    require(_owner_of(call, business_id) == call.user_id and call.user_id,
-            f"Business {business_id} does not exist for this user.")
+    require(
+        _owner_of(call, business_id) == call.user_id and call.user_id,
+        f"Business {business_id} does not exist for this user.",
+    )
 
 
 @route("POST", "/requests", ("demand::requests.write",))
@@ -46,8 +59,7 @@ def create_request(call: Call) -> Response:
     v.utm_body()
     search = call.state.searches.get(search_id or "")
     if search_id and search is None:
-        v.fail("searchID", f"unknown or expired search {search_id}; run a businesses search "
-                           "first")
+        v.fail("searchID", f"unknown or expired search {search_id}; run a businesses search first")
     if search and category_id and category_id != search["categoryID"]:
         v.fail("categoryID", f"does not match the search's category {search['categoryID']}")
     if search and business_ids:
@@ -58,28 +70,42 @@ def create_request(call: Call) -> Response:
     assert search is not None and business_ids is not None and category_id is not None
     state = call.state
     with state.lock:
-        request = state.request_object(category_id=category_id, customer_id=call.user_id,
-                                       zip_code=search["zipCode"])
+        request = state.request_object(
+            category_id=category_id, customer_id=call.user_id, zip_code=search["zipCode"]
+        )
         contacted = []
         created = []
         for business_id in business_ids:
             business = state.businesses[business_id]
             negotiation = state.new_negotiation(
-                business=business, customer=state.customer_of(call.user_id), request=request)
-            contacted.append({"businessID": business_id, "name": business.name,
-                              "phoneNumber": business.phone,
-                              "negotiationID": negotiation["negotiationID"]})
+                business=business, customer=state.customer_of(call.user_id), request=request
+            )
+            contacted.append(
+                {
+                    "businessID": business_id,
+                    "name": business.name,
+                    "phoneNumber": business.phone,
+                    "negotiationID": negotiation["negotiationID"],
+                }
+            )
             created.append(negotiation)
         request["contactedBusinesses"] = contacted
         state.requests[request["requestID"]] = request
     for negotiation in created:
-        call.emit("NegotiationCreatedV4", negotiation,
-                  business_id=negotiation["business"]["businessID"], user_ids=[call.user_id])
+        call.emit(
+            "NegotiationCreatedV4",
+            negotiation,
+            business_id=negotiation["business"]["businessID"],
+            user_ids=[call.user_id],
+        )
     return json_response(200, {"request": request})
 
 
-@route("GET", "/negotiations/{negotiationID}",
-       ("supply::negotiations.read", "demand::negotiations.read"))
+@route(
+    "GET",
+    "/negotiations/{negotiationID}",
+    ("supply::negotiations.read", "demand::negotiations.read"),
+)
 def get_negotiation(call: Call) -> Response:
     with call.state.lock:
         return json_response(200, visible_negotiation(call, call.params["negotiationID"]))
@@ -93,8 +119,11 @@ def business_negotiations(call: Call) -> Response:
     limit = v.integer("limit", minimum=1, maximum=100, default=20) or 20
     v.check()
     with call.state.lock:
-        items = [n for n in call.state.negotiations.values()
-                 if n["business"]["businessID"] == business_id]
+        items = [
+            n
+            for n in call.state.negotiations.values()
+            if n["business"]["businessID"] == business_id
+        ]
     items.sort(key=lambda n: n["createdAt"], reverse=True)
     return json_response(200, {"data": items[:limit], "pagination": {"limit": limit}})
 
@@ -106,13 +135,15 @@ def job_status(call: Call) -> Response:
     changed_at = v.string("partnerStatusChangedAt", required=False)
     amount = v.integer("invoiceAmountInCents", minimum=0, maximum=10**9)
     if changed_at is not None and _parse_time(changed_at) is None:
-        v.fail("partnerStatusChangedAt", "must be an RFC 3339 date-time, e.g. "
-                                         "2024-06-13T17:18:01Z")
+        v.fail("partnerStatusChangedAt", "must be an RFC 3339 date-time, e.g. 2024-06-13T17:18:01Z")
     v.check()
     with call.state.lock:
         negotiation = visible_negotiation(call, call.params["negotiationID"])
-        job = {"status": status, "partnerStatusChangedAt": changed_at or call.state.now(),
-               "invoiceAmountInCents": amount}
+        job = {
+            "status": status,
+            "partnerStatusChangedAt": changed_at or call.state.now(),
+            "invoiceAmountInCents": amount,
+        }
         negotiation["jobStatus"] = job
         negotiation["status"] = STATUS_AFTER_JOB.get(status or "", negotiation["status"])
         return json_response(200, {"negotiationID": negotiation["negotiationID"], **job})
@@ -125,8 +156,11 @@ def _parse_time(text: str) -> datetime | None:
         return None
 
 
-@route("GET", "/negotiations/{negotiationID}/messages",
-       ("supply::messages.read", "demand::messages.read"))
+@route(
+    "GET",
+    "/negotiations/{negotiationID}/messages",
+    ("supply::messages.read", "demand::messages.read"),
+)
 def list_messages(call: Call) -> Response:
     v = query_validator(call.request)
     limit = v.integer("limit", minimum=1, maximum=20, default=10) or 10
@@ -156,8 +190,11 @@ def list_messages(call: Call) -> Response:
     return json_response(200, {"data": kept[:limit], "pagination": {"limit": limit}})
 
 
-@route("POST", "/negotiations/{negotiationID}/messages",
-       ("supply::messages.write", "demand::messages.write"))
+@route(
+    "POST",
+    "/negotiations/{negotiationID}/messages",
+    ("supply::messages.write", "demand::messages.write"),
+)
 def send_message(call: Call) -> Response:
     v = Validator(json_body(call.request))
     text = v.string("text", max_length=16384)
@@ -168,21 +205,38 @@ def send_message(call: Call) -> Response:
         customer = negotiation["customer"]
         business = negotiation["business"]
         message: dict[str, Any] = {
-            "messageID": state.new_id(), "negotiationID": negotiation["negotiationID"],
-            "customer": {"customerID": customer["customerID"],
-                         "displayName": f"{customer['firstName']} {customer['lastName'][:1]}."},
+            "messageID": state.new_id(),
+            "negotiationID": negotiation["negotiationID"],
+            "customer": {
+                "customerID": customer["customerID"],
+                "displayName": f"{customer['firstName']} {customer['lastName'][:1]}.",
+            },
             "from": "Business" if call.is_supply else "Customer",
-            "text": text, "attachments": [], "sentAt": state.now(),
+            "text": text,
+            "attachments": [],
+            "sentAt": state.now(),
         }
         if call.is_supply:
-            message["business"] = {"businessID": business["businessID"],
-                                   "displayName": business["name"]}
+            message["business"] = {
+                "businessID": business["businessID"],
+                "displayName": business["name"],
+            }
         state.messages.setdefault(negotiation["negotiationID"], []).append(message)
         owner = _owner_of(call, business["businessID"])
-    call.emit("MessageCreatedV4", message, business_id=business["businessID"],
-              user_ids=[customer["customerID"], *([owner] if owner else [])])
+    call.emit(
+        "MessageCreatedV4",
+        message,
+        business_id=business["businessID"],
+        user_ids=[customer["customerID"], *([owner] if owner else [])],
+    )
     return json_response(201, message)
 
 
-ROUTES: list[Route] = [create_request, get_negotiation, business_negotiations, job_status,
-                       list_messages, send_message]
+ROUTES: list[Route] = [
+    create_request,
+    get_negotiation,
+    business_negotiations,
+    job_status,
+    list_messages,
+    send_message,
+]

@@ -45,9 +45,14 @@ def _order(call: Call) -> dict[str, Any]:
 
 def _unlocked(order: dict[str, Any]) -> None:
     if order["status"] in LOCKED:
-        raise ApiError(problems.problem(
-            409, "Conflict", f"The order is {order['status']} and can no longer be changed.",
-            kind="conflict"))
+        raise ApiError(
+            problems.problem(
+                409,
+                "Conflict",
+                f"The order is {order['status']} and can no longer be changed.",
+                kind="conflict",
+            )
+        )
 
 
 @route("GET", "/orders/availability", ("demand::orders/availability.read",), CLIENT)
@@ -59,10 +64,15 @@ def availability(call: Call) -> Response:
     if category_id is not None:
         require(category_id in call.state.categories, f"Category {category_id} does not exist.")
     day = datetime.fromtimestamp(call.state.clock(), UTC).replace(
-        hour=16, minute=0, second=0, microsecond=0) + timedelta(days=3)
-    slots = [{"start": (day + timedelta(days=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "end": (day + timedelta(days=i, hours=4)).strftime("%Y-%m-%dT%H:%M:%SZ")}
-             for i in range(5)]
+        hour=16, minute=0, second=0, microsecond=0
+    ) + timedelta(days=3)
+    slots = [
+        {
+            "start": (day + timedelta(days=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": (day + timedelta(days=i, hours=4)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for i in range(5)
+    ]
     return json_response(200, {"data": slots})
 
 
@@ -79,11 +89,17 @@ def create_order(call: Call) -> Response:
     v.check()
     with call.state.lock:
         now = call.state.now()
-        order: dict[str, Any] = {"orderID": call.state.new_id(),
-                 "status": "schedulingReady" if window else "schedulingNotReady",
-                 "configurationID": configuration_id, "categoryID": category_id,
-                 "externalOrder": external, "user": user, "schedulingWindow": window,
-                 "createdAt": now, "updatedAt": now}
+        order: dict[str, Any] = {
+            "orderID": call.state.new_id(),
+            "status": "schedulingReady" if window else "schedulingNotReady",
+            "configurationID": configuration_id,
+            "categoryID": category_id,
+            "externalOrder": external,
+            "user": user,
+            "schedulingWindow": window,
+            "createdAt": now,
+            "updatedAt": now,
+        }
         call.state.orders[order["orderID"]] = order
         return json_response(201, dict(order))
 
@@ -106,8 +122,11 @@ def update_order(call: Call) -> Response:
         order = _order(call)
         v.check()
         _unlocked(order)
-        for key, value in (("externalOrder", external), ("user", user),
-                           ("schedulingWindow", window)):
+        for key, value in (
+            ("externalOrder", external),
+            ("user", user),
+            ("schedulingWindow", window),
+        ):
             if value is not None:
                 order[key] = value
         if window is not None and order["status"] == "schedulingNotReady":

@@ -16,13 +16,27 @@ from explorer.sandbox.routes import Call, Route, require, route
 from explorer.sandbox.validation import Validator, json_body
 from explorer.sandbox.wire import Response, empty_response, json_response
 
-EVENT_TYPES = ("NegotiationCreatedV4", "MessageCreatedV4", "ReviewCreatedV4", "IncentiveUsedV4",
-               "PresetJobMatchedV4", "PresetJobStatusChangedV4", "PresetJobCancelledV4",
-               "PresetJobUpdatedV4", "PresetJobCompletedV4")
-URL_HINT = ("must be an https:// URL (the Sandbox also accepts http:// on 127.0.0.1 or "
-            "localhost for local testing)")
-TEST_CUSTOMER = {"customerID": "1234567890", "firstName": "Test", "lastName": "Customer",
-                 "phone": "1234567890"}
+EVENT_TYPES = (
+    "NegotiationCreatedV4",
+    "MessageCreatedV4",
+    "ReviewCreatedV4",
+    "IncentiveUsedV4",
+    "PresetJobMatchedV4",
+    "PresetJobStatusChangedV4",
+    "PresetJobCancelledV4",
+    "PresetJobUpdatedV4",
+    "PresetJobCompletedV4",
+)
+URL_HINT = (
+    "must be an https:// URL (the Sandbox also accepts http:// on 127.0.0.1 or "
+    "localhost for local testing)"
+)
+TEST_CUSTOMER = {
+    "customerID": "1234567890",
+    "firstName": "Test",
+    "lastName": "Customer",
+    "phone": "1234567890",
+}
 
 
 def public_view(webhook: dict[str, Any]) -> dict[str, Any]:
@@ -33,24 +47,29 @@ def public_view(webhook: dict[str, Any]) -> dict[str, Any]:
 def _read_webhook(call: Call) -> dict[str, Any]:
     v = Validator(json_body(call.request))
     url = v.string("webhookURL", max_length=2048)
-    if url is not None and not (url.startswith("https://") or is_loopback_url(
-            url, schemes=("http",))):
+    if url is not None and not (
+        url.startswith("https://") or is_loopback_url(url, schemes=("http",))
+    ):
         v.fail("webhookURL", URL_HINT)
     event_types = v.string_list("eventTypes", choices=EVENT_TYPES)
     enabled = v.boolean("enabled")
     auth = v.mapping("auth", required=False)
     auth_type, auth_secret = "None", None
     if auth is not None:
-        if set(auth) == {"username", "password"} and all(
-                isinstance(auth[k], str) for k in auth):
+        if set(auth) == {"username", "password"} and all(isinstance(auth[k], str) for k in auth):
             auth_type, auth_secret = "Basic", (auth["username"], auth["password"])
         elif set(auth) == {"header", "value"} and all(isinstance(auth[k], str) for k in auth):
             auth_type, auth_secret = "CustomHeader", (auth["header"], auth["value"])
         else:
             v.fail("auth", "must be {username, password} or {header, value}")
     v.check()
-    return {"webhookURL": url, "enabled": enabled, "authType": auth_type,
-            "eventTypes": event_types, "_auth": auth_secret}
+    return {
+        "webhookURL": url,
+        "enabled": enabled,
+        "authType": auth_type,
+        "eventTypes": event_types,
+        "_auth": auth_secret,
+    }
 
 
 def _create(call: Call, owner_key: str, owner_id: str) -> Response:
@@ -67,8 +86,10 @@ def _owned(call: Call, owner_key: str, owner_id: str) -> list[dict[str, Any]]:
 
 def _one(call: Call, owner_key: str, owner_id: str) -> dict[str, Any]:
     webhook = call.state.webhooks.get(call.params["webhookID"])
-    require(webhook is not None and webhook.get(owner_key) == owner_id,
-            f"Webhook {call.params['webhookID']} does not exist here.")
+    require(
+        webhook is not None and webhook.get(owner_key) == owner_id,
+        f"Webhook {call.params['webhookID']} does not exist here.",
+    )
     assert webhook is not None
     return webhook
 
@@ -112,12 +133,18 @@ def test_negotiation(call: Call) -> Response:
     state = call.state
     with state.lock:
         business = state.businesses[business_id]
-        request = state.request_object(category_id=business.category_id,
-                                       customer_id=TEST_CUSTOMER["customerID"],
-                                       zip_code="94117", description="Test request")
-        negotiation = state.new_negotiation(business=business, customer=dict(TEST_CUSTOMER),
-                                            request=request,
-                                            business_name="Test Business for Webhooks")
+        request = state.request_object(
+            category_id=business.category_id,
+            customer_id=TEST_CUSTOMER["customerID"],
+            zip_code="94117",
+            description="Test request",
+        )
+        negotiation = state.new_negotiation(
+            business=business,
+            customer=dict(TEST_CUSTOMER),
+            request=request,
+            business_name="Test Business for Webhooks",
+        )
     call.emit("NegotiationCreatedV4", negotiation, business_id=business_id, user_ids=[])
     return json_response(201, negotiation)
 
@@ -176,7 +203,15 @@ def delete_user_webhook(call: Call) -> Response:
 
 
 ROUTES: list[Route] = [
-    test_negotiation, create_business_webhook, list_business_webhooks, get_business_webhook,
-    update_business_webhook, delete_business_webhook, create_user_webhook, list_user_webhooks,
-    get_user_webhook, update_user_webhook, delete_user_webhook,
+    test_negotiation,
+    create_business_webhook,
+    list_business_webhooks,
+    get_business_webhook,
+    update_business_webhook,
+    delete_business_webhook,
+    create_user_webhook,
+    list_user_webhooks,
+    get_user_webhook,
+    update_user_webhook,
+    delete_user_webhook,
 ]

@@ -54,47 +54,133 @@ _D = FaultCategory.DOCUMENTED
 _N = FaultCategory.NETWORK
 
 FAULTS: list[Fault] = [
-    Fault(name="waf-challenge", title="WAF silent challenge", status=202, category=_D,
-          description="202 with a small HTML challenge page instead of JSON: the web "
-          "application firewall challenged the request. Not a success."),
-    Fault(name="rate-limited", title="Rate limited", status=429, category=_D,
-          description="429 ProblemDetails with Retry-After: too many requests too quickly."),
-    Fault(name="token-expired", title="Token is not active", status=401, category=_D,
-          description="401 'invalid token. failure reason(s): [token is not active]': "
-          "the access token expired or was revoked."),
-    Fault(name="proxy-oauth-failed", title="Invalid audience (proxy_oauth_failed)", status=502,
-          category=_D, description="502 proxy_oauth_failed: the token was requested with an "
-          "audience other than urn:partner-api."),
-    Fault(name="invalid-client", title="invalid_client", status=401, category=_D,
-          description="401 invalid_client: unknown client, wrong secret or unsupported "
-          "client authentication method."),
-    Fault(name="insufficient-scope", title="Missing scope", status=403, category=_D,
-          description="403 ProblemDetails: the token lacks the scope the endpoint needs."),
-    Fault(name="blocked-client", title="Blocked client", status=403, category=_D,
-          description="403 HTML page from the firewall: blocked IP address or User-Agent."),
-    Fault(name="sanctioned-country", title="Sanctioned country", status=451, category=_D,
-          description="451: the request came from a sanctioned country."),
-    Fault(name="validation-error", title="Validation error", status=400, category=_D,
-          description="400 ProblemDetails with traceID and errors[] naming the bad field."),
-    Fault(name="not-found", title="Not found", status=404, category=_D,
-          description="404 ProblemDetails: the resource does not exist."),
-    Fault(name="server-error", title="Server error", status=500, category=_D,
-          description="500 ProblemDetails with a traceID to report to Thumbtack."),
-    Fault(name="service-unavailable", title="Service unavailable", status=503, category=_D,
-          description="503 ProblemDetails with Retry-After: Thumbtack is temporarily down."),
-    Fault(name="latency", title="Added latency", status=None, category=_N, parameter="MS",
-          default_value=DEFAULT_LATENCY_MS,
-          description="Wait MS milliseconds before answering normally (latency=MS)."),
-    Fault(name="drop-mid-body", title="Connection dropped mid-body", status=None, category=_N,
-          description="Send the headers and half the body, then reset the connection."),
-    Fault(name="truncated-body", title="Truncated body", status=None, category=_N,
-          description="A complete HTTP response whose JSON body is cut off halfway."),
-    Fault(name="malformed-body", title="Malformed body", status=None, category=_N,
-          description="A complete HTTP response labelled JSON whose body is not valid JSON."),
-    Fault(name="slow-drip", title="Slow drip", status=None, category=_N, parameter="MS",
-          default_value=DEFAULT_DRIP_MS,
-          description="Send the body in small pieces spread over MS milliseconds "
-          "(slow-drip=MS)."),
+    Fault(
+        name="waf-challenge",
+        title="WAF silent challenge",
+        status=202,
+        category=_D,
+        description="202 with a small HTML challenge page instead of JSON: the web "
+        "application firewall challenged the request. Not a success.",
+    ),
+    Fault(
+        name="rate-limited",
+        title="Rate limited",
+        status=429,
+        category=_D,
+        description="429 ProblemDetails with Retry-After: too many requests too quickly.",
+    ),
+    Fault(
+        name="token-expired",
+        title="Token is not active",
+        status=401,
+        category=_D,
+        description="401 'invalid token. failure reason(s): [token is not active]': "
+        "the access token expired or was revoked.",
+    ),
+    Fault(
+        name="proxy-oauth-failed",
+        title="Invalid audience (proxy_oauth_failed)",
+        status=502,
+        category=_D,
+        description="502 proxy_oauth_failed: the token was requested with an "
+        "audience other than urn:partner-api.",
+    ),
+    Fault(
+        name="invalid-client",
+        title="invalid_client",
+        status=401,
+        category=_D,
+        description="401 invalid_client: unknown client, wrong secret or unsupported "
+        "client authentication method.",
+    ),
+    Fault(
+        name="insufficient-scope",
+        title="Missing scope",
+        status=403,
+        category=_D,
+        description="403 ProblemDetails: the token lacks the scope the endpoint needs.",
+    ),
+    Fault(
+        name="blocked-client",
+        title="Blocked client",
+        status=403,
+        category=_D,
+        description="403 HTML page from the firewall: blocked IP address or User-Agent.",
+    ),
+    Fault(
+        name="sanctioned-country",
+        title="Sanctioned country",
+        status=451,
+        category=_D,
+        description="451: the request came from a sanctioned country.",
+    ),
+    Fault(
+        name="validation-error",
+        title="Validation error",
+        status=400,
+        category=_D,
+        description="400 ProblemDetails with traceID and errors[] naming the bad field.",
+    ),
+    Fault(
+        name="not-found",
+        title="Not found",
+        status=404,
+        category=_D,
+        description="404 ProblemDetails: the resource does not exist.",
+    ),
+    Fault(
+        name="server-error",
+        title="Server error",
+        status=500,
+        category=_D,
+        description="500 ProblemDetails with a traceID to report to Thumbtack.",
+    ),
+    Fault(
+        name="service-unavailable",
+        title="Service unavailable",
+        status=503,
+        category=_D,
+        description="503 ProblemDetails with Retry-After: Thumbtack is temporarily down.",
+    ),
+    Fault(
+        name="latency",
+        title="Added latency",
+        status=None,
+        category=_N,
+        parameter="MS",
+        default_value=DEFAULT_LATENCY_MS,
+        description="Wait MS milliseconds before answering normally (latency=MS).",
+    ),
+    Fault(
+        name="drop-mid-body",
+        title="Connection dropped mid-body",
+        status=None,
+        category=_N,
+        description="Send the headers and half the body, then reset the connection.",
+    ),
+    Fault(
+        name="truncated-body",
+        title="Truncated body",
+        status=None,
+        category=_N,
+        description="A complete HTTP response whose JSON body is cut off halfway.",
+    ),
+    Fault(
+        name="malformed-body",
+        title="Malformed body",
+        status=None,
+        category=_N,
+        description="A complete HTTP response labelled JSON whose body is not valid JSON.",
+    ),
+    Fault(
+        name="slow-drip",
+        title="Slow drip",
+        status=None,
+        category=_N,
+        parameter="MS",
+        default_value=DEFAULT_DRIP_MS,
+        description="Send the body in small pieces spread over MS milliseconds (slow-drip=MS).",
+    ),
 ]
 
 FAULTS_BY_NAME: dict[str, Fault] = {fault.name: fault for fault in FAULTS}
@@ -177,5 +263,4 @@ def parse_faults(value: str | None) -> FaultPlan:
             network = name
             if name == "slow-drip":
                 drip_ms = _parameter(fault, param)
-    return FaultPlan(documented=documented, latency_ms=latency_ms, network=network,
-                     drip_ms=drip_ms)
+    return FaultPlan(documented=documented, latency_ms=latency_ms, network=network, drip_ms=drip_ms)

@@ -45,19 +45,33 @@ class FieldError:
         return {"field": self.field, "location": self.location, "message": self.message}
 
 
-def problem(status: int, title: str, detail: str, *, kind: str,
-            headers: tuple[tuple[str, str], ...] = (), **extra: Any) -> Response:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    kind: str,
+    headers: tuple[tuple[str, str], ...] = (),
+    **extra: Any,
+) -> Response:
     """A ProblemDetails body with ``traceID`` (the changelog's 2026-01-16 shape)."""
-    payload: dict[str, Any] = {"type": PROBLEM_BASE + kind, "title": title, "status": status,
-                               "traceID": trace_id(), "detail": detail}
+    payload: dict[str, Any] = {
+        "type": PROBLEM_BASE + kind,
+        "title": title,
+        "status": status,
+        "traceID": trace_id(),
+        "detail": detail,
+    }
     payload.update(extra)
     return json_response(status, payload, content_type=PROBLEM_JSON, headers=headers)
 
 
 def validation_error(errors: list[FieldError]) -> Response:
     payload: dict[str, Any] = {
-        "type": PROBLEM_BASE + "validation-error", "title": "Your request is not valid.",
-        "status": 400, "traceID": trace_id(),
+        "type": PROBLEM_BASE + "validation-error",
+        "title": "Your request is not valid.",
+        "status": 400,
+        "traceID": trace_id(),
         "detail": "; ".join(f"{error.field}: {error.message}" for error in errors),
         "errors": [error.to_dict() for error in errors],
     }
@@ -69,9 +83,13 @@ def not_found(detail: str) -> Response:
 
 
 def method_not_allowed(allowed: list[str]) -> Response:
-    return problem(405, "Method Not Allowed",
-                   f"This path accepts {', '.join(allowed)}.", kind="method-not-allowed",
-                   headers=(("Allow", ", ".join(allowed)),))
+    return problem(
+        405,
+        "Method Not Allowed",
+        f"This path accepts {', '.join(allowed)}.",
+        kind="method-not-allowed",
+        headers=(("Allow", ", ".join(allowed)),),
+    )
 
 
 def forbidden(detail: str, **extra: Any) -> Response:
@@ -80,44 +98,69 @@ def forbidden(detail: str, **extra: Any) -> Response:
 
 def missing_scope(required: list[str], granted: list[str]) -> Response:
     wanted = " or ".join(required)
-    return forbidden(f"The access token lacks the scope this endpoint needs: {wanted}.",
-                     requiredScopes=required, grantedScopes=granted)
+    return forbidden(
+        f"The access token lacks the scope this endpoint needs: {wanted}.",
+        requiredScopes=required,
+        grantedScopes=granted,
+    )
 
 
 def payload_too_large(limit: int) -> Response:
-    return problem(413, "Payload Too Large",
-                   f"The request body is larger than {limit} bytes.", kind="payload-too-large")
+    return problem(
+        413,
+        "Payload Too Large",
+        f"The request body is larger than {limit} bytes.",
+        kind="payload-too-large",
+    )
 
 
 def rate_limited(retry_after: int) -> Response:
-    return problem(429, "Rate Limited",
-                   f"Too many requests too quickly. Retry after {retry_after} s.",
-                   kind="rate-limited", headers=(("Retry-After", str(retry_after)),))
+    return problem(
+        429,
+        "Rate Limited",
+        f"Too many requests too quickly. Retry after {retry_after} s.",
+        kind="rate-limited",
+        headers=(("Retry-After", str(retry_after)),),
+    )
 
 
 def server_error() -> Response:
-    return problem(500, "Internal Server Error",
-                   "Something went wrong at Thumbtack. Retry, and report the traceID if it "
-                   "persists.", kind="internal-error")
+    return problem(
+        500,
+        "Internal Server Error",
+        "Something went wrong at Thumbtack. Retry, and report the traceID if it persists.",
+        kind="internal-error",
+    )
 
 
 def service_unavailable(retry_after: int = 5) -> Response:
-    return problem(503, "Service Unavailable",
-                   "The service is temporarily unavailable. Retry later.",
-                   kind="service-unavailable", headers=(("Retry-After", str(retry_after)),))
+    return problem(
+        503,
+        "Service Unavailable",
+        "The service is temporarily unavailable. Retry later.",
+        kind="service-unavailable",
+        headers=(("Retry-After", str(retry_after)),),
+    )
 
 
 def sanctioned_country() -> Response:
-    return problem(451, "Unavailable For Legal Reasons",
-                   "The request came from a sanctioned country (for example North Korea, "
-                   "Syria or Iran).", kind="unavailable-for-legal-reasons")
+    return problem(
+        451,
+        "Unavailable For Legal Reasons",
+        "The request came from a sanctioned country (for example North Korea, Syria or Iran).",
+        kind="unavailable-for-legal-reasons",
+    )
 
 
 def unauthorized(detail: str) -> Response:
     """The gateway's 401 (RFC 7807 with ``type: about:blank``, no traceID, as documented)."""
     payload = {"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": detail}
-    return json_response(401, payload, content_type=PROBLEM_JSON,
-                         headers=(("WWW-Authenticate", 'Bearer realm="api"'),))
+    return json_response(
+        401,
+        payload,
+        content_type=PROBLEM_JSON,
+        headers=(("WWW-Authenticate", 'Bearer realm="api"'),),
+    )
 
 
 def token_not_active() -> Response:
@@ -125,8 +168,10 @@ def token_not_active() -> Response:
 
 
 def missing_bearer() -> Response:
-    return unauthorized("invalid token. failure reason(s): [no bearer token: send "
-                        "'Authorization: Bearer <access_token>']")
+    return unauthorized(
+        "invalid token. failure reason(s): [no bearer token: send "
+        "'Authorization: Bearer <access_token>']"
+    )
 
 
 def proxy_oauth_failed(audience: str) -> Response:
@@ -139,35 +184,48 @@ def proxy_oauth_failed(audience: str) -> Response:
     return json_response(502, {"error": "proxy_oauth_failed", "detail": detail})
 
 
-def oauth_error(status: int, error: str, description: str,
-                headers: tuple[tuple[str, str], ...] = ()) -> Response:
+def oauth_error(
+    status: int, error: str, description: str, headers: tuple[tuple[str, str], ...] = ()
+) -> Response:
     """An RFC 6749 token-endpoint error."""
-    return json_response(status, {"error": error, "error_description": description},
-                         content_type=JSON,
-                         headers=(("Cache-Control", "no-store"), *headers))
+    return json_response(
+        status,
+        {"error": error, "error_description": description},
+        content_type=JSON,
+        headers=(("Cache-Control", "no-store"), *headers),
+    )
 
 
 def invalid_client() -> Response:
-    return oauth_error(401, "invalid_client", INVALID_CLIENT_DESCRIPTION,
-                       headers=(("WWW-Authenticate", 'Basic realm="oauth2"'),))
+    return oauth_error(
+        401,
+        "invalid_client",
+        INVALID_CLIENT_DESCRIPTION,
+        headers=(("WWW-Authenticate", 'Basic realm="oauth2"'),),
+    )
 
 
 def unauthorized_client(grant_type: str) -> Response:
     return oauth_error(
-        400, "unauthorized_client",
+        400,
+        "unauthorized_client",
         "The client is not authorized to request a token using this method. The OAuth 2.0 "
         f"Client is not allowed to use grant {grant_type}.",
     )
 
 
 def waf_challenge() -> Response:
-    html = ("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
-            "<noscript>Please enable JavaScript.</noscript>"
-            "<script>/* silent challenge */</script></body></html>")
+    html = (
+        "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+        "<noscript>Please enable JavaScript.</noscript>"
+        "<script>/* silent challenge */</script></body></html>"
+    )
     return html_response(202, html, headers=(("x-amzn-waf-action", "challenge"),))
 
 
 def blocked_client() -> Response:
-    html = ("<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>"
-            "<h1>403 Forbidden</h1><p>Request blocked.</p></body></html>")
+    html = (
+        "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>"
+        "<h1>403 Forbidden</h1><p>Request blocked.</p></body></html>"
+    )
     return html_response(403, html, headers=(("x-amzn-waf-action", "block"),))

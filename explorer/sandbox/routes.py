@@ -77,8 +77,9 @@ class Route:
         return API_PREFIX + self.path
 
 
-def route(method: str, path: str, scopes: tuple[str, ...] = (),
-          flow: RouteFlow = RouteFlow.USER) -> Callable[[Handler], Route]:
+def route(
+    method: str, path: str, scopes: tuple[str, ...] = (), flow: RouteFlow = RouteFlow.USER
+) -> Callable[[Handler], Route]:
     """Decorator turning a handler function into a :class:`Route`."""
 
     def wrap(handler: Handler) -> Route:
@@ -104,8 +105,11 @@ class RouteTable:
             allowed.append(candidate.method)
         if allowed:
             raise ApiError(problems.method_not_allowed(sorted(set(allowed))))
-        raise ApiError(problems.not_found(f"No endpoint {method} {path}. The API paths start "
-                                          f"with {API_PREFIX}/."))
+        raise ApiError(
+            problems.not_found(
+                f"No endpoint {method} {path}. The API paths start with {API_PREFIX}/."
+            )
+        )
 
 
 def require(condition: Any, detail: str) -> None:

@@ -82,8 +82,12 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        thread = threading.Thread(target=self._work, args=(request, client_address),
-                                  name="sandbox-connection", daemon=True)
+        thread = threading.Thread(
+            target=self._work,
+            args=(request, client_address),
+            name="sandbox-connection",
+            daemon=True,
+        )
         with self.registry_lock:
             self.workers.add(thread)
             self.connections.add(request)
@@ -128,8 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s " + format, self.address_string(), *args)
 
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found by the standard parser, as ProblemDetails (and close)."""
         self.close_connection = True
         title = message or self.responses.get(code, ("Error",))[0]
@@ -158,9 +161,18 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ValueError(raw_length)
         except ValueError:
             self.close_connection = True
-            self._write(problems.validation_error([FieldError(
-                field="Content-Length", location="header", message="must be a whole number")]),
-                FaultPlan())
+            self._write(
+                problems.validation_error(
+                    [
+                        FieldError(
+                            field="Content-Length",
+                            location="header",
+                            message="must be a whole number",
+                        )
+                    ]
+                ),
+                FaultPlan(),
+            )
             return None
         if length > limit:
             self.close_connection = True
@@ -181,8 +193,12 @@ class _Handler(BaseHTTPRequestHandler):
                 size = int(line.split(b";")[0].strip(), 16)
             except ValueError:
                 self.close_connection = True
-                self._write(problems.validation_error([FieldError(
-                    field="body", message="malformed chunked encoding")]), FaultPlan())
+                self._write(
+                    problems.validation_error(
+                        [FieldError(field="body", message="malformed chunked encoding")]
+                    ),
+                    FaultPlan(),
+                )
                 return None
             if size == 0:
                 while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
@@ -209,16 +225,25 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             plan = parse_faults(raw_fault if raw_fault is not None else sandbox.fault)
         except FaultSyntaxError as error:
-            self._write(problems.validation_error([FieldError(
-                field=FAULT_HEADER, location="header", message=str(error))]), FaultPlan())
+            self._write(
+                problems.validation_error(
+                    [FieldError(field=FAULT_HEADER, location="header", message=str(error))]
+                ),
+                FaultPlan(),
+            )
             return
         if plan.latency_ms and sandbox.stopping.wait(plan.latency_ms / 1000):
             self.close_connection = True
             return
         parts = urllib.parse.urlsplit(self.path)
-        request = Request(method=self.command, path=parts.path,
-                          query=urllib.parse.parse_qs(parts.query, keep_blank_values=True),
-                          headers=self.headers, body=body, client_host=self.client_address[0])
+        request = Request(
+            method=self.command,
+            path=parts.path,
+            query=urllib.parse.parse_qs(parts.query, keep_blank_values=True),
+            headers=self.headers,
+            body=body,
+            client_host=self.client_address[0],
+        )
         try:
             response = sandbox.app.handle(request, plan)
         except Exception:
@@ -248,15 +273,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
             self.close_connection = True
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                       struct.pack("ii", 1, 0))
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()  # reset, not a clean close
         elif plan.network == "slow-drip" and body:
             pieces = min(20, len(body))
             step = -(-len(body) // pieces)
             pause = plan.drip_ms / 1000 / pieces
             for start in range(0, len(body), step):
-                self.wfile.write(body[start:start + step])
+                self.wfile.write(body[start : start + step])
                 self.wfile.flush()
                 if self.server.sandbox.stopping.wait(pause):
                     self.close_connection = True
@@ -278,8 +302,9 @@ class SandboxServer:
         self._clients = demo_clients()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._webhooks = WebhookDispatcher(max_attempts=self.config.webhook_max_attempts,
-                                           backoff_s=self.config.webhook_backoff_s)
+        self._webhooks = WebhookDispatcher(
+            max_attempts=self.config.webhook_max_attempts, backoff_s=self.config.webhook_backoff_s
+        )
         self._app: SandboxApp | None = None
         self._auto_approve = self.config.auto_approve
 
@@ -292,22 +317,37 @@ class SandboxServer:
         try:
             httpd = _HTTPServer((self.config.host, self.config.port), self)
         except OSError as error:
-            raise SandboxError(f"Cannot listen on {self.config.host}:{self.config.port}: "
-                               f"{error.strerror or error}. Choose another port (0 picks a "
-                               "free one).") from error
+            raise SandboxError(
+                f"Cannot listen on {self.config.host}:{self.config.port}: "
+                f"{error.strerror or error}. Choose another port (0 picks a "
+                "free one)."
+            ) from error
         self._httpd = httpd
         self.stopping.clear()
-        tokens = TokenService(issuer=self.api_base, access_lifetime_s=self.config.token_lifetime_s,
-                              refresh_grace_s=self.config.refresh_grace_s, clock=time.time)
-        auth = AuthorizationServer(tokens=tokens, clients=self._clients,
-                                   auto_approve=lambda: self._auto_approve)
-        self._app = SandboxApp(state=self.state, tokens=tokens, auth=auth,
-                               webhooks=self._webhooks,
-                               rate_limit_per_minute=self.config.rate_limit_per_minute,
-                               base_url=lambda: self.api_base)
+        tokens = TokenService(
+            issuer=self.api_base,
+            access_lifetime_s=self.config.token_lifetime_s,
+            refresh_grace_s=self.config.refresh_grace_s,
+            clock=time.time,
+        )
+        auth = AuthorizationServer(
+            tokens=tokens, clients=self._clients, auto_approve=lambda: self._auto_approve
+        )
+        self._app = SandboxApp(
+            state=self.state,
+            tokens=tokens,
+            auth=auth,
+            webhooks=self._webhooks,
+            rate_limit_per_minute=self.config.rate_limit_per_minute,
+            base_url=lambda: self.api_base,
+        )
         self._webhooks.start()
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="sandbox-http", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="sandbox-http",
+            daemon=True,
+        )
         self._thread.start()
         logger.info("Sandbox serving on %s", self.api_base)
 
@@ -339,8 +379,12 @@ class SandboxServer:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     # -- facts -----------------------------------------------------------------------------

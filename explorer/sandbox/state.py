@@ -66,18 +66,28 @@ class SandboxState:
     def owned_businesses(self, user_id: str) -> list[Business]:
         return [b for b in self.businesses.values() if b.owner_user_id == user_id]
 
-    def record_search(self, category_id: str, zip_code: str, business_ids: list[str],
-                      search_id: str | None = None) -> str:
+    def record_search(
+        self, category_id: str, zip_code: str, business_ids: list[str], search_id: str | None = None
+    ) -> str:
         with self.lock:
             search_id = search_id or self.new_id()
-            self.searches[search_id] = {"categoryID": category_id, "zipCode": zip_code,
-                                        "businessIDs": business_ids}
+            self.searches[search_id] = {
+                "categoryID": category_id,
+                "zipCode": zip_code,
+                "businessIDs": business_ids,
+            }
             return search_id
 
-    def new_negotiation(self, *, business: Business, customer: dict[str, Any],
-                        request: dict[str, Any], negotiation_id: str | None = None,
-                        created_at: str | None = None,
-                        business_name: str | None = None) -> dict[str, Any]:
+    def new_negotiation(
+        self,
+        *,
+        business: Business,
+        customer: dict[str, Any],
+        request: dict[str, Any],
+        negotiation_id: str | None = None,
+        created_at: str | None = None,
+        business_name: str | None = None,
+    ) -> dict[str, Any]:
         """Build and store a NegotiationV4 (reference §7.1) with an empty message list."""
         with self.lock:
             negotiation_id = negotiation_id or self.new_id()
@@ -89,12 +99,19 @@ class SandboxState:
                 "leadPrice": "$25.00",
                 "leadPriceBreakdown": {"subtotal": "$23.15", "salesTax": "$1.85"},
                 "customer": customer,
-                "business": {"businessID": business.business_id,
-                             "name": business_name or business.name,
-                             "imageURL": f"{fixtures.IMAGE_CDN}{business.business_id}/small",
-                             "phoneNumber": business.phone},
-                "estimate": {"type": "Fixed", "pricePerUnit": "150.00", "unitQuantity": 1,
-                             "unitName": "service", "total": "$150.00"},
+                "business": {
+                    "businessID": business.business_id,
+                    "name": business_name or business.name,
+                    "imageURL": f"{fixtures.IMAGE_CDN}{business.business_id}/small",
+                    "phoneNumber": business.phone,
+                },
+                "estimate": {
+                    "type": "Fixed",
+                    "pricePerUnit": "150.00",
+                    "unitQuantity": 1,
+                    "unitName": "service",
+                    "total": "$150.00",
+                },
                 "request": request,
                 "requestReviewLink": f"https://www.thumbtack.com/reviews/{negotiation_id}",
                 "refundRequestLink": f"https://www.thumbtack.com/refunds/{negotiation_id}",
@@ -105,19 +122,36 @@ class SandboxState:
 
     def customer_of(self, user_id: str) -> dict[str, Any]:
         user = self.users[user_id]
-        return {"customerID": user_id, "firstName": user["firstName"],
-                "lastName": user["lastName"], "phone": user["phoneNumber"]}
+        return {
+            "customerID": user_id,
+            "firstName": user["firstName"],
+            "lastName": user["lastName"],
+            "phone": user["phoneNumber"],
+        }
 
-    def request_object(self, *, category_id: str, customer_id: str, zip_code: str,
-                       request_id: str | None = None,
-                       description: str = "Looking for help with my project.") -> dict[str, Any]:
+    def request_object(
+        self,
+        *,
+        category_id: str,
+        customer_id: str,
+        zip_code: str,
+        request_id: str | None = None,
+        description: str = "Looking for help with my project.",
+    ) -> dict[str, Any]:
         category = self.categories[category_id]
         return {
-            "requestID": request_id or self.new_id(), "customerID": customer_id,
-            "description": description, "category": self.category_ref(category_id),
+            "requestID": request_id or self.new_id(),
+            "customerID": customer_id,
+            "description": description,
+            "category": self.category_ref(category_id),
             "proposedTimes": [],
-            "location": {"address1": "", "address2": "", "city": "San Francisco", "state": "CA",
-                         "zipCode": zip_code},
+            "location": {
+                "address1": "",
+                "address2": "",
+                "city": "San Francisco",
+                "state": "CA",
+                "zipCode": zip_code,
+            },
             "travelPreferences": ["ProviderTravelToCustomer"],
             "details": [{"question": "Category", "answer": category.name}],
             "attachments": [],
@@ -130,34 +164,51 @@ class SandboxState:
         kitchen_ids = [b.business_id for b in self.businesses_in(kitchen)]
         self.record_search(kitchen, "94117", kitchen_ids, search_id=fixtures.SEED_SEARCH)
         handyman = [b.business_id for b in self.businesses_in("109125193401647362")]
-        self.record_search("109125193401647362", "90210", handyman,
-                           search_id="545691258236567552")
-        request = self.request_object(category_id=kitchen, customer_id=fixtures.DEMAND_USER_ID,
-                                      zip_code="94117", request_id="548955282027569156",
-                                      description="Full kitchen renovation")
-        request["details"].append({"question": "Project scope",
-                                   "answer": "Full kitchen renovation"})
+        self.record_search("109125193401647362", "90210", handyman, search_id="545691258236567552")
+        request = self.request_object(
+            category_id=kitchen,
+            customer_id=fixtures.DEMAND_USER_ID,
+            zip_code="94117",
+            request_id="548955282027569156",
+            description="Full kitchen renovation",
+        )
+        request["details"].append(
+            {"question": "Project scope", "answer": "Full kitchen renovation"}
+        )
         self.requests[request["requestID"]] = request
         self.new_negotiation(
             business=self.businesses[fixtures.ROBERTS_REMODELING],
-            customer=self.customer_of(fixtures.DEMAND_USER_ID), request=request,
-            negotiation_id=fixtures.SEED_NEGOTIATION, created_at="2024-06-13T17:18:01Z",
+            customer=self.customer_of(fixtures.DEMAND_USER_ID),
+            request=request,
+            negotiation_id=fixtures.SEED_NEGOTIATION,
+            created_at="2024-06-13T17:18:01Z",
         )
         self.messages[fixtures.SEED_NEGOTIATION] = fixtures.seed_messages()
         phone_id = "710000000000000001"
         self.phone_numbers[phone_id] = {
-            "phoneNumberID": phone_id, "businessID": fixtures.ROBERTS_REMODELING,
-            "phoneNumber": "+14155550123", "name": "Robert", "createdTime": "2024-06-01T12:00:00Z",
-            "updatedTime": "2024-06-01T12:00:00Z", "lastActivityTime": "2024-06-12T09:30:00Z",
+            "phoneNumberID": phone_id,
+            "businessID": fixtures.ROBERTS_REMODELING,
+            "phoneNumber": "+14155550123",
+            "name": "Robert",
+            "createdTime": "2024-06-01T12:00:00Z",
+            "updatedTime": "2024-06-01T12:00:00Z",
+            "lastActivityTime": "2024-06-12T09:30:00Z",
             "isDeleted": False,
         }
         order_id = "720000000000000001"
         self.orders[order_id] = {
-            "orderID": order_id, "status": "schedulingReady",
-            "configurationID": "730000000000000001", "categoryID": "219264413294461288",
+            "orderID": order_id,
+            "status": "schedulingReady",
+            "configurationID": "730000000000000001",
+            "categoryID": "219264413294461288",
             "externalOrder": {"externalOrderID": "partner-order-1001"},
-            "user": {"firstName": "Olivia", "lastName": "Young", "phone": "4155550142",
-                     "zipCode": "94117"},
+            "user": {
+                "firstName": "Olivia",
+                "lastName": "Young",
+                "phone": "4155550142",
+                "zipCode": "94117",
+            },
             "schedulingWindow": {"start": "2026-12-01T16:00:00Z", "end": "2026-12-01T20:00:00Z"},
-            "createdAt": "2026-11-20T10:00:00Z", "updatedAt": "2026-11-20T10:00:00Z",
+            "createdAt": "2026-11-20T10:00:00Z",
+            "updatedAt": "2026-11-20T10:00:00Z",
         }

@@ -73,8 +73,14 @@ class RefreshError(Exception):
 class TokenService:
     """Issues and checks tokens and codes; thread-safe."""
 
-    def __init__(self, *, issuer: str, access_lifetime_s: int, refresh_grace_s: float,
-                 clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        access_lifetime_s: int,
+        refresh_grace_s: float,
+        clock: Callable[[], float],
+    ) -> None:
         self._issuer = issuer
         self._lifetime = access_lifetime_s
         self._grace = refresh_grace_s
@@ -97,10 +103,14 @@ class TokenService:
         now = self._clock()
         jti = secrets.token_hex(16)
         claims = {
-            "iss": self._issuer, "sub": grant.user_id or grant.client_id,
+            "iss": self._issuer,
+            "sub": grant.user_id or grant.client_id,
             "aud": [grant.audience] if grant.audience else [],
-            "client_id": grant.client_id, "scope": " ".join(sorted(grant.scopes)),
-            "iat": int(now), "exp": math.ceil(now + self._lifetime), "jti": jti,
+            "client_id": grant.client_id,
+            "scope": " ".join(sorted(grant.scopes)),
+            "iat": int(now),
+            "exp": math.ceil(now + self._lifetime),
+            "jti": jti,
             "gty": grant.grant_type,
         }
         token = jwt.encode({"alg": "HS256", "typ": "JWT"}, claims, self._key)
@@ -118,9 +128,13 @@ class TokenService:
             aud = claims.get("aud") or []
             audience = aud[0] if isinstance(aud, list) and aud else str(aud or "")
             user_id = None if claims["gty"] == "client_credentials" else str(claims["sub"])
-            grant = Grant(client_id=str(claims["client_id"]), user_id=user_id,
-                          scopes=frozenset(str(claims["scope"]).split()),
-                          audience=str(audience), grant_type=str(claims["gty"]))
+            grant = Grant(
+                client_id=str(claims["client_id"]),
+                user_id=user_id,
+                scopes=frozenset(str(claims["scope"]).split()),
+                audience=str(audience),
+                grant_type=str(claims["gty"]),
+            )
         except (JoseError, KeyError, TypeError, ValueError):
             return None
         if self._clock() >= exp:
@@ -144,7 +158,8 @@ class TokenService:
         token = secrets.token_urlsafe(32)
         with self._lock:
             self._refresh[token] = _RefreshRecord(
-                grant=grant, expires_at=self._clock() + REFRESH_LIFETIME_S)
+                grant=grant, expires_at=self._clock() + REFRESH_LIFETIME_S
+            )
         return token
 
     def use_refresh(self, token: str, client_id: str) -> Grant:
@@ -161,7 +176,8 @@ class TokenService:
             if record.used_at is not None and now - record.used_at > self._grace:
                 raise RefreshError(
                     "The refresh token has already been used and its "
-                    f"{self._grace:g}-second grace period is over; sign in again.")
+                    f"{self._grace:g}-second grace period is over; sign in again."
+                )
             if record.used_at is None:
                 record.used_at = now
             return replace(record.grant, grant_type="refresh_token")
@@ -174,9 +190,12 @@ class TokenService:
         with self._lock:
             if len(self._codes) >= MAX_PENDING:
                 self._codes = {k: v for k, v in self._codes.items() if v.expires_at > now}
-            self._codes[code] = CodeGrant(grant=grant, redirect_uri=redirect_uri,
-                                          code_challenge=code_challenge,
-                                          expires_at=now + CODE_LIFETIME_S)
+            self._codes[code] = CodeGrant(
+                grant=grant,
+                redirect_uri=redirect_uri,
+                code_challenge=code_challenge,
+                expires_at=now + CODE_LIFETIME_S,
+            )
         return code
 
     def take_code(self, code: str) -> CodeGrant | None:

@@ -25,41 +25,64 @@ def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
     if not request.body.strip():
         if not required:
             return {}
-        raise ApiError(problems.validation_error(
-            [FieldError(field="body", message="a JSON object body is required")]))
+        raise ApiError(
+            problems.validation_error(
+                [FieldError(field="body", message="a JSON object body is required")]
+            )
+        )
     if request.content_type != "application/json":
         shown = request.content_type or "none"
-        raise ApiError(problems.validation_error([FieldError(
-            field="Content-Type", location="header",
-            message=f"must be application/json (got {shown})")]))
+        raise ApiError(
+            problems.validation_error(
+                [
+                    FieldError(
+                        field="Content-Type",
+                        location="header",
+                        message=f"must be application/json (got {shown})",
+                    )
+                ]
+            )
+        )
     try:
         data = json.loads(request.body.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ApiError(problems.validation_error(
-            [FieldError(field="body", message="the body is not UTF-8 text")])) from None
+        raise ApiError(
+            problems.validation_error(
+                [FieldError(field="body", message="the body is not UTF-8 text")]
+            )
+        ) from None
     except json.JSONDecodeError as error:
-        raise ApiError(problems.validation_error([FieldError(
-            field="body", message=f"not valid JSON: {error.msg} at line {error.lineno} "
-            f"column {error.colno}")])) from None
+        raise ApiError(
+            problems.validation_error(
+                [
+                    FieldError(
+                        field="body",
+                        message=f"not valid JSON: {error.msg} at line {error.lineno} "
+                        f"column {error.colno}",
+                    )
+                ]
+            )
+        ) from None
     if not isinstance(data, dict):
-        raise ApiError(problems.validation_error(
-            [FieldError(field="body", message="must be a JSON object")]))
+        raise ApiError(
+            problems.validation_error([FieldError(field="body", message="must be a JSON object")])
+        )
     return data
 
 
 class Validator:
     """Reads typed fields from a body or a query, remembering every problem."""
 
-    def __init__(self, data: dict[str, Any], *, location: str = "body",
-                 prefix: str = "") -> None:
+    def __init__(self, data: dict[str, Any], *, location: str = "body", prefix: str = "") -> None:
         self.data = data
         self.location = location
         self.prefix = prefix
         self.errors: list[FieldError] = []
 
     def fail(self, name: str, message: str) -> None:
-        self.errors.append(FieldError(field=self.prefix + name, message=message,
-                                      location=self.location))
+        self.errors.append(
+            FieldError(field=self.prefix + name, message=message, location=self.location)
+        )
 
     def _get(self, name: str, required: bool) -> Any:
         value = self.data.get(name)
@@ -67,9 +90,16 @@ class Validator:
             self.fail(name, "is required")
         return value
 
-    def string(self, name: str, *, required: bool = True, pattern: re.Pattern[str] | None = None,
-               hint: str = "", max_length: int | None = None,
-               choices: tuple[str, ...] | None = None) -> str | None:
+    def string(
+        self,
+        name: str,
+        *,
+        required: bool = True,
+        pattern: re.Pattern[str] | None = None,
+        hint: str = "",
+        max_length: int | None = None,
+        choices: tuple[str, ...] | None = None,
+    ) -> str | None:
         value = self._get(name, required)
         if value is None:
             return None
@@ -90,8 +120,15 @@ class Validator:
             return None
         return value
 
-    def integer(self, name: str, *, required: bool = False, minimum: int = 0,
-                maximum: int = 1_000_000, default: int | None = None) -> int | None:
+    def integer(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        minimum: int = 0,
+        maximum: int = 1_000_000,
+        default: int | None = None,
+    ) -> int | None:
         value = self._get(name, required)
         if value is None:
             return default
@@ -123,34 +160,43 @@ class Validator:
             return None
         return value
 
-    def string_list(self, name: str, *, required: bool = True,
-                    choices: tuple[str, ...] | None = None) -> list[str] | None:
+    def string_list(
+        self, name: str, *, required: bool = True, choices: tuple[str, ...] | None = None
+    ) -> list[str] | None:
         value = self._get(name, required)
         if value is None:
             return None
-        if (not isinstance(value, list) or not value
-                or not all(isinstance(item, str) and item for item in value)):
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(item, str) and item for item in value)
+        ):
             self.fail(name, "must be a non-empty list of strings")
             return None
         if choices is not None:
             unknown = [item for item in value if item not in choices]
             if unknown:
-                self.fail(name, f"unknown value(s) {', '.join(unknown)}; "
-                                f"use {', '.join(choices)}")
+                self.fail(name, f"unknown value(s) {', '.join(unknown)}; use {', '.join(choices)}")
                 return None
         return value
 
     def zip_code(self, name: str = "zipCode", *, required: bool = True) -> str | None:
-        return self.string(name, required=required, pattern=ZIP_RE,
-                           hint="must be a 5-digit US zip code, e.g. 94117")
+        return self.string(
+            name,
+            required=required,
+            pattern=ZIP_RE,
+            hint="must be a 5-digit US zip code, e.g. 94117",
+        )
 
     def utm_source(self, value: Any, name: str) -> str | None:
         if value is None:
             self.fail(name, "is required (the utm_source Thumbtack assigned to you)")
             return None
         if not isinstance(value, str) or not value.startswith(UTM_PREFIX):
-            self.fail(name, f"must start with '{UTM_PREFIX}' (assigned by Thumbtack), "
-                            "e.g. cma-yourpartner")
+            self.fail(
+                name,
+                f"must start with '{UTM_PREFIX}' (assigned by Thumbtack), e.g. cma-yourpartner",
+            )
             return None
         return value
 
@@ -166,5 +212,4 @@ class Validator:
 
 
 def query_validator(request: Request) -> Validator:
-    return Validator({name: values[0] for name, values in request.query.items()},
-                     location="query")
+    return Validator({name: values[0] for name, values in request.query.items()}, location="query")

@@ -49,18 +49,30 @@ class DeliveryResult:
     error: str | None = None
 
 
-def envelope(event_type: str, webhook_id: str, triggered_at: str,
-             data: dict[str, Any]) -> bytes:
-    payload = {"event": {"eventType": event_type, "triggeredAt": triggered_at,
-                         "webhookID": webhook_id, "description": ""}, "data": data}
+def envelope(event_type: str, webhook_id: str, triggered_at: str, data: dict[str, Any]) -> bytes:
+    payload = {
+        "event": {
+            "eventType": event_type,
+            "triggeredAt": triggered_at,
+            "webhookID": webhook_id,
+            "description": "",
+        },
+        "data": data,
+    }
     return json.dumps(payload, separators=(",", ":")).encode("utf-8")
 
 
 class WebhookDispatcher:
     """A bounded queue and one worker thread that delivers with bounded retries."""
 
-    def __init__(self, *, max_attempts: int = 3, backoff_s: float = 0.5,
-                 timeout_s: float = 5.0, queue_size: int = 256) -> None:
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 3,
+        backoff_s: float = 0.5,
+        timeout_s: float = 5.0,
+        queue_size: int = 256,
+    ) -> None:
         self._max_attempts = max(1, max_attempts)
         self._backoff = backoff_s
         self._timeout = timeout_s
@@ -85,8 +97,11 @@ class WebhookDispatcher:
         try:
             self._queue.put_nowait(delivery)
         except queue.Full:
-            logger.warning("Webhook queue full; dropped %s for webhook %s",
-                           delivery.event_type, delivery.webhook_id)
+            logger.warning(
+                "Webhook queue full; dropped %s for webhook %s",
+                delivery.event_type,
+                delivery.webhook_id,
+            )
             return False
         return True
 
@@ -117,19 +132,30 @@ class WebhookDispatcher:
                 status = self._post(delivery)
             except (OSError, http.client.HTTPException) as exc:
                 status, error = None, f"{type(exc).__name__}: {exc}"
-                logger.info("Webhook %s attempt %d failed: %s", delivery.webhook_id,
-                            attempts, error)
+                logger.info(
+                    "Webhook %s attempt %d failed: %s", delivery.webhook_id, attempts, error
+                )
                 continue
             if 200 <= status < 300:
-                return DeliveryResult(webhook_id=delivery.webhook_id, url=delivery.url,
-                                      event_type=delivery.event_type, attempts=attempts,
-                                      status=status, delivered=True)
+                return DeliveryResult(
+                    webhook_id=delivery.webhook_id,
+                    url=delivery.url,
+                    event_type=delivery.event_type,
+                    attempts=attempts,
+                    status=status,
+                    delivered=True,
+                )
             error = f"HTTP {status}"
-            logger.info("Webhook %s attempt %d answered %s", delivery.webhook_id, attempts,
-                        status)
-        return DeliveryResult(webhook_id=delivery.webhook_id, url=delivery.url,
-                              event_type=delivery.event_type, attempts=attempts, status=status,
-                              delivered=False, error=error)
+            logger.info("Webhook %s attempt %d answered %s", delivery.webhook_id, attempts, status)
+        return DeliveryResult(
+            webhook_id=delivery.webhook_id,
+            url=delivery.url,
+            event_type=delivery.event_type,
+            attempts=attempts,
+            status=status,
+            delivered=False,
+            error=error,
+        )
 
     def _post(self, delivery: Delivery) -> int:
         parts = urllib.parse.urlsplit(delivery.url)
@@ -137,7 +163,8 @@ class WebhookDispatcher:
         connection: http.client.HTTPConnection
         if parts.scheme == "https":
             connection = http.client.HTTPSConnection(
-                host, parts.port, timeout=self._timeout, context=ssl.create_default_context())
+                host, parts.port, timeout=self._timeout, context=ssl.create_default_context()
+            )
         else:
             connection = http.client.HTTPConnection(host, parts.port, timeout=self._timeout)
         headers = {"Content-Type": "application/json", "User-Agent": "Thumbtack-Sandbox-Webhooks"}

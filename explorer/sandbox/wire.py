@@ -52,19 +52,27 @@ class Response:
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def with_headers(self, *extra: tuple[str, str]) -> Response:
-        return Response(status=self.status, body=self.body, content_type=self.content_type,
-                        headers=self.headers + tuple(extra))
+        return Response(
+            status=self.status,
+            body=self.body,
+            content_type=self.content_type,
+            headers=self.headers + tuple(extra),
+        )
 
 
-def json_response(status: int, payload: Any, *, content_type: str = JSON,
-                  headers: tuple[tuple[str, str], ...] = ()) -> Response:
+def json_response(
+    status: int,
+    payload: Any,
+    *,
+    content_type: str = JSON,
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Response:
     """A JSON response (compact, UTF-8)."""
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return Response(status=status, body=body, content_type=content_type, headers=headers)
 
 
-def html_response(status: int, html: str, *,
-                  headers: tuple[tuple[str, str], ...] = ()) -> Response:
+def html_response(status: int, html: str, *, headers: tuple[tuple[str, str], ...] = ()) -> Response:
     return Response(status=status, body=html.encode("utf-8"), content_type=HTML, headers=headers)
 
 

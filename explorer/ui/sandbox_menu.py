@@ -36,8 +36,11 @@ class SandboxMenu(QMenu):
             self.addSection(title)
             for fault in (f for f in FAULTS if f.category is category):
                 status = f"{fault.status} " if fault.status is not None else ""
-                self._add(fault.header_value, f"{status}{fault.title}",
-                          f"{FAULT_HEADER}: {fault.header_value}\n{fault.description}")
+                self._add(
+                    fault.header_value,
+                    f"{status}{fault.title}",
+                    f"{FAULT_HEADER}: {fault.header_value}\n{fault.description}",
+                )
         self._actions[None].setChecked(True)
         self._group.triggered.connect(self.on_group_triggered)
 
