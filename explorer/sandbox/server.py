@@ -138,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found by the standard parser, as ProblemDetails (and close)."""
         self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unparsable request line: answer in 1.1
+            self.request_version = "HTTP/1.1"
         title = message or self.responses.get(code, ("Error",))[0]
         response = problems.problem(code, title, explain or title, kind="http-error")
         with contextlib.suppress(OSError):
