@@ -17,6 +17,8 @@ from typing import Any
 from explorer.sandbox import fixtures
 from explorer.sandbox.fixtures import Business, Category
 
+MAX_SEARCHES = 10_000
+
 
 def iso(timestamp: float) -> str:
     """RFC 3339 UTC with second precision, e.g. ``2024-06-13T17:18:01Z``."""
@@ -70,6 +72,8 @@ class SandboxState:
         self, category_id: str, zip_code: str, business_ids: list[str], search_id: str | None = None
     ) -> str:
         with self.lock:
+            if len(self.searches) >= MAX_SEARCHES:  # searches are short-lived: drop the oldest
+                self.searches.pop(next(iter(self.searches)))
             search_id = search_id or self.new_id()
             self.searches[search_id] = {
                 "categoryID": category_id,

@@ -61,8 +61,9 @@ class SandboxSession:
     def close(self) -> None:
         self.http.close()
 
-    def token_request(self, data: dict[str, str], client: tuple[str, str] | None = DEMAND,
-                      **kwargs: Any) -> httpx.Response:
+    def token_request(
+        self, data: dict[str, str], client: tuple[str, str] | None = DEMAND, **kwargs: Any
+    ) -> httpx.Response:
         return self.http.post("/oauth2/token", data=data, auth=client, **kwargs)
 
     def cc(self, scope: str | None = None, audience: str = AUDIENCE) -> str:
@@ -73,10 +74,21 @@ class SandboxSession:
         assert response.status_code == 200, response.text
         return str(response.json()["access_token"])
 
-    def authorize(self, client: tuple[str, str] = DEMAND, scope: str | None = None,
-                  audience: str = AUDIENCE, **extra: str) -> httpx.Response:
-        params = {"client_id": client[0], "redirect_uri": REDIRECT, "response_type": "code",
-                  "state": "state-1234567890", "audience": audience, **extra}
+    def authorize(
+        self,
+        client: tuple[str, str] = DEMAND,
+        scope: str | None = None,
+        audience: str = AUDIENCE,
+        **extra: str,
+    ) -> httpx.Response:
+        params = {
+            "client_id": client[0],
+            "redirect_uri": REDIRECT,
+            "response_type": "code",
+            "state": "state-1234567890",
+            "audience": audience,
+            **extra,
+        }
         if scope is not None:
             params["scope"] = scope
         return self.http.get("/oauth2/auth", params=params)
@@ -89,15 +101,24 @@ class SandboxSession:
         query = urllib.parse.urlsplit(location).query
         return {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
 
-    def user_tokens(self, client: tuple[str, str] = DEMAND, scope: str | None = None,
-                    audience: str = AUDIENCE) -> dict[str, Any]:
+    def user_tokens(
+        self, client: tuple[str, str] = DEMAND, scope: str | None = None, audience: str = AUDIENCE
+    ) -> dict[str, Any]:
         verifier, challenge = pkce_pair()
-        code = self.redirect_params(self.authorize(
-            client, scope, audience, code_challenge=challenge,
-            code_challenge_method="S256"))["code"]
+        code = self.redirect_params(
+            self.authorize(
+                client, scope, audience, code_challenge=challenge, code_challenge_method="S256"
+            )
+        )["code"]
         response = self.token_request(
-            {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-             "code_verifier": verifier}, client)
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": REDIRECT,
+                "code_verifier": verifier,
+            },
+            client,
+        )
         assert response.status_code == 200, response.text
         return dict(response.json())
 
@@ -105,8 +126,9 @@ class SandboxSession:
         client = DEMAND if family == "demand" else SUPPLY
         return str(self.user_tokens(client, scope)["access_token"])
 
-    def call(self, method: str, path: str, token: str | None = None,
-             **kwargs: Any) -> httpx.Response:
+    def call(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}))
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
@@ -137,8 +159,12 @@ def make_session() -> Iterator[Callable[..., SandboxSession]]:
     started: list[tuple[SandboxServer, SandboxSession]] = []
 
     def make(**changes: Any) -> SandboxSession:
-        settings = {"auto_approve": True, "rate_limit_per_minute": 0,
-                    "webhook_backoff_s": 0.05, **changes}
+        settings = {
+            "auto_approve": True,
+            "rate_limit_per_minute": 0,
+            "webhook_backoff_s": 0.05,
+            **changes,
+        }
         server = SandboxServer(SandboxConfig(**settings))
         server.start()
         session = SandboxSession(server)

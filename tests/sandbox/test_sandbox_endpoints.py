@@ -19,22 +19,39 @@ SEED_ORDER = "720000000000000001"
 SEED_PHONE = "710000000000000001"
 REVIEW = "5343987659230309812"
 UTM = {"utm_source": "cma-test"}
-HOOK = {"webhookURL": "https://partner.example.com/hooks", "eventTypes": ["MessageCreatedV4"],
-        "enabled": False, "auth": {"username": "hello", "password": "world"}}
+HOOK = {
+    "webhookURL": "https://partner.example.com/hooks",
+    "eventTypes": ["MessageCreatedV4"],
+    "enabled": False,
+    "auth": {"username": "hello", "password": "world"},
+}
 _numbers = itertools.count(1000)
 
 #: the v4 endpoints of the reference catalogue (legacy, widgets and inbound events excluded)
 REFERENCE_V4 = {
-    "GET /categories/recommendations", "GET /categories/homecare",
-    "GET /categories/{categoryID}/request-form", "GET /categories/search",
-    "GET /keywords/search", "POST /businesses/search", "POST /businesses/search-filtered",
-    "POST /requests", "GET /businesses/{businessID}/reviews",
-    "POST /businesses/{businessID}/reviews/{reviewID}/response", "GET /reviews",
-    "GET /users/self", "POST /users/webhooks", "GET /users/webhooks",
-    "GET /users/webhooks/{webhookID}", "PUT /users/webhooks/{webhookID}",
-    "DELETE /users/webhooks/{webhookID}", "POST /users/disconnect", "GET /businesses",
-    "GET /businesses/{businessID}", "POST /businesses/{businessID}/webhooks",
-    "GET /businesses/{businessID}/webhooks", "GET /businesses/{businessID}/webhooks/{webhookID}",
+    "GET /categories/recommendations",
+    "GET /categories/homecare",
+    "GET /categories/{categoryID}/request-form",
+    "GET /categories/search",
+    "GET /keywords/search",
+    "POST /businesses/search",
+    "POST /businesses/search-filtered",
+    "POST /requests",
+    "GET /businesses/{businessID}/reviews",
+    "POST /businesses/{businessID}/reviews/{reviewID}/response",
+    "GET /reviews",
+    "GET /users/self",
+    "POST /users/webhooks",
+    "GET /users/webhooks",
+    "GET /users/webhooks/{webhookID}",
+    "PUT /users/webhooks/{webhookID}",
+    "DELETE /users/webhooks/{webhookID}",
+    "POST /users/disconnect",
+    "GET /businesses",
+    "GET /businesses/{businessID}",
+    "POST /businesses/{businessID}/webhooks",
+    "GET /businesses/{businessID}/webhooks",
+    "GET /businesses/{businessID}/webhooks/{webhookID}",
     "PUT /businesses/{businessID}/webhooks/{webhookID}",
     "DELETE /businesses/{businessID}/webhooks/{webhookID}",
     "POST /businesses/{businessID}/webhooks/test-negotiation",
@@ -43,10 +60,16 @@ REFERENCE_V4 = {
     "POST /businesses/{businessID}/associate-phone-numbers-bulk-create",
     "PUT /businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
     "DELETE /businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
-    "GET /negotiations/{negotiationID}", "GET /businesses/{businessID}/negotiations",
-    "POST /negotiations/{negotiationID}/job-status", "GET /negotiations/{negotiationID}/messages",
-    "POST /negotiations/{negotiationID}/messages", "POST /orders", "GET /orders/{orderID}",
-    "PUT /orders/{orderID}", "POST /orders/{orderID}/cancel", "GET /orders/availability",
+    "GET /negotiations/{negotiationID}",
+    "GET /businesses/{businessID}/negotiations",
+    "POST /negotiations/{negotiationID}/job-status",
+    "GET /negotiations/{negotiationID}/messages",
+    "POST /negotiations/{negotiationID}/messages",
+    "POST /orders",
+    "GET /orders/{orderID}",
+    "PUT /orders/{orderID}",
+    "POST /orders/{orderID}/cancel",
+    "GET /orders/availability",
 }
 
 
@@ -77,8 +100,12 @@ def _business_webhook(api: Any, token: str) -> str:
 
 
 def _new_phone(api: Any, token: str) -> str:
-    response = api.call("POST", f"/businesses/{ROBERTS}/associate-phone-numbers", token,
-                        json={"phoneNumber": _phone(), "name": "Temp"})
+    response = api.call(
+        "POST",
+        f"/businesses/{ROBERTS}/associate-phone-numbers",
+        token,
+        json={"phoneNumber": _phone(), "name": "Temp"},
+    )
     return str(response.json()["phoneNumberID"])
 
 
@@ -87,134 +114,354 @@ def _new_order(api: Any, token: str) -> str:
     return str(response.json()["orderID"])
 
 
-def ORDER_BODY() -> dict[str, Any]:  # noqa: N802 - reads as a constant
-    return {"configurationID": "730000000000000001", "categoryID": "219264413294461288",
-            "externalOrder": {"externalOrderID": "ext-1"},
-            "user": {"firstName": "Dana", "lastName": "Reyes", "phone": "5615550142"},
-            "schedulingWindow": {"start": "2026-12-02T16:00:00Z", "end": "2026-12-02T20:00:00Z"}}
+def ORDER_BODY() -> dict[str, Any]:
+    return {
+        "configurationID": "730000000000000001",
+        "categoryID": "219264413294461288",
+        "externalOrder": {"externalOrderID": "ext-1"},
+        "user": {"firstName": "Dana", "lastName": "Reyes", "phone": "5615550142"},
+        "schedulingWindow": {"start": "2026-12-02T16:00:00Z", "end": "2026-12-02T20:00:00Z"},
+    }
 
 
-PLACEHOLDERS = {"{userWebhookID}": _user_webhook, "{businessWebhookID}": _business_webhook,
-                "{phoneNumberID}": _new_phone, "{orderID}": _new_order}
+PLACEHOLDERS = {
+    "{userWebhookID}": _user_webhook,
+    "{businessWebhookID}": _business_webhook,
+    "{phoneNumberID}": _new_phone,
+    "{orderID}": _new_order,
+}
 
 CASES = [
-    Case("GET", "/categories/recommendations", "cc", 200,
-         lambda j: len(j["data"]) == 1 and j["data"][0]["nearMeURL"].endswith("cma-test"),
-         params={"zipCode": "90210", "recommendationType": "popular",
-                 "utmData[utm_source]": "cma-test", "limit": 1}),
-    Case("GET", "/categories/homecare", "cc", 200,
-         lambda j: any(d["taskID"] == "422486850969493532" for d in j["data"]),
-         params={"zipCode": "90210", "propertyType": "townhouse",
-                 "utmData[utm_source]": "cma-test"}),
-    Case("GET", "/categories/{categoryID}/request-form", "cc", 200,
-         lambda j: j["requestFormID"] == "360027128293056514"
-         and j["questions"][0]["questionID"] == "326918438863339640",
-         path=f"/categories/{KITCHEN}/request-form"),
-    Case("GET", "/categories/search", "cc", 200,
-         lambda j: "House Cleaning" in [d["name"] for d in j["data"]],
-         params={"searchQuery": "cleaning"}),
-    Case("GET", "/keywords/search", "cc", 200,
-         lambda j: {"keywordID": "102906936603224901", "name": "Carpet Cleaning"} in j["data"],
-         params={"searchQuery": "car", "limit": 15}),
-    Case("POST", "/businesses/search", "cc", 200,
-         lambda j: j["searchID"] and j["data"][0]["businessID"] == "479288677004124167",
-         body=lambda: {"searchQuery": "handyman", "zipCode": "90210", "utmData": UTM,
-                       "limit": 1}),
-    Case("POST", "/businesses/search-filtered", "cc", 200,
-         lambda j: j["metadata"]["categoryName"] == "Plumbing" and j["data"],
-         body=lambda: {"userQuery": "leaky kitchen faucet", "zipCode": "90210",
-                       "utmData": UTM, "limit": 10}),
-    Case("POST", "/requests", "demand", 200,
-         lambda j: j["request"]["contactedBusinesses"][0]["businessID"] == ROBERTS
-         and j["request"]["category"]["name"] == "Kitchen Remodel",
-         body=lambda: {"searchID": SEED_SEARCH, "businessIDs": [ROBERTS],
-                       "categoryID": KITCHEN, "utmData": {"utm_source": "cma-admin"}}),
-    Case("GET", "/businesses/{businessID}/reviews", "demand", 200,
-         lambda j: len(j["data"]) == 2 and j["pagination"]["next"].endswith("offset=2"),
-         params={"limit": 2, "offset": 0}, path=f"/businesses/{ROBERTS}/reviews"),
-    Case("POST", "/businesses/{businessID}/reviews/{reviewID}/response", "supply", 200,
-         lambda j: j["responseText"] == "Thanks!",
-         body=lambda: {"responseText": "Thanks!"},
-         path=f"/businesses/{ROBERTS}/reviews/{REVIEW}/response"),
-    Case("GET", "/reviews", "cc", 200,
-         lambda j: len(j["data"]) == 3 and all(r["businessID"] == ROBERTS for r in j["data"]),
-         params={"businessIDs": ROBERTS}),
+    Case(
+        "GET",
+        "/categories/recommendations",
+        "cc",
+        200,
+        lambda j: len(j["data"]) == 1 and j["data"][0]["nearMeURL"].endswith("cma-test"),
+        params={
+            "zipCode": "90210",
+            "recommendationType": "popular",
+            "utmData[utm_source]": "cma-test",
+            "limit": 1,
+        },
+    ),
+    Case(
+        "GET",
+        "/categories/homecare",
+        "cc",
+        200,
+        lambda j: any(d["taskID"] == "422486850969493532" for d in j["data"]),
+        params={"zipCode": "90210", "propertyType": "townhouse", "utmData[utm_source]": "cma-test"},
+    ),
+    Case(
+        "GET",
+        "/categories/{categoryID}/request-form",
+        "cc",
+        200,
+        lambda j: (
+            j["requestFormID"] == "360027128293056514"
+            and j["questions"][0]["questionID"] == "326918438863339640"
+        ),
+        path=f"/categories/{KITCHEN}/request-form",
+    ),
+    Case(
+        "GET",
+        "/categories/search",
+        "cc",
+        200,
+        lambda j: "House Cleaning" in [d["name"] for d in j["data"]],
+        params={"searchQuery": "cleaning"},
+    ),
+    Case(
+        "GET",
+        "/keywords/search",
+        "cc",
+        200,
+        lambda j: {"keywordID": "102906936603224901", "name": "Carpet Cleaning"} in j["data"],
+        params={"searchQuery": "car", "limit": 15},
+    ),
+    Case(
+        "POST",
+        "/businesses/search",
+        "cc",
+        200,
+        lambda j: j["searchID"] and j["data"][0]["businessID"] == "479288677004124167",
+        body=lambda: {"searchQuery": "handyman", "zipCode": "90210", "utmData": UTM, "limit": 1},
+    ),
+    Case(
+        "POST",
+        "/businesses/search-filtered",
+        "cc",
+        200,
+        lambda j: j["metadata"]["categoryName"] == "Plumbing" and j["data"],
+        body=lambda: {
+            "userQuery": "leaky kitchen faucet",
+            "zipCode": "90210",
+            "utmData": UTM,
+            "limit": 10,
+        },
+    ),
+    Case(
+        "POST",
+        "/requests",
+        "demand",
+        200,
+        lambda j: (
+            j["request"]["contactedBusinesses"][0]["businessID"] == ROBERTS
+            and j["request"]["category"]["name"] == "Kitchen Remodel"
+        ),
+        body=lambda: {
+            "searchID": SEED_SEARCH,
+            "businessIDs": [ROBERTS],
+            "categoryID": KITCHEN,
+            "utmData": {"utm_source": "cma-admin"},
+        },
+    ),
+    Case(
+        "GET",
+        "/businesses/{businessID}/reviews",
+        "demand",
+        200,
+        lambda j: len(j["data"]) == 2 and j["pagination"]["next"].endswith("offset=2"),
+        params={"limit": 2, "offset": 0},
+        path=f"/businesses/{ROBERTS}/reviews",
+    ),
+    Case(
+        "POST",
+        "/businesses/{businessID}/reviews/{reviewID}/response",
+        "supply",
+        200,
+        lambda j: j["responseText"] == "Thanks!",
+        body=lambda: {"responseText": "Thanks!"},
+        path=f"/businesses/{ROBERTS}/reviews/{REVIEW}/response",
+    ),
+    Case(
+        "GET",
+        "/reviews",
+        "cc",
+        200,
+        lambda j: len(j["data"]) == 3 and all(r["businessID"] == ROBERTS for r in j["data"]),
+        params={"businessIDs": ROBERTS},
+    ),
     Case("GET", "/users/self", "demand", 200, lambda j: j["firstName"] == "Olivia"),
-    Case("POST", "/users/webhooks", "demand", 201,
-         lambda j: j["authType"] == "Basic" and "auth" not in j and j["userID"],
-         body=lambda: HOOK),
+    Case(
+        "POST",
+        "/users/webhooks",
+        "demand",
+        201,
+        lambda j: j["authType"] == "Basic" and "auth" not in j and j["userID"],
+        body=lambda: HOOK,
+    ),
     Case("GET", "/users/webhooks", "demand", 200, lambda j: isinstance(j["data"], list)),
-    Case("GET", "/users/webhooks/{webhookID}", "demand", 200, lambda j: j["webhookID"],
-         path="/users/webhooks/{userWebhookID}"),
-    Case("PUT", "/users/webhooks/{webhookID}", "demand", 200, lambda j: j["enabled"] is True,
-         body=lambda: {**HOOK, "enabled": True}, path="/users/webhooks/{userWebhookID}"),
-    Case("DELETE", "/users/webhooks/{webhookID}", "demand", 204, lambda j: j is None,
-         path="/users/webhooks/{userWebhookID}"),
+    Case(
+        "GET",
+        "/users/webhooks/{webhookID}",
+        "demand",
+        200,
+        lambda j: j["webhookID"],
+        path="/users/webhooks/{userWebhookID}",
+    ),
+    Case(
+        "PUT",
+        "/users/webhooks/{webhookID}",
+        "demand",
+        200,
+        lambda j: j["enabled"] is True,
+        body=lambda: {**HOOK, "enabled": True},
+        path="/users/webhooks/{userWebhookID}",
+    ),
+    Case(
+        "DELETE",
+        "/users/webhooks/{webhookID}",
+        "demand",
+        204,
+        lambda j: j is None,
+        path="/users/webhooks/{userWebhookID}",
+    ),
     Case("POST", "/users/disconnect", "demand", 200, lambda j: j["disconnected"] is True),
-    Case("GET", "/businesses", "supply", 200,
-         lambda j: {ROBERTS, "1337"} == {b["businessID"] for b in j["data"]}),
-    Case("GET", "/businesses/{businessID}", "supply", 200,
-         lambda j: j["name"] == "Robert's Remodeling", path=f"/businesses/{ROBERTS}"),
-    Case("POST", "/businesses/{businessID}/webhooks", "supply", 201,
-         lambda j: j["businessID"] == ROBERTS and j["authType"] == "Basic",
-         body=lambda: HOOK, path=f"/businesses/{ROBERTS}/webhooks"),
-    Case("GET", "/businesses/{businessID}/webhooks", "supply", 200,
-         lambda j: isinstance(j["data"], list), path=f"/businesses/{ROBERTS}/webhooks"),
-    Case("GET", "/businesses/{businessID}/webhooks/{webhookID}", "supply", 200,
-         lambda j: j["businessID"] == ROBERTS,
-         path=f"/businesses/{ROBERTS}/webhooks/{{businessWebhookID}}"),
-    Case("PUT", "/businesses/{businessID}/webhooks/{webhookID}", "supply", 200,
-         lambda j: j["eventTypes"] == ["NegotiationCreatedV4"] and j["authType"] == "None",
-         body=lambda: {"webhookURL": "https://partner.example.com/h2",
-                       "eventTypes": ["NegotiationCreatedV4"], "enabled": True},
-         path=f"/businesses/{ROBERTS}/webhooks/{{businessWebhookID}}"),
-    Case("DELETE", "/businesses/{businessID}/webhooks/{webhookID}", "supply", 204,
-         lambda j: j is None, path=f"/businesses/{ROBERTS}/webhooks/{{businessWebhookID}}"),
-    Case("POST", "/businesses/{businessID}/webhooks/test-negotiation", "supply", 201,
-         lambda j: j["business"]["name"] == "Test Business for Webhooks"
-         and j["customer"]["firstName"] == "Test",
-         path=f"/businesses/{ROBERTS}/webhooks/test-negotiation"),
-    Case("GET", "/businesses/{businessID}/associate-phone-numbers", "supply", 200,
-         lambda j: SEED_PHONE in [p["phoneNumberID"] for p in j["phoneNumbers"]],
-         path=f"/businesses/{ROBERTS}/associate-phone-numbers"),
-    Case("POST", "/businesses/{businessID}/associate-phone-numbers", "supply", 201,
-         lambda j: j["businessID"] == ROBERTS and j["isDeleted"] is False,
-         body=lambda: {"phoneNumber": _phone(), "name": "John"},
-         path=f"/businesses/{ROBERTS}/associate-phone-numbers"),
-    Case("POST", "/businesses/{businessID}/associate-phone-numbers-bulk-create", "supply", 201,
-         lambda j: len(j["phoneNumbers"]) == 2,
-         body=lambda: {"phoneNumbers": [{"phoneNumber": _phone()}, {"phoneNumber": _phone()}]},
-         path=f"/businesses/{ROBERTS}/associate-phone-numbers-bulk-create"),
-    Case("PUT", "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}", "supply",
-         200, lambda j: j["name"] == "Renamed", body=lambda: {"name": "Renamed"},
-         path=f"/businesses/{ROBERTS}/associate-phone-numbers/{{phoneNumberID}}"),
-    Case("DELETE", "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}", "supply",
-         204, lambda j: j is None,
-         path=f"/businesses/{ROBERTS}/associate-phone-numbers/{{phoneNumberID}}"),
-    Case("GET", "/negotiations/{negotiationID}", "supply", 200,
-         lambda j: j["negotiationID"] == NEGOTIATION and j["business"]["businessID"] == ROBERTS,
-         path=f"/negotiations/{NEGOTIATION}"),
-    Case("GET", "/businesses/{businessID}/negotiations", "supply", 200,
-         lambda j: NEGOTIATION in [n["negotiationID"] for n in j["data"]],
-         path=f"/businesses/{ROBERTS}/negotiations"),
-    Case("POST", "/negotiations/{negotiationID}/job-status", "supply", 200,
-         lambda j: j["status"] == "appt_scheduled", body=lambda: {"status": "appt_scheduled"},
-         path=f"/negotiations/{NEGOTIATION}/job-status"),
-    Case("GET", "/negotiations/{negotiationID}/messages", "demand", 200,
-         lambda j: j["data"][0]["messageID"] == "519153481515696128",
-         path=f"/negotiations/{NEGOTIATION}/messages"),
-    Case("POST", "/negotiations/{negotiationID}/messages", "supply", 201,
-         lambda j: j["from"] == "Business" and j["text"] == "Hello world",
-         body=lambda: {"text": "Hello world"}, path=f"/negotiations/{NEGOTIATION}/messages"),
-    Case("POST", "/orders", "cc", 201, lambda j: j["status"] == "schedulingReady",
-         body=ORDER_BODY),
-    Case("GET", "/orders/{orderID}", "cc", 200, lambda j: j["orderID"] == SEED_ORDER,
-         path=f"/orders/{SEED_ORDER}"),
-    Case("PUT", "/orders/{orderID}", "cc", 200,
-         lambda j: j["externalOrder"] == {"externalOrderID": "ext-2"},
-         body=lambda: {"externalOrder": {"externalOrderID": "ext-2"}}, path="/orders/{orderID}"),
-    Case("POST", "/orders/{orderID}/cancel", "cc", 200, lambda j: j["status"] == "jobCancelled",
-         path="/orders/{orderID}/cancel"),
+    Case(
+        "GET",
+        "/businesses",
+        "supply",
+        200,
+        lambda j: {ROBERTS, "1337"} == {b["businessID"] for b in j["data"]},
+    ),
+    Case(
+        "GET",
+        "/businesses/{businessID}",
+        "supply",
+        200,
+        lambda j: j["name"] == "Robert's Remodeling",
+        path=f"/businesses/{ROBERTS}",
+    ),
+    Case(
+        "POST",
+        "/businesses/{businessID}/webhooks",
+        "supply",
+        201,
+        lambda j: j["businessID"] == ROBERTS and j["authType"] == "Basic",
+        body=lambda: HOOK,
+        path=f"/businesses/{ROBERTS}/webhooks",
+    ),
+    Case(
+        "GET",
+        "/businesses/{businessID}/webhooks",
+        "supply",
+        200,
+        lambda j: isinstance(j["data"], list),
+        path=f"/businesses/{ROBERTS}/webhooks",
+    ),
+    Case(
+        "GET",
+        "/businesses/{businessID}/webhooks/{webhookID}",
+        "supply",
+        200,
+        lambda j: j["businessID"] == ROBERTS,
+        path=f"/businesses/{ROBERTS}/webhooks/{{businessWebhookID}}",
+    ),
+    Case(
+        "PUT",
+        "/businesses/{businessID}/webhooks/{webhookID}",
+        "supply",
+        200,
+        lambda j: j["eventTypes"] == ["NegotiationCreatedV4"] and j["authType"] == "None",
+        body=lambda: {
+            "webhookURL": "https://partner.example.com/h2",
+            "eventTypes": ["NegotiationCreatedV4"],
+            "enabled": True,
+        },
+        path=f"/businesses/{ROBERTS}/webhooks/{{businessWebhookID}}",
+    ),
+    Case(
+        "DELETE",
+        "/businesses/{businessID}/webhooks/{webhookID}",
+        "supply",
+        204,
+        lambda j: j is None,
+        path=f"/businesses/{ROBERTS}/webhooks/{{businessWebhookID}}",
+    ),
+    Case(
+        "POST",
+        "/businesses/{businessID}/webhooks/test-negotiation",
+        "supply",
+        201,
+        lambda j: (
+            j["business"]["name"] == "Test Business for Webhooks"
+            and j["customer"]["firstName"] == "Test"
+        ),
+        path=f"/businesses/{ROBERTS}/webhooks/test-negotiation",
+    ),
+    Case(
+        "GET",
+        "/businesses/{businessID}/associate-phone-numbers",
+        "supply",
+        200,
+        lambda j: SEED_PHONE in [p["phoneNumberID"] for p in j["phoneNumbers"]],
+        path=f"/businesses/{ROBERTS}/associate-phone-numbers",
+    ),
+    Case(
+        "POST",
+        "/businesses/{businessID}/associate-phone-numbers",
+        "supply",
+        201,
+        lambda j: j["businessID"] == ROBERTS and j["isDeleted"] is False,
+        body=lambda: {"phoneNumber": _phone(), "name": "John"},
+        path=f"/businesses/{ROBERTS}/associate-phone-numbers",
+    ),
+    Case(
+        "POST",
+        "/businesses/{businessID}/associate-phone-numbers-bulk-create",
+        "supply",
+        201,
+        lambda j: len(j["phoneNumbers"]) == 2,
+        body=lambda: {"phoneNumbers": [{"phoneNumber": _phone()}, {"phoneNumber": _phone()}]},
+        path=f"/businesses/{ROBERTS}/associate-phone-numbers-bulk-create",
+    ),
+    Case(
+        "PUT",
+        "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
+        "supply",
+        200,
+        lambda j: j["name"] == "Renamed",
+        body=lambda: {"name": "Renamed"},
+        path=f"/businesses/{ROBERTS}/associate-phone-numbers/{{phoneNumberID}}",
+    ),
+    Case(
+        "DELETE",
+        "/businesses/{businessID}/associate-phone-numbers/{phoneNumberID}",
+        "supply",
+        204,
+        lambda j: j is None,
+        path=f"/businesses/{ROBERTS}/associate-phone-numbers/{{phoneNumberID}}",
+    ),
+    Case(
+        "GET",
+        "/negotiations/{negotiationID}",
+        "supply",
+        200,
+        lambda j: j["negotiationID"] == NEGOTIATION and j["business"]["businessID"] == ROBERTS,
+        path=f"/negotiations/{NEGOTIATION}",
+    ),
+    Case(
+        "GET",
+        "/businesses/{businessID}/negotiations",
+        "supply",
+        200,
+        lambda j: NEGOTIATION in [n["negotiationID"] for n in j["data"]],
+        path=f"/businesses/{ROBERTS}/negotiations",
+    ),
+    Case(
+        "POST",
+        "/negotiations/{negotiationID}/job-status",
+        "supply",
+        200,
+        lambda j: j["status"] == "appt_scheduled",
+        body=lambda: {"status": "appt_scheduled"},
+        path=f"/negotiations/{NEGOTIATION}/job-status",
+    ),
+    Case(
+        "GET",
+        "/negotiations/{negotiationID}/messages",
+        "demand",
+        200,
+        lambda j: j["data"][0]["messageID"] == "519153481515696128",
+        path=f"/negotiations/{NEGOTIATION}/messages",
+    ),
+    Case(
+        "POST",
+        "/negotiations/{negotiationID}/messages",
+        "supply",
+        201,
+        lambda j: j["from"] == "Business" and j["text"] == "Hello world",
+        body=lambda: {"text": "Hello world"},
+        path=f"/negotiations/{NEGOTIATION}/messages",
+    ),
+    Case("POST", "/orders", "cc", 201, lambda j: j["status"] == "schedulingReady", body=ORDER_BODY),
+    Case(
+        "GET",
+        "/orders/{orderID}",
+        "cc",
+        200,
+        lambda j: j["orderID"] == SEED_ORDER,
+        path=f"/orders/{SEED_ORDER}",
+    ),
+    Case(
+        "PUT",
+        "/orders/{orderID}",
+        "cc",
+        200,
+        lambda j: j["externalOrder"] == {"externalOrderID": "ext-2"},
+        body=lambda: {"externalOrder": {"externalOrderID": "ext-2"}},
+        path="/orders/{orderID}",
+    ),
+    Case(
+        "POST",
+        "/orders/{orderID}/cancel",
+        "cc",
+        200,
+        lambda j: j["status"] == "jobCancelled",
+        path="/orders/{orderID}/cancel",
+    ),
     Case("GET", "/orders/availability", "cc", 200, lambda j: len(j["data"]) == 5),
 ]
 
@@ -246,12 +493,17 @@ def test_happy_path(api: Any, case: Case) -> None:
 
 def test_a_business_found_by_search_has_reviews_and_a_request_form(api: Any) -> None:
     token = api.cc()
-    found = api.call("POST", "/businesses/search", token,
-                     json={"categoryID": KITCHEN, "zipCode": "94117", "utmData": UTM}).json()
+    found = api.call(
+        "POST",
+        "/businesses/search",
+        token,
+        json={"categoryID": KITCHEN, "zipCode": "94117", "utmData": UTM},
+    ).json()
     assert found["metadata"]["categoryID"] == KITCHEN
     for business in found["data"]:
-        reviews = api.call("GET", "/reviews", token,
-                           params={"businessIDs": business["businessID"]}).json()["data"]
+        reviews = api.call(
+            "GET", "/reviews", token, params={"businessIDs": business["businessID"]}
+        ).json()["data"]
         assert len(reviews) == business["numberOfReviews"] > 0
     form = api.call("GET", f"/categories/{KITCHEN}/request-form", token)
     assert form.status_code == 200
@@ -259,17 +511,33 @@ def test_a_business_found_by_search_has_reviews_and_a_request_form(api: Any) -> 
 
 def test_a_request_creates_negotiations_that_both_sides_can_read_and_message(api: Any) -> None:
     cc, demand, supply = api.cc(), api.user("demand"), api.user("supply")
-    search = api.call("POST", "/businesses/search", cc,
-                      json={"categoryID": KITCHEN, "zipCode": "94117", "utmData": UTM}).json()
-    created = api.call("POST", "/requests", demand, json={
-        "searchID": search["searchID"], "businessIDs": [ROBERTS], "categoryID": KITCHEN,
-        "utmData": UTM}).json()["request"]
+    search = api.call(
+        "POST",
+        "/businesses/search",
+        cc,
+        json={"categoryID": KITCHEN, "zipCode": "94117", "utmData": UTM},
+    ).json()
+    created = api.call(
+        "POST",
+        "/requests",
+        demand,
+        json={
+            "searchID": search["searchID"],
+            "businessIDs": [ROBERTS],
+            "categoryID": KITCHEN,
+            "utmData": UTM,
+        },
+    ).json()["request"]
     negotiation_id = created["contactedBusinesses"][0]["negotiationID"]
     lead = api.call("GET", f"/negotiations/{negotiation_id}", supply).json()
     assert lead["request"]["requestID"] == created["requestID"]
     assert lead["customer"]["customerID"] == created["customerID"]
-    sent = api.call("POST", f"/negotiations/{negotiation_id}/messages", demand,
-                    json={"text": "When can you start?"})
+    sent = api.call(
+        "POST",
+        f"/negotiations/{negotiation_id}/messages",
+        demand,
+        json={"text": "When can you start?"},
+    )
     assert sent.json()["from"] == "Customer"
     seen = api.call("GET", f"/negotiations/{negotiation_id}/messages", supply).json()["data"]
     assert [m["text"] for m in seen] == ["When can you start?"]

@@ -39,8 +39,10 @@ def test_wrong_audience_gives_the_documented_502(api: Any) -> None:
     assert set(body) == {"error", "detail"}
     assert body["error"] == "proxy_oauth_failed"
     assert body["detail"].startswith("Error: oauth_400:invalid_request:")
-    assert ("Requested audience 'https://api.example.com' has not been whitelisted by the "
-            "Auth 2.0 Client.") in body["detail"]
+    assert (
+        "Requested audience 'https://api.example.com' has not been whitelisted by the "
+        "Auth 2.0 Client."
+    ) in body["detail"]
 
 
 def test_missing_audience_is_also_refused(api: Any) -> None:
@@ -64,9 +66,12 @@ def test_user_endpoints_refuse_client_credentials_tokens(api: Any) -> None:
 
 
 def test_validation_error_names_every_bad_field(api: Any) -> None:
-    response = api.call("POST", "/businesses/search", api.cc(),
-                        json={"zipCode": "9021", "utmData": {"utm_source": "partner"},
-                              "limit": "ten"})
+    response = api.call(
+        "POST",
+        "/businesses/search",
+        api.cc(),
+        json={"zipCode": "9021", "utmData": {"utm_source": "partner"}, "limit": "ten"},
+    )
     body = assert_problem(response, 400)
     assert body["title"] == "Your request is not valid."
     fields = {error["field"] for error in body["errors"]}
@@ -78,21 +83,31 @@ def test_missing_query_parameters_are_named(api: Any) -> None:
     response = api.call("GET", "/categories/recommendations", api.cc())
     body = assert_problem(response, 400)
     assert {(e["field"], e["location"]) for e in body["errors"]} == {
-        ("zipCode", "query"), ("recommendationType", "query"), ("utmData[utm_source]", "query")}
+        ("zipCode", "query"),
+        ("recommendationType", "query"),
+        ("utmData[utm_source]", "query"),
+    }
 
 
 @pytest.mark.parametrize(
     ("content", "content_type", "field"),
-    [(b'{"zipCode": ', "application/json", "body"),
-     (b"[1, 2]", "application/json", "body"),
-     (b"zipCode=90210", "application/x-www-form-urlencoded", "Content-Type"),
-     (b"\xff\xfe", "application/json", "body"),
-     (b"", "application/json", "body")],
+    [
+        (b'{"zipCode": ', "application/json", "body"),
+        (b"[1, 2]", "application/json", "body"),
+        (b"zipCode=90210", "application/x-www-form-urlencoded", "Content-Type"),
+        (b"\xff\xfe", "application/json", "body"),
+        (b"", "application/json", "body"),
+    ],
     ids=["malformed json", "not an object", "wrong content type", "not utf-8", "empty"],
 )
 def test_bad_bodies_are_400(api: Any, content: bytes, content_type: str, field: str) -> None:
-    response = api.call("POST", "/businesses/search", api.cc(), content=content,
-                        headers={"Content-Type": content_type})
+    response = api.call(
+        "POST",
+        "/businesses/search",
+        api.cc(),
+        content=content,
+        headers={"Content-Type": content_type},
+    )
     body = assert_problem(response, 400)
     assert body["errors"][0]["field"] == field
 
@@ -111,8 +126,13 @@ def test_wrong_method_is_405_with_allow(api: Any) -> None:
 
 
 def test_huge_bodies_are_413_without_reading_them(api: Any) -> None:
-    response = api.call("POST", "/businesses/search", api.cc(), content=b"x" * (1024 * 1024 + 1),
-                        headers={"Content-Type": "application/json"})
+    response = api.call(
+        "POST",
+        "/businesses/search",
+        api.cc(),
+        content=b"x" * (1024 * 1024 + 1),
+        headers={"Content-Type": "application/json"},
+    )
     assert_problem(response, 413)
     assert response.headers["connection"] == "close"
     assert api.call("POST", "/businesses/search", api.cc(), json=SEARCH).status_code == 200

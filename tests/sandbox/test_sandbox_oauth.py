@@ -14,8 +14,12 @@ INVALID_CLIENT = {
     "error_description": "Client authentication failed (e.g., unknown client, no client "
     "authentication included, or unsupported authentication method).",
 }
-NOT_ACTIVE = {"type": "about:blank", "title": "Unauthorized", "status": 401,
-              "detail": "invalid token. failure reason(s): [token is not active]"}
+NOT_ACTIVE = {
+    "type": "about:blank",
+    "title": "Unauthorized",
+    "status": 401,
+    "detail": "invalid token. failure reason(s): [token is not active]",
+}
 CC = {"grant_type": "client_credentials", "audience": "urn:partner-api"}
 
 
@@ -45,8 +49,9 @@ def test_client_credentials_issues_a_signed_jwt_with_the_documented_claims(api: 
 
 
 def test_client_credentials_in_the_body_also_work(api: Any) -> None:
-    response = api.token_request({**CC, "client_id": api.DEMAND[0],
-                                  "client_secret": api.DEMAND[1]}, client=None)
+    response = api.token_request(
+        {**CC, "client_id": api.DEMAND[0], "client_secret": api.DEMAND[1]}, client=None
+    )
     assert response.status_code == 200
 
 
@@ -60,11 +65,18 @@ def test_client_credentials_in_the_body_also_work(api: Any) -> None:
         (None, {}, {"Authorization": "Bearer abc"}),
         (None, {}, {"Authorization": "Basic !!!not-base64"}),
     ],
-    ids=["unknown client", "wrong secret", "no authentication", "id without secret",
-         "unsupported scheme", "garbled basic"],
+    ids=[
+        "unknown client",
+        "wrong secret",
+        "no authentication",
+        "id without secret",
+        "unsupported scheme",
+        "garbled basic",
+    ],
 )
 def test_bad_client_authentication_gets_the_documented_invalid_client(
-        api: Any, client: Any, data: dict[str, str], headers: dict[str, str]) -> None:
+    api: Any, client: Any, data: dict[str, str], headers: dict[str, str]
+) -> None:
     response = api.token_request({**CC, **data}, client=client, headers=headers)
     assert response.status_code == 401
     assert response.json() == INVALID_CLIENT
@@ -81,9 +93,11 @@ def test_a_supply_client_may_not_use_client_credentials(api: Any) -> None:
 
 @pytest.mark.parametrize(
     ("data", "error"),
-    [({"grant_type": "password"}, "unsupported_grant_type"),
-     ({}, "invalid_request"),
-     ({**CC, "scope": "supply::businesses.list"}, "invalid_scope")],
+    [
+        ({"grant_type": "password"}, "unsupported_grant_type"),
+        ({}, "invalid_request"),
+        ({**CC, "scope": "supply::businesses.list"}, "invalid_scope"),
+    ],
     ids=["unknown grant", "no grant", "foreign scope"],
 )
 def test_token_request_errors(api: Any, data: dict[str, str], error: str) -> None:
@@ -120,12 +134,14 @@ def _exchange(api: Any, code: str, verifier: str | None) -> Any:
     return api.token_request(data)
 
 
-@pytest.mark.parametrize("verifier", ["wrong-" + "v" * 50, None, "short"],
-                         ids=["mismatch", "missing", "malformed"])
+@pytest.mark.parametrize(
+    "verifier", ["wrong-" + "v" * 50, None, "short"], ids=["mismatch", "missing", "malformed"]
+)
 def test_pkce_bad_verifier_is_refused(api: Any, verifier: str | None) -> None:
     _good, challenge = api.pkce_pair()
-    code = api.redirect_params(api.authorize(code_challenge=challenge,
-                                             code_challenge_method="S256"))["code"]
+    code = api.redirect_params(
+        api.authorize(code_challenge=challenge, code_challenge_method="S256")
+    )["code"]
     response = _exchange(api, code, verifier)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
@@ -133,8 +149,13 @@ def test_pkce_bad_verifier_is_refused(api: Any, verifier: str | None) -> None:
 
 def test_codes_are_single_use_and_bound_to_the_redirect_uri(api: Any) -> None:
     code = api.redirect_params(api.authorize())["code"]
-    wrong = api.token_request({"grant_type": "authorization_code", "code": code,
-                               "redirect_uri": "http://127.0.0.1:1/other"})
+    wrong = api.token_request(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://127.0.0.1:1/other",
+        }
+    )
     assert wrong.json()["error"] == "invalid_grant"
     code = api.redirect_params(api.authorize())["code"]
     assert _exchange(api, code, None).status_code == 200
@@ -143,14 +164,17 @@ def test_codes_are_single_use_and_bound_to_the_redirect_uri(api: Any) -> None:
 
 @pytest.mark.parametrize(
     ("extra", "error"),
-    [({"state": "short"}, "invalid_state"), ({"response_type": "token"},
-                                              "unsupported_response_type"),
-     ({"scope": "supply::users.read"}, "invalid_scope"),
-     ({"code_challenge": "abc", "code_challenge_method": "plain"}, "invalid_request")],
+    [
+        ({"state": "short"}, "invalid_state"),
+        ({"response_type": "token"}, "unsupported_response_type"),
+        ({"scope": "supply::users.read"}, "invalid_scope"),
+        ({"code_challenge": "abc", "code_challenge_method": "plain"}, "invalid_request"),
+    ],
     ids=["short state", "implicit", "foreign scope", "plain pkce"],
 )
-def test_authorize_errors_redirect_with_an_error(api: Any, extra: dict[str, str],
-                                                 error: str) -> None:
+def test_authorize_errors_redirect_with_an_error(
+    api: Any, extra: dict[str, str], error: str
+) -> None:
     response = api.authorize(**extra)
     assert api.redirect_params(response)["error"] == error
 
@@ -158,8 +182,10 @@ def test_authorize_errors_redirect_with_an_error(api: Any, extra: dict[str, str]
 def test_authorize_refuses_unknown_clients_and_foreign_redirects_on_a_page(api: Any) -> None:
     unknown = api.http.get("/oauth2/auth", params={"client_id": "x", "redirect_uri": api.REDIRECT})
     assert unknown.status_code == 400 and "Unknown client_id" in unknown.text
-    foreign = api.http.get("/oauth2/auth", params={
-        "client_id": api.DEMAND[0], "redirect_uri": "https://evil.example.com/cb"})
+    foreign = api.http.get(
+        "/oauth2/auth",
+        params={"client_id": api.DEMAND[0], "redirect_uri": "https://evil.example.com/cb"},
+    )
     assert foreign.status_code == 400 and "loopback" in foreign.text
 
 
@@ -200,8 +226,9 @@ def test_refresh_tokens_rotate_with_a_grace_period(make_session: Any) -> None:
 
 def test_refresh_tokens_belong_to_their_client(api: Any) -> None:
     token = api.user_tokens(scope="demand::users.read offline_access")["refresh_token"]
-    response = api.token_request({"grant_type": "refresh_token", "refresh_token": token},
-                                 client=api.SUPPLY)
+    response = api.token_request(
+        {"grant_type": "refresh_token", "refresh_token": token}, client=api.SUPPLY
+    )
     assert response.json()["error"] == "invalid_grant"
 
 
@@ -209,8 +236,12 @@ def test_expired_tokens_get_the_documented_401(make_session: Any) -> None:
     api = make_session(token_lifetime_s=1)
     token = api.cc()
     assert api.call("GET", "/keywords/search", token, params={"searchQuery": "car"}).is_success
-    wait_until(lambda: api.call("GET", "/keywords/search", token,
-                                params={"searchQuery": "car"}).status_code == 401)
+    wait_until(
+        lambda: (
+            api.call("GET", "/keywords/search", token, params={"searchQuery": "car"}).status_code
+            == 401
+        )
+    )
     response = api.call("GET", "/keywords/search", token, params={"searchQuery": "car"})
     assert response.json() == NOT_ACTIVE
     assert response.headers["content-type"] == "application/problem+json"
@@ -232,7 +263,8 @@ def test_forged_tokens_are_not_active(api: Any) -> None:
     header, payload, _sig = api.cc().split(".")
     claims = api.jwt_claims(f"{header}.{payload}.x")
     claims["scope"] += " demand::everything"
-    forged_payload = base64.urlsafe_b64encode(
-        urllib.parse.quote(str(claims)).encode()).rstrip(b"=").decode()
+    forged_payload = (
+        base64.urlsafe_b64encode(urllib.parse.quote(str(claims)).encode()).rstrip(b"=").decode()
+    )
     for token in (f"{header}.{forged_payload}.{_sig}", "not-a-jwt"):
         assert api.call("GET", "/orders/availability", token).json() == NOT_ACTIVE

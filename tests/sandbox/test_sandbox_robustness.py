@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -14,8 +15,10 @@ import pytest
 
 from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
 
-PATH = "/api/v4/categories/recommendations?zipCode=90210&recommendationType=popular" \
-       "&utmData%5Butm_source%5D=cma-x"
+PATH = (
+    "/api/v4/categories/recommendations?zipCode=90210&recommendationType=popular"
+    "&utmData%5Butm_source%5D=cma-x"
+)
 
 
 def _sandbox_threads() -> list[threading.Thread]:
@@ -55,8 +58,10 @@ def test_twenty_clients_times_ten_requests(api: Any) -> None:
 
     def client(_index: int) -> list[int]:
         with httpx.Client(base_url=base, timeout=10, verify=False) as http:
-            return [http.get(PATH, headers={"Authorization": f"Bearer {token}"}).status_code
-                    for _ in range(10)]
+            return [
+                http.get(PATH, headers={"Authorization": f"Bearer {token}"}).status_code
+                for _ in range(10)
+            ]
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         results = [status for statuses in pool.map(client, range(20)) for status in statuses]
@@ -68,8 +73,9 @@ def test_concurrent_writes_are_all_kept(api: Any) -> None:
     path = "/businesses/468046965846925323/associate-phone-numbers"
 
     def create(index: int) -> int:
-        return int(api.call("POST", path, token,
-                            json={"phoneNumber": f"+1650555{index:04d}"}).status_code)
+        return int(
+            api.call("POST", path, token, json={"phoneNumber": f"+1650555{index:04d}"}).status_code
+        )
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         assert set(pool.map(create, range(30))) == {201}
@@ -92,20 +98,24 @@ def test_unsupported_method_gets_a_problem(api: Any) -> None:
 
 
 def test_bad_content_length_is_refused(api: Any) -> None:
-    reply = _raw(api.server, b"POST /api/v4/requests HTTP/1.1\r\nHost: x\r\n"
-                             b"Content-Length: lots\r\n\r\n")
+    reply = _raw(
+        api.server, b"POST /api/v4/requests HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n"
+    )
     assert reply.startswith(b"HTTP/1.1 400")
     assert b"Content-Length" in reply
 
 
 def test_chunked_uploads_are_read_and_capped(api: Any) -> None:
     token = api.cc()
-    body = json.dumps({"searchQuery": "handyman", "zipCode": "90210",
-                       "utmData": {"utm_source": "cma-x"}}).encode()
+    body = json.dumps(
+        {"searchQuery": "handyman", "zipCode": "90210", "utmData": {"utm_source": "cma-x"}}
+    ).encode()
     chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
-    head = (b"POST /api/v4/businesses/search HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-            b"Authorization: Bearer " + token.encode() + b"\r\n\r\n")
+    head = (
+        b"POST /api/v4/businesses/search HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        b"Authorization: Bearer " + token.encode() + b"\r\n\r\n"
+    )
     assert _raw(api.server, head + chunked).startswith(b"HTTP/1.1 200")
     huge = b"%x\r\n" % (2 * 1024 * 1024)
     assert _raw(api.server, head + huge).startswith(b"HTTP/1.1 413")
@@ -121,8 +131,9 @@ def test_clients_that_leave_early_do_not_hurt_the_server(api: Any) -> None:
         with socket.create_connection(("127.0.0.1", api.server.port), timeout=5) as sock:
             sock.sendall(payload)
     with socket.create_connection(("127.0.0.1", api.server.port), timeout=5) as sock:
-        sock.sendall(f"GET {PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
-                     "\r\n".encode())
+        sock.sendall(
+            f"GET {PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n".encode()
+        )
         sock.shutdown(socket.SHUT_RDWR)  # gone before the answer is written
     assert api.call("GET", PATH.removeprefix("/api/v4"), token).status_code == 200
 
@@ -161,10 +172,8 @@ def test_stop_leaves_no_thread_and_frees_the_port() -> None:
 
 
 def _swallow(client: httpx.Client, fault: str) -> None:
-    try:
+    with contextlib.suppress(httpx.HTTPError):
         client.get("/", headers={"X-Sandbox-Fault": fault})
-    except httpx.HTTPError:
-        pass
 
 
 def test_a_busy_port_gives_a_clear_error() -> None:

@@ -41,14 +41,16 @@ class Receiver:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks"
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[tuple[dict[str, str], Any]]:
         with self.arrived:
-            assert self.arrived.wait_for(lambda: len(self.received) >= count, timeout), \
+            assert self.arrived.wait_for(lambda: len(self.received) >= count, timeout), (
                 f"only {len(self.received)} of {count} deliveries arrived"
+            )
             return list(self.received)
 
     def close(self) -> None:
@@ -73,12 +75,18 @@ def _register(api: Any, token: str, url: str, events: list[str], auth: Any = Non
     return str(response.json()["webhookID"])
 
 
-def test_test_negotiation_is_delivered_with_basic_auth(make_session: Any,
-                                                       receiver: Receiver) -> None:
+def test_test_negotiation_is_delivered_with_basic_auth(
+    make_session: Any, receiver: Receiver
+) -> None:
     api = make_session()
     supply = api.user("supply")
-    webhook_id = _register(api, supply, receiver.url, ["NegotiationCreatedV4"],
-                           {"username": "hello", "password": "world"})
+    webhook_id = _register(
+        api,
+        supply,
+        receiver.url,
+        ["NegotiationCreatedV4"],
+        {"username": "hello", "password": "world"},
+    )
     created = api.call("POST", f"/businesses/{ROBERTS}/webhooks/test-negotiation", supply)
     headers, payload = receiver.wait_for(1)[0]
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"hello:world").decode()
@@ -91,39 +99,59 @@ def test_test_negotiation_is_delivered_with_basic_auth(make_session: Any,
     assert payload["data"]["customer"]["firstName"] == "Test"
 
 
-def test_a_customer_request_and_a_message_reach_the_pro(make_session: Any,
-                                                        receiver: Receiver) -> None:
+def test_a_customer_request_and_a_message_reach_the_pro(
+    make_session: Any, receiver: Receiver
+) -> None:
     api = make_session()
     supply, demand = api.user("supply"), api.user("demand")
-    _register(api, supply, receiver.url, ["NegotiationCreatedV4", "MessageCreatedV4"],
-              {"header": "X-Partner-Key", "value": "s3cret"})
-    request = api.call("POST", "/requests", demand, json={
-        "searchID": "548954743629463556", "businessIDs": [ROBERTS], "categoryID": KITCHEN,
-        "utmData": {"utm_source": "cma-admin"}}).json()["request"]
+    _register(
+        api,
+        supply,
+        receiver.url,
+        ["NegotiationCreatedV4", "MessageCreatedV4"],
+        {"header": "X-Partner-Key", "value": "s3cret"},
+    )
+    request = api.call(
+        "POST",
+        "/requests",
+        demand,
+        json={
+            "searchID": "548954743629463556",
+            "businessIDs": [ROBERTS],
+            "categoryID": KITCHEN,
+            "utmData": {"utm_source": "cma-admin"},
+        },
+    ).json()["request"]
     negotiation_id = request["contactedBusinesses"][0]["negotiationID"]
     api.call("POST", f"/negotiations/{negotiation_id}/messages", demand, json={"text": "Hi!"})
     deliveries = receiver.wait_for(2)
     assert [p["event"]["eventType"] for _h, p in deliveries] == [
-        "NegotiationCreatedV4", "MessageCreatedV4"]
+        "NegotiationCreatedV4",
+        "MessageCreatedV4",
+    ]
     assert all(h["X-Partner-Key"] == "s3cret" for h, _p in deliveries)
     assert deliveries[1][1]["data"]["text"] == "Hi!"
     assert deliveries[1][1]["data"]["negotiationID"] == negotiation_id
 
 
-def test_user_webhooks_get_messages_for_their_user(make_session: Any,
-                                                   receiver: Receiver) -> None:
+def test_user_webhooks_get_messages_for_their_user(make_session: Any, receiver: Receiver) -> None:
     api = make_session()
     demand, supply = api.user("demand"), api.user("supply")
-    response = api.call("POST", "/users/webhooks", demand, json={
-        "webhookURL": receiver.url, "eventTypes": ["MessageCreatedV4"], "enabled": True})
+    response = api.call(
+        "POST",
+        "/users/webhooks",
+        demand,
+        json={"webhookURL": receiver.url, "eventTypes": ["MessageCreatedV4"], "enabled": True},
+    )
     assert response.json()["userID"] == "519153480034934784"
     api.call("POST", "/negotiations/519153480500518912/messages", supply, json={"text": "Yo"})
     _headers, payload = receiver.wait_for(1)[0]
     assert payload["data"]["from"] == "Business"
 
 
-def test_failed_deliveries_are_retried_a_bounded_number_of_times(make_session: Any,
-                                                                 receiver: Receiver) -> None:
+def test_failed_deliveries_are_retried_a_bounded_number_of_times(
+    make_session: Any, receiver: Receiver
+) -> None:
     api = make_session(webhook_max_attempts=3, webhook_backoff_s=0.01)
     supply = api.user("supply")
     _register(api, supply, receiver.url, ["NegotiationCreatedV4"])
@@ -141,13 +169,18 @@ def test_failed_deliveries_are_retried_a_bounded_number_of_times(make_session: A
     assert len(receiver.received) == 6  # no fourth attempt
 
 
-def test_disabled_or_unsubscribed_webhooks_get_nothing(make_session: Any,
-                                                       receiver: Receiver) -> None:
+def test_disabled_or_unsubscribed_webhooks_get_nothing(
+    make_session: Any, receiver: Receiver
+) -> None:
     api = make_session()
     supply = api.user("supply")
     _register(api, supply, receiver.url, ["MessageCreatedV4"])  # not negotiations
-    api.call("POST", f"/businesses/{ROBERTS}/webhooks", supply, json={
-        "webhookURL": receiver.url, "eventTypes": ["NegotiationCreatedV4"], "enabled": False})
+    api.call(
+        "POST",
+        f"/businesses/{ROBERTS}/webhooks",
+        supply,
+        json={"webhookURL": receiver.url, "eventTypes": ["NegotiationCreatedV4"], "enabled": False},
+    )
     _register(api, supply, receiver.url + "?probe=1", ["MessageCreatedV4"])
     api.call("POST", f"/businesses/{ROBERTS}/webhooks/test-negotiation", supply)
     api.call("POST", "/negotiations/519153480500518912/messages", supply, json={"text": "x"})
@@ -155,12 +188,16 @@ def test_disabled_or_unsubscribed_webhooks_get_nothing(make_session: Any,
     assert {p["event"]["eventType"] for _h, p in deliveries} == {"MessageCreatedV4"}
 
 
-@pytest.mark.parametrize("url", ["http://partner.example.com/hooks", "ftp://127.0.0.1/x",
-                                 "not a url"])
+@pytest.mark.parametrize(
+    "url", ["http://partner.example.com/hooks", "ftp://127.0.0.1/x", "not a url"]
+)
 def test_webhook_urls_must_be_https_or_loopback_http(api: Any, url: str) -> None:
-    response = api.call("POST", f"/businesses/{ROBERTS}/webhooks", api.user("supply"),
-                        json={"webhookURL": url, "eventTypes": ["MessageCreatedV4"],
-                              "enabled": True})
+    response = api.call(
+        "POST",
+        f"/businesses/{ROBERTS}/webhooks",
+        api.user("supply"),
+        json={"webhookURL": url, "eventTypes": ["MessageCreatedV4"], "enabled": True},
+    )
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert error["field"] == "webhookURL" and "https://" in error["message"]
