@@ -44,8 +44,14 @@ def _auth_text(endpoint: Endpoint) -> str:
 def _table(endpoints: tuple[Endpoint, ...]) -> str:
     header = ("METHOD", "PATH", "OPERATION", "SECTION", "CHECK", "AUTH (flow: scopes)")
     rows = [header] + [
-        (e.method, e.path, e.operation_id, e.section, UNVERIFIED if e.inferred else "",
-         _auth_text(e))
+        (
+            e.method,
+            e.path,
+            e.operation_id,
+            e.section,
+            UNVERIFIED if e.inferred else "",
+            _auth_text(e),
+        )
         for e in endpoints
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -87,6 +93,7 @@ def command(section: str | None, as_json: bool, spec: Path | None) -> None:
         return
     click.echo(_table(endpoints))
     unverified = sum(1 for e in endpoints if e.inferred)
-    click.echo(f"\n{len(endpoints)} endpoints from {catalog.title} {catalog.version}"
-               + (f"; {unverified} {UNVERIFIED} (inferred, check the API reference)"
-                  if unverified else ""))
+    click.echo(
+        f"\n{len(endpoints)} endpoints from {catalog.title} {catalog.version}"
+        + (f"; {unverified} {UNVERIFIED} (inferred, check the API reference)" if unverified else "")
+    )

@@ -122,8 +122,11 @@ def build_request(
         return resolve_variables(text, values).text
 
     path = _PATH_PARAM.sub(
-        lambda m: quote(sub(inputs.path_params[m.group(1)]), safe="")
-        if inputs.path_params.get(m.group(1), "") != "" else m.group(0),
+        lambda m: (
+            quote(sub(inputs.path_params[m.group(1)]), safe="")
+            if inputs.path_params.get(m.group(1), "") != ""
+            else m.group(0)
+        ),
         endpoint.path,
     )
     url = sub(base_url).rstrip("/") + path
@@ -207,11 +210,15 @@ def validate_inputs(
         problems.extend(_check_param(param, typed, values))
     for (location, key), _ in given.items():
         if location is ParamLocation.QUERY and (location, key) not in described and key.strip():
-            problems.append(InputProblem(
-                location=ProblemLocation.QUERY, field=key, severity=Severity.WARNING,
-                message=f"The query parameter '{key}' is not in the API description; "
-                "check its spelling (it will be sent as typed).",
-            ))
+            problems.append(
+                InputProblem(
+                    location=ProblemLocation.QUERY,
+                    field=key,
+                    severity=Severity.WARNING,
+                    message=f"The query parameter '{key}' is not in the API description; "
+                    "check its spelling (it will be sent as typed).",
+                )
+            )
     problems.extend(_check_body(endpoint, inputs.body_text, values))
     if values is not None:
         problems.extend(_unknown_variables(inputs, values))
@@ -219,17 +226,21 @@ def validate_inputs(
     return sorted(problems, key=lambda p: order[p.severity])
 
 
-def _check_param(param: Parameter, typed: list[str],
-                 values: Mapping[str, str] | None) -> list[InputProblem]:
+def _check_param(
+    param: Parameter, typed: list[str], values: Mapping[str, str] | None
+) -> list[InputProblem]:
     location = ProblemLocation(param.location.value)
     if not typed:
         if not param.required:
             return []
-        return [InputProblem(
-            location=location, field=param.name,
-            message=f"The {param.location.value} parameter '{param.name}' is required; "
-            "fill it in.",
-        )]
+        return [
+            InputProblem(
+                location=location,
+                field=param.name,
+                message=f"The {param.location.value} parameter '{param.name}' is required; "
+                "fill it in.",
+            )
+        ]
     resolved = [resolve_variables(v, values).text if values is not None else v for v in typed]
     return [
         InputProblem(location=location, field=param.name, message=message)
@@ -237,20 +248,35 @@ def _check_param(param: Parameter, typed: list[str],
     ]
 
 
-def _check_body(endpoint: Endpoint, body_text: str,
-                values: Mapping[str, str] | None) -> list[InputProblem]:
+def _check_body(
+    endpoint: Endpoint, body_text: str, values: Mapping[str, str] | None
+) -> list[InputProblem]:
     if not body_text.strip():
         if endpoint.body_required:
-            return [InputProblem(location=ProblemLocation.BODY, field="body",
-                                 message="This endpoint needs a request body; "
-                                 "type one or use Reset to example.")]
+            return [
+                InputProblem(
+                    location=ProblemLocation.BODY,
+                    field="body",
+                    message="This endpoint needs a request body; type one or use Reset to example.",
+                )
+            ]
         return []
     return [
-        InputProblem(location=ProblemLocation.BODY, field=found.field, message=found.message,
-                     line=found.line, column=found.column, json_path=found.json_path,
-                     severity=Severity.WARNING if found.warning else Severity.ERROR)
-        for found in check_body(endpoint.body_schema, body_text, values,
-                                form=endpoint.body_media_type.endswith("x-www-form-urlencoded"))
+        InputProblem(
+            location=ProblemLocation.BODY,
+            field=found.field,
+            message=found.message,
+            line=found.line,
+            column=found.column,
+            json_path=found.json_path,
+            severity=Severity.WARNING if found.warning else Severity.ERROR,
+        )
+        for found in check_body(
+            endpoint.body_schema,
+            body_text,
+            values,
+            form=endpoint.body_media_type.endswith("x-www-form-urlencoded"),
+        )
     ]
 
 
@@ -261,9 +287,13 @@ def _unknown_variables(inputs: RequestInputs, values: Mapping[str, str]) -> list
     for text in texts:
         unknown.update(dict.fromkeys(resolve_variables(text, values).unknown))
     return [
-        InputProblem(location=ProblemLocation.VARIABLE, field=name, severity=Severity.WARNING,
-                     message=f"The variable {{{{{name}}}}} has no value in this environment; "
-                     "define it or type the value (it will be sent as typed).")
+        InputProblem(
+            location=ProblemLocation.VARIABLE,
+            field=name,
+            severity=Severity.WARNING,
+            message=f"The variable {{{{{name}}}}} has no value in this environment; "
+            "define it or type the value (it will be sent as typed).",
+        )
         for name in unknown
     ]
 
@@ -289,10 +319,17 @@ def example_inputs(endpoint: Endpoint) -> RequestInputs:
     body_text = ""
     if endpoint.body_example is not None:
         example = endpoint.body_example
-        body_text = example if isinstance(example, str) else json.dumps(example, indent=2,
-                                                                         ensure_ascii=False)
-    return RequestInputs(path_params=path_params, query_params=tuple(query),
-                         headers=tuple(headers), body_text=body_text)
+        body_text = (
+            example
+            if isinstance(example, str)
+            else json.dumps(example, indent=2, ensure_ascii=False)
+        )
+    return RequestInputs(
+        path_params=path_params,
+        query_params=tuple(query),
+        headers=tuple(headers),
+        body_text=body_text,
+    )
 
 
 def _example_text(param: Parameter) -> str | None:
@@ -306,6 +343,7 @@ def _example_text(param: Parameter) -> str | None:
     if isinstance(value, list):
         return ",".join(_scalar_text(v) for v in value)
     return _scalar_text(value)
+
 
 __all__ = [
     "InputProblem",

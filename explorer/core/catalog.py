@@ -154,44 +154,62 @@ def _subsequence_score(needle: str, haystack: str) -> float:
 # --------------------------------------------------------------------------- loading
 
 
-def load_default_catalog() -> Catalog:
-    """The Thumbtack v4 description that ships with the program."""
-    return load_catalog(resource_path("openapi", "thumbtack-v4.yaml"))
+def load_default_catalog(*, validate: bool = False) -> Catalog:
+    """The Thumbtack v4 description that ships with the program.
+
+    The test suite validates the shipped file, so start-up skips the validator (it costs
+    most of a second); ``$ref`` resolution and mapping still run and still report.
+    """
+    return load_catalog(resource_path("openapi", "thumbtack-v4.yaml"), validate=validate)
 
 
-def load_catalog(path: Path) -> Catalog:
+def load_catalog(path: Path, *, validate: bool = True) -> Catalog:
     """Read, validate and map an OpenAPI 3.0/3.1 file (JSON or YAML)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CatalogError(str(path), "the file does not exist",
-                           hint="Check the path and try again.") from None
+        raise CatalogError(
+            str(path), "the file does not exist", hint="Check the path and try again."
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(str(path), f"the file cannot be read ({exc})",
-                           hint="Check that it is a UTF-8 text file you may read.") from None
-    return parse_catalog(text, source=str(path), base_uri=path.resolve().as_uri())
+        raise CatalogError(
+            str(path),
+            f"the file cannot be read ({exc})",
+            hint="Check that it is a UTF-8 text file you may read.",
+        ) from None
+    return parse_catalog(
+        text, source=str(path), base_uri=path.resolve().as_uri(), validate=validate
+    )
 
 
-def parse_catalog(text: str, *, source: str = "<text>", base_uri: str = "") -> Catalog:
+def parse_catalog(
+    text: str, *, source: str = "<text>", base_uri: str = "", validate: bool = True
+) -> Catalog:
     """Build a catalog from the text of a description (JSON or YAML)."""
     reader = DocumentReader(text, source=source, base_uri=base_uri)
     document = reader.read()
-    reader.validate(document)
+    if validate:
+        reader.validate(document)
+    else:
+        reader.check_version(document)
     return _build(document, reader, SchemaResolver(document, reader))
 
 
-def _build(document: Mapping[str, Any], reader: DocumentReader,
-           resolver: SchemaResolver) -> Catalog:
+def _build(
+    document: Mapping[str, Any], reader: DocumentReader, resolver: SchemaResolver
+) -> Catalog:
     info = document.get("info", {})
     openapi_version = str(document.get("openapi", ""))
     tag_order = [str(t["name"]) for t in document.get("tags", []) if isinstance(t, dict)]
-    schemes = resolver.resolve(document.get("components", {}).get("securitySchemes", {}),
-                               ("components", "securitySchemes"))
+    schemes = resolver.resolve(
+        document.get("components", {}).get("securitySchemes", {}), ("components", "securitySchemes")
+    )
     root_security = document.get("security")
     endpoints: list[Endpoint] = []
     used_ids: set[str] = set()
-    context = _Context(schemes=schemes, root_security=root_security, resolver=resolver,
-                       used_ids=used_ids)
+    context = _Context(
+        schemes=schemes, root_security=root_security, resolver=resolver, used_ids=used_ids
+    )
     for raw_path, raw_item in document.get("paths", {}).items():
         path = str(raw_path)
         item = resolver.resolve(raw_item, ("paths", path))
@@ -205,7 +223,8 @@ def _build(document: Mapping[str, Any], reader: DocumentReader,
                 endpoint = _endpoint(method, path, operation, shared, context)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise CatalogError(
-                    reader.source, f"this operation could not be read ({exc})",
+                    reader.source,
+                    f"this operation could not be read ({exc})",
                     location=reader.locate(where),
                 ) from None
             used_ids.add(endpoint.operation_id)
@@ -239,19 +258,24 @@ class _Context:
     used_ids: set[str]
 
 
-def _endpoint(method: str, path: str, operation: Mapping[str, Any],
-              shared_params: Iterable[Any], context: _Context) -> Endpoint:
+def _endpoint(
+    method: str,
+    path: str,
+    operation: Mapping[str, Any],
+    shared_params: Iterable[Any],
+    context: _Context,
+) -> Endpoint:
     resolver, used_ids = context.resolver, context.used_ids
     where = ("paths", path, method)
     notes: list[str] = []
     if operation.get("x-inferred-note"):
         notes.append(str(operation["x-inferred-note"]))
-    parameters = _parameters(shared_params, operation.get("parameters", []), resolver,
-                             where, notes)
+    parameters = _parameters(shared_params, operation.get("parameters", []), resolver, where, notes)
     body = resolver.resolve(operation.get("requestBody", {}), (*where, "requestBody"))
     body_schema, body_example, media_type = _body(body, resolver, where, notes)
-    scopes, flows = _security(operation.get("security", context.root_security), context.schemes,
-                              operation.get("x-flows"))
+    scopes, flows = _security(
+        operation.get("security", context.root_security), context.schemes, operation.get("x-flows")
+    )
     tags = operation.get("tags") or [DEFAULT_SECTION]
     operation_id = str(operation.get("operationId") or "") or _generated_id(method, path)
     if operation_id in used_ids:
@@ -280,8 +304,13 @@ def _endpoint(method: str, path: str, operation: Mapping[str, Any],
     )
 
 
-def _parameters(shared: Iterable[Any], own: Iterable[Any], resolver: SchemaResolver,
-                where: tuple[str, ...], notes: list[str]) -> tuple[Parameter, ...]:
+def _parameters(
+    shared: Iterable[Any],
+    own: Iterable[Any],
+    resolver: SchemaResolver,
+    where: tuple[str, ...],
+    notes: list[str],
+) -> tuple[Parameter, ...]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for index, raw in enumerate([*shared, *own]):
         param = resolver.resolve(raw, (*where, "parameters", str(index)))
@@ -295,49 +324,57 @@ def _parameters(shared: Iterable[Any], own: Iterable[Any], resolver: SchemaResol
             notes.append(f"Parameter {name}: {param.get('x-inferred-note', 'unverified')}")
         example = param.get("example", schema.get("example", schema.get("default")))
         if example is None and isinstance(param.get("examples"), dict):
-            example = next((v.get("value") for v in param["examples"].values()
-                            if isinstance(v, dict)), None)
+            example = next(
+                (v.get("value") for v in param["examples"].values() if isinstance(v, dict)), None
+            )
         is_deep = param.get("style") == "deepObject" and schema.get("type") == "object"
         if is_deep:
             result.extend(_deep_object(name, param, schema, notes))
             continue
-        result.append(Parameter(
-            name=name,
-            location=ParamLocation(location),
-            required=bool(param.get("required", location == "path")),
-            schema=schema,
-            description=str(param.get("description", "")),
-            example=example,
-            inferred=bool(param.get("x-inferred", False)),
-        ))
+        result.append(
+            Parameter(
+                name=name,
+                location=ParamLocation(location),
+                required=bool(param.get("required", location == "path")),
+                schema=schema,
+                description=str(param.get("description", "")),
+                example=example,
+                inferred=bool(param.get("x-inferred", False)),
+            )
+        )
     return tuple(result)
 
 
-def _deep_object(name: str, param: Mapping[str, Any], schema: Mapping[str, Any],
-                 notes: list[str]) -> list[Parameter]:
+def _deep_object(
+    name: str, param: Mapping[str, Any], schema: Mapping[str, Any], notes: list[str]
+) -> list[Parameter]:
     """``utmData`` with ``style: deepObject`` becomes ``utmData[utm_source]`` and so on."""
     required = set(schema.get("required", []))
     example = param.get("example", schema.get("example")) or {}
     result = []
     for prop, prop_schema in schema.get("properties", {}).items():
         if prop_schema.get("x-inferred"):
-            notes.append(f"Parameter {name}[{prop}]: "
-                         f"{prop_schema.get('x-inferred-note', 'unverified')}")
-        result.append(Parameter(
-            name=f"{name}[{prop}]",
-            location=ParamLocation.QUERY,
-            required=bool(param.get("required")) and prop in required,
-            schema=prop_schema,
-            description=str(prop_schema.get("description", param.get("description", ""))),
-            example=(example.get(prop) if isinstance(example, dict) else None)
-            or prop_schema.get("example", prop_schema.get("default")),
-            inferred=bool(param.get("x-inferred") or prop_schema.get("x-inferred")),
-        ))
+            notes.append(
+                f"Parameter {name}[{prop}]: {prop_schema.get('x-inferred-note', 'unverified')}"
+            )
+        result.append(
+            Parameter(
+                name=f"{name}[{prop}]",
+                location=ParamLocation.QUERY,
+                required=bool(param.get("required")) and prop in required,
+                schema=prop_schema,
+                description=str(prop_schema.get("description", param.get("description", ""))),
+                example=(example.get(prop) if isinstance(example, dict) else None)
+                or prop_schema.get("example", prop_schema.get("default")),
+                inferred=bool(param.get("x-inferred") or prop_schema.get("x-inferred")),
+            )
+        )
     return result
 
 
-def _body(body: Mapping[str, Any], resolver: SchemaResolver, where: tuple[str, ...],
-          notes: list[str]) -> tuple[Mapping[str, Any] | None, Any, str]:
+def _body(
+    body: Mapping[str, Any], resolver: SchemaResolver, where: tuple[str, ...], notes: list[str]
+) -> tuple[Mapping[str, Any] | None, Any, str]:
     content = body.get("content") or {}
     if not content:
         return None, None, "application/json"
@@ -357,8 +394,9 @@ def _body(body: Mapping[str, Any], resolver: SchemaResolver, where: tuple[str, .
     return schema, example, str(media_type)
 
 
-def _security(requirements: Any, schemes: Mapping[str, Any],
-              declared_flows: Any) -> tuple[tuple[str, ...], tuple[Flow, ...]]:
+def _security(
+    requirements: Any, schemes: Mapping[str, Any], declared_flows: Any
+) -> tuple[tuple[str, ...], tuple[Flow, ...]]:
     scopes: dict[str, None] = {}
     flows: dict[Flow, None] = {}
     for requirement in requirements or []:
@@ -394,3 +432,13 @@ def _unique(operation_id: str, used: set[str]) -> str:
         counter += 1
     return f"{operation_id}{counter}"
 
+
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "FuzzyMatch",
+    "Server",
+    "load_catalog",
+    "load_default_catalog",
+    "parse_catalog",
+]

@@ -44,8 +44,7 @@ class DraftStore:
         self._document = _empty()
         document = _DOCUMENT.load(self.path, default=_empty)
         catalogs = document.get("catalogs")
-        self._document = {"version": 1,
-                          "catalogs": catalogs if isinstance(catalogs, dict) else {}}
+        self._document = {"version": 1, "catalogs": catalogs if isinstance(catalogs, dict) else {}}
 
     def get(self, catalog: str, endpoint_key: str) -> RequestInputs | None:
         entry = self._document["catalogs"].get(catalog, {}).get(endpoint_key)
@@ -58,8 +57,9 @@ class DraftStore:
         safe = RequestInputs(
             path_params=inputs.path_params,
             query_params=inputs.query_params,
-            headers=tuple((k, v) for k, v in inputs.headers if k.strip().lower()
-                          not in _SECRET_HEADERS),
+            headers=tuple(
+                (k, v) for k, v in inputs.headers if k.strip().lower() not in _SECRET_HEADERS
+            ),
             body_text=inputs.body_text,
             variables=inputs.variables,
         )

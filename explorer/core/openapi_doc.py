@@ -25,6 +25,8 @@ from openapi_spec_validator.shortcuts import get_validator_cls
 from openapi_spec_validator.validation.exceptions import ValidatorDetectError
 
 _ROOT_URI = "urn:explorer:openapi-root"
+#: libyaml's loader when PyYAML was built with it (ten times faster), else the Python one.
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogError(Exception):
@@ -58,51 +60,77 @@ class DocumentReader:
             try:
                 document = json.loads(self.text)
             except json.JSONDecodeError as exc:
-                raise CatalogError(self.source, f"it is not valid JSON ({exc.msg})",
-                             location=f"line {exc.lineno}, column {exc.colno}") from None
+                raise CatalogError(
+                    self.source,
+                    f"it is not valid JSON ({exc.msg})",
+                    location=f"line {exc.lineno}, column {exc.colno}",
+                ) from None
         else:
             try:
-                document = yaml.safe_load(self.text)
+                document = yaml.load(self.text, Loader=_SAFE_LOADER)
             except yaml.MarkedYAMLError as exc:
                 mark = exc.problem_mark or exc.context_mark
                 where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
                 problem = " ".join(p for p in (exc.context, exc.problem) if p)
-                raise CatalogError(self.source, f"it is not valid YAML ({problem})",
-                             location=where) from None
+                raise CatalogError(
+                    self.source, f"it is not valid YAML ({problem})", location=where
+                ) from None
             except yaml.YAMLError as exc:
                 raise CatalogError(self.source, f"it is not valid YAML ({exc})") from None
         if not isinstance(document, dict):
-            raise CatalogError(self.source, "it is not an OpenAPI description (the top level is "
-                         "not a mapping)", hint="Open an OpenAPI 3.0 or 3.1 JSON or YAML file.")
+            raise CatalogError(
+                self.source,
+                "it is not an OpenAPI description (the top level is not a mapping)",
+                hint="Open an OpenAPI 3.0 or 3.1 JSON or YAML file.",
+            )
         return _plain(document)  # type: ignore[no-any-return]
 
-    def validate(self, document: Mapping[str, Any]) -> None:
-        """Raise CatalogError for the first problem, with its location and a count of more."""
+    def check_version(self, document: Mapping[str, Any]) -> str:
+        """The ``openapi`` version; CatalogError unless it is 3.0.x or 3.1.x."""
         version = str(document.get("openapi", document.get("swagger", "")))
         if not version.startswith(("3.0", "3.1")):
             found = f"version {version!r}" if version else "no 'openapi' version field"
-            raise CatalogError(self.source, f"it is not an OpenAPI 3.0 or 3.1 description "
-                         f"({found})", location=self.locate(("openapi",)),
-                         hint="Open an OpenAPI 3.0/3.1 file; convert Swagger 2.0 files first.")
+            raise CatalogError(
+                self.source,
+                f"it is not an OpenAPI 3.0 or 3.1 description ({found})",
+                location=self.locate(("openapi",)),
+                hint="Open an OpenAPI 3.0/3.1 file; convert Swagger 2.0 files first.",
+            )
+        return version
+
+    def validate(self, document: Mapping[str, Any]) -> None:
+        """Raise CatalogError for the first problem, with its location and a count of more."""
+        version = self.check_version(document)
         self._check_refs(document)
         try:
             validator_cls = get_validator_cls(document)
         except ValidatorDetectError:
-            raise CatalogError(self.source, f"the OpenAPI version {version!r} is not supported",
-                         hint="Use openapi: 3.0.x or 3.1.x.") from None
+            raise CatalogError(
+                self.source,
+                f"the OpenAPI version {version!r} is not supported",
+                hint="Use openapi: 3.0.x or 3.1.x.",
+            ) from None
         try:
             errors = list(validator_cls(document).iter_errors())
         except (referencing.exceptions.Unresolvable, LookupError, TypeError, ValueError):
             errors = list(validator_cls.schema_validator.iter_errors(document))
             if not errors:
-                raise CatalogError(self.source, "the validator could not check this description",
-                             hint="Check it with an OpenAPI linter.") from None
+                raise CatalogError(
+                    self.source,
+                    "the validator could not check this description",
+                    hint="Check it with an OpenAPI linter.",
+                ) from None
         if errors:
             best = errors[0]
-            more = f" ({len(errors) - 1} more problems after this one)" if len(errors) > 1 else ""
-            raise CatalogError(self.source, f"{best.message}{more}",
-                         location=self.locate(tuple(best.absolute_path)),
-                         hint="Fix this part of the description and open it again.")
+            count = len(errors) - 1
+            plural = "s" if count > 1 else ""
+            more = f" ({count} more problem{plural} after this one)" if count else ""
+            raise CatalogError(
+                self.source,
+                f"{best.message}{more}",
+                location=self.locate(tuple(best.absolute_path)),
+                hint="Fix this part of the description and open it again.",
+            )
 
     def locate(self, path: Sequence[object]) -> str:
         """``line L, column C (json.path)``; just the JSON path when no line is known."""
@@ -116,7 +144,7 @@ class DocumentReader:
     def _node_at(self, path: Sequence[object]) -> yaml.Node | None:
         if self._nodes is None:
             try:
-                self._nodes = yaml.compose(self.text, Loader=yaml.SafeLoader)
+                self._nodes = yaml.compose(self.text, Loader=_SAFE_LOADER)
             except yaml.YAMLError:
                 return None
         node = self._nodes
@@ -138,9 +166,12 @@ class DocumentReader:
             try:
                 resolver.lookup(ref)
             except referencing.exceptions.Unresolvable:
-                raise CatalogError(self.source, f"the reference {ref!r} points to nothing",
-                             location=self.locate(path),
-                             hint="Correct the $ref or add the component it names.") from None
+                raise CatalogError(
+                    self.source,
+                    f"the reference {ref!r} points to nothing",
+                    location=self.locate(path),
+                    hint="Correct the $ref or add the component it names.",
+                ) from None
 
 
 def _iter_refs(node: Any, path: tuple[object, ...]) -> Iterator[tuple[tuple[object, ...], str]]:
@@ -201,8 +232,11 @@ class SchemaResolver:
         try:
             result = self._deep(node, self._root, frozenset())
         except referencing.exceptions.Unresolvable as exc:
-            raise CatalogError(self._reader.source, f"a reference points to nothing ({exc})",
-                         location=self._reader.locate(where)) from None
+            raise CatalogError(
+                self._reader.source,
+                f"a reference points to nothing ({exc})",
+                location=self._reader.locate(where),
+            ) from None
         return result if isinstance(result, dict) else {}
 
     def schema(self, node: Any, where: Sequence[object]) -> dict[str, Any]:
@@ -212,8 +246,9 @@ class SchemaResolver:
             return _from_openapi_30(resolved)  # type: ignore[no-any-return]
         return resolved
 
-    def _deep(self, node: Any, resolver: referencing._core.Resolver[Any],
-              seen: frozenset[int]) -> Any:
+    def _deep(
+        self, node: Any, resolver: referencing._core.Resolver[Any], seen: frozenset[int]
+    ) -> Any:
         if isinstance(node, list):
             return [self._deep(item, resolver, seen) for item in node]
         if not isinstance(node, dict):
@@ -228,7 +263,8 @@ class SchemaResolver:
             siblings = {k: self._deep(v, resolver, seen) for k, v in node.items() if k != "$ref"}
             return {**result, **siblings} if isinstance(result, dict) else result
         return {
-            key: value if key in {"example", "examples", "default", "const", "enum"}
+            key: value
+            if key in {"example", "examples", "default", "const", "enum"}
             else self._deep(value, resolver, seen)
             for key, value in node.items()
         }
@@ -239,8 +275,10 @@ def _from_openapi_30(node: Any) -> Any:
         return [_from_openapi_30(item) for item in node]
     if not isinstance(node, dict):
         return node
-    result = {k: v if k in {"example", "default", "enum"} else _from_openapi_30(v)
-              for k, v in node.items()}
+    result = {
+        k: v if k in {"example", "default", "enum"} else _from_openapi_30(v)
+        for k, v in node.items()
+    }
     if result.pop("nullable", False) is True and isinstance(result.get("type"), str):
         result["type"] = [result["type"], "null"]
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
@@ -296,8 +334,9 @@ def example_from_schema(schema: Mapping[str, Any], depth: int = 0) -> Any:
     if kind == "object" or (kind is None and "properties" in schema):
         properties: Mapping[str, Any] = schema.get("properties", {})
         required = set(schema.get("required", []))
-        chosen = [n for n, s in properties.items()
-                  if n in required or _has_example(s)] or list(properties)
+        chosen = [n for n, s in properties.items() if n in required or _has_example(s)] or list(
+            properties
+        )
         return {name: example_from_schema(properties[name], depth + 1) for name in chosen}
     if kind == "array":
         item = example_from_schema(schema.get("items", {}), depth + 1)

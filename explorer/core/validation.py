@@ -69,16 +69,22 @@ def check_parameter(param: Parameter, typed: list[str]) -> list[str]:
     kind = _main_type(schema)
     if kind == "array":
         items = schema.get("items", {})
-        texts = [part for value in typed for part in (value.split(",") if len(typed) == 1
-                                                       else [value])]
+        texts = [
+            part for value in typed for part in (value.split(",") if len(typed) == 1 else [value])
+        ]
         converted = [_convert(text, items) for text in texts]
     else:
         converted = [_convert(typed[-1], schema)]
         if len(typed) > 1:
-            return [f"'{param.name}' is given {len(typed)} times but takes one value; "
-                    "remove the extra ones."]
-    messages = [f"'{param.name}' {problem}" for problem in converted if isinstance(problem, str)
-                and problem.startswith("\0")]
+            return [
+                f"'{param.name}' is given {len(typed)} times but takes one value; "
+                "remove the extra ones."
+            ]
+    messages = [
+        f"'{param.name}' {problem}"
+        for problem in converted
+        if isinstance(problem, str) and problem.startswith("\0")
+    ]
     if messages:
         return [m.replace("\0", "") for m in messages]
     value: Any = converted if kind == "array" else converted[0]
@@ -125,12 +131,16 @@ def check_body(
         try:
             document = json.loads(substituted)
         except json.JSONDecodeError:
-            return [BodyFinding(
-                field="body", line=exc.lineno, column=exc.colno,
-                message=f"The body is not valid JSON: {exc.msg.lower()} at line {exc.lineno}, "
-                f"column {exc.colno}. Correct the JSON there"
-                + (" (a form body is typed as a JSON object)." if form else "."),
-            )]
+            return [
+                BodyFinding(
+                    field="body",
+                    line=exc.lineno,
+                    column=exc.colno,
+                    message=f"The body is not valid JSON: {exc.msg.lower()} at line {exc.lineno}, "
+                    f"column {exc.colno}. Correct the JSON there"
+                    + (" (a form body is typed as a JSON object)." if form else "."),
+                )
+            ]
     else:
         if variables:
             substituted = resolve_variables(text, variables).text
@@ -139,17 +149,20 @@ def check_body(
     if not schema:
         return []
     findings = [
-        BodyFinding(field=field_name(list(error.absolute_path)),
-                    message=_sentence(error, field_name(list(error.absolute_path))),
-                    json_path=tuple(error.absolute_path))
+        BodyFinding(
+            field=field_name(list(error.absolute_path)),
+            message=_sentence(error, field_name(list(error.absolute_path))),
+            json_path=tuple(error.absolute_path),
+        )
         for error in _validator(schema).iter_errors(document)
     ]
     findings.extend(_unknown_fields(schema, document, ()))
     return findings
 
 
-def _unknown_fields(schema: Mapping[str, Any], document: Any,
-                    path: tuple[str | int, ...]) -> Iterator[BodyFinding]:
+def _unknown_fields(
+    schema: Mapping[str, Any], document: Any, path: tuple[str | int, ...]
+) -> Iterator[BodyFinding]:
     """Fields the description does not name, where it does not forbid them outright."""
     if isinstance(document, dict) and isinstance(schema.get("properties"), dict):
         properties = schema["properties"]
@@ -160,7 +173,9 @@ def _unknown_fields(schema: Mapping[str, Any], document: Any,
             elif not open_ended:
                 name = field_name([*path, key])
                 yield BodyFinding(
-                    field=name, json_path=(*path, key), warning=True,
+                    field=name,
+                    json_path=(*path, key),
+                    warning=True,
                     message=f"'{name}' is not a field the API description knows; check its "
                     "spelling (it will be sent as typed).",
                 )
@@ -176,8 +191,10 @@ def _sentence(error: jsonschema.exceptions.ValidationError, name: str) -> str:
     if keyword == "required" and isinstance(instance, dict):
         missing = [str(n) for n in value if n not in instance]
         fields = ", ".join(f"'{field_name([*error.absolute_path, n])}'" for n in missing)
-        return f"{fields} {'is' if len(missing) == 1 else 'are'} required; add "\
+        return (
+            f"{fields} {'is' if len(missing) == 1 else 'are'} required; add "
             f"{'it' if len(missing) == 1 else 'them'}."
+        )
     if keyword == "type":
         kinds = value if isinstance(value, list) else [value]
         wanted = " or ".join(_TYPE_WORDS.get(str(k), str(k)) for k in kinds)
@@ -188,8 +205,10 @@ def _sentence(error: jsonschema.exceptions.ValidationError, name: str) -> str:
     if keyword == "additionalProperties" and isinstance(instance, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         extra = ", ".join(f"'{k}'" for k in instance if k not in known)
-        return f"{extra} {'is not a known field' if ',' not in extra else 'are not known fields'}"\
+        return (
+            f"{extra} {'is not a known field' if ',' not in extra else 'are not known fields'}"
             f" of '{name}'; remove or rename it."
+        )
     if keyword == "format":
         sample = _FORMAT_SAMPLES.get(str(value))
         hint = f", for example {sample}" if sample else ""
@@ -198,8 +217,12 @@ def _sentence(error: jsonschema.exceptions.ValidationError, name: str) -> str:
         side = "at least" if keyword == "minLength" else "at most"
         return f"'{name}' must be {side} {value} characters long."
     if keyword in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
-        words = {"minimum": "at least", "maximum": "at most",
-                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[keyword]
+        words = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }[keyword]
         return f"'{name}' must be {words} {value}."
     if keyword in {"minItems", "maxItems"}:
         side = "at least" if keyword == "minItems" else "at most"
