@@ -26,6 +26,7 @@ _HTML_START = re.compile(
 )
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _STRING_FIELD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_OPEN_STRING_FIELD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)\Z')
 _CHARSET = re.compile(r"charset\s*=\s*\"?([A-Za-z0-9_\-.:]+)", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -201,6 +202,9 @@ def _parse(body: bytes, content_type: str) -> ParsedBody:
             salvaged: dict[str, Any] = {}
             for match in _STRING_FIELD.finditer(stripped[:65536]):
                 salvaged.setdefault(match.group(1).lower(), _unescape(match.group(2)))
+            cut = _OPEN_STRING_FIELD.search(stripped[-4096:])
+            if cut:  # the body ends inside a string: keep what arrived of it
+                salvaged.setdefault(cut.group(1).lower(), _unescape(cut.group(2)))
             return ParsedBody(text=text, kind=BodyKind.TRUNCATED_JSON, fields=salvaged)
     if _HTML_START.search(head.lstrip(codecs.BOM_UTF8)[:512]) or media in (
         "text/html",
