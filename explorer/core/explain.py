@@ -42,6 +42,7 @@ from explorer.core.status import (
 UNDOCUMENTED_RULE_ID = "not-documented"
 INTERNAL_RULE_ID = "explanation-failed"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_WRAPPED_PLACEHOLDER = re.compile(r"([(“\"])\{([a-z_]+)\}([)”\"])")
 _TRACE_HEADER = re.compile(r"trace[-_]?id", re.IGNORECASE)
 _MAX_ERRORS = 10
 _MAX_FIELD = 500
@@ -331,8 +332,11 @@ class ExplanationEngine:
 
     @staticmethod
     def _fill(template: str, values: Mapping[str, str]) -> str:
+        # A placeholder alone in brackets or quotes disappears with them when it is empty.
+        template = _WRAPPED_PLACEHOLDER.sub(
+            lambda m: m.group(0) if values.get(m.group(2)) else "", template
+        )
         text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
-        text = re.sub(r"\(\s*\)|“”", "", text)
         return " ".join(text.split()).replace(" .", ".").strip()
 
     def _render(

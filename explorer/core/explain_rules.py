@@ -322,7 +322,8 @@ def _rule_name(document: Any, path: Sequence[Any]) -> str:
 def parse_rules(text: str, *, schema: Mapping[str, Any], source: str = "rules.yaml") -> RuleSet:
     """Validate and compile a rules document; raises :class:`RulesFileError` naming each rule."""
     try:
-        document = yaml.safe_load(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+        document = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise RulesFileError(f"{source} is not valid YAML: {exc}") from None
     validator = Draft202012Validator(schema)

@@ -343,8 +343,11 @@ def classify(record: ResponseRecord, *, host_kind: HostKind | str | None = None)
         if record.failure is not None:
             return classify_failure(record.failure.kind)
         url = record.url or record.request.url
-        known = host_kind in (HostKind.TOKEN.value, HostKind.API.value)
-        kind = HostKind(host_kind) if known else infer_host_kind(url)
+        kind = (
+            HostKind(host_kind)
+            if isinstance(host_kind, str) and host_kind in (HostKind.TOKEN, HostKind.API)
+            else infer_host_kind(url)
+        )
         return classify_status(
             record.status,
             body_json=parse_json_body(record.body),
