@@ -205,8 +205,7 @@ class TokenManager:
         if not self.environment.authorize_url:
             raise LoginError(f"Environment '{self.environment.name}' has no authorization URL; "
                              "add one to the environment to sign in.")
-        with self._lock:
-            client = self._client()
+        with self._lock, self._client() as client:
             verifier = secrets.token_urlsafe(48)
             state = secrets.token_urlsafe(24)
             url, _ = client.create_authorization_url(
@@ -310,18 +309,18 @@ class TokenManager:
         return response
 
     def _client_credentials(self) -> str:
-        client = self._client()
-        token = self._call("client-credentials token request", lambda: client.fetch_token(
-            self.environment.token_url, grant_type="client_credentials",
-            **self._extra_params()))
+        with self._client() as client:
+            token = self._call("client-credentials token request", lambda: client.fetch_token(
+                self.environment.token_url, grant_type="client_credentials",
+                **self._extra_params()))
         return self._store(token)
 
     def _refresh_with(self, refresh_token: str) -> str:
-        client = self._client()
         try:
-            token = self._call("token refresh", lambda: client.refresh_token(
-                self.environment.token_url, refresh_token=refresh_token,
-                **self._extra_params()))
+            with self._client() as client:
+                token = self._call("token refresh", lambda: client.refresh_token(
+                    self.environment.token_url, refresh_token=refresh_token,
+                    **self._extra_params()))
         except TokenError as exc:
             if exc.error in ("invalid_grant", "invalid_token"):
                 self.forget()  # the refresh token is dead; the next call must sign in again
