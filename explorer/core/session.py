@@ -56,7 +56,7 @@ def load_catalog() -> list[Endpoint]:
         module = importlib.import_module("explorer.core.catalog")
     except ImportError:
         return []
-    for name in ("load_catalog", "default_catalog", "load"):
+    for name in ("load_default_catalog", "default_catalog"):
         loader = getattr(module, name, None)
         if callable(loader):
             try:
