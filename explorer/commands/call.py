@@ -33,12 +33,14 @@ def _sandbox_service() -> Iterator[CallService]:
     except ImportError:
         raise click.ClickException(
             "The embedded Sandbox is not available in this installation; pass --profile NAME "
-            "(see: thumbtack-explorer profile list).") from None
+            "(see: thumbtack-explorer profile list)."
+        ) from None
     server = SandboxServer(SandboxConfig())
     server.start()
     try:
-        environment = sandbox_environment(server.api_base, authorize_url=server.authorize_url,
-                                          token_url=server.token_url)
+        environment = sandbox_environment(
+            server.api_base, authorize_url=server.authorize_url, token_url=server.token_url
+        )
         profile = sandbox_demo_profile()
         store = MemoryStore()
         store.set(profile.name, SecretKind.CLIENT_SECRET, _demo_secret(server, profile.client_id))
@@ -66,8 +68,9 @@ def _profile_service(name: str, secret_store: str | None) -> Iterator[CallServic
         environment = profiles.environment(profile.environment_id)
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from None
-    yield CallService(profile=profile, environment=environment,
-                      tokens=TokenManager(profile, environment, store))
+    yield CallService(
+        profile=profile, environment=environment, tokens=TokenManager(profile, environment, store)
+    )
 
 
 def _read_body(body: str | None) -> bytes | None:
@@ -103,27 +106,51 @@ def _body_value(record: ResponseRecord) -> Any:
     return text
 
 
-@click.command(name="call", help="Send one request: OPERATION_ID or METHOD PATH. Without "
-                                 "--profile it uses the Sandbox's demo profile.")
+@click.command(
+    name="call",
+    help="Send one request: OPERATION_ID or METHOD PATH. Without "
+    "--profile it uses the Sandbox's demo profile.",
+)
 @click.argument("target", nargs=-1, required=True)
 @click.option("--profile", "profile_name", help="The profile to call with.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A path, query or header parameter; repeat for several.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A path, query or header parameter; repeat for several.",
+)
 @click.option("--body", help="A JSON body, or @FILE to read it from a file.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object: status, headers, body, elapsed_ms, explanation.")
-@click.option("--secret-store", type=click.Choice(["keyring", "vault", "memory"]),
-              help="Where the profile's secrets live (see 'profile add --help').")
-def command(target: tuple[str, ...], profile_name: str | None, params: tuple[str, ...],
-            body: str | None, as_json: bool, secret_store: str | None) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: status, headers, body, elapsed_ms, explanation.",
+)
+@click.option(
+    "--secret-store",
+    type=click.Choice(["keyring", "vault", "memory"]),
+    help="Where the profile's secrets live (see 'profile add --help').",
+)
+def command(
+    *,
+    target: tuple[str, ...],
+    profile_name: str | None,
+    params: tuple[str, ...],
+    body: str | None,
+    as_json: bool,
+    secret_store: str | None,
+) -> None:
     ctx = click.get_current_context()
     try:
         values = parse_params(params)
     except BadInput as exc:
         raise click.UsageError(str(exc)) from None
     payload = _read_body(body)
-    service_cm = (_profile_service(profile_name, secret_store) if profile_name
-                  else _sandbox_service())
+    service_cm = (
+        _profile_service(profile_name, secret_store) if profile_name else _sandbox_service()
+    )
     with service_cm as service:
         try:
             endpoint, path_values = service.resolve(" ".join(target))
@@ -142,15 +169,21 @@ def command(target: tuple[str, ...], profile_name: str | None, params: tuple[str
     record = result.record
     explanation, explanation_text = _explain(record)
     if as_json:
-        click.echo(json.dumps({
-            "status": record.status,
-            "headers": dict(record.headers),
-            "body": _body_value(record),
-            "elapsed_ms": round(record.timing.total_ms, 1),
-            "explanation": explanation,
-            "retried": result.retried,
-            "failure": None if record.failure is None else record.failure.message,
-        }, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "status": record.status,
+                    "headers": dict(record.headers),
+                    "body": _body_value(record),
+                    "elapsed_ms": round(record.timing.total_ms, 1),
+                    "explanation": explanation,
+                    "retried": result.retried,
+                    "failure": None if record.failure is None else record.failure.message,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         _print_record(record, explanation_text, result.retried)
     ok = record.failure is None and record.status is not None and 200 <= record.status < 300
@@ -161,14 +194,17 @@ def _print_record(record: ResponseRecord, explanation_text: str, retried: bool) 
     if record.failure is not None:
         click.echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
     else:
-        click.echo(f"HTTP {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms"
-                   + (", retried once with a fresh token)" if retried else ")"))
+        click.echo(
+            f"HTTP {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms"
+            + (", retried once with a fresh token)" if retried else ")")
+        )
         for key, value in record.headers:
             click.echo(f"{key}: {value}")
         click.echo("")
         value = _body_value(record)
-        click.echo(json.dumps(value, indent=2, ensure_ascii=False)
-                   if not isinstance(value, str) else value)
+        click.echo(
+            json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value
+        )
     if explanation_text:
         click.echo("")
         click.echo(explanation_text)
@@ -178,12 +214,20 @@ def _report_token_error(exc: TokenError, as_json: bool) -> None:
     record = exc.record
     explanation, text = _explain(record) if record is not None else (None, "")
     if as_json:
-        click.echo(json.dumps({
-            "status": exc.status, "headers": dict(record.headers) if record else {},
-            "body": _body_value(record) if record else None,
-            "elapsed_ms": round(record.timing.total_ms, 1) if record else None,
-            "explanation": explanation, "error": str(exc),
-        }, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "status": exc.status,
+                    "headers": dict(record.headers) if record else {},
+                    "body": _body_value(record) if record else None,
+                    "elapsed_ms": round(record.timing.total_ms, 1) if record else None,
+                    "explanation": explanation,
+                    "error": str(exc),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     click.echo(f"Error: {exc}", err=True)
     if text:

@@ -41,9 +41,12 @@ from explorer.paths import AppPaths
 
 PASSPHRASE_ENV = "THUMBTACK_EXPLORER_VAULT_PASSPHRASE"
 STORE_OPTION = click.option(
-    "--secret-store", "secret_store", type=click.Choice([b.value for b in SecretBackend]),
+    "--secret-store",
+    "secret_store",
+    type=click.Choice([b.value for b in SecretBackend]),
     help="Where secrets live: the OS keychain (default when there is one), an encrypted "
-         f"vault file (passphrase prompted, or from ${PASSPHRASE_ENV}), or memory only.")
+    f"vault file (passphrase prompted, or from ${PASSPHRASE_ENV}), or memory only.",
+)
 
 
 def open_profiles() -> ProfileStore:
@@ -68,23 +71,32 @@ def open_stores(
         if from_env:
             return from_env
         if not interactive:
-            raise SecretStoreError(f"The vault needs its passphrase: run in a terminal or set "
-                                   f"${PASSPHRASE_ENV}.")
-        return str(click.prompt("Vault passphrase", hide_input=True,
-                                confirmation_prompt=creating, err=True))
+            raise SecretStoreError(
+                f"The vault needs its passphrase: run in a terminal or set ${PASSPHRASE_ENV}."
+            )
+        return str(
+            click.prompt(
+                "Vault passphrase", hide_input=True, confirmation_prompt=creating, err=True
+            )
+        )
 
     def choose_fallback(reason: str) -> SecretBackend:
         click.echo(f"The OS keychain cannot be used: {reason}.", err=True)
         choice = click.prompt(
             "Keep secrets in an encrypted vault file (vault) or only for this run (memory)?",
-            type=click.Choice(["vault", "memory"]), default="vault", err=True)
+            type=click.Choice(["vault", "memory"]),
+            default="vault",
+            err=True,
+        )
         return SecretBackend(choice)
 
     try:
         store = choose_secret_store(
-            paths, prefer=SecretBackend(backend) if backend else None,
+            paths,
+            prefer=SecretBackend(backend) if backend else None,
             ask_passphrase=ask_passphrase,
-            choose_fallback=choose_fallback if interactive else None)
+            choose_fallback=choose_fallback if interactive else None,
+        )
     except SecretStoreError as exc:
         raise click.ClickException(str(exc)) from None
     return paths, profiles, store
@@ -125,21 +137,42 @@ def list_profiles(as_json: bool) -> None:
         click.echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}")
 
 
-@command.command(name="add", help="Add or replace a profile; the client secret is prompted "
-                                  "for (or read with --secret-stdin / --secret-env).")
+@command.command(
+    name="add",
+    help="Add or replace a profile; the client secret is prompted "
+    "for (or read with --secret-stdin / --secret-env).",
+)
 @click.argument("name")
-@click.option("--environment", "environment_id", required=True,
-              help="production, staging, sandbox, or the id of a custom environment.")
+@click.option(
+    "--environment",
+    "environment_id",
+    required=True,
+    help="production, staging, sandbox, or the id of a custom environment.",
+)
 @click.option("--client-id", required=True)
-@click.option("--flow", type=click.Choice([f.value for f in Flow]),
-              default=Flow.CLIENT_CREDENTIALS.value, show_default=True)
+@click.option(
+    "--flow",
+    type=click.Choice([f.value for f in Flow]),
+    default=Flow.CLIENT_CREDENTIALS.value,
+    show_default=True,
+)
 @click.option("--scope", "scopes", multiple=True, help="A scope; repeat for several.")
 @click.option("--audience", default=PARTNER_AUDIENCE, show_default=True)
-@click.option("--auth-method", type=click.Choice(["basic", "post"]), default="basic",
-              show_default=True, help="Client authentication: HTTP Basic or in the body.")
+@click.option(
+    "--auth-method",
+    type=click.Choice(["basic", "post"]),
+    default="basic",
+    show_default=True,
+    help="Client authentication: HTTP Basic or in the body.",
+)
 @click.option("--redirect-uri", default=DEFAULT_REDIRECT_URI, show_default=True)
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="An extra token-request parameter; repeat for several.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An extra token-request parameter; repeat for several.",
+)
 @click.option("--api-base", help="Create the custom environment with this API base.")
 @click.option("--token-url", help="... and this token URL.")
 @click.option("--authorize-url", default="", help="... and this authorization URL.")
@@ -147,11 +180,25 @@ def list_profiles(as_json: bool) -> None:
 @click.option("--secret-env", metavar="VAR", help="Read the client secret from this variable.")
 @click.option("--no-secret", is_flag=True, help="Keep the stored secret (or add none).")
 @STORE_OPTION
-def add(name: str, environment_id: str, client_id: str, flow: str, scopes: tuple[str, ...],
-        audience: str, auth_method: str, redirect_uri: str, params: tuple[str, ...],
-        api_base: str | None, token_url: str | None, authorize_url: str,
-        secret_stdin: bool, secret_env: str | None, no_secret: bool,
-        secret_store: str | None) -> None:
+def add(
+    *,
+    name: str,
+    environment_id: str,
+    client_id: str,
+    flow: str,
+    scopes: tuple[str, ...],
+    audience: str,
+    auth_method: str,
+    redirect_uri: str,
+    params: tuple[str, ...],
+    api_base: str | None,
+    token_url: str | None,
+    authorize_url: str,
+    secret_stdin: bool,
+    secret_env: str | None,
+    no_secret: bool,
+    secret_store: str | None,
+) -> None:
     extra: dict[str, str] = {}
     for pair in params:
         key, sep, value = pair.partition("=")
@@ -159,11 +206,20 @@ def add(name: str, environment_id: str, client_id: str, flow: str, scopes: tuple
             raise click.UsageError(f"--param '{pair}' is not NAME=VALUE.")
         extra[key] = value
     profile = Profile(
-        name=name, environment_id=environment_id, client_id=client_id, flow=Flow(flow),
-        scopes=tuple(s for scope in scopes for s in scope.split()), audience=audience,
-        auth_method=(AuthMethod.CLIENT_SECRET_BASIC if auth_method == "basic"
-                     else AuthMethod.CLIENT_SECRET_POST),
-        redirect_uri=redirect_uri, extra_token_params=tuple(sorted(extra.items())))
+        name=name,
+        environment_id=environment_id,
+        client_id=client_id,
+        flow=Flow(flow),
+        scopes=tuple(s for scope in scopes for s in scope.split()),
+        audience=audience,
+        auth_method=(
+            AuthMethod.CLIENT_SECRET_BASIC
+            if auth_method == "basic"
+            else AuthMethod.CLIENT_SECRET_POST
+        ),
+        redirect_uri=redirect_uri,
+        extra_token_params=tuple(sorted(extra.items())),
+    )
     issues = validate_profile(profile)
     errors = [i for i in issues if i.level is IssueLevel.ERROR]
     if errors:
@@ -174,16 +230,23 @@ def add(name: str, environment_id: str, client_id: str, flow: str, scopes: tuple
         if not (api_base and token_url):
             raise click.UsageError("A custom environment needs both --api-base and --token-url.")
         try:
-            profiles.save_environment(custom_environment(
-                id=environment_id, name=environment_id, api_base=api_base,
-                token_url=token_url, authorize_url=authorize_url))
+            profiles.save_environment(
+                custom_environment(
+                    id=environment_id,
+                    name=environment_id,
+                    api_base=api_base,
+                    token_url=token_url,
+                    authorize_url=authorize_url,
+                )
+            )
         except ValueError as exc:
             raise click.UsageError(f"The environment is not valid: {exc}") from None
     try:
         profiles.save_profile(profile)
     except ProfileInvalid as exc:
-        raise click.UsageError("The profile is not valid:\n"
-                               + "\n".join(f"  {i}" for i in exc.issues)) from None
+        raise click.UsageError(
+            "The profile is not valid:\n" + "\n".join(f"  {i}" for i in exc.issues)
+        ) from None
     if secret is not None:
         store.set(name, SecretKind.CLIENT_SECRET, secret)
         store.delete(name, SecretKind.ACCESS_TOKEN)
@@ -195,8 +258,10 @@ def add(name: str, environment_id: str, client_id: str, flow: str, scopes: tuple
         click.echo(f"Client secret stored in: {store.location}")
 
 
-@command.command(name="show", help="Show a profile, where its secrets live, and its token "
-                                   "(decoded, not verified).")
+@command.command(
+    name="show",
+    help="Show a profile, where its secrets live, and its token (decoded, not verified).",
+)
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @STORE_OPTION
@@ -241,18 +306,27 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
 @STORE_OPTION
 def remove(name: str, secret_store: str | None) -> None:
     profiles = open_profiles()
-    profile = _get(profiles, name)
+    _get(profiles, name)
     _paths, profiles, store = open_stores(secret_store, profiles)
     profiles.remove(name)
     forget_profile(store, name)
     click.echo(f"Removed profile '{name}' and its secrets from {store.location}.")
 
 
-@command.command(name="login", help="Get a token now: sign in through the browser "
-                                    "(authorization code) or fetch one (client credentials).")
+@command.command(
+    name="login",
+    help="Get a token now: sign in through the browser "
+    "(authorization code) or fetch one (client credentials).",
+)
 @click.argument("name")
-@click.option("--timeout", "timeout_s", type=float, default=300.0, show_default=True,
-              help="Seconds to wait for the browser sign-in.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for the browser sign-in.",
+)
 @STORE_OPTION
 def login(name: str, timeout_s: float, secret_store: str | None) -> None:
     profiles = open_profiles()
@@ -264,8 +338,9 @@ def login(name: str, timeout_s: float, secret_store: str | None) -> None:
         raise click.ClickException(str(exc.args[0])) from None
 
     def open_browser(url: str) -> bool:
-        click.echo(f"Opening the browser to sign in. If it does not open, visit:\n  {url}",
-                   err=True)
+        click.echo(
+            f"Opening the browser to sign in. If it does not open, visit:\n  {url}", err=True
+        )
         import webbrowser
 
         return webbrowser.open(url)

@@ -51,8 +51,14 @@ class TokenError(Exception):
     failure, so the explanation engine can explain it like any other response.
     """
 
-    def __init__(self, message: str, *, record: ResponseRecord | None = None,
-                 error: str | None = None, description: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        record: ResponseRecord | None = None,
+        error: str | None = None,
+        description: str | None = None,
+    ) -> None:
         self.record = record
         self.error = error
         self.description = description
@@ -77,7 +83,12 @@ class MissingSecret(Exception):
 
 #: Everything token work raises for a user to read.
 AUTH_ERRORS: tuple[type[Exception], ...] = (
-    TokenError, LoginRequired, MissingSecret, LoginError, SecretStoreError)
+    TokenError,
+    LoginRequired,
+    MissingSecret,
+    LoginError,
+    SecretStoreError,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,8 +108,10 @@ class TokenInfo:
     obtained_at: float | None = None
     has_refresh_token: bool = False
     verified: bool = False
-    note: str = ("Decoded, not verified: the signature was not checked, so treat these "
-                 "values as what the token claims.")
+    note: str = (
+        "Decoded, not verified: the signature was not checked, so treat these "
+        "values as what the token claims."
+    )
 
     def seconds_left(self, now: float | None = None) -> float | None:
         if self.expires_at is None:
@@ -110,11 +123,18 @@ class TokenInfo:
             return None if value is None else datetime.fromtimestamp(value, UTC).isoformat()
 
         return {
-            "token_type": self.token_type, "is_jwt": self.is_jwt, "verified": self.verified,
-            "note": self.note, "header": dict(self.header), "claims": dict(self.claims),
-            "scopes": list(self.scopes), "audience": list(self.audience),
-            "issuer": self.issuer, "subject": self.subject,
-            "expires_at": iso(self.expires_at), "issued_at": iso(self.issued_at),
+            "token_type": self.token_type,
+            "is_jwt": self.is_jwt,
+            "verified": self.verified,
+            "note": self.note,
+            "header": dict(self.header),
+            "claims": dict(self.claims),
+            "scopes": list(self.scopes),
+            "audience": list(self.audience),
+            "issuer": self.issuer,
+            "subject": self.subject,
+            "expires_at": iso(self.expires_at),
+            "issued_at": iso(self.issued_at),
             "has_refresh_token": self.has_refresh_token,
         }
 
@@ -125,8 +145,7 @@ def decode_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     if len(parts) != 3:
         return None
     try:
-        decoded = [json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
-                   for p in parts[:2]]
+        decoded = [json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))) for p in parts[:2]]
     except (ValueError, UnicodeDecodeError):
         return None
     if not all(isinstance(d, dict) for d in decoded):
@@ -190,8 +209,12 @@ class TokenManager:
             raise LoginRequired(
                 f"Profile '{self.profile.name}' uses the authorization code flow and has no "
                 f"refresh token; sign in: thumbtack-explorer profile login '{self.profile.name}'"
-                + ("" if "offline_access" in self.profile.scopes else
-                   " (add the offline_access scope to get a refresh token)"))
+                + (
+                    ""
+                    if "offline_access" in self.profile.scopes
+                    else " (add the offline_access scope to get a refresh token)"
+                )
+            )
 
     def login(
         self,
@@ -203,14 +226,19 @@ class TokenManager:
         """Authorization code with PKCE: open the browser, receive the redirect on the
         loopback listener, exchange the code. Returns the access token."""
         if not self.environment.authorize_url:
-            raise LoginError(f"Environment '{self.environment.name}' has no authorization URL; "
-                             "add one to the environment to sign in.")
+            raise LoginError(
+                f"Environment '{self.environment.name}' has no authorization URL; "
+                "add one to the environment to sign in."
+            )
         with self._lock, self._client() as client:
             verifier = secrets.token_urlsafe(48)
             state = secrets.token_urlsafe(24)
             url, _ = client.create_authorization_url(
-                self.environment.authorize_url, state=state, code_verifier=verifier,
-                **self._extra_params())
+                self.environment.authorize_url,
+                state=state,
+                code_verifier=verifier,
+                **self._extra_params(),
+            )
             listener = LoopbackListener(self.profile.redirect_uri, state)
             listener.start()
             try:
@@ -222,9 +250,14 @@ class TokenManager:
             token = self._call(
                 "sign-in code exchange",
                 lambda: client.fetch_token(
-                    self.environment.token_url, grant_type="authorization_code", code=code,
-                    code_verifier=verifier, redirect_uri=self.profile.redirect_uri,
-                    **self._extra_params()))
+                    self.environment.token_url,
+                    grant_type="authorization_code",
+                    code=code,
+                    code_verifier=verifier,
+                    redirect_uri=self.profile.redirect_uri,
+                    **self._extra_params(),
+                ),
+            )
             return self._store(token)
 
     def forget(self) -> None:
@@ -247,8 +280,12 @@ class TokenManager:
         return TokenInfo(
             token_type=str(cached.get("token_type") or "Bearer"),
             is_jwt=decoded is not None,
-            header=header, claims=claims, scopes=scopes, audience=audience,
-            issuer=claims.get("iss"), subject=claims.get("sub"),
+            header=header,
+            claims=claims,
+            scopes=scopes,
+            audience=audience,
+            issuer=claims.get("iss"),
+            subject=claims.get("sub"),
             expires_at=cached.get("expires_at") or _number(claims.get("exp")),
             issued_at=_number(claims.get("iat")),
             obtained_at=cached.get("obtained_at"),
@@ -294,12 +331,16 @@ class TokenManager:
             raise MissingSecret(
                 f"Profile '{self.profile.name}' has no client secret in "
                 f"{self.secret_store.location}. Store it with: thumbtack-explorer profile add "
-                f"'{self.profile.name}' ... (or in the profile editor).")
+                f"'{self.profile.name}' ... (or in the profile editor)."
+            )
         client = self._client_factory(
-            client_id=self.profile.client_id, client_secret=secret,
+            client_id=self.profile.client_id,
+            client_secret=secret,
             token_endpoint_auth_method=self.profile.auth_method.value,
             scope=" ".join(self.profile.scopes) or None,
-            redirect_uri=self.profile.redirect_uri, code_challenge_method="S256")
+            redirect_uri=self.profile.redirect_uri,
+            code_challenge_method="S256",
+        )
         for hook in ("access_token_response", "refresh_token_response"):
             client.register_compliance_hook(hook, self._remember)
         return client
@@ -310,17 +351,27 @@ class TokenManager:
 
     def _client_credentials(self) -> str:
         with self._client() as client:
-            token = self._call("client-credentials token request", lambda: client.fetch_token(
-                self.environment.token_url, grant_type="client_credentials",
-                **self._extra_params()))
+            token = self._call(
+                "client-credentials token request",
+                lambda: client.fetch_token(
+                    self.environment.token_url,
+                    grant_type="client_credentials",
+                    **self._extra_params(),
+                ),
+            )
         return self._store(token)
 
     def _refresh_with(self, refresh_token: str) -> str:
         try:
             with self._client() as client:
-                token = self._call("token refresh", lambda: client.refresh_token(
-                    self.environment.token_url, refresh_token=refresh_token,
-                    **self._extra_params()))
+                token = self._call(
+                    "token refresh",
+                    lambda: client.refresh_token(
+                        self.environment.token_url,
+                        refresh_token=refresh_token,
+                        **self._extra_params(),
+                    ),
+                )
         except TokenError as exc:
             if exc.error in ("invalid_grant", "invalid_token"):
                 self.forget()  # the refresh token is dead; the next call must sign in again
@@ -338,46 +389,70 @@ class TokenManager:
             raise TokenError(
                 f"The token server at {url} refused the {what}: {error}"
                 + (f" ({description})" if description else ""),
-                record=self._record(), error=error, description=description) from exc
+                record=self._record(),
+                error=error,
+                description=description,
+            ) from exc
         except httpx.HTTPStatusError as exc:
             raise TokenError(
                 f"The token server at {url} answered HTTP {exc.response.status_code} to the "
-                f"{what}, with no OAuth error in the body.", record=self._record()) from exc
+                f"{what}, with no OAuth error in the body.",
+                record=self._record(),
+            ) from exc
         except httpx.HTTPError as exc:
             failure = NetworkFailure(
-                kind=classify_exception(exc), exception_type=type(exc).__name__,
-                message=str(exc) or type(exc).__name__, chain=exception_chain(exc))
+                kind=classify_exception(exc),
+                exception_type=type(exc).__name__,
+                message=str(exc) or type(exc).__name__,
+                chain=exception_chain(exc),
+            )
             record = ResponseRecord(request=self._token_spec(), failure=failure)
-            raise TokenError(f"The token server at {url} could not be reached for the {what} "
-                             f"({failure.kind.value}: {failure.message}).", record=record) from exc
+            raise TokenError(
+                f"The token server at {url} could not be reached for the {what} "
+                f"({failure.kind.value}: {failure.message}).",
+                record=record,
+            ) from exc
         except ValueError as exc:
-            raise TokenError(f"The token server at {url} sent an answer to the {what} that is "
-                             f"not a token ({exc}).", record=self._record()) from exc
+            raise TokenError(
+                f"The token server at {url} sent an answer to the {what} that is "
+                f"not a token ({exc}).",
+                record=self._record(),
+            ) from exc
         if not isinstance(token, Mapping) or not token.get("access_token"):
-            raise TokenError(f"The token server at {url} answered the {what} without an "
-                             "access_token.", record=self._record())
+            raise TokenError(
+                f"The token server at {url} answered the {what} without an access_token.",
+                record=self._record(),
+            )
         return token
 
     def _token_spec(self) -> RequestSpec:
         # The form body and the Basic header hold secrets: they are not kept.
-        return RequestSpec(method="POST", url=self.environment.token_url,
-                           headers=(("Content-Type", "application/x-www-form-urlencoded"),))
+        return RequestSpec(
+            method="POST",
+            url=self.environment.token_url,
+            headers=(("Content-Type", "application/x-www-form-urlencoded"),),
+        )
 
     def _record(self) -> ResponseRecord | None:
         response = self._last_response
         if response is None:
             return None
         return ResponseRecord(
-            request=self._token_spec(), status=response.status_code,
-            reason=response.reason_phrase, http_version=response.http_version,
-            headers=tuple(response.headers.multi_items()), body=response.content,
-            url=str(response.url))
+            request=self._token_spec(),
+            status=response.status_code,
+            reason=response.reason_phrase,
+            http_version=response.http_version,
+            headers=tuple(response.headers.multi_items()),
+            body=response.content,
+            url=str(response.url),
+        )
 
     def _store(self, token: Mapping[str, Any], *, previous_refresh: str | None = None) -> str:
         now = self._clock()
         expires_in = _number(token.get("expires_in"))
-        expires_at = now + expires_in if expires_in is not None else _number(
-            token.get("expires_at"))
+        expires_at = (
+            now + expires_in if expires_in is not None else _number(token.get("expires_at"))
+        )
         cached = {
             "access_token": token["access_token"],
             "token_type": token.get("token_type", "Bearer"),

@@ -117,13 +117,23 @@ def sandbox_environment(
 
 
 def custom_environment(
-    *, id: str, name: str, api_base: str, token_url: str, authorize_url: str = "",
+    *,
+    id: str,
+    name: str,
+    api_base: str,
+    token_url: str,
+    authorize_url: str = "",
     website: str = "",
 ) -> Environment:
     """A user-defined environment; raises ``ValueError`` listing every problem."""
     data = {
-        "id": id, "name": name, "kind": EnvironmentKind.CUSTOM.value, "api_base": api_base,
-        "authorize_url": authorize_url, "token_url": token_url, "website": website,
+        "id": id,
+        "name": name,
+        "kind": EnvironmentKind.CUSTOM.value,
+        "api_base": api_base,
+        "authorize_url": authorize_url,
+        "token_url": token_url,
+        "website": website,
     }
     return Environment.from_dict(data)
 
@@ -143,8 +153,12 @@ def validate_environment_dict(data: dict[str, Any]) -> list[str]:
         problems.append(
             f"kind: {kind!r} is not one of {', '.join(k.value for k in EnvironmentKind)}"
         )
-    for key, required in (("api_base", True), ("token_url", True), ("authorize_url", False),
-                          ("website", False)):
+    for key, required in (
+        ("api_base", True),
+        ("token_url", True),
+        ("authorize_url", False),
+        ("website", False),
+    ):
         value = data.get(key, "")
         if not isinstance(value, str):
             problems.append(f"{key}: must be a URL text")

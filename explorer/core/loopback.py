@@ -27,7 +27,8 @@ class LoopbackPortBusy(LoginError):
             f"Port {port} on 127.0.0.1 is already in use ({detail}), so the sign-in redirect "
             f"cannot be received. Close the program using port {port} (perhaps another sign-in "
             "still waiting), or set the profile's redirect URI to another port such as "
-            "http://127.0.0.1:8766/callback and register that URI with Thumbtack.")
+            "http://127.0.0.1:8766/callback and register that URI with Thumbtack."
+        )
 
 
 class StateMismatch(LoginError):
@@ -66,8 +67,9 @@ max-width:36em;color:#222}}h1{{color:{colour}}}</style></head>
 
 def _page(ok: bool, text: str) -> bytes:
     title = "Signed in" if ok else "Sign-in failed"
-    return _PAGE.format(title=title, colour="#1a7f37" if ok else "#b42318",
-                        text=html.escape(text)).encode("utf-8")
+    return _PAGE.format(
+        title=title, colour="#1a7f37" if ok else "#b42318", text=html.escape(text)
+    ).encode("utf-8")
 
 
 class LoopbackListener:
@@ -99,8 +101,11 @@ class LoopbackListener:
         except OSError as exc:
             raise LoopbackPortBusy(self.port, exc.strerror or str(exc)) from exc
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-            name="oauth-loopback", daemon=True)
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="oauth-loopback",
+            daemon=True,
+        )
         self._thread.start()
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
@@ -113,21 +118,31 @@ class LoopbackListener:
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         outcome: _Outcome
         if query.get("state") != self._state:
-            outcome = _Outcome(error=StateMismatch(
-                "The sign-in redirect carried a different 'state' than the one this program "
-                "sent, so it was rejected (it may not come from your sign-in). Start the "
-                "sign-in again."))
+            outcome = _Outcome(
+                error=StateMismatch(
+                    "The sign-in redirect carried a different 'state' than the one this program "
+                    "sent, so it was rejected (it may not come from your sign-in). Start the "
+                    "sign-in again."
+                )
+            )
         elif "error" in query:
-            outcome = _Outcome(error=AuthorizationDenied(query["error"],
-                                                         query.get("error_description", "")))
+            outcome = _Outcome(
+                error=AuthorizationDenied(query["error"], query.get("error_description", ""))
+            )
         elif not query.get("code"):
-            outcome = _Outcome(error=LoginError(
-                "The sign-in redirect carried no authorization code. Start the sign-in again."))
+            outcome = _Outcome(
+                error=LoginError(
+                    "The sign-in redirect carried no authorization code. Start the sign-in again."
+                )
+            )
         else:
             outcome = _Outcome(code=query["code"])
         if outcome.error is None:
-            body = _page(True, "Thumbtack API Explorer received the authorization. "
-                               "You can close this tab and go back to the program.")
+            body = _page(
+                True,
+                "Thumbtack API Explorer received the authorization. "
+                "You can close this tab and go back to the program.",
+            )
         else:
             body = _page(False, f"{outcome.error} You can close this tab.")
         request.send_response(200 if outcome.error is None else 400)
@@ -151,7 +166,8 @@ class LoopbackListener:
                 if remaining <= 0:
                     raise LoginTimedOut(
                         f"No sign-in redirect arrived within {timeout_s:.0f} seconds. Finish "
-                        "signing in in the browser sooner, or start again.")
+                        "signing in in the browser sooner, or start again."
+                    )
             if self._outcome.error is not None:
                 raise self._outcome.error
             assert self._outcome.code is not None

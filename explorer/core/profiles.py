@@ -39,28 +39,57 @@ OFFLINE_ACCESS = "offline_access"
 #: Scope names Thumbtack documents or partner code uses (reference §2.5).
 OIDC_SCOPES: tuple[str, ...] = ("openid", "profile", "email", "phone", OFFLINE_ACCESS)
 DEMAND_SCOPES: tuple[str, ...] = (
-    "demand::businesses/media.read", "demand::businesses/reviews.read",
-    "demand::businesses/search.read", "demand::categories.read",
-    "demand::categories/request-form.read", "demand::keywords.read", "demand::messages.read",
-    "demand::messages.write", "demand::negotiations.read", "demand::orders.read",
-    "demand::orders.write", "demand::orders/availability.read", "demand::requests.write",
-    "demand::users.disconnect", "demand::users.read", "demand::users.write",
-    "demand::webhooks.read", "demand::webhooks.write",
+    "demand::businesses/media.read",
+    "demand::businesses/reviews.read",
+    "demand::businesses/search.read",
+    "demand::categories.read",
+    "demand::categories/request-form.read",
+    "demand::keywords.read",
+    "demand::messages.read",
+    "demand::messages.write",
+    "demand::negotiations.read",
+    "demand::orders.read",
+    "demand::orders.write",
+    "demand::orders/availability.read",
+    "demand::requests.write",
+    "demand::users.disconnect",
+    "demand::users.read",
+    "demand::users.write",
+    "demand::webhooks.read",
+    "demand::webhooks.write",
 )
 SUPPLY_SCOPES: tuple[str, ...] = (
-    "supply::businesses.list", "supply::businesses/associate-phone-numbers.read",
-    "supply::businesses/associate-phone-numbers.write", "supply::associate-phone-numbers.read",
-    "supply::associate-phone-numbers.write", "supply::messages.read", "supply::messages.write",
-    "supply::negotiations.read", "supply::negotiations.write", "supply::users.disconnect",
-    "supply::users.read", "supply::webhooks.read", "supply::webhooks.write",
+    "supply::businesses.list",
+    "supply::businesses/associate-phone-numbers.read",
+    "supply::businesses/associate-phone-numbers.write",
+    "supply::associate-phone-numbers.read",
+    "supply::associate-phone-numbers.write",
+    "supply::messages.read",
+    "supply::messages.write",
+    "supply::negotiations.read",
+    "supply::negotiations.write",
+    "supply::users.disconnect",
+    "supply::users.read",
+    "supply::webhooks.read",
+    "supply::webhooks.write",
 )
 DOCUMENTED_SCOPES: frozenset[str] = frozenset(OIDC_SCOPES + DEMAND_SCOPES + SUPPLY_SCOPES)
 
 #: Token-request fields the program sets itself; an "extra parameter" may not override them.
-_RESERVED_PARAMS = frozenset({
-    "grant_type", "client_id", "client_secret", "code", "code_verifier", "redirect_uri",
-    "refresh_token", "scope", "audience", "state",
-})
+_RESERVED_PARAMS = frozenset(
+    {
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "code",
+        "code_verifier",
+        "redirect_uri",
+        "refresh_token",
+        "scope",
+        "audience",
+        "state",
+    }
+)
 
 
 class AuthMethod(StrEnum):
@@ -155,8 +184,9 @@ class Profile:
             redirect_uri=data.get("redirect_uri", DEFAULT_REDIRECT_URI),
             extra_token_params=tuple(sorted(data.get("extra_token_params", {}).items())),
         )
-        errors = [i for i in validate_profile(profile, location=location)
-                  if i.level is IssueLevel.ERROR]
+        errors = [
+            i for i in validate_profile(profile, location=location) if i.level is IssueLevel.ERROR
+        ]
         if errors:
             raise ProfileInvalid(errors)
         return profile
@@ -190,8 +220,11 @@ def _shape_issues(data: Any, location: str) -> list[ProfileIssue]:
     ):
         bad("extra_token_params", "must be an object of text names to text values")
     for key in sorted(set(data) & {"client_secret", "secret", "access_token", "refresh_token"}):
-        bad(key, "secrets do not belong in profile files; remove it and store the secret with "
-                 "'profile add' or the profile editor (it goes to the OS keychain)")
+        bad(
+            key,
+            "secrets do not belong in profile files; remove it and store the secret with "
+            "'profile add' or the profile editor (it goes to the OS keychain)",
+        )
     return issues
 
 
@@ -211,41 +244,63 @@ def validate_profile(profile: Profile, *, location: str = "profile") -> list[Pro
     demand = [s for s in profile.scopes if s.startswith("demand::")]
     supply = [s for s in profile.scopes if s.startswith("supply::")]
     if demand and supply:
-        add("scopes", "mixes demand:: and supply:: scopes; a Thumbtack client has only one kind. "
-                      "Keep the scopes of the client Thumbtack issued and remove the others")
+        add(
+            "scopes",
+            "mixes demand:: and supply:: scopes; a Thumbtack client has only one kind. "
+            "Keep the scopes of the client Thumbtack issued and remove the others",
+        )
     if supply and profile.flow is Flow.CLIENT_CREDENTIALS:
-        add("flow", "supply:: scopes are granted only with the authorization_code flow (a pro "
-                    "signs in); switch the flow to authorization_code")
+        add(
+            "flow",
+            "supply:: scopes are granted only with the authorization_code flow (a pro "
+            "signs in); switch the flow to authorization_code",
+        )
     if len(set(profile.scopes)) != len(profile.scopes):
         add("scopes", "lists a scope twice; remove the repeat", IssueLevel.WARNING)
     for index, scope in enumerate(profile.scopes):
         if not scope or any(c.isspace() for c in scope):
             add(f"scopes[{index}]", f"{scope!r} is not a scope name (no spaces allowed)")
         elif scope not in DOCUMENTED_SCOPES:
-            add(f"scopes[{index}]", f"'{scope}' is not a documented Thumbtack scope; check the "
-                                   "spelling against the list your account manager sent",
-                IssueLevel.WARNING)
+            add(
+                f"scopes[{index}]",
+                f"'{scope}' is not a documented Thumbtack scope; check the "
+                "spelling against the list your account manager sent",
+                IssueLevel.WARNING,
+            )
     if profile.flow is Flow.AUTHORIZATION_CODE and OFFLINE_ACCESS not in profile.scopes:
-        add("scopes", "without offline_access the server issues no refresh token, so you must "
-                      "sign in again every hour; add offline_access", IssueLevel.WARNING)
+        add(
+            "scopes",
+            "without offline_access the server issues no refresh token, so you must "
+            "sign in again every hour; add offline_access",
+            IssueLevel.WARNING,
+        )
     if profile.flow is Flow.CLIENT_CREDENTIALS and OFFLINE_ACCESS in profile.scopes:
-        add("scopes", "offline_access asks for a refresh token, which the client_credentials "
-                      "flow never gets (it simply fetches a new token); remove offline_access",
-            IssueLevel.WARNING)
+        add(
+            "scopes",
+            "offline_access asks for a refresh token, which the client_credentials "
+            "flow never gets (it simply fetches a new token); remove offline_access",
+            IssueLevel.WARNING,
+        )
     if not profile.audience.strip():
         add("audience", f"is empty; Thumbtack requires '{PARTNER_AUDIENCE}'")
     elif profile.audience != PARTNER_AUDIENCE:
-        add("audience", f"is '{profile.audience}', but Thumbtack's API accepts only "
-                        f"'{PARTNER_AUDIENCE}' (a wrong audience fails with 502 "
-                        "proxy_oauth_failed)", IssueLevel.WARNING)
+        add(
+            "audience",
+            f"is '{profile.audience}', but Thumbtack's API accepts only "
+            f"'{PARTNER_AUDIENCE}' (a wrong audience fails with 502 "
+            "proxy_oauth_failed)",
+            IssueLevel.WARNING,
+        )
     if profile.flow is Flow.AUTHORIZATION_CODE:
         problem = redirect_uri_problem(profile.redirect_uri)
         if problem:
             add("redirect_uri", problem)
     for key, _value in profile.extra_token_params:
         if key in _RESERVED_PARAMS:
-            add(f"extra_token_params.{key}", "is set by the program itself; remove it here "
-                                             "(the audience has its own field)")
+            add(
+                f"extra_token_params.{key}",
+                "is set by the program itself; remove it here (the audience has its own field)",
+            )
     return issues
 
 
@@ -257,8 +312,10 @@ def redirect_uri_problem(uri: str) -> str | None:
     except ValueError:
         return f"'{uri}' is not a URL; use e.g. {DEFAULT_REDIRECT_URI}"
     if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost"):
-        return (f"'{uri}' must be http://127.0.0.1:PORT/PATH so this program can receive the "
-                f"redirect, e.g. {DEFAULT_REDIRECT_URI} (register it with Thumbtack too)")
+        return (
+            f"'{uri}' must be http://127.0.0.1:PORT/PATH so this program can receive the "
+            f"redirect, e.g. {DEFAULT_REDIRECT_URI} (register it with Thumbtack too)"
+        )
     if not port:
         return f"'{uri}' needs an explicit port, e.g. {DEFAULT_REDIRECT_URI}"
     return None
@@ -271,9 +328,13 @@ def sandbox_demo_profile() -> Profile:
         environment_id=SANDBOX_ID,
         client_id="sandbox-demand-client",
         flow=Flow.CLIENT_CREDENTIALS,
-        scopes=("demand::businesses/search.read", "demand::categories.read",
-                "demand::categories/request-form.read", "demand::keywords.read",
-                "demand::requests.write"),
+        scopes=(
+            "demand::businesses/search.read",
+            "demand::categories.read",
+            "demand::categories/request-form.read",
+            "demand::keywords.read",
+            "demand::requests.write",
+        ),
     )
 
 
@@ -325,8 +386,11 @@ class ProfileStore:
         if issues:
             backup = self._keep_copy()
             self.problem = DocumentError(
-                self.path, "some entries are not valid and were left out: "
-                + "; ".join(str(i) for i in issues), backup)
+                self.path,
+                "some entries are not valid and were left out: "
+                + "; ".join(str(i) for i in issues),
+                backup,
+            )
         self._contents = contents
         return self.problem
 
@@ -385,10 +449,13 @@ class ProfileStore:
         errors = [i for i in validate_profile(profile) if i.level is IssueLevel.ERROR]
         known_envs = {e.id for e in self.environments()} | {SANDBOX_ID}
         if profile.environment_id not in known_envs:
-            errors.append(ProfileIssue(
-                location="profile.environment",
-                message=f"'{profile.environment_id}' is not a known environment "
-                        f"({', '.join(sorted(known_envs))})"))
+            errors.append(
+                ProfileIssue(
+                    location="profile.environment",
+                    message=f"'{profile.environment_id}' is not a known environment "
+                    f"({', '.join(sorted(known_envs))})",
+                )
+            )
         if errors:
             raise ProfileInvalid(errors)
         data = self._data()
@@ -406,8 +473,10 @@ class ProfileStore:
 
     def save_environment(self, environment: Environment) -> None:
         if environment.kind is not EnvironmentKind.CUSTOM:
-            raise ValueError(f"'{environment.name}' is built in and cannot be changed; "
-                             "add a custom environment instead")
+            raise ValueError(
+                f"'{environment.name}' is built in and cannot be changed; "
+                "add a custom environment instead"
+            )
         problems = validate_environment_dict(environment.to_dict())
         if environment.id in PRESETS or environment.id == SANDBOX_ID:
             problems.append(f"id: '{environment.id}' is reserved; choose another id")
@@ -420,8 +489,10 @@ class ProfileStore:
         data = self._data()
         users = [p.name for p in data.profiles.values() if p.environment_id == env_id]
         if users:
-            raise ValueError(f"Environment '{env_id}' is used by {', '.join(users)}; "
-                             "move or remove those profiles first")
+            raise ValueError(
+                f"Environment '{env_id}' is used by {', '.join(users)}; "
+                "move or remove those profiles first"
+            )
         data.environments.pop(env_id, None)
         self._write()
 
@@ -437,8 +508,7 @@ class ProfileStore:
         chosen = [self.get(n) for n in names] if names else self.profiles()
         env_ids = {p.environment_id for p in chosen}
         envs = [e for e in data.environments.values() if e.id in env_ids]
-        document = {"kind": EXPORT_KIND, "version": _DOCUMENT.version,
-                    **_document(chosen, envs)}
+        document = {"kind": EXPORT_KIND, "version": _DOCUMENT.version, **_document(chosen, envs)}
         atomic_write(path, dump_json(document), mode=0o644)
         return [p.name for p in chosen]
 
@@ -468,8 +538,12 @@ class ProfileStore:
             data.profiles[name] = profile
         data.environments.update(contents.environments)
         self._write()
-        return ImportReport(added=tuple(added), replaced=tuple(replaced), skipped=tuple(skipped),
-                            environments=tuple(contents.environments))
+        return ImportReport(
+            added=tuple(added),
+            replaced=tuple(replaced),
+            skipped=tuple(skipped),
+            environments=tuple(contents.environments),
+        )
 
 
 def _document(profiles: Any, environments: Any) -> dict[str, Any]:
@@ -500,8 +574,10 @@ def _parse(document: dict[str, Any], prefix: str) -> tuple[_Contents, list[Profi
         if raw.get("kind", "custom") != EnvironmentKind.CUSTOM.value:
             problems.append("kind: only custom environments are stored")
         if problems:
-            issues.extend(ProfileIssue(location=f"{where}.{p.split(':')[0]}",
-                                       message=p.split(': ', 1)[-1]) for p in problems)
+            issues.extend(
+                ProfileIssue(location=f"{where}.{p.split(':')[0]}", message=p.split(": ", 1)[-1])
+                for p in problems
+            )
             continue
         env = Environment.from_dict({"kind": "custom", **raw})
         contents.environments[env.id] = env
@@ -513,8 +589,11 @@ def _parse(document: dict[str, Any], prefix: str) -> tuple[_Contents, list[Profi
             issues.extend(exc.issues)
             continue
         if profile.name in contents.profiles:
-            issues.append(ProfileIssue(location=f"{where}.name",
-                                       message=f"'{profile.name}' appears twice; rename one"))
+            issues.append(
+                ProfileIssue(
+                    location=f"{where}.name", message=f"'{profile.name}' appears twice; rename one"
+                )
+            )
             continue
         contents.profiles[profile.name] = profile
     return contents, issues

@@ -136,7 +136,8 @@ class KeyringStore:
         except KeyringError as exc:
             raise SecretStoreError(
                 f"The OS keychain refused to read the {kind.value} of '{profile}' ({exc}). "
-                "Unlock the keychain and try again.") from exc
+                "Unlock the keychain and try again."
+            ) from exc
         return None if value is None else str(value)
 
     def set(self, profile: str, kind: SecretKind, value: str) -> None:
@@ -147,7 +148,8 @@ class KeyringStore:
         except KeyringError as exc:
             raise SecretStoreError(
                 f"The OS keychain refused to store the {kind.value} of '{profile}' ({exc}). "
-                "Unlock the keychain and try again.") from exc
+                "Unlock the keychain and try again."
+            ) from exc
 
     def delete(self, profile: str, kind: SecretKind) -> None:
         from keyring.errors import KeyringError, PasswordDeleteError
@@ -194,7 +196,8 @@ class VaultStore:
         if not raw.startswith(_MAGIC) or len(raw) < head + 1 + _SALT_BYTES:
             raise SecretStoreError(
                 f"{self.path} is not a vault file written by this program; move it away "
-                "(secrets stored there cannot be read).")
+                "(secrets stored there cannot be read)."
+            )
         log2_n = raw[head]
         salt = raw[head + 1 : head + 1 + _SALT_BYTES]
         return log2_n, salt, raw[head + 1 + _SALT_BYTES :]
@@ -214,7 +217,8 @@ class VaultStore:
         except InvalidToken:
             raise WrongPassphrase(
                 f"The passphrase does not open the vault {self.path}. Type it again; the file "
-                "has not been changed.") from None
+                "has not been changed."
+            ) from None
         data = json.loads(plain.decode("utf-8"))
         if not isinstance(data, dict):
             raise SecretStoreError(f"{self.path} holds no secrets table; move it away.")
@@ -290,8 +294,10 @@ def choose_secret_store(
     wanted = prefer or recorded_backend(paths)
     if wanted is SecretBackend.KEYRING and not usable:
         if prefer is not None:
-            raise SecretStoreError(f"The OS keychain cannot be used: {detail}. Choose the "
-                                   "encrypted vault or memory only.")
+            raise SecretStoreError(
+                f"The OS keychain cannot be used: {detail}. Choose the "
+                "encrypted vault or memory only."
+            )
         wanted = None  # the keychain went away since the choice was made: ask again
     if wanted is None and usable:
         wanted = SecretBackend.KEYRING
@@ -316,7 +322,9 @@ def _open(
     if backend is SecretBackend.MEMORY:
         return MemoryStore()
     if ask_passphrase is None:
-        raise SecretStoreError("The encrypted vault needs a passphrase, and none can be asked "
-                               "for here; run interactively or choose memory only.")
+        raise SecretStoreError(
+            "The encrypted vault needs a passphrase, and none can be asked "
+            "for here; run interactively or choose memory only."
+        )
     path = vault_path(paths)
     return VaultStore(path, ask_passphrase(not path.exists()))

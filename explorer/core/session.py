@@ -85,8 +85,9 @@ def resolve(target: str, catalog: Iterable[Endpoint]) -> tuple[Endpoint, dict[st
     if len(words) == 2 and words[0].upper() in _METHODS:
         method, path = words[0].upper(), words[1].split("?", 1)[0]
         if not path.startswith("/"):
-            raise UnknownEndpoint(f"'{path}' is not a path; write it from the root, e.g. "
-                                  "/api/v4/keywords/search")
+            raise UnknownEndpoint(
+                f"'{path}' is not a path; write it from the root, e.g. /api/v4/keywords/search"
+            )
         for endpoint in endpoints:
             if endpoint.method.upper() != method:
                 continue
@@ -101,13 +102,18 @@ def resolve(target: str, catalog: Iterable[Endpoint]) -> tuple[Endpoint, dict[st
     for endpoint in endpoints:
         if endpoint.operation_id.lower() == lowered:
             return endpoint, {}
-    close = sorted(e.operation_id for e in endpoints
-                   if e.operation_id and lowered[:5] in e.operation_id.lower())[:5]
+    close = sorted(
+        e.operation_id
+        for e in endpoints
+        if e.operation_id and lowered[:5] in e.operation_id.lower()
+    )[:5]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     if not endpoints:
         hint = " The endpoint catalog is not available; call it as METHOD PATH instead."
-    raise UnknownEndpoint(f"No endpoint has the operationId '{target}'.{hint} "
-                          "List them with: thumbtack-explorer endpoints")
+    raise UnknownEndpoint(
+        f"No endpoint has the operationId '{target}'.{hint} "
+        "List them with: thumbtack-explorer endpoints"
+    )
 
 
 def build_request(
@@ -131,8 +137,10 @@ def build_request(
             continue
         path = path.replace("{" + name + "}", quote(params[name], safe=""))
     if missing:
-        raise BadInput(f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
-                       f"{', '.join(missing)}; pass them as -p NAME=VALUE.")
+        raise BadInput(
+            f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
+            f"{', '.join(missing)}; pass them as -p NAME=VALUE."
+        )
     for name, value in params.items():
         if "{" + name + "}" in endpoint.path:
             continue
@@ -150,9 +158,14 @@ def build_request(
     url = join_url(environment, endpoint, path)
     if query:
         url += ("&" if "?" in url else "?") + urlencode(query)
-    return RequestSpec(method=endpoint.method.upper(), url=url, headers=tuple(headers),
-                       body=body, operation_id=endpoint.operation_id or None,
-                       timeout_s=timeout_s)
+    return RequestSpec(
+        method=endpoint.method.upper(),
+        url=url,
+        headers=tuple(headers),
+        body=body,
+        operation_id=endpoint.operation_id or None,
+        timeout_s=timeout_s,
+    )
 
 
 def join_url(environment: Environment, endpoint: Endpoint, path: str) -> str:
@@ -196,8 +209,9 @@ class CallService:
     def resolve(self, target: str) -> tuple[Endpoint, dict[str, str]]:
         return resolve(target, self.catalog)
 
-    def build(self, endpoint: Endpoint, params: Mapping[str, str],
-              body: bytes | None) -> RequestSpec:
+    def build(
+        self, endpoint: Endpoint, params: Mapping[str, str], body: bytes | None
+    ) -> RequestSpec:
         return build_request(endpoint, self.environment, params, body)
 
     def check(self, endpoint: Endpoint) -> list[PreflightWarning]:
@@ -223,8 +237,7 @@ class CallService:
             if self.tokens is not None and is_token_not_active(record):
                 self.tokens.refresh()
                 record = send(self.tokens.authorize_request(spec), client=client, cancel=cancel)
-                return CallResult(record=record, endpoint=endpoint, retried=True,
-                                  warnings=warnings)
+                return CallResult(record=record, endpoint=endpoint, retried=True, warnings=warnings)
             return CallResult(record=record, endpoint=endpoint, warnings=warnings)
         finally:
             if self._client is None:

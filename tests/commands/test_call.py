@@ -26,18 +26,45 @@ def oauth() -> Iterator[MockOAuthServer]:
 
 
 def add_profile(oauth: MockOAuthServer, api: LocalServer, secret: str = "cli-secret") -> None:
-    result = run(["profile", "add", "local", "--environment", "local-api", "--client-id",
-                  "cli-client", "--scope", "demand::keywords.read",
-                  "--api-base", f"{api.url}/api/", "--token-url", oauth.token_url,
-                  "--secret-stdin", "--secret-store", "vault"], input=secret + "\n")
+    result = run(
+        [
+            "profile",
+            "add",
+            "local",
+            "--environment",
+            "local-api",
+            "--client-id",
+            "cli-client",
+            "--scope",
+            "demand::keywords.read",
+            "--api-base",
+            f"{api.url}/api/",
+            "--token-url",
+            oauth.token_url,
+            "--secret-stdin",
+            "--secret-store",
+            "vault",
+        ],
+        input=secret + "\n",
+    )
     assert result.exit_code == 0, result.output
 
 
 def test_call_json_gets_a_token_and_prints_one_object(oauth: MockOAuthServer) -> None:
     with local_server(reply(200, b'{"data":[{"keywordID":"1","name":"Carpet Cleaning"}]}')) as api:
         add_profile(oauth, api)
-        result = run(["call", "GET", "/api/v4/keywords/search", "--profile", "local",
-                      "-p", "searchQuery=car", "--json"])
+        result = run(
+            [
+                "call",
+                "GET",
+                "/api/v4/keywords/search",
+                "--profile",
+                "local",
+                "-p",
+                "searchQuery=car",
+                "--json",
+            ]
+        )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["status"] == 200

@@ -17,8 +17,19 @@ def run(args: list[str], input: str | None = None, env: dict[str, str] | None = 
     return CliRunner().invoke(build_cli(lambda o: 0), args, input=input, env=env)
 
 
-ADD = ["profile", "add", "team", "--environment", "staging", "--client-id", "cid",
-       "--scope", "demand::keywords.read", "--secret-store", "vault"]
+ADD = [
+    "profile",
+    "add",
+    "team",
+    "--environment",
+    "staging",
+    "--client-id",
+    "cid",
+    "--scope",
+    "demand::keywords.read",
+    "--secret-store",
+    "vault",
+]
 
 
 def test_add_reads_the_secret_from_stdin_and_keeps_it_out_of_files(explorer_home: Path) -> None:
@@ -53,9 +64,22 @@ def test_there_is_no_option_for_a_secret_in_an_argument() -> None:
 
 
 def test_invalid_profile_lists_every_error_and_exits_2() -> None:
-    result = run(["profile", "add", "bad", "--environment", "staging", "--client-id", "c",
-                  "--scope", "demand::keywords.read", "--scope", "supply::messages.read",
-                  "--no-secret"])
+    result = run(
+        [
+            "profile",
+            "add",
+            "bad",
+            "--environment",
+            "staging",
+            "--client-id",
+            "c",
+            "--scope",
+            "demand::keywords.read",
+            "--scope",
+            "supply::messages.read",
+            "--no-secret",
+        ]
+    )
     assert result.exit_code == 2
     assert "mixes demand:: and supply::" in result.output
     assert "authorization_code" in result.output
@@ -70,9 +94,22 @@ def test_remove_and_unknown_profile() -> None:
 
 
 def test_custom_environment_is_created_with_the_profile() -> None:
-    result = run(["profile", "add", "proxy", "--environment", "my-proxy", "--client-id", "c",
-                  "--api-base", "https://proxy.example.com/api/",
-                  "--token-url", "https://proxy.example.com/oauth2/token", "--no-secret"])
+    result = run(
+        [
+            "profile",
+            "add",
+            "proxy",
+            "--environment",
+            "my-proxy",
+            "--client-id",
+            "c",
+            "--api-base",
+            "https://proxy.example.com/api/",
+            "--token-url",
+            "https://proxy.example.com/oauth2/token",
+            "--no-secret",
+        ]
+    )
     assert result.exit_code == 0, result.output
     shown = json.loads(run(["profile", "show", "proxy", "--json"]).output)
     assert shown["environment"] == "my-proxy"

@@ -46,22 +46,35 @@ def free_port() -> int:
 
 
 def env_for(server: MockOAuthServer, api_base: str = "http://127.0.0.1:9/api/") -> Environment:
-    return custom_environment(id="mock", name="Mock OAuth", api_base=api_base,
-                              token_url=server.token_url, authorize_url=server.authorize_url)
+    return custom_environment(
+        id="mock",
+        name="Mock OAuth",
+        api_base=api_base,
+        token_url=server.token_url,
+        authorize_url=server.authorize_url,
+    )
 
 
 def cc_profile(**changes: object) -> Profile:
-    base = Profile(name="cc", environment_id="mock", client_id="test-client",
-                   scopes=("demand::keywords.read",),
-                   extra_token_params=(("extra_param", "kept"),))
+    base = Profile(
+        name="cc",
+        environment_id="mock",
+        client_id="test-client",
+        scopes=("demand::keywords.read",),
+        extra_token_params=(("extra_param", "kept"),),
+    )
     return base.with_changes(**changes)
 
 
 def code_profile(port: int) -> Profile:
-    return Profile(name="user", environment_id="mock", client_id="user-client",
-                   flow=Flow.AUTHORIZATION_CODE,
-                   scopes=("supply::negotiations.read", "offline_access"),
-                   redirect_uri=f"http://127.0.0.1:{port}/callback")
+    return Profile(
+        name="user",
+        environment_id="mock",
+        client_id="user-client",
+        flow=Flow.AUTHORIZATION_CODE,
+        scopes=("supply::negotiations.read", "offline_access"),
+        redirect_uri=f"http://127.0.0.1:{port}/callback",
+    )
 
 
 def store_with(profile: str, secret: str) -> MemoryStore:
@@ -113,9 +126,14 @@ def test_client_credentials_sends_audience_scope_and_extra_params(oauth: MockOAu
     left = info.seconds_left()
     assert left is not None and 3500 < left <= 3600
     mine = [e for e in oauth.log() if e["client_id"] == "test-client"]
-    assert mine[-1] == {"grant_type": "client_credentials", "audience": "urn:partner-api",
-                        "method": "basic", "client_id": "test-client",
-                        "scope": "demand::keywords.read", "extra": "kept"}
+    assert mine[-1] == {
+        "grant_type": "client_credentials",
+        "audience": "urn:partner-api",
+        "method": "basic",
+        "client_id": "test-client",
+        "scope": "demand::keywords.read",
+        "extra": "kept",
+    }
 
 
 def test_client_secret_post_puts_credentials_in_the_body(oauth: MockOAuthServer) -> None:
@@ -149,8 +167,7 @@ def test_wrong_audience_is_refused_with_the_documented_words(oauth: MockOAuthSer
 def test_authorization_code_with_pkce_then_refresh_rotation(oauth: MockOAuthServer) -> None:
     browser = HeadlessBrowser()
     store = store_with("user", "user-secret")
-    manager = TokenManager(code_profile(free_port()), env_for(oauth), store,
-                           open_browser=browser)
+    manager = TokenManager(code_profile(free_port()), env_for(oauth), store, open_browser=browser)
     first = manager.login(timeout_s=20)
     assert browser.page().status_code == 200 and "Signed in" in browser.page().text
     refresh_1 = store.get("user", SecretKind.REFRESH_TOKEN)
@@ -173,9 +190,13 @@ def test_authorization_code_with_pkce_then_refresh_rotation(oauth: MockOAuthServ
 def test_token_is_refreshed_before_expiry(oauth: MockOAuthServer) -> None:
     shift = [0.0]
     store = store_with("user", "user-secret")
-    manager = TokenManager(code_profile(free_port()), env_for(oauth), store,
-                           open_browser=HeadlessBrowser(),
-                           clock=lambda: time.time() + shift[0])
+    manager = TokenManager(
+        code_profile(free_port()),
+        env_for(oauth),
+        store,
+        open_browser=HeadlessBrowser(),
+        clock=lambda: time.time() + shift[0],
+    )
     first = manager.login(timeout_s=20)
     shift[0] = 3600 - 40  # 40 s left: still fine (leeway 30 s)
     assert manager.get_token() == first
@@ -195,8 +216,12 @@ def test_short_lived_tokens_are_not_refetched_on_every_call() -> None:
 
 def test_redirect_with_another_state_is_rejected(oauth: MockOAuthServer) -> None:
     browser = HeadlessBrowser(tamper_state=True)
-    manager = TokenManager(code_profile(free_port()), env_for(oauth),
-                           store_with("user", "user-secret"), open_browser=browser)
+    manager = TokenManager(
+        code_profile(free_port()),
+        env_for(oauth),
+        store_with("user", "user-secret"),
+        open_browser=browser,
+    )
     with pytest.raises(StateMismatch, match="state"):
         manager.login(timeout_s=20)
     assert browser.page().status_code == 400 and "Sign-in failed" in browser.page().text
@@ -208,8 +233,12 @@ def test_busy_loopback_port_names_the_port_and_the_fix(oauth: MockOAuthServer) -
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        manager = TokenManager(code_profile(port), env_for(oauth),
-                               store_with("user", "user-secret"), open_browser=opened.append)
+        manager = TokenManager(
+            code_profile(port),
+            env_for(oauth),
+            store_with("user", "user-secret"),
+            open_browser=opened.append,
+        )
         with pytest.raises(LoopbackPortBusy) as caught:
             manager.login(timeout_s=5)
     assert str(port) in str(caught.value) and "redirect URI" in str(caught.value)
@@ -218,8 +247,10 @@ def test_busy_loopback_port_names_the_port_and_the_fix(oauth: MockOAuthServer) -
 
 def test_call_retries_once_after_token_is_not_active(oauth: MockOAuthServer) -> None:
     seen_tokens: list[str] = []
-    body_401 = (b'{"type":"about:blank","title":"Unauthorized","status":401,'
-                b'"detail":"invalid token. failure reason(s): [token is not active]"}')
+    body_401 = (
+        b'{"type":"about:blank","title":"Unauthorized","status":401,'
+        b'"detail":"invalid token. failure reason(s): [token is not active]"}'
+    )
 
     def api(h) -> None:  # type: ignore[no-untyped-def]
         seen_tokens.append(h.headers.get("Authorization", ""))
@@ -255,8 +286,7 @@ def test_no_secret_or_token_reaches_a_file_in_plain_text(
     manager = TokenManager(cc_profile(), env, vault)
     token = manager.get_token()
     user_store = store_with("user", "user-secret")
-    user = TokenManager(code_profile(free_port()), env, user_store,
-                        open_browser=HeadlessBrowser())
+    user = TokenManager(code_profile(free_port()), env, user_store, open_browser=HeadlessBrowser())
     user.login(timeout_s=20)
     refresh = user_store.get("user", SecretKind.REFRESH_TOKEN)
     assert refresh is not None
@@ -264,7 +294,9 @@ def test_no_secret_or_token_reaches_a_file_in_plain_text(
     profiles.export(explorer_home / "team-profiles.json")
     secrets = [b"test-secret", token.encode(), token.split(".")[1].encode(), refresh.encode()]
     files = [p for p in explorer_home.rglob("*") if p.is_file()]
-    assert any(p.name == "vault.bin" for p in files) and any(p.name == "profiles.json" for p in files)
+    assert any(p.name == "vault.bin" for p in files) and any(
+        p.name == "profiles.json" for p in files
+    )
     for path in files:
         data = path.read_bytes()
         for secret in secrets:

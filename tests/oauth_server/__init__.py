@@ -43,11 +43,18 @@ def ensure_installed() -> None:
     """Skip when Node.js is absent; install the pinned packages when they are missing."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        pytest.skip("Node.js and npm are needed for the local OAuth 2.0 server "
-                    "(install Node >= 20.19, then run scripts/test-deps.sh)")
+        pytest.skip(
+            "Node.js and npm are needed for the local OAuth 2.0 server "
+            "(install Node >= 20.19, then run scripts/test-deps.sh)"
+        )
     if not (HERE / "node_modules" / "oauth2-mock-server").is_dir():
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0:
             pytest.skip(f"npm ci in {HERE} failed: {done.stderr.strip()[-300:]}")
 
@@ -68,12 +75,20 @@ def oauth_mock_server(
     }
     node = shutil.which("node")
     assert node is not None
-    proc = subprocess.Popen([node, str(HERE / "server.mjs")], cwd=HERE, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [node, str(HERE / "server.mjs")],
+        cwd=HERE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()),  # type: ignore[union-attr]
-                                  daemon=True)
+        reader = threading.Thread(
+            target=lambda: line.append(proc.stdout.readline()),  # type: ignore[union-attr]
+            daemon=True,
+        )
         reader.start()
         reader.join(30)
         if not line or not line[0].strip():
