@@ -347,8 +347,8 @@ class HistoryStore:
         with self._use() as conn:
             return self._limits_locked(conn)
 
-    def set_limits(self, limits: HistoryLimits) -> None:
-        """Store new limits (in the database) and prune to them."""
+    def set_limits(self, limits: HistoryLimits) -> int:
+        """Store new limits (in the database), prune to them; returns how many went."""
         if limits.max_entries < 1 or limits.max_mb <= 0:
             raise ValueError("Keep at least 1 exchange and more than 0 MB of history.")
         with self._use(write=True) as conn:
@@ -356,7 +356,7 @@ class HistoryStore:
                 "INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
                 [("max_entries", str(limits.max_entries)), ("max_mb", str(limits.max_mb))],
             )
-            self._prune_locked(conn, limits, keep=None)
+            return self._prune_locked(conn, limits, keep=None)
 
     def prune(self, *, keep: int | None = None) -> int:
         """Remove the oldest exchanges beyond the limits (or beyond ``keep``); returns how
