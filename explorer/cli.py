@@ -60,11 +60,15 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"explorer.commands.{module_name}")
         command = getattr(module, "command", None)
         if not isinstance(command, click.Command):
-            raise click.ClickException(f"The '{cmd_name}' command is damaged; reinstall the program.")
+            raise click.ClickException(
+                f"The '{cmd_name}' command is damaged; reinstall the program."
+            )
         return command
 
 
-def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+def _parse_size(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[int, int] | None:
     if value is None:
         return None
     try:

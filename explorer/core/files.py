@@ -97,8 +97,9 @@ class VersionedDocument:
             raise DocumentError(path, "the top level is not a JSON object", set_aside(path))
         found = document.get("version", 1)
         if not isinstance(found, int) or found < 1:
-            raise DocumentError(path, f"'version' is {found!r}, not a positive whole number",
-                                set_aside(path))
+            raise DocumentError(
+                path, f"'version' is {found!r}, not a positive whole number", set_aside(path)
+            )
         if found > self.version:
             # Written by a newer program: leave it alone, do not set it aside.
             raise DocumentError(
@@ -110,7 +111,8 @@ class VersionedDocument:
             document = self.migrations[found](document)
             found += 1
             document["version"] = found
-        return document
+        result: dict[str, Any] = document
+        return result
 
     def save(self, path: Path, document: dict[str, Any]) -> None:
         atomic_write(path, dump_json({**document, "version": self.version}))

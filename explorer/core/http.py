@@ -177,7 +177,9 @@ def _timing(marks: dict[str, float], t_start: float, t_end: float, dns_ms: float
     )
     return Timing(
         dns_ms=dns_ms,
-        connect_ms=_span(marks, "connection.connect_tcp.started", "connection.connect_tcp.complete"),
+        connect_ms=_span(
+            marks, "connection.connect_tcp.started", "connection.connect_tcp.complete"
+        ),
         tls_ms=_span(marks, "connection.start_tls.started", "connection.start_tls.complete"),
         send_ms=(send_end - send_start) * 1000 if send_start and send_end else None,
         wait_ms=(headers_done - send_end) * 1000 if headers_done and send_end else None,
@@ -263,8 +265,13 @@ def classify_exception(exc: BaseException) -> NetworkFailureKind:
         return NetworkFailureKind.INVALID_URL
     if any(
         marker in text
-        for marker in ("name or service not known", "nodename nor servname", "getaddrinfo",
-                       "temporary failure in name resolution", "no address associated")
+        for marker in (
+            "name or service not known",
+            "nodename nor servname",
+            "getaddrinfo",
+            "temporary failure in name resolution",
+            "no address associated",
+        )
     ):
         return NetworkFailureKind.DNS
     if "certificate" in text or "ssl" in text or "tls" in text:

@@ -1,0 +1,1 @@
+"""The embedded Sandbox: a local simulator of the Thumbtack Partner API v4. Never imports Qt."""

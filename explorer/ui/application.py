@@ -1,0 +1,143 @@
+"""Starting the window: display check, QApplication, theme, crash safety, services.
+
+This is the GUI half of the composition root. It picks the concrete services (the
+catalog, the embedded Sandbox, the HTTP client, the explanation engine) and hands them
+to :class:`~explorer.ui.main_window.MainWindow`. ``--screenshot`` renders the window
+offscreen to a PNG and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from explorer.cli import GuiOptions
+from explorer.core.settings import SettingsStore, ThemeChoice
+from explorer.paths import AppPaths
+
+log = logging.getLogger("explorer")
+
+
+def display_problem(
+    environ: dict[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """A one-line message when no display can be used, else None."""
+    env = os.environ if environ is None else environ
+    plat = sys.platform if platform is None else platform
+    if not plat.startswith("linux"):
+        return None
+    if env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "No display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it under a virtual "
+        "screen with `xvfb-run -a thumbtack-explorer`, or render a picture with "
+        "`thumbtack-explorer --screenshot window.png`."
+    )
+
+
+def _setup_logging(paths: AppPaths) -> None:
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def run(options: GuiOptions) -> int:
+    if options.screenshot is not None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    paths = AppPaths.from_environment().ensure()
+    _setup_logging(paths)
+
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.ui.crash import CrashReporter
+    from explorer.ui.theme import apply_theme, resolve_dark
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Thumbtack API Explorer")
+    app.setOrganizationName("thumbtack-explorer")
+    app.setDesktopFileName("thumbtack-explorer")
+
+    store = SettingsStore(paths.settings_file)
+    settings = store.load()
+    if options.theme:
+        settings = settings.with_changes(theme=ThemeChoice(options.theme))
+    apply_theme(app, dark=resolve_dark(settings.theme), font_scale=settings.font_scale)
+
+    reporter = CrashReporter(redact=_redactor(), parent=app)
+    reporter.install()
+
+    window = build_window(paths, store, settings)
+    if store.problem is not None:
+        window.statusBar().showMessage(f"Settings were reset: {store.problem}", 15000)
+    if options.size:
+        window.resize(*options.size)
+    if options.screenshot is not None:
+        return _screenshot(app, window, options)
+    window.show()
+    window.start_environment()
+    return app.exec()
+
+
+def _redactor() -> Callable[[str], str]:
+    try:
+        from explorer.core.redact import Redactor
+
+        redact_text: Callable[[str], str] = Redactor().redact_text
+        return redact_text
+    except Exception:  # the redaction module is optional at this stage
+        import re
+
+        pattern = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+")
+        return lambda text: pattern.sub(lambda m: (m.group(1) or "") + "••••••", text)
+
+
+def build_window(paths: AppPaths, store: SettingsStore, settings):  # type: ignore[no-untyped-def]
+    from explorer.ui.main_window import MainWindow
+    from explorer.ui.services import build_services
+
+    services = build_services(paths, store, settings)
+    return MainWindow(services)
+
+
+def _screenshot(app, window, options: GuiOptions) -> int:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window.show()
+    done = threading.Event()
+    loop = QEventLoop()
+    window.environment_ready.connect(lambda _url: loop.quit())
+    window.environment_failed.connect(lambda _why: loop.quit())
+    QTimer.singleShot(15000, loop.quit)
+    window.start_environment()
+    loop.exec()
+    if options.demo:
+        from explorer.ui.demo import run_demo
+
+        run_demo(window)
+    for _ in range(5):
+        app.processEvents()
+    assert options.screenshot is not None
+    path = Path(options.screenshot).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path), "PNG")
+    done.set()
+    window.close()
+    if not ok:
+        print(f"Could not write the screenshot to {path}.", file=sys.stderr)
+        return 1
+    print(f"Saved a screenshot of the window to {path}")
+    return 0

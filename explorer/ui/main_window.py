@@ -1,0 +1,401 @@
+"""The main window: toolbar, endpoint tree, request builder, response and explanation.
+
+The window composes panels and wires their signals; it does no networking and reads no
+secrets itself. Everything it needs comes in through :class:`WindowServices`, built by
+the composition root (:mod:`explorer.ui.application`), so tests build the same window
+with their own services.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer import __version__
+from explorer.core.models import (
+    Endpoint,
+    Explanation,
+    FixAction,
+    RequestSpec,
+    ResponseRecord,
+    StatusClass,
+)
+from explorer.core.settings import Settings, SettingsStore, ThemeChoice
+from explorer.ui.endpoint_tree import EndpointTree
+from explorer.ui.explanation_panel import ExplanationPanel
+from explorer.ui.request_panel import RequestPanel
+from explorer.ui.response_pane import ResponsePane
+from explorer.ui.theme import apply_theme, resolve_dark
+from explorer.ui.workers import TaskRunner
+
+log = logging.getLogger(__name__)
+
+HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What the badge shows for a record: text, class and the documented meaning."""
+
+    label: str
+    status_class: StatusClass
+    meaning: str = ""
+
+
+@dataclass
+class WindowServices:
+    """What the window needs from the core, injected by the composition root."""
+
+    settings_store: SettingsStore
+    settings: Settings
+    endpoints: list[Endpoint] = field(default_factory=list)
+    #: (spec, cancel event) -> record. Adds authentication, sends, retries. Runs on a worker.
+    perform: Callable[[RequestSpec, threading.Event], ResponseRecord] | None = None
+    explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
+    classify: Callable[[ResponseRecord], StatusView] | None = None
+    #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
+    start_environment: Callable[[str], str] | None = None
+    environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
+    shutdown: Callable[[], None] = lambda: None
+
+
+def default_classify(record: ResponseRecord) -> StatusView:
+    if record.failure is not None:
+        return StatusView(f"Network: {record.failure.kind.value}", StatusClass.NETWORK_ERROR)
+    code = record.status or 0
+    if 200 <= code < 300:
+        return StatusView(f"{code} {record.reason}", StatusClass.SUCCESS)
+    if code >= 500:
+        return StatusView(f"{code} {record.reason}", StatusClass.SERVER_ERROR)
+    return StatusView(f"{code} {record.reason}", StatusClass.CLIENT_ERROR)
+
+
+class MainWindow(QMainWindow):
+    """One window for the whole program."""
+
+    response_shown = Signal(object)  # ResponseRecord, after it is on screen
+    environment_ready = Signal(str)  # API base URL
+    environment_failed = Signal(str)  # what went wrong
+
+    def __init__(self, services: WindowServices) -> None:
+        super().__init__()
+        self.services = services
+        self.settings = services.settings
+        self.base_url = ""
+        self.last_record: ResponseRecord | None = None
+        self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
+        self.runner = TaskRunner(self, latest_only=True)
+        self.background = TaskRunner(self, latest_only=False, max_workers=2)
+        self._request_id: int | None = None
+        self._client: Any = None
+
+        self.endpoint_tree = EndpointTree()
+        self.request_panel = RequestPanel()
+        self.response_pane = ResponsePane()
+        self.explanation_panel = ExplanationPanel()
+        self._build_layout()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        self.endpoint_tree.endpoint_selected.connect(self.on_endpoint_tree_selected)
+        self.request_panel.send_requested.connect(self.send_current)
+        self.request_panel.cancel_requested.connect(self.cancel_current)
+        self.explanation_panel.action_requested.connect(self.on_explanation_action)
+        self.runner.finished.connect(self.on_runner_finished)
+        self.runner.failed.connect(self.on_runner_failed)
+        self.runner.cancelled.connect(self.on_runner_cancelled)
+        self.background.finished.connect(self.on_background_finished)
+        self.background.failed.connect(self.on_background_failed)
+
+        self.endpoint_tree.load(services.endpoints)
+        self._restore_state()
+
+    # ----- layout -------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("responseSplitter")
+        right.addWidget(self.response_pane)
+        right.addWidget(self.explanation_panel)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.endpoint_tree)
+        self.main_splitter.addWidget(self.request_panel)
+        self.main_splitter.addWidget(right)
+        self.main_splitter.setStretchFactor(0, 2)
+        self.main_splitter.setStretchFactor(1, 3)
+        self.main_splitter.setStretchFactor(2, 4)
+        self.main_splitter.setSizes([260, 420, 560])
+        self.response_splitter = right
+        container = QWidget()
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(4, 0, 4, 4)
+        self.banner = QLabel("")
+        self.banner.setProperty("role", "banner")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(container)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        toolbar.addWidget(QLabel(" Environment "))
+        self.environment_combo = QComboBox()
+        self.environment_combo.setObjectName("environmentCombo")
+        for env_id, name in self.services.environments:
+            self.environment_combo.addItem(name, env_id)
+        toolbar.addWidget(self.environment_combo)
+        toolbar.addWidget(QLabel("  Profile "))
+        self.profile_combo = QComboBox()
+        self.profile_combo.setObjectName("profileCombo")
+        self.profile_combo.addItem("Sandbox demo (demand)", "sandbox-demand")
+        toolbar.addWidget(self.profile_combo)
+        self.toolbar = toolbar
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        request_menu = bar.addMenu("&Request")
+        self.send_action = QAction("&Send", self)
+        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.send_action.triggered.connect(self.send_current)
+        self.cancel_action = QAction("&Cancel", self)
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.triggered.connect(self.cancel_current)
+        self.quick_open_action = QAction("&Quick open endpoint…", self)
+        self.quick_open_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.quick_open_action.triggered.connect(self.on_quick_open)
+        for action in (self.send_action, self.cancel_action, self.quick_open_action):
+            request_menu.addAction(action)
+            self.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[ThemeChoice, QAction] = {}
+        for choice, label in (
+            (ThemeChoice.SYSTEM, "Follow the system"),
+            (ThemeChoice.DARK, "Dark"),
+            (ThemeChoice.LIGHT, "Light"),
+        ):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(self.settings.theme is choice)
+            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[choice] = action
+        self.view_menu = view_menu
+
+        help_menu = bar.addMenu("&Help")
+        self.help_action = QAction("&Troubleshooting guide", self)
+        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.help_action.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(HELP_URL)))
+        about = QAction("&About", self)
+        about.triggered.connect(self.on_about)
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(about)
+        self.addAction(self.help_action)
+        self.help_menu = help_menu
+
+    def _build_status_bar(self) -> None:
+        self.environment_label = QLabel("Sandbox: starting…")
+        self.environment_label.setObjectName("environmentStatus")
+        self.token_label = QLabel("Token: none yet")
+        self.token_label.setObjectName("tokenStatus")
+        self.statusBar().addPermanentWidget(self.environment_label)
+        self.statusBar().addPermanentWidget(self.token_label)
+
+    # ----- state --------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(self.settings.window_geometry)))
+        else:
+            self.resize(1280, 800)
+        for name, splitter in (("main", self.main_splitter), ("response", self.response_splitter)):
+            state = self.settings.splitters.get(name)
+            if state:
+                splitter.restoreState(QByteArray(base64.b64decode(state)))
+
+    def save_state(self) -> None:
+        def b64(data: QByteArray) -> str:
+            return base64.b64encode(bytes(data.data())).decode("ascii")
+
+        self.settings = self.settings.with_changes(
+            window_geometry=b64(self.saveGeometry()),
+            splitters={
+                "main": b64(self.main_splitter.saveState()),
+                "response": b64(self.response_splitter.saveState()),
+            },
+        )
+        try:
+            self.services.settings_store.save(self.settings)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.runner.shutdown()
+        self.background.shutdown()
+        self.services.shutdown()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        super().closeEvent(event)
+
+    @Slot(object)
+    def set_theme(self, choice: ThemeChoice) -> None:
+        self.settings = self.settings.with_changes(theme=choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, dark=resolve_dark(choice), font_scale=self.settings.font_scale)
+        self.theme_actions[choice].setChecked(True)
+        if self.last_record is not None:
+            self._show_record(self.last_record)
+
+    # ----- environment --------------------------------------------------------------------
+    def start_environment(self) -> None:
+        """Start the selected environment (the Sandbox starts a local server) off the GUI thread."""
+        env_id = self.environment_combo.currentData() or "sandbox"
+        starter = self.services.start_environment
+        if starter is None:
+            return
+        self.environment_label.setText(f"{self.environment_combo.currentText()}: starting…")
+        self._env_task = self.background.submit(lambda _cancel: ("environment", starter(env_id)))
+
+    @Slot(int, object)
+    def on_background_finished(self, _task_id: int, result: object) -> None:
+        if isinstance(result, tuple) and result and result[0] == "environment":
+            self.base_url = str(result[1])
+            self.environment_label.setText(
+                f"{self.environment_combo.currentText()}: {self.base_url}"
+            )
+            endpoint = self.endpoint_tree.current_endpoint()
+            if endpoint is not None:
+                self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+            self.environment_ready.emit(self.base_url)
+
+    @Slot(int, object)
+    def on_background_failed(self, _task_id: int, exc: object) -> None:
+        self.environment_label.setText(f"{self.environment_combo.currentText()}: not available")
+        self.statusBar().showMessage(f"Could not start the environment: {exc}", 10000)
+        self.environment_failed.emit(str(exc))
+
+    def _base_for(self, _endpoint: Endpoint) -> str:
+        return self.base_url
+
+    # ----- requests -----------------------------------------------------------------------
+    @Slot(object)
+    def on_endpoint_tree_selected(self, endpoint: Endpoint) -> None:
+        self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+        self.settings = self.settings.with_changes(last_endpoint=endpoint.key)
+
+    @Slot()
+    def send_current(self) -> None:
+        spec = self.request_panel.build_spec()
+        if spec is None:
+            self.statusBar().showMessage("Enter a URL or pick an endpoint first.", 5000)
+            return
+        self.send_spec(spec)
+
+    def send_spec(self, spec: RequestSpec) -> int:
+        perform = self.services.perform or self._plain_perform
+
+        self.response_pane.show_pending(spec)
+        self.explanation_panel.show_explanation(None)
+        self.request_panel.set_busy(True)
+        run = perform
+        self._request_id = self.runner.submit(lambda cancel: run(spec, cancel))
+        return self._request_id
+
+    def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
+        """Sends without authentication, for windows built without a ``perform`` service."""
+        from explorer.core.http import make_client, send
+
+        if self._client is None:
+            self._client = make_client()
+        return send(spec, client=self._client, cancel=cancel)
+
+    @Slot()
+    def cancel_current(self) -> None:
+        if self.runner.busy:
+            self.runner.cancel()
+
+    @Slot(int, object)
+    def on_runner_finished(self, _task_id: int, record: object) -> None:
+        self.request_panel.set_busy(False)
+        if isinstance(record, ResponseRecord):
+            self._show_record(record)
+
+    def _show_record(self, record: ResponseRecord) -> None:
+        self.last_record = record
+        classify = self.services.classify or default_classify
+        view = classify(record)
+        self.response_pane.show_record(
+            record, label=view.label, status_class=view.status_class, meaning=view.meaning
+        )
+        self.explanation_panel.show_explanation(self.services.explain(record))
+        self.response_shown.emit(record)
+
+    @Slot(int, object)
+    def on_runner_failed(self, _task_id: int, exc: object) -> None:
+        self.request_panel.set_busy(False)
+        self.response_pane.clear()
+        self.statusBar().showMessage(f"The request could not be made: {exc}", 10000)
+        raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
+
+    @Slot(int)
+    def on_runner_cancelled(self, _task_id: int) -> None:
+        self.request_panel.set_busy(False)
+        self.response_pane.show_cancelled()
+
+    @Slot(object)
+    def on_explanation_action(self, action: FixAction) -> None:
+        if action in (FixAction.RETRY, FixAction.RETRY_AFTER) and self.last_record is not None:
+            self.send_spec(self.last_record.request)
+        elif action is FixAction.COPY_TRACE_ID:
+            explanation = self.explanation_panel.explanation
+            if explanation is not None and explanation.trace_id:
+                QApplication.clipboard().setText(explanation.trace_id)
+                self.statusBar().showMessage(f"Copied traceID {explanation.trace_id}", 5000)
+
+    @Slot()
+    def on_quick_open(self) -> None:
+        self.endpoint_tree.filter_edit.setFocus()
+        self.endpoint_tree.filter_edit.selectAll()
+
+    @Slot()
+    def on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Thumbtack API Explorer",
+            f"Thumbtack API Explorer {__version__}\n\nExplore, test and explain the Thumbtack "
+            "Partner API v4. The Sandbox is a local simulator, not Thumbtack.",
+        )

@@ -1,0 +1,99 @@
+"""Running requests off the GUI thread.
+
+The one networking pattern of the window: :class:`RequestRunner` sends each request on
+a thread pool, gives it an id, and delivers the result through a queued signal to an
+object living on the GUI thread. Only the newest request's result is shown; a late
+result of an older or cancelled one is dropped. Every request has a timeout (in its
+:class:`RequestSpec`) and can be cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class TaskRunner(QObject):
+    """Runs callables on worker threads; results come back on the GUI thread.
+
+    ``submit(fn)`` calls ``fn(cancel_event)`` on a worker and returns an id. When it
+    finishes, ``finished(id, result)`` is emitted on the GUI thread, or ``failed(id, exc)``
+    if it raised. ``cancel(id)`` sets the event and emits ``cancelled(id)`` at once.
+    With ``latest_only``, only the newest task's result is delivered.
+    """
+
+    started = Signal(int)
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+    cancelled = Signal(int)
+    _done = Signal(int, object, object)  # id, result, exception (worker -> GUI thread)
+
+    def __init__(
+        self, parent: QObject | None = None, *, max_workers: int = 4, latest_only: bool = True
+    ) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="explorer-io")
+        self._latest_only = latest_only
+        self._next_id = 0
+        self._latest = 0
+        self._events: dict[int, threading.Event] = {}
+        self._done.connect(self._on_done)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._events)
+
+    def submit(self, fn: Callable[[threading.Event], Any]) -> int:
+        self._next_id += 1
+        task_id = self._next_id
+        self._latest = task_id
+        if self._latest_only:
+            for older in list(self._events):
+                self.cancel(older)
+        event = threading.Event()
+        self._events[task_id] = event
+
+        def run() -> None:
+            try:
+                result = fn(event)
+            except BaseException as exc:  # reported on the GUI thread, never lost
+                self._done.emit(task_id, None, exc)
+                return
+            self._done.emit(task_id, result, None)
+
+        future: Future[None] = self._pool.submit(run)
+        del future
+        self.started.emit(task_id)
+        return task_id
+
+    def cancel(self, task_id: int | None = None) -> None:
+        ids = [task_id] if task_id is not None else list(self._events)
+        for tid in ids:
+            event = self._events.pop(tid, None)
+            if event is not None:
+                event.set()
+                self.cancelled.emit(tid)
+
+    @Slot(int, object, object)
+    def _on_done(self, task_id: int, result: object, exc: object) -> None:
+        event = self._events.pop(task_id, None)
+        if event is None or event.is_set():
+            return  # cancelled: the user already saw "Cancelled"
+        if self._latest_only and task_id != self._latest:
+            log.debug("dropping the late result of task %s", task_id)
+            return
+        if exc is not None:
+            self.failed.emit(task_id, exc)
+        else:
+            self.finished.emit(task_id, result)
+
+    def shutdown(self) -> None:
+        self.cancel()
+        self._pool.shutdown(wait=False, cancel_futures=True)

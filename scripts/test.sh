@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs the whole test suite: lint, format check, types, the
+# "core has no Qt" import contract, and pytest (offscreen). Fails if any of them fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh || exit 1
+if [ -x scripts/test-deps.sh ]; then scripts/test-deps.sh || exit 1; fi
+export QT_QPA_PLATFORM=offscreen
+status=0
+step() { echo "== $*"; "$@" || status=1; }
+step .venv/bin/ruff check explorer tests bench packaging
+step .venv/bin/ruff format --check explorer tests bench packaging
+step .venv/bin/mypy
+step .venv/bin/lint-imports
+step .venv/bin/python -m pytest "$@"
+if [ "$status" -ne 0 ]; then echo "== FAILED: see the steps above"; fi
+exit "$status"
