@@ -143,6 +143,7 @@ def _har_entry(exchange: Exchange) -> dict[str, Any]:
         },
         "cache": {},
         "timings": _har_timings(record),
+        "_operationId": spec.operation_id,
         "_environment": exchange.environment,
         "_explanation": dict(exchange.explanation) if exchange.explanation else None,
     }
