@@ -34,7 +34,12 @@ def run_demo(window: MainWindow, *, timeout_ms: int = 15000) -> bool:
     )
     loop = QEventLoop()
     shown: list[object] = []
-    window.response_shown.connect(lambda record: (shown.append(record), loop.quit()))
+
+    def on_shown(record: object) -> None:
+        shown.append(record)
+        loop.quit()
+
+    window.response_shown.connect(on_shown)
     QTimer.singleShot(timeout_ms, loop.quit)
     window.send_spec(spec)
     loop.exec()
