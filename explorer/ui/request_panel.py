@@ -414,8 +414,10 @@ class RequestPanel(QWidget):
                     lines.append(line)
         for row in self._rows():
             text, kind = notes.get(id(row), ("", ""))
-            if not text and values is not None:
-                text, kind = _variable_note(row, values)
+            if values is not None:
+                hint, hint_kind = _variable_note(row, values)
+                if hint and (not text or hint_kind == "warning"):
+                    text, kind = hint, hint_kind  # an unknown variable explains the rest
             row.set_note(text, kind)
         self.raw.mark_problems(lines)
         body = [p for p in self.problems if p.location is ProblemLocation.BODY]
