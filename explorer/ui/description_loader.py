@@ -55,10 +55,12 @@ class DescriptionLoader(QObject):
         self.reload_action = QAction("&Reload Thumbtack description", self.window)
         self.reload_action.setObjectName("reloadDescription")
         self.reload_action.triggered.connect(self.on_reload_triggered)
-        first = menu.actions()[0] if menu.actions() else None
-        menu.insertAction(first, self.open_action)
-        menu.insertAction(first, self.reload_action)
-        menu.insertSeparator(first)
+        existing = menu.actions()
+        if existing:
+            menu.insertActions(existing[0], [self.open_action, self.reload_action])
+            menu.insertSeparator(existing[0])
+        else:
+            menu.addActions([self.open_action, self.reload_action])
 
     @Slot()
     def on_open_triggered(self) -> None:
@@ -106,8 +108,13 @@ class DescriptionLoader(QObject):
 
     def _show_error(self, message: str) -> None:
         text = f"{message}\n\nThe endpoints you had stay loaded."
-        box = QMessageBox(QMessageBox.Icon.Warning, "Could not open the API description",
-                          text, QMessageBox.StandardButton.Ok, self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Could not open the API description",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
         box.setObjectName("descriptionError")
         box.open()
         self.error_box = box

@@ -131,8 +131,9 @@ class ScalarEditor(Editor):
         elif self.kind == "boolean":
             self.check = QCheckBox("not sent")
             self.check.setTristate(not required)
-            self.check.setCheckState(Qt.CheckState.PartiallyChecked if not required
-                                     else Qt.CheckState.Unchecked)
+            self.check.setCheckState(
+                Qt.CheckState.PartiallyChecked if not required else Qt.CheckState.Unchecked
+            )
             self.check.clicked.connect(self._on_user_edit)
             layout.addWidget(self.check, 1)
             self._label_check()
@@ -187,8 +188,9 @@ class ScalarEditor(Editor):
         if self.check is None:
             return
         state = self.check.checkState()
-        self.check.setText({Qt.CheckState.Checked: "true", Qt.CheckState.Unchecked: "false"}
-                           .get(state, "not sent"))
+        self.check.setText(
+            {Qt.CheckState.Checked: "true", Qt.CheckState.Unchecked: "false"}.get(state, "not sent")
+        )
 
     @Slot()
     def _on_user_edit(self, *_args: object) -> None:
@@ -226,8 +228,11 @@ class ScalarEditor(Editor):
         text = self.text()
         if self.check is not None:
             state = self.check.checkState()
-            return MISSING if state == Qt.CheckState.PartiallyChecked else (
-                state == Qt.CheckState.Checked)
+            return (
+                MISSING
+                if state == Qt.CheckState.PartiallyChecked
+                else (state == Qt.CheckState.Checked)
+            )
         if text == "":
             return MISSING
         if self.kind == "enum":
@@ -252,8 +257,13 @@ class ScalarEditor(Editor):
         self._blocked = True
         try:
             if self.check is not None:
-                state = (Qt.CheckState.Checked if value is True else Qt.CheckState.Unchecked
-                         if value is False or self.required else Qt.CheckState.PartiallyChecked)
+                state = (
+                    Qt.CheckState.Checked
+                    if value is True
+                    else Qt.CheckState.Unchecked
+                    if value is False or self.required
+                    else Qt.CheckState.PartiallyChecked
+                )
                 self.check.setCheckState(state)
                 self._label_check()
             else:
@@ -286,8 +296,14 @@ def _text(value: Any) -> str:
 class FieldRow:
     """Label, editor and an inline note (problem, warning or variable preview)."""
 
-    def __init__(self, name: str, path: tuple[str | int, ...], editor: Editor,
-                 schema: Mapping[str, Any], required: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        path: tuple[str | int, ...],
+        editor: Editor,
+        schema: Mapping[str, Any],
+        required: bool,
+    ) -> None:
         self.name = name
         self.path = path
         self.editor = editor
@@ -304,8 +320,13 @@ class FieldRow:
         if schema.get("x-inferred"):
             self.unverified = QLabel("unverified")
             self.unverified.setProperty("chip", "unverified")
-            self.unverified.setToolTip(str(schema.get("x-inferred-note", "Inferred, not "
-                                                      "documented; verify before relying on it.")))
+            self.unverified.setToolTip(
+                str(
+                    schema.get(
+                        "x-inferred-note", "Inferred, not documented; verify before relying on it."
+                    )
+                )
+            )
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setObjectName(f"note:{name}")
@@ -351,12 +372,13 @@ class RowGrid(QWidget):
 class ObjectEditor(Editor):
     """A nested object: one row per property, unknown keys kept as loaded."""
 
-    def __init__(self, schema: Mapping[str, Any], required: bool,
-                 path: tuple[str | int, ...] = ()) -> None:
+    def __init__(
+        self, schema: Mapping[str, Any], required: bool, path: tuple[str | int, ...] = ()
+    ) -> None:
         super().__init__(schema, required)
         self.path = path
         self._loaded: Any = MISSING
-        self.children: dict[str, FieldRow] = {}
+        self.fields: dict[str, FieldRow] = {}
         self.body = RowGrid()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -367,7 +389,7 @@ class ObjectEditor(Editor):
             child = make_editor(prop, name in needed, (*path, name))
             row = FieldRow(name, (*path, name), child, prop, name in needed)
             child.changed.connect(self.changed)
-            self.children[name] = row
+            self.fields[name] = row
             if isinstance(child, ObjectEditor | ArrayEditor):
                 box = _group(row, child)
                 self.body.add_row(FieldRow(name, row.path, box, {}, False), full_width=True)
@@ -376,10 +398,10 @@ class ObjectEditor(Editor):
 
     def value(self) -> Any:
         loaded = self._loaded if isinstance(self._loaded, dict) else {}
-        keys = list(dict.fromkeys([*loaded, *self.children]))
+        keys = list(dict.fromkeys([*loaded, *self.fields]))
         result: dict[str, Any] = {}
         for key in keys:
-            row = self.children.get(key)
+            row = self.fields.get(key)
             value = row.editor.value() if row is not None else loaded[key]
             if value is not MISSING:
                 result[key] = value
@@ -392,18 +414,22 @@ class ObjectEditor(Editor):
             return False
         self._loaded = value
         fits = True
-        for key, row in self.children.items():
-            fits = row.editor.set_value(value.get(key, MISSING) if isinstance(value, dict)
-                                        else MISSING) and fits
+        for key, row in self.fields.items():
+            fits = (
+                row.editor.set_value(
+                    value.get(key, MISSING) if isinstance(value, dict) else MISSING
+                )
+                and fits
+            )
         return fits
 
     def rows(self) -> Iterator[FieldRow]:
-        for row in self.children.values():
+        for row in self.fields.values():
             yield row
             yield from row.editor.rows()
 
     def focus_editor(self) -> None:
-        first = next(iter(self.children.values()), None)
+        first = next(iter(self.fields.values()), None)
         if first is not None:
             first.editor.focus_editor()
 
@@ -451,8 +477,9 @@ def _group(row: FieldRow, inner: Editor) -> GroupBox:
 class ArrayEditor(Editor):
     """A list: one editor per item with a remove button, and "Add item"."""
 
-    def __init__(self, schema: Mapping[str, Any], required: bool,
-                 path: tuple[str | int, ...] = ()) -> None:
+    def __init__(
+        self, schema: Mapping[str, Any], required: bool, path: tuple[str | int, ...] = ()
+    ) -> None:
         super().__init__(schema, required)
         self.path = path
         self.item_schema: Mapping[str, Any] = schema.get("items") or {}
@@ -512,8 +539,9 @@ class ArrayEditor(Editor):
             self._add_item(value)
 
     def _edited(self) -> None:
-        self._loaded = [v for v in (row.editor.value() for _h, row in self.items)
-                        if v is not MISSING]
+        self._loaded = [
+            v for v in (row.editor.value() for _h, row in self.items) if v is not MISSING
+        ]
         self.changed.emit()
 
     def value(self) -> Any:
@@ -535,8 +563,9 @@ class ArrayEditor(Editor):
             yield from row.editor.rows()
 
 
-def make_editor(schema: Mapping[str, Any], required: bool,
-                path: tuple[str | int, ...] = ()) -> Editor:
+def make_editor(
+    schema: Mapping[str, Any], required: bool, path: tuple[str | int, ...] = ()
+) -> Editor:
     kind = schema_kind(schema)
     if kind == "object" and len(path) < MAX_DEPTH:
         return ObjectEditor(schema, required, path)

@@ -85,8 +85,10 @@ class EndpointHeader(QWidget):
         notes = list(endpoint.inferred_notes)
         if endpoint.inferred or notes:
             self.unverified.setText("unverified" if endpoint.inferred else "partly unverified")
-            tip = "\n".join(f"• {n}" for n in notes) or "Inferred from the reference, not " \
-                "documented; verify before relying on it."
+            tip = (
+                "\n".join(f"• {n}" for n in notes)
+                or "Inferred from the reference, not documented; verify before relying on it."
+            )
             self.unverified.setToolTip(tip)
             self.unverified.show()
         else:
@@ -94,8 +96,10 @@ class EndpointHeader(QWidget):
 
 
 def _flow_words(flow: str) -> str:
-    return {"client_credentials": "client credentials",
-            "authorization_code": "authorization code"}.get(flow, flow)
+    return {
+        "client_credentials": "client credentials",
+        "authorization_code": "authorization code",
+    }.get(flow, flow)
 
 
 class MessageBar(QFrame):
@@ -161,12 +165,19 @@ def masked_spec(spec: RequestSpec) -> RequestSpec:
     """``spec`` with every secret header value masked (for the preview and the clipboard)."""
     headers = tuple(
         (k, mask_credentials(v) if MASK in mask_credentials(v) else MASK)
-        if k.lower() in SECRET_HEADERS and v != AUTH_PLACEHOLDER else (k, v)
+        if k.lower() in SECRET_HEADERS and v != AUTH_PLACEHOLDER
+        else (k, v)
         for k, v in spec.headers
     )
-    return RequestSpec(method=spec.method, url=spec.url, headers=headers, body=spec.body,
-                       operation_id=spec.operation_id, timeout_s=spec.timeout_s,
-                       follow_redirects=spec.follow_redirects)
+    return RequestSpec(
+        method=spec.method,
+        url=spec.url,
+        headers=headers,
+        body=spec.body,
+        operation_id=spec.operation_id,
+        timeout_s=spec.timeout_s,
+        follow_redirects=spec.follow_redirects,
+    )
 
 
 def preview_text(spec: RequestSpec) -> str:
@@ -191,8 +202,13 @@ def panel_stylesheet(dark: bool) -> str:
     chip_bg, chip_fg = ("#5c3b00", "#ffd58a") if dark else ("#ffe9bf", "#5c3b00")
     bar_err_bg, bar_err_border = ("#3d1d1b", "#8c2f28") if dark else ("#fdecea", "#e3a39d")
     bar_info_bg, bar_info_border = ("#1d2a3d", "#34527d") if dark else ("#e8f0fd", "#a9c1ea")
-    methods = {"GET": "#2e8b57", "POST": "#c77c02", "PUT": "#2f6fd6", "PATCH": "#7a4fd0",
-               "DELETE": "#c2352b"}
+    methods = {
+        "GET": "#2e8b57",
+        "POST": "#c77c02",
+        "PUT": "#2f6fd6",
+        "PATCH": "#7a4fd0",
+        "DELETE": "#c2352b",
+    }
     badge_rules = "\n".join(
         f'QLabel[badge="{m}"] {{ background: {c}; }}' for m, c in methods.items()
     )

@@ -57,8 +57,12 @@ class ParamForm(QWidget):
         self.more_button.setAutoRaise(True)
         self.more_button.toggled.connect(self.on_more_toggled)
         self.layout_.addWidget(self.more_button)
-        self.extras = [QLabel("Query parameters (name=value per line)"), self.extra_query,
-                       QLabel("Headers (Name: value per line)"), self.extra_headers]
+        self.extras = [
+            QLabel("Query parameters (name=value per line)"),
+            self.extra_query,
+            QLabel("Headers (Name: value per line)"),
+            self.extra_headers,
+        ]
         for widget in self.extras:
             self.layout_.addWidget(widget)
             widget.hide()
@@ -66,8 +70,7 @@ class ParamForm(QWidget):
 
     @Slot(bool)
     def on_more_toggled(self, shown: bool) -> None:
-        self.more_button.setArrowType(Qt.ArrowType.DownArrow if shown else
-                                      Qt.ArrowType.RightArrow)
+        self.more_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         for widget in self.extras:
             widget.setVisible(shown)
 
@@ -102,8 +105,9 @@ class ParamForm(QWidget):
                 if param.inferred:
                     schema.setdefault("x-inferred", True)
                 editor = ScalarEditor(schema, param.required, text_mode=True)
-                row = FieldRow(param.name, (location.value, param.name), editor, schema,
-                               param.required)
+                row = FieldRow(
+                    param.name, (location.value, param.name), editor, schema, param.required
+                )
                 editor.changed.connect(self.changed)
                 grid.add_row(row)
                 self.rows[(location, _key(location, param.name))] = row
@@ -135,8 +139,9 @@ class ParamForm(QWidget):
         finally:
             self.blockSignals(False)
 
-    def _put(self, location: ParamLocation, name: str, value: str,
-             overflow: list[str] | None) -> bool:
+    def _put(
+        self, location: ParamLocation, name: str, value: str, overflow: list[str] | None
+    ) -> bool:
         row = self.rows.get((location, _key(location, name)))
         if row is None or not isinstance(row.editor, ScalarEditor) or row.editor.text():
             if overflow is not None:

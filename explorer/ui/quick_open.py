@@ -38,8 +38,11 @@ def simple_matches(endpoints: Sequence[Endpoint], query: str) -> list[Endpoint]:
     words = query.lower().split()
     hits = []
     for endpoint in endpoints:
-        texts = [endpoint.operation_id.lower(), f"{endpoint.method} {endpoint.path}".lower(),
-                 endpoint.summary.lower()]
+        texts = [
+            endpoint.operation_id.lower(),
+            f"{endpoint.method} {endpoint.path}".lower(),
+            endpoint.summary.lower(),
+        ]
         if all(any(is_subsequence(w, t) for t in texts) for w in words):
             hits.append(endpoint)
     return hits
@@ -50,8 +53,9 @@ class QuickOpenDialog(QDialog):
 
     endpoint_chosen = Signal(object)  # Endpoint
 
-    def __init__(self, endpoints: Sequence[Endpoint], catalog: Any = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, endpoints: Sequence[Endpoint], catalog: Any = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Quick open endpoint")
         self.setObjectName("quickOpen")
@@ -93,8 +97,11 @@ class QuickOpenDialog(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
-        self.hint.setText("No endpoint matches." if not self.list.count() and text
-                          else "↑↓ to move · Enter to open · Esc to close")
+        self.hint.setText(
+            "No endpoint matches."
+            if not self.list.count() and text
+            else "↑↓ to move · Enter to open · Esc to close"
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress:

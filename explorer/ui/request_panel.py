@@ -113,8 +113,9 @@ class RequestPanel(QWidget):
 
         self.fail_bar = MessageBar("error")
         self.fail_bar.setObjectName("validationBar")
-        self.send_anyway_button = self.fail_bar.add_button("Send anyway", self.on_send_anyway,
-                                                           "sendAnyway")
+        self.send_anyway_button = self.fail_bar.add_button(
+            "Send anyway", self.on_send_anyway, "sendAnyway"
+        )
         self.fix_button = self.fail_bar.add_button("Fix", self.on_fix_clicked, "fixButton")
         self.undo_bar = MessageBar("info")
         self.undo_bar.setObjectName("undoBar")
@@ -168,8 +169,9 @@ class RequestPanel(QWidget):
         self.reset_button = QToolButton()
         self.reset_button.setObjectName("resetButton")
         self.reset_button.setText("↺ Reset to example")
-        self.reset_button.setToolTip("Replace the inputs with the description's example "
-                                     "(Ctrl+Z undoes it)")
+        self.reset_button.setToolTip(
+            "Replace the inputs with the description's example (Ctrl+Z undoes it)"
+        )
         self.problem_list = ProblemList()
         self.problem_count = QLabel("")
         self.problem_count.setObjectName("problemCount")
@@ -278,16 +280,20 @@ class RequestPanel(QWidget):
             self.body_editor.changed.connect(self.on_body_form_changed)
             self.body_layout.addWidget(self.body_editor)
         else:
-            note = QLabel("This endpoint takes no request body." if endpoint.body_example is None
-                          else "The description gives no schema; edit the body as raw JSON.")
+            note = QLabel(
+                "This endpoint takes no request body."
+                if endpoint.body_example is None
+                else "The description gives no schema; edit the body as raw JSON."
+            )
             note.setProperty("role", "dim")
             self.body_layout.addWidget(note)
         self.body_layout.addStretch(1)
 
     def current_inputs(self) -> RequestInputs:
         path, query, headers = self.param_form.parts()
-        return RequestInputs(path_params=path, query_params=query, headers=headers,
-                             body_text=self.raw.toPlainText())
+        return RequestInputs(
+            path_params=path, query_params=query, headers=headers, body_text=self.raw.toPlainText()
+        )
 
     def set_inputs(self, inputs: RequestInputs) -> None:
         self.param_form.set_inputs(inputs)
@@ -346,8 +352,10 @@ class RequestPanel(QWidget):
             document = json.loads(text) if text.strip() else MISSING
         except ValueError as exc:
             line = getattr(exc, "lineno", None)
-            self._form_note(f"The raw JSON is not valid (line {line}); the form shows the last "
-                            "valid body. Fix it in Raw JSON to update the form.")
+            self._form_note(
+                f"The raw JSON is not valid (line {line}); the form shows the last "
+                "valid body. Fix it in Raw JSON to update the form."
+            )
             return
         self._syncing = True
         try:
@@ -358,8 +366,10 @@ class RequestPanel(QWidget):
             self.form_banner.hide()
             self.body_editor.setEnabled(True)
         else:
-            self._form_note("The raw JSON has a shape the form cannot show (for example a "
-                            "list where an object is expected); edit it in Raw JSON.")
+            self._form_note(
+                "The raw JSON has a shape the form cannot show (for example a "
+                "list where an object is expected); edit it in Raw JSON."
+            )
 
     def _form_note(self, text: str) -> None:
         self.form_banner.setText(text)
@@ -378,14 +388,18 @@ class RequestPanel(QWidget):
         inputs = self.current_inputs()
         values = dict(self.variables())
         big = len(inputs.body_text) > LIVE_CHECK_LIMIT
-        checked = RequestInputs(path_params=inputs.path_params, query_params=inputs.query_params,
-                                headers=inputs.headers,
-                                body_text="" if big else inputs.body_text)
+        checked = RequestInputs(
+            path_params=inputs.path_params,
+            query_params=inputs.query_params,
+            headers=inputs.headers,
+            body_text="" if big else inputs.body_text,
+        )
         problems = validate_inputs(self.endpoint, checked, variables=values)
         if big:
             problems = [p for p in problems if p.location is not ProblemLocation.BODY]
-        unique = {(p.location, p.field, p.message): p for p in problems
-                  if p.severity is not Severity.INFO}
+        unique = {
+            (p.location, p.field, p.message): p for p in problems if p.severity is not Severity.INFO
+        }
         self.problems = list(unique.values())
         self._show_problems(values)
         self._update_preview(values)
@@ -422,33 +436,46 @@ class RequestPanel(QWidget):
         self.raw.mark_problems(lines)
         body = [p for p in self.problems if p.location is ProblemLocation.BODY]
         self.raw_status.setText(
-            "" if not body else f"{body[0].message}" + (f"  (+{len(body) - 1} more)"
-                                                        if len(body) > 1 else ""))
+            ""
+            if not body
+            else f"{body[0].message}" + (f"  (+{len(body) - 1} more)" if len(body) > 1 else "")
+        )
         self.raw_status.setProperty("note", "error" if body else "")
         self.raw_status.style().polish(self.raw_status)
         self.problem_list.show_problems(self.problems)
         errors = sum(p.severity is Severity.ERROR for p in self.problems)
         warnings = len(self.problems) - errors
-        words = [f"{n} {w}{'s' if n != 1 else ''}" for n, w in
-                 ((errors, "problem"), (warnings, "warning")) if n]
-        self.problem_count.setText(" · ".join(words) if words else
-                                   ("✔ Ready to send" if self.endpoint else ""))
-        self.problem_count.setProperty("note", "error" if errors else
-                                       "warning" if warnings else "hint")
+        words = [
+            f"{n} {w}{'s' if n != 1 else ''}"
+            for n, w in ((errors, "problem"), (warnings, "warning"))
+            if n
+        ]
+        self.problem_count.setText(
+            " · ".join(words) if words else ("✔ Ready to send" if self.endpoint else "")
+        )
+        self.problem_count.setProperty(
+            "note", "error" if errors else "warning" if warnings else "hint"
+        )
         self.problem_count.style().polish(self.problem_count)
 
     def rows_for(self, problem: InputProblem) -> list[FieldRow]:
         """The form rows a problem is about (several for "'a', 'b' are required")."""
-        if problem.location in (ProblemLocation.PATH, ProblemLocation.QUERY,
-                                ProblemLocation.HEADER):
+        if problem.location in (
+            ProblemLocation.PATH,
+            ProblemLocation.QUERY,
+            ProblemLocation.HEADER,
+        ):
             row = self.param_form.row(ParamLocation(problem.location.value), problem.field)
             return [row] if row is not None else []
         if problem.location is not ProblemLocation.BODY or self.body_editor is None:
             return []
         rows = {row.path: row for row in self.body_editor.rows()}
-        named = [row for row in rows.values()
-                 if tuple(row.path[:-1]) == problem.json_path
-                 and "'" + ".".join(str(p) for p in row.path) + "'" in problem.message]
+        named = [
+            row
+            for row in rows.values()
+            if tuple(row.path[:-1]) == problem.json_path
+            and "'" + ".".join(str(p) for p in row.path) + "'" in problem.message
+        ]
         if named:
             return named
         path = tuple(problem.json_path)
@@ -475,9 +502,13 @@ class RequestPanel(QWidget):
         if self.endpoint is None:
             return self.build_spec()
         secured = bool(self.endpoint.scopes or self.endpoint.flows)
-        return build_request(self.endpoint, self.current_inputs(), base_url=self.base_url,
-                             variables=dict(self.variables()) if values is None else values,
-                             auth_header=AUTH_PLACEHOLDER if secured else None)
+        return build_request(
+            self.endpoint,
+            self.current_inputs(),
+            base_url=self.base_url,
+            variables=dict(self.variables()) if values is None else values,
+            auth_header=AUTH_PLACEHOLDER if secured else None,
+        )
 
     @Slot()
     def copy_as(self, kind: str) -> None:
@@ -492,8 +523,12 @@ class RequestPanel(QWidget):
     # ----- sending ------------------------------------------------------------------------
     def build_spec(self) -> RequestSpec | None:
         if self.endpoint is not None:
-            return build_request(self.endpoint, self.current_inputs(), base_url=self.base_url,
-                                 variables=dict(self.variables()))
+            return build_request(
+                self.endpoint,
+                self.current_inputs(),
+                base_url=self.base_url,
+                variables=dict(self.variables()),
+            )
         url = self.url.text().strip()
         if not url:
             return None
@@ -503,8 +538,9 @@ class RequestPanel(QWidget):
         header_list = list(headers)
         if body is not None and not any(k.lower() == "content-type" for k, _ in header_list):
             header_list.append(("Content-Type", "application/json"))
-        return RequestSpec(method=self.method.currentText(), url=url,
-                           headers=tuple(header_list), body=body)
+        return RequestSpec(
+            method=self.method.currentText(), url=url, headers=tuple(header_list), body=body
+        )
 
     @Slot()
     def request_send(self) -> None:
@@ -516,7 +552,8 @@ class RequestPanel(QWidget):
             return
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
         self.fail_bar.show_message(
-            f"This request would fail validation: {problems[0].message}{more}")
+            f"This request would fail validation: {problems[0].message}{more}"
+        )
         self.send_anyway_button.setFocus()
 
     @Slot()
@@ -538,8 +575,9 @@ class RequestPanel(QWidget):
 
     def focus_problem(self, problem: InputProblem) -> None:
         row = self.row_for(problem)
-        if problem.location is ProblemLocation.BODY and (row is None or problem.line
-                                                         or not self.form_banner.isHidden()):
+        if problem.location is ProblemLocation.BODY and (
+            row is None or problem.line or not self.form_banner.isHidden()
+        ):
             self.tabs.setCurrentIndex(2)
             line = problem.line or line_of_path(self.raw.toPlainText(), problem.json_path) or 1
             self.raw.go_to(line, problem.column or 1)
@@ -561,8 +599,9 @@ class RequestPanel(QWidget):
         self._undo_inputs = self.current_inputs()
         self.set_inputs(self._example)
         self.remember_draft()
-        self.undo_bar.show_message("Reset to the description's example.  Ctrl+Z or Undo "
-                                   "brings your inputs back.")
+        self.undo_bar.show_message(
+            "Reset to the description's example.  Ctrl+Z or Undo brings your inputs back."
+        )
         self.reset_button.setFocus()
 
     @Slot()

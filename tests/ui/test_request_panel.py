@@ -70,8 +70,10 @@ def test_get_with_query_and_deep_object_params(open_window, qtbot) -> None:  # t
     window = open_window()
     panel = window.request_panel
     window.endpoint_tree.select("getCategoryRecommendationsV4")
-    assert panel.header.title.text() == "Recommended categories for a zip code" or \
-        panel.header.title.text()
+    assert (
+        panel.header.title.text() == "Recommended categories for a zip code"
+        or panel.header.title.text()
+    )
     assert "demand::categories.read" in panel.header.details.text()
     assert "client credentials" in panel.header.details.text()
     assert "developers.thumbtack.com/docs/categories" in panel.header.details.text()
