@@ -161,8 +161,9 @@ class ScalarEditor(Editor):
 
     def _calendar_button(self) -> QToolButton:
         button = QToolButton()
-        button.setText("…")
+        button.setText("Pick")
         button.setToolTip("Pick a date")
+        button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
         calendar = QCalendarWidget()
@@ -363,7 +364,10 @@ class RowGrid(QWidget):
         else:
             self.grid.addWidget(row.label, r, 0)
             self.grid.addWidget(row.editor, r, 1)
-            if row.unverified is not None:
+            if row.unverified is not None:  # a compact marker; the tooltip says why
+                row.unverified.setText("?")
+                row.unverified.setAccessibleName("unverified")
+                row.unverified.setToolTip(f"Unverified: {row.unverified.toolTip()}")
                 self.grid.addWidget(row.unverified, r, 2)
         self.grid.addWidget(row.note, r + 1, 1)
         self.next_row += 2

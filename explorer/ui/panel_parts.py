@@ -79,7 +79,7 @@ class EndpointHeader(QWidget):
             f"scopes: {scopes}",
         ]
         if endpoint.doc_url:
-            parts.append(f'<a href="{html.escape(endpoint.doc_url)}">documentation ↗</a>')
+            parts.append(f'<a href="{html.escape(endpoint.doc_url)}">documentation&nbsp;↗</a>')
         self.details.setText(" · ".join(parts))
         self.details.setToolTip(endpoint.description)
         notes = list(endpoint.inferred_notes)
@@ -114,9 +114,11 @@ class MessageBar(QFrame):
         self.label.setWordWrap(True)
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(6)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
-        layout.addWidget(self.label, 1)
+        layout.setSpacing(4)
+        layout.addWidget(self.label)
+        self.buttons.addStretch(1)
         layout.addLayout(self.buttons)
         self.hide()
 
@@ -199,6 +201,7 @@ def panel_stylesheet(dark: bool) -> str:
     error = "#ff7b72" if dark else "#b3261e"
     warning = "#f0b45a" if dark else "#8a5a00"
     dim = "#a0a4ab" if dark else "#5b6068"
+    ok = "#7fd18b" if dark else "#1f6f3f"
     chip_bg, chip_fg = ("#5c3b00", "#ffd58a") if dark else ("#ffe9bf", "#5c3b00")
     bar_err_bg, bar_err_border = ("#3d1d1b", "#8c2f28") if dark else ("#fdecea", "#e3a39d")
     bar_info_bg, bar_info_border = ("#1d2a3d", "#34527d") if dark else ("#e8f0fd", "#a9c1ea")
@@ -216,6 +219,7 @@ def panel_stylesheet(dark: bool) -> str:
 QLabel[note="error"] {{ color: {error}; }}
 QLabel[note="warning"] {{ color: {warning}; }}
 QLabel[note="hint"] {{ color: {dim}; font-family: monospace; }}
+QLabel[note="ok"] {{ color: {ok}; }}
 QLabel[role="section"] {{ font-weight: 600; padding-top: 6px; }}
 QLabel[role="fieldgroup"] {{ font-weight: 600; }}
 QLabel[chip="unverified"] {{ background: {chip_bg}; color: {chip_fg}; border-radius: 8px;

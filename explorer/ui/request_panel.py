@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -143,7 +143,7 @@ class RequestPanel(QWidget):
         self.preview = QPlainTextEdit(readOnly=True)
         self.preview.setObjectName("requestPreview")
         self.preview.setFont(monospace_font())
-        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         self.copy_curl_button = QPushButton("Copy as curl")
         self.copy_httpx_button = QPushButton("Copy as httpx")
         for button in (self.copy_curl_button, self.copy_httpx_button):
@@ -256,9 +256,9 @@ class RequestPanel(QWidget):
         self.set_inputs(self.drafts.get(endpoint.key) or self._example)
         self._show_mode()
         takes_body = endpoint.body_schema is not None or endpoint.body_example is not None
-        self.tabs.setTabEnabled(1, takes_body)
-        self.tabs.setTabEnabled(2, takes_body or bool(self.raw.toPlainText().strip()))
-        if not self.tabs.isTabEnabled(self.tabs.currentIndex()):
+        self.tabs.setTabVisible(1, takes_body)
+        self.tabs.setTabVisible(2, takes_body or bool(self.raw.toPlainText().strip()))
+        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(0)
         if takes_body and not endpoint.parameters and self.tabs.currentIndex() == 0:
             self.tabs.setCurrentIndex(1)
@@ -454,7 +454,7 @@ class RequestPanel(QWidget):
             " · ".join(words) if words else ("✔ Ready to send" if self.endpoint else "")
         )
         self.problem_count.setProperty(
-            "note", "error" if errors else "warning" if warnings else "hint"
+            "note", "error" if errors else "warning" if warnings else "ok"
         )
         self.problem_count.style().polish(self.problem_count)
 
@@ -638,6 +638,7 @@ def _timer(parent: QWidget, slot: Callable[[], object]) -> QTimer:
 def _scroll(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
     return area

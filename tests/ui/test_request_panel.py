@@ -78,7 +78,7 @@ def test_get_with_query_and_deep_object_params(open_window, qtbot) -> None:  # t
     assert "client credentials" in panel.header.details.text()
     assert "developers.thumbtack.com/docs/categories" in panel.header.details.text()
     assert panel.badge.text() == "GET"
-    assert not panel.tabs.isTabEnabled(1)  # no body for a GET
+    assert not panel.tabs.isTabVisible(1)  # no body for a GET
 
     retype(qtbot, param(panel, ParamLocation.QUERY, "zipCode").line, "10001")
     retype(qtbot, param(panel, ParamLocation.QUERY, "utmData[utm_source]").line, "cma-acme")
