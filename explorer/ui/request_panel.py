@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -40,14 +39,14 @@ from explorer.core.builder import (
     RequestInputs,
     build_request,
     example_inputs,
-    resolve_variables,
     validate_inputs,
 )
 from explorer.core.codegen import to_curl, to_httpx
-from explorer.core.models import Endpoint, ParamLocation, RequestSpec, Severity
+from explorer.core.models import Endpoint, RequestSpec, Severity
+from explorer.ui.composite_editors import make_editor
 from explorer.ui.draft_keeper import DraftKeeper
-from explorer.ui.field_editors import MISSING, Editor, FieldRow, make_editor
-from explorer.ui.json_editor import JsonEditor, line_of_path, monospace_font
+from explorer.ui.field_editors import MISSING, Editor
+from explorer.ui.json_editor import JsonEditor, monospace_font
 from explorer.ui.panel_parts import (
     AUTH_PLACEHOLDER,
     EndpointHeader,
@@ -57,13 +56,14 @@ from explorer.ui.panel_parts import (
     panel_stylesheet,
     preview_text,
 )
+from explorer.ui.problem_display import ProblemDisplay
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CHECK_DELAY_MS = 300
 LIVE_CHECK_LIMIT = 1_000_000  # bytes of body above which only Send checks it
 
 
-class RequestPanel(QWidget):
+class RequestPanel(ProblemDisplay, QWidget):
     """Edits one request and asks the window to send it."""
 
     send_requested = Signal()
@@ -406,89 +406,6 @@ class RequestPanel(QWidget):
         self.problems_changed.emit(self.problems)
         return self.problems
 
-    def _rows(self) -> list[FieldRow]:
-        rows = list(self.param_form.all_rows())
-        if self.body_editor is not None:
-            rows += list(self.body_editor.rows())
-        return rows
-
-    def _show_problems(self, values: Mapping[str, str] | None = None) -> None:
-        notes: dict[int, tuple[str, str]] = {}
-        lines: list[int] = []
-        raw_text = self.raw.toPlainText()
-        for problem in self.problems:
-            kind = "error" if problem.severity is Severity.ERROR else "warning"
-            named = self.rows_for(problem)
-            for row in named:
-                text = "Required; fill it in." if len(named) > 1 else problem.message
-                notes.setdefault(id(row), (text, kind))
-            if problem.location is ProblemLocation.BODY:
-                line = problem.line or line_of_path(raw_text, problem.json_path)
-                if line:
-                    lines.append(line)
-        for row in self._rows():
-            text, kind = notes.get(id(row), ("", ""))
-            if values is not None:
-                hint, hint_kind = _variable_note(row, values)
-                if hint and (not text or hint_kind == "warning"):
-                    text, kind = hint, hint_kind  # an unknown variable explains the rest
-            row.set_note(text, kind)
-        self.raw.mark_problems(lines)
-        body = [p for p in self.problems if p.location is ProblemLocation.BODY]
-        self.raw_status.setText(
-            ""
-            if not body
-            else f"{body[0].message}" + (f"  (+{len(body) - 1} more)" if len(body) > 1 else "")
-        )
-        self.raw_status.setProperty("note", "error" if body else "")
-        self.raw_status.style().polish(self.raw_status)
-        self.problem_list.show_problems(self.problems)
-        errors = sum(p.severity is Severity.ERROR for p in self.problems)
-        warnings = len(self.problems) - errors
-        words = [
-            f"{n} {w}{'s' if n != 1 else ''}"
-            for n, w in ((errors, "problem"), (warnings, "warning"))
-            if n
-        ]
-        self.problem_count.setText(
-            " · ".join(words) if words else ("✔ Ready to send" if self.endpoint else "")
-        )
-        self.problem_count.setProperty(
-            "note", "error" if errors else "warning" if warnings else "ok"
-        )
-        self.problem_count.style().polish(self.problem_count)
-
-    def rows_for(self, problem: InputProblem) -> list[FieldRow]:
-        """The form rows a problem is about (several for "'a', 'b' are required")."""
-        if problem.location in (
-            ProblemLocation.PATH,
-            ProblemLocation.QUERY,
-            ProblemLocation.HEADER,
-        ):
-            row = self.param_form.row(ParamLocation(problem.location.value), problem.field)
-            return [row] if row is not None else []
-        if problem.location is not ProblemLocation.BODY or self.body_editor is None:
-            return []
-        rows = {row.path: row for row in self.body_editor.rows()}
-        named = [
-            row
-            for row in rows.values()
-            if tuple(row.path[:-1]) == problem.json_path
-            and "'" + ".".join(str(p) for p in row.path) + "'" in problem.message
-        ]
-        if named:
-            return named
-        path = tuple(problem.json_path)
-        while path:
-            if path in rows:
-                return [rows[path]]
-            path = path[:-1]
-        return []
-
-    def row_for(self, problem: InputProblem) -> FieldRow | None:
-        rows = self.rows_for(problem)
-        return rows[0] if rows else None
-
     def _update_preview(self, values: Mapping[str, str]) -> None:
         spec = self.preview_spec(values)
         if spec is None:
@@ -567,25 +484,6 @@ class RequestPanel(QWidget):
         if self.problems:
             self.focus_problem(self.problems[0])
 
-    @Slot(QListWidgetItem)
-    def on_problem_activated(self, item: QListWidgetItem) -> None:
-        problem = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(problem, InputProblem):
-            self.focus_problem(problem)
-
-    def focus_problem(self, problem: InputProblem) -> None:
-        row = self.row_for(problem)
-        if problem.location is ProblemLocation.BODY and (
-            row is None or problem.line or not self.form_banner.isHidden()
-        ):
-            self.tabs.setCurrentIndex(2)
-            line = problem.line or line_of_path(self.raw.toPlainText(), problem.json_path) or 1
-            self.raw.go_to(line, problem.column or 1)
-            return
-        if row is not None:
-            self.tabs.setCurrentIndex(1 if problem.location is ProblemLocation.BODY else 0)
-            row.editor.focus_editor()
-
     @Slot(bool)
     def set_busy(self, busy: bool) -> None:
         self.send_button.setEnabled(not busy)
@@ -613,18 +511,6 @@ class RequestPanel(QWidget):
         self.remember_draft()
         self.undo_bar.hide()
         self.message.emit("Your inputs are back.")
-
-
-def _variable_note(row: FieldRow, values: Mapping[str, str]) -> tuple[str, str]:
-    editor = row.editor
-    text = editor.text() if hasattr(editor, "text") and callable(editor.text) else ""
-    if not isinstance(text, str) or "{{" not in text:
-        return "", ""
-    resolved = resolve_variables(text, values)
-    if resolved.unknown:
-        names = ", ".join(f"{{{{{n}}}}}" for n in resolved.unknown)
-        return f"{names} has no value in this environment", "warning"
-    return f"→ {resolved.text}", "hint"
 
 
 def _timer(parent: QWidget, slot: Callable[[], object]) -> QTimer:
