@@ -70,6 +70,8 @@ from explorer.ui.json_highlight import (
 from explorer.ui.theme import is_dark
 
 HEX_PAGE = 16 * 1024
+#: Bodies up to this size are prepared on the GUI thread at once (a few milliseconds).
+SYNC_LIMIT = 64 * 1024
 TREE_PAGE = 500
 _PUMP_BUDGET_S = 0.008
 _MAX_QUEUED = 6  # chunks waiting for the GUI; beyond this the worker sleeps (frees the GIL)
@@ -172,6 +174,8 @@ class BodyView(QWidget):
         bar.setSpacing(4)
         for widget in (self.tree_button, self.hex_button):
             bar.addWidget(widget)
+        self.filter_edit.setMinimumWidth(60)
+        self.search_edit.setMinimumWidth(50)
         bar.addWidget(self.filter_edit, 3)
         bar.addWidget(self.search_edit, 2)
         for widget in (self.prev_button, self.next_button, self.copy_button):
@@ -277,7 +281,7 @@ class BodyView(QWidget):
         """Show plain text (a network failure's chain) in the text page."""
         self.show_message("")
         self._copy_text = text
-        self._start(lambda: self._text_job(text, None))
+        self._start(lambda: self._text_job(text, None), size=len(text))
 
     def show_body(
         self,
@@ -336,13 +340,18 @@ class BodyView(QWidget):
         self.show_body(self._body, self._content_type, status=self._status, force_format=True)
 
     # ----- worker jobs (run on the pool; they only queue results) -------------------------
-    def _start(self, job: Any) -> None:
-        if sys.getswitchinterval() > _SWITCH_INTERVAL_S:
-            sys.setswitchinterval(_SWITCH_INTERVAL_S)
+    def _start(self, job: Any, *, size: int | None = None) -> None:
+        """Run ``job`` on the worker; a small one (``size`` bytes) runs here at once."""
         self._generation += 1
         self._cancel = threading.Event()
         self.loading = True
         generation, cancel = self._generation, self._cancel
+        if (len(self._body) if size is None else size) <= SYNC_LIMIT:
+            for kind, payload in job():
+                self._handle(kind, payload)
+            return
+        if sys.getswitchinterval() > _SWITCH_INTERVAL_S:
+            sys.setswitchinterval(_SWITCH_INTERVAL_S)
 
         def run() -> None:
             try:

@@ -171,9 +171,7 @@ class Chunk:
         from bisect import bisect_left
 
         start = self.line_starts[index]
-        end = (
-            self.line_starts[index + 1] - 1 if index + 1 < len(self.line_starts) else self.length
-        )
+        end = self.line_starts[index + 1] - 1 if index + 1 < len(self.line_starts) else self.length
         lo = bisect_left(self.tok_starts, start)
         hi = bisect_left(self.tok_starts, end, lo)
         spans = []
