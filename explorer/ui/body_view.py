@@ -96,6 +96,14 @@ class BodyMode(StrEnum):
     MESSAGE = "message"
 
 
+class _NoteLabel(QLabel):
+    """A label that hides itself while it has nothing to say."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class _Feed(QObject):
     """Lives on the GUI thread; the worker emits ``ready`` after queueing something."""
 
@@ -183,7 +191,7 @@ class BodyView(QWidget):
         self.tree_button.setVisible(not self.raw)
         self.filter_edit.setVisible(not self.raw)
 
-        self.note = QLabel("")
+        self.note = _NoteLabel("")
         self.note.setProperty("role", "dim")
         self.note.setObjectName("bodyNote")
         self.note.setWordWrap(True)

@@ -88,6 +88,7 @@ class ExplanationPanel(QWidget):
         self.doc_link = QLabel("")
         self.doc_link.setObjectName("explanationDocLink")
         self.doc_link.setTextFormat(Qt.TextFormat.RichText)
+        self.doc_link.setWordWrap(True)
         self.doc_link.linkActivated.connect(self.on_doc_link_activated)
         self.body = self.cause  # older name used by the window's tests
 
@@ -114,6 +115,7 @@ class ExplanationPanel(QWidget):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -156,7 +158,8 @@ class ExplanationPanel(QWidget):
         self.facts.show()
         if explanation.doc_url:
             url = html.escape(explanation.doc_url, quote=True)
-            self.doc_link.setText(f'↗ <a href="{url}">Thumbtack documentation</a> ({url})')
+            page = html.escape(explanation.doc_url.split("//", 1)[-1][:80])
+            self.doc_link.setText(f'↗ <a href="{url}">Thumbtack documentation: {page}</a>')
             self.doc_link.setToolTip(explanation.doc_url)
         self.doc_link.setVisible(bool(explanation.doc_url))
         actions = list(explanation.actions)

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.explanation_panel)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        right.setSizes([460, 300])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.endpoint_tree)
