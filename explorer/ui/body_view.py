@@ -148,10 +148,10 @@ class BodyView(QWidget):
 
     # ----- layout -------------------------------------------------------------------------
     def _build(self) -> None:
-        self.tree_button = QToolButton(text="Tree", checkable=True)
+        self.tree_button = _tool_button("Tree", checkable=True)
         self.tree_button.setToolTip("Show the JSON as a collapsible tree")
         self.tree_button.toggled.connect(self.on_tree_button_toggled)
-        self.hex_button = QToolButton(text="Hex", checkable=True)
+        self.hex_button = _tool_button("Hex", checkable=True)
         self.hex_button.setToolTip("Show the bytes as received, in hex")
         self.hex_button.toggled.connect(self.on_hex_button_toggled)
         self.filter_edit = QLineEdit(placeholderText="JSONPath filter, e.g. $.data[*].name")
@@ -163,13 +163,13 @@ class BodyView(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setObjectName("bodySearch")
         self.search_edit.returnPressed.connect(lambda: self.search(self.search_edit.text()))
-        self.prev_button = QToolButton(text="▲")
+        self.prev_button = _tool_button("▲")
         self.prev_button.setToolTip("Previous match (Shift+F3)")
         self.prev_button.clicked.connect(lambda: self.search(self.search_edit.text(), True))
-        self.next_button = QToolButton(text="▼")
+        self.next_button = _tool_button("▼")
         self.next_button.setToolTip("Next match (F3)")
         self.next_button.clicked.connect(lambda: self.search(self.search_edit.text()))
-        self.copy_button = QToolButton(text="Copy")
+        self.copy_button = _tool_button("Copy")
         self.copy_button.setToolTip("Copy the whole body as shown")
         self.copy_button.clicked.connect(self.copy_all)
         self.format_button = QPushButton("Format anyway")
@@ -553,7 +553,8 @@ class BodyView(QWidget):
 
     @Slot(QTreeWidgetItem)
     def on_tree_item_expanded(self, item: QTreeWidgetItem) -> None:
-        if item.childCount() == 1 and item.child(0).data(0, Qt.ItemDataRole.UserRole) == "…":
+        first = item.child(0) if item.childCount() == 1 else None
+        if first is not None and first.data(0, Qt.ItemDataRole.UserRole) == "…":
             item.takeChild(0)
             value, _start = item.data(0, Qt.ItemDataRole.UserRole)
             _populate(item, value, 0)
@@ -605,7 +606,7 @@ class BodyView(QWidget):
             self.show_body(self._body, self._content_type, status=self._status)
             return
         from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-        from jsonpath_ng.ext import parse
+        from jsonpath_ng.ext.parser import parse
 
         try:
             parsed = parse(expression)
@@ -676,6 +677,13 @@ class BodyView(QWidget):
             view_cursor.setPosition(first.selectionStart())
             self.code.setTextCursor(view_cursor)
             self.code.centerCursor()
+
+
+def _tool_button(text: str, *, checkable: bool = False) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setCheckable(checkable)
+    return button
 
 
 def _fragment_pattern(fragment: str) -> Any:

@@ -166,10 +166,10 @@ class ExplanationPanel(QWidget):
         if FixAction.RETRY_AFTER in actions and FixAction.RETRY not in actions:
             actions.append(FixAction.RETRY)  # "Retry now" stays available during a countdown
         for index, action in enumerate(actions):
-            label = ACTION_LABELS.get(action, action.value)
+            caption = ACTION_LABELS.get(action, action.value)
             if action is FixAction.RETRY and FixAction.RETRY_AFTER in actions:
-                label = "Retry now"
-            button = QPushButton(label)
+                caption = "Retry now"
+            button = QPushButton(caption)
             button.setObjectName(f"fix_{action.value}")
             button.setDefault(index == 0)
             button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
