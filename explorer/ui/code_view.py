@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextLayout,
+    QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -51,14 +52,17 @@ def token_formats(*, dark: bool) -> dict[TokenKind, QTextCharFormat]:
 
 
 class CodeView(QPlainTextEdit):
-    """Monospace, read-only, no wrapping; ``append_chunk`` adds text and tokens."""
+    """Monospace, read-only, wrapping; ``append_chunk`` adds text and tokens."""
 
     first_chunk_shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapping: with NoWrap every inserted line is laid out to find the widest one,
+        # which doubles the cost of each chunk.
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.document().setUndoRedoEnabled(False)
         self.setTextInteractionFlags(
