@@ -234,16 +234,22 @@ def make_chunk(text: str, lexer: Any, cache: dict[Any, int] | None = None) -> Ch
 
 
 def display_pieces(text: str, *, limit: int = LONG_LINE) -> Iterator[str]:
-    """``text`` as pieces of whole lines, lines longer than ``limit`` broken (display only)."""
+    """``text`` as pieces of whole lines, lines longer than ``limit`` broken (display only).
+
+    Never copies more than one line's worth at a time: a 50 MB single-line body is cut
+    into small slices, so no single string operation holds the GIL for long.
+    """
     start = 0
     size = len(text)
     while start < size:
         end = text.find("\n", start)
         end = size if end < 0 else end
-        line = text[start:end]
-        if len(line) > limit:
-            line = "\n".join(line[i : i + limit] for i in range(0, len(line), limit))
-        yield line + ("\n" if end < size else "")
+        if end - start <= limit:
+            yield text[start : end + 1]
+        else:
+            for piece in range(start, end, limit):
+                stop = min(piece + limit, end)
+                yield text[piece:stop] + ("\n" if stop < end or end < size else "")
         start = end + 1
 
 
