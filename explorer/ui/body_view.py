@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Any
@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -44,27 +45,26 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTextEdit,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from explorer.ui.body_parts import CapBar, JsonTree
+from explorer.ui.body_search import find_in_body, parse_json
 from explorer.ui.code_view import CodeView
 from explorer.ui.json_highlight import (
     FORMAT_LIMIT,
     BodyKind,
+    Chunk,
+    Consumed,
     Sniffed,
     decode_pieces,
     display_pieces,
-    dump_pretty,
-    has_long_lines,
     hex_dump,
     human_size,
     iter_chunks,
     lexer_for,
     pretty_json_chunks,
-    pretty_pieces,
     sniff,
 )
 from explorer.ui.theme import is_dark
@@ -72,7 +72,9 @@ from explorer.ui.theme import is_dark
 HEX_PAGE = 16 * 1024
 #: Bodies up to this size are prepared on the GUI thread at once (a few milliseconds).
 SYNC_LIMIT = 64 * 1024
-TREE_PAGE = 500
+#: Characters of text put in the editor before the view stops and offers "Show all".
+#: The editor costs about 25 bytes of memory per character (text plus layout).
+CAP_CHARS = 4 * 1024 * 1024
 _PUMP_BUDGET_S = 0.008
 _MAX_QUEUED = 6  # chunks waiting for the GUI; beyond this the worker sleeps (frees the GIL)
 #: The GUI thread shares the GIL with the body worker: every Qt call that returns to Python
@@ -111,10 +113,16 @@ class _Feed(QObject):
 
 
 class BodyView(QWidget):
-    """Shows one body. ``raw=True`` shows it exactly as received (text or hex), unformatted."""
+    """Shows one body. ``raw=True`` shows it exactly as received (text or hex), unformatted.
 
-    formatting_finished = Signal()  # all text is in and the visible lines are coloured
+    Text beyond :data:`CAP_CHARS` characters is not put in the editor until the user asks
+    (the cap bar's "Show all"); search, the JSONPath filter, the tree, copy and save
+    still work on the whole body, reading it on the worker.
+    """
+
+    formatting_finished = Signal()  # all text (or the capped part) is in, visible lines coloured
     filter_applied = Signal(int)  # number of matches, -1 for a bad expression
+    search_finished = Signal(bool)  # a search past the shown part has reported
 
     def __init__(self, parent: QWidget | None = None, *, raw: bool = False) -> None:
         super().__init__(parent)
@@ -129,10 +137,14 @@ class BodyView(QWidget):
         self._sniffed = Sniffed(kind=BodyKind.EMPTY)
         self._document: Any = None
         self._has_document = False
-        self._copy_text: str | None = None
         self._broken = False
+        self._filtering = False
         self._fragments: tuple[str, ...] = ()
         self._hex_shown = 0
+        self._paused: Iterator[tuple[str, Any]] | None = None  # the job, stopped at the cap
+        self._shown_bytes = 0
+        self._resume_at: int | None = None
+        self._pending_search: str | None = None
         self.loading = False
         self.mode = BodyMode.MESSAGE
         self.matched_selections: list[QTextEdit.ExtraSelection] = []
@@ -145,6 +157,11 @@ class BodyView(QWidget):
         self._pump_timer.timeout.connect(self._pump)
 
         self._build()
+
+    @property
+    def capped(self) -> bool:
+        """True while only the start of the body is in the editor."""
+        return self._paused is not None
 
     # ----- layout -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -170,7 +187,9 @@ class BodyView(QWidget):
         self.next_button.setToolTip("Next match (F3)")
         self.next_button.clicked.connect(lambda: self.search(self.search_edit.text()))
         self.copy_button = _tool_button("Copy")
-        self.copy_button.setToolTip("Copy the whole body as shown")
+        self.copy_button.setToolTip(
+            "Copy the whole body as shown (as received when only its start is shown)"
+        )
         self.copy_button.clicked.connect(self.copy_all)
         self.format_button = QPushButton("Format anyway")
         self.format_button.setObjectName("formatAnyway")
@@ -199,14 +218,14 @@ class BodyView(QWidget):
         note_row.setContentsMargins(0, 0, 0, 0)
         note_row.addWidget(self.note, 1)
         note_row.addWidget(self.format_button)
+        self.cap_bar = CapBar()
+        self.cap_bar.show_all_button.clicked.connect(self.show_all)
+        self.cap_bar.save_button.clicked.connect(self.save_body)
+        self.cap_bar.copy_button.clicked.connect(self.copy_body)
 
         self.code = CodeView()
         self.code.setObjectName("responseBody" if not self.raw else "responseRaw")
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Key", "Value"])
-        self.tree.setColumnWidth(0, 220)
-        self.tree.itemExpanded.connect(self.on_tree_item_expanded)
-        self.tree.itemDoubleClicked.connect(self.on_tree_item_double_clicked)
+        self.tree = JsonTree()
         self.hex = QPlainTextEdit(readOnly=True)
         self.hex.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.hex.setFont(self.code.font())
@@ -244,6 +263,7 @@ class BodyView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(bar)
         layout.addLayout(note_row)
+        layout.addWidget(self.cap_bar)
         layout.addWidget(self.stack, 1)
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
@@ -277,7 +297,7 @@ class BodyView(QWidget):
         self._stop()
         self._body, self._content_type, self._status = b"", "", None
         self._sniffed = Sniffed(kind=BodyKind.EMPTY)
-        self._document, self._has_document, self._copy_text = None, False, text
+        self._document, self._has_document = None, False
         self._fragments = ()
         self.code.reset()
         self.note.setText("")
@@ -288,8 +308,7 @@ class BodyView(QWidget):
     def show_text(self, text: str) -> None:
         """Show plain text (a network failure's chain) in the text page."""
         self.show_message("")
-        self._copy_text = text
-        self._start(lambda: self._text_job(text, None), size=len(text))
+        self._start(lambda: self._text_job(text), size=len(text))
 
     def show_body(
         self,
@@ -303,14 +322,17 @@ class BodyView(QWidget):
         self._stop()
         self._body, self._content_type, self._status = body, content_type, status
         self._sniffed = sniff(body, content_type)
-        self._document, self._has_document, self._copy_text = None, False, None
-        self._broken = False
+        self._document, self._has_document = None, False
         self._fragments = ()
         self.format_button.hide()
         self.filter_edit.blockSignals(True)
         self.filter_edit.clear()
         self.filter_edit.blockSignals(False)
         self.tree_button.setChecked(False)
+        self._show_current(force_format=force_format)
+
+    def _show_current(self, *, force_format: bool = False) -> None:
+        body, status = self._body, self._status
         kind = self._sniffed.kind
         size = human_size(len(body))
         if kind is BodyKind.EMPTY:
@@ -347,29 +369,50 @@ class BodyView(QWidget):
         """Pretty-print and colour a body above the automatic limit."""
         self.show_body(self._body, self._content_type, status=self._status, force_format=True)
 
+    @Slot()
+    def show_all(self) -> None:
+        """Put the rest of a capped body in the editor (in chunks, as the start was)."""
+        job, self._paused = self._paused, None
+        if job is None:
+            return
+        self.cap_bar.hide()
+        self._resume_at = max(0, self.code.document().characterCount() - 1)
+        self.loading = True
+        self._set_mode(self.mode)
+        self._submit(job)
+
     # ----- worker jobs (run on the pool; they only queue results) -------------------------
     def _start(self, job: Any, *, size: int | None = None) -> None:
         """Run ``job`` on the worker; a small one (``size`` bytes) runs here at once."""
         self._generation += 1
         self._cancel = threading.Event()
         self.loading = True
+        self._submit(job(), sync=(len(self._body) if size is None else size) <= SYNC_LIMIT)
+
+    def _submit(self, items: Iterator[tuple[str, Any]], *, sync: bool = False) -> None:
+        """Feed ``items`` (a job's output) to the GUI; stop at a "capped" item."""
         generation, cancel = self._generation, self._cancel
-        if (len(self._body) if size is None else size) <= SYNC_LIMIT:
-            for kind, payload in job():
-                self._handle(kind, payload)
+        if sync:
+            for kind, payload in items:
+                self._handle(kind, (items, payload) if kind == "capped" else payload)
+                if kind == "capped":
+                    return
             return
         if sys.getswitchinterval() > _SWITCH_INTERVAL_S:
             sys.setswitchinterval(_SWITCH_INTERVAL_S)
 
         def run() -> None:
             try:
-                for kind, payload in job():
+                for kind, payload in items:
                     if cancel.is_set():
                         return
                     while len(self._queue) > _MAX_QUEUED and not cancel.is_set():
                         time.sleep(0.002)
-                    self._queue.append((generation, kind, payload))
+                    item = (items, payload) if kind == "capped" else payload
+                    self._queue.append((generation, kind, item))
                     self._feed.ready.emit()
+                    if kind == "capped":
+                        return
             except Exception as exc:  # shown in the note; the window stays usable
                 self._queue.append((generation, "error", f"{type(exc).__name__}: {exc}"))
                 self._feed.ready.emit()
@@ -377,43 +420,58 @@ class BodyView(QWidget):
         self._pool.submit(run)
 
     def _body_job(self, body: bytes, encoding: str, formatting: bool) -> Iterator[tuple[str, Any]]:
-        text = "".join(decode_pieces(body, encoding))
-        kind = self._sniffed.kind
-        if kind is BodyKind.JSON and formatting:
-            errors = 0
-            for item in pretty_json_chunks(text):
-                if isinstance(item, int):
-                    errors = item
-                else:
-                    yield "chunk", item
-            if errors:
-                yield "note", "Not valid JSON: formatted as far as it could be read."
-            yield "done", text
-            return
-        lexer = lexer_for(self._content_type, kind) if formatting else None
-        if has_long_lines(text):
-            yield "broken", "Long lines are broken for display; Copy copies the body as received."
-        yield from self._chunks(display_pieces(text), lexer)
-        yield "done", text
+        consumed = Consumed()
+        pieces = decode_pieces(body, encoding, consumed=consumed)
+        notes: list[tuple[str, str]] = []
+        total = human_size(len(body))
+        if self._sniffed.kind is BodyKind.JSON and formatting:
+            errors = [0]
 
-    def _text_job(self, text: str, lexer: Any) -> Iterator[tuple[str, Any]]:
-        yield from self._chunks(display_pieces(text), lexer)
-        yield "done", text
+            def formatted() -> Iterator[Chunk]:
+                for item in pretty_json_chunks(pieces):
+                    if isinstance(item, int):
+                        errors[0] = item
+                    else:
+                        yield item
+
+            yield from _capped(formatted(), notes, lambda: (consumed.bytes, total))
+            if errors[0]:
+                yield "note", "Not valid JSON: formatted as far as it could be read."
+            yield "done", None
+            return
+        lexer = lexer_for(self._content_type, self._sniffed.kind) if formatting else None
+        broken = ("broken", "Long lines are broken for display; Copy copies the body as received.")
+        lines = display_pieces(pieces, on_break=lambda: notes.append(broken))
+        chunks = iter_chunks(lines, lexer)
+        yield from _capped(chunks, notes, lambda: (consumed.bytes, total))
+        yield "done", None
 
     @staticmethod
-    def _chunks(pieces: Any, lexer: Any) -> Iterator[tuple[str, Any]]:
-        for chunk in iter_chunks(pieces, lexer):
+    def _text_job(text: str) -> Iterator[tuple[str, Any]]:
+        for chunk in iter_chunks(display_pieces(text), None):
             yield "chunk", chunk
+        yield "done", None
 
     @staticmethod
     def _image_job(body: bytes) -> Iterator[tuple[str, Any]]:
         image = QImage.fromData(body)  # QImage (not QPixmap) is safe off the GUI thread
         yield "image", image
 
-    def _filter_job(self, expression: Any, document: Any) -> Iterator[tuple[str, Any]]:
+    @staticmethod
+    def _filter_job(expression: Any, document: Any) -> Iterator[tuple[str, Any]]:
         values = [match.value for match in expression.find(document)]
         yield "filtered", len(values)
-        yield from self._chunks(pretty_pieces(values), lexer_for("", BodyKind.JSON))
+        # The pure-Python encoder (iterencode) keeps the GIL in short slices.
+        encoded = _grouped(json.JSONEncoder(ensure_ascii=False).iterencode(values))
+        chunks = (item for item in pretty_json_chunks(encoded) if not isinstance(item, int))
+        shown = [0]
+
+        def counted() -> Iterator[Chunk]:
+            for chunk in chunks:
+                shown[0] += chunk.length
+                yield chunk
+
+        yield from _capped(counted(), [], lambda: (shown[0], "the filter's result"))
         yield "done", None
 
     # ----- GUI side: drain the queue a few milliseconds at a time --------------------------
@@ -435,6 +493,8 @@ class BodyView(QWidget):
     def _handle(self, kind: str, payload: Any) -> None:
         if kind == "chunk":
             self.code.append_chunk(payload)
+        elif kind == "capped":
+            self._on_capped(*payload)
         elif kind == "document":
             self._document, self._has_document = payload, True
         elif kind == "note":
@@ -443,6 +503,7 @@ class BodyView(QWidget):
             self._broken = True
             self.note.setText(payload)
         elif kind == "no-tree":
+            self.loading = False
             self.note.setText(payload)
             self.tree_button.setChecked(False)
         elif kind == "tree":
@@ -454,6 +515,10 @@ class BodyView(QWidget):
         elif kind == "filtered":
             self.note.setText(f"Filter {self.filter_edit.text().strip()}: {payload} match(es).")
             self.filter_applied.emit(int(payload))
+        elif kind == "found-beyond":
+            self._on_found_beyond(*payload)
+        elif kind == "saved":
+            self.cap_bar.say(payload) if self.cap_bar.isVisible() else self.note.setText(payload)
         elif kind == "image":
             self._show_image(payload)
         elif kind == "error":
@@ -461,18 +526,48 @@ class BodyView(QWidget):
             self.note.setText(f"The body could not be shown: {payload}")
             self.formatting_finished.emit()
         elif kind == "done":
-            self._copy_text = payload
-            self.loading = False
-            self.code.set_dark(is_dark())
-            self._set_mode(self.mode)
-            self._apply_fragments()
-            self.formatting_finished.emit()
+            self._finish_loading()
+
+    def _finish_loading(self) -> None:
+        self.loading = False
+        self.code.set_dark(is_dark())
+        self._set_mode(self.mode)
+        self._apply_fragments()
+        pending, resume_at = self._pending_search, self._resume_at
+        self._pending_search = self._resume_at = None
+        if pending and resume_at is not None:
+            cursor = self.code.textCursor()
+            cursor.setPosition(resume_at)
+            self.code.setTextCursor(cursor)
+            self.search(pending)
+        self.formatting_finished.emit()
+
+    def _on_capped(self, job: Iterator[tuple[str, Any]], sizes: tuple[int, str]) -> None:
+        self._paused = job
+        self.loading = False
+        consumed, total = sizes
+        characters = self.code.document().characterCount()
+        # Both figures are a little ahead of what is on screen; the smaller is closer.
+        self._shown_bytes = 0 if self._filtering else min(consumed, characters)
+        shown = human_size(characters if self._filtering else self._shown_bytes)
+        self.cap_bar.show_capped(shown, total)
+        self.cap_bar.save_button.setVisible(not self._filtering)
+        self.cap_bar.copy_button.setVisible(not self._filtering)
+        self.code.set_dark(is_dark())
+        self._set_mode(self.mode)
+        self._apply_fragments()
+        self.formatting_finished.emit()
 
     def _stop(self) -> None:
         self._cancel.set()
         self._generation += 1
         self._queue.clear()
         self.loading = False
+        self._paused = None
+        self._broken = False
+        self._filtering = False
+        self._pending_search = self._resume_at = None
+        self.cap_bar.hide()
 
     def shutdown(self) -> None:
         self._stop()
@@ -526,46 +621,25 @@ class BodyView(QWidget):
         if self._has_document:
             self._show_tree()
             return
-        self.message.setText("Reading the JSON…")
+        self.message.setText(f"Reading the JSON ({human_size(len(self._body))})…")
         self._set_mode(BodyMode.MESSAGE)
         body, encoding = self._body, self._sniffed.encoding or "utf-8"
 
         def job() -> Iterator[tuple[str, Any]]:
             try:
-                document = json.loads(body.decode(encoding, errors="replace"))
+                document = parse_json(body, encoding)
             except (ValueError, RecursionError) as exc:
                 yield "no-tree", f"No tree: the body is not valid JSON ({exc})."
                 return
             yield "document", document
             yield "tree", None
-            yield "done", None
 
         self._start(job)
 
     def _show_tree(self) -> None:
-        self.tree.clear()
-        root = QTreeWidgetItem(["$", _summary(self._document)])
-        root.setData(0, Qt.ItemDataRole.UserRole, (self._document, 0))
-        self.tree.addTopLevelItem(root)
-        _add_placeholder(root, self._document)
-        root.setExpanded(True)
+        self.loading = False
+        self.tree.load(self._document)
         self._set_mode(BodyMode.TREE)
-
-    @Slot(QTreeWidgetItem)
-    def on_tree_item_expanded(self, item: QTreeWidgetItem) -> None:
-        first = item.child(0) if item.childCount() == 1 else None
-        if first is not None and first.data(0, Qt.ItemDataRole.UserRole) == "…":
-            item.takeChild(0)
-            value, _start = item.data(0, Qt.ItemDataRole.UserRole)
-            _populate(item, value, 0)
-
-    @Slot(QTreeWidgetItem, int)
-    def on_tree_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
-        parent = item.parent()
-        data = item.data(0, Qt.ItemDataRole.UserRole)
-        if parent is not None and item.text(0).startswith("… ") and isinstance(data, tuple):
-            parent.removeChild(item)
-            _populate(parent, data[0], data[1])
 
     # ----- search, filter, copy, matched fragments ----------------------------------------
     @Slot()
@@ -574,25 +648,73 @@ class BodyView(QWidget):
         self.search_edit.selectAll()
 
     def search(self, text: str, backward: bool = False) -> bool:
-        """Select the next (or previous) match, wrapping around; False if none."""
+        """Select the next (or previous) match, wrapping around; False if none.
+
+        On a capped body, a forward search that finds nothing more on screen looks
+        through the rest of the body on the worker and says in the cap bar where the
+        next match is (``search_finished`` then); "Show all" goes there.
+        """
         if not text or self.mode is not BodyMode.TEXT:
             return False
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         found = self.code.find(text, flags)
+        if not found and not backward and self.capped and not self._filtering:
+            self._search_beyond(text)
+            return False
         if not found:
-            cursor = self.code.textCursor()
-            cursor.movePosition(
-                QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
-            )
-            self.code.setTextCursor(cursor)
-            found = self.code.find(text, flags)
+            found = self._wrap_search(text, flags, backward)
+        self._show_search_state(text, found)
+        return found
+
+    def _wrap_search(self, text: str, flags: QTextDocument.FindFlag, backward: bool) -> bool:
+        cursor = self.code.textCursor()
+        cursor.movePosition(
+            QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
+        )
+        self.code.setTextCursor(cursor)
+        found = self.code.find(text, flags)
+        if found:
+            self.code.centerCursor()
+        return found
+
+    def _show_search_state(self, text: str, found: bool) -> None:
         self.search_edit.setProperty("state", "ok" if found else "none")
         self.search_edit.setToolTip("" if found else f"No match for {text!r}")
         self.search_edit.style().unpolish(self.search_edit)
         self.search_edit.style().polish(self.search_edit)
         if found:
             self.code.centerCursor()
-        return found
+
+    def _search_beyond(self, text: str) -> None:
+        body, encoding = self._body, self._sniffed.encoding or "utf-8"
+        after = self._shown_bytes
+        self.cap_bar.say(f"Looking for “{text}” in the rest of the body…")
+
+        def job() -> Iterator[tuple[str, Any]]:
+            yield "found-beyond", (text, find_in_body(body, encoding, text, after=after))
+
+        self._submit(job())
+
+    def _on_found_beyond(self, text: str, found: Any) -> None:
+        if found.next_offset is None:
+            self._pending_search = None
+            hit = self._wrap_search(text, QTextDocument.FindFlag(0), False)
+            where = "" if hit else " anywhere in the body"
+            self.cap_bar.say(
+                f"No match for “{text}” past the shown part{where} "
+                f"({found.count} in the whole body). Show all loads the rest."
+            )
+            self._show_search_state(text, hit)
+            self.search_finished.emit(hit)
+            return
+        self._pending_search = text
+        self.cap_bar.say(
+            f"“{text}”: {found.count} match(es) in the whole body; the next is not shown yet "
+            f"(at about {human_size(found.next_offset)} of {human_size(len(self._body))}). "
+            f"Show all loads the rest and goes there."
+        )
+        self._show_search_state(text, True)
+        self.search_finished.emit(True)
 
     @Slot(str)
     def on_filter_edit_changed(self, text: str) -> None:
@@ -618,15 +740,18 @@ class BodyView(QWidget):
         document, known = self._document, self._has_document
         self._stop()
         self._fragments = fragments
+        self._filtering = True
         self.code.reset()
         self._set_mode(BodyMode.TEXT)
         body, encoding = self._body, self._sniffed.encoding or "utf-8"
+        if not known:
+            self.note.setText(f"Reading the JSON ({human_size(len(body))})…")
 
         def job() -> Iterator[tuple[str, Any]]:
             value = document
             if not known:
                 try:
-                    value = json.loads(body.decode(encoding, errors="replace"))
+                    value = parse_json(body, encoding)
                 except (ValueError, RecursionError) as exc:
                     yield "filter-error", f"The body is not valid JSON, so no filter: {exc}"
                     return
@@ -636,14 +761,42 @@ class BodyView(QWidget):
         self._start(job)
 
     def copy_all(self) -> None:
-        """Copy the body: as formatted when formatted, else as received."""
+        """Copy what is shown; a capped or display-broken body is copied as received."""
         if self.mode is BodyMode.HEX:
-            text = self.hex.toPlainText()
-        elif self._broken and self._copy_text is not None:
-            text = self._copy_text
+            QApplication.clipboard().setText(self.hex.toPlainText())
+        elif self._body and not self._filtering and (self.capped or self._broken):
+            self.copy_body()
         else:
-            text = self.code.toPlainText()
-        QApplication.clipboard().setText(text)
+            QApplication.clipboard().setText(self.code.toPlainText())
+
+    @Slot()
+    def copy_body(self) -> None:
+        """Copy the whole body exactly as received (decoded text)."""
+        encoding = self._sniffed.encoding or "utf-8"
+        QApplication.clipboard().setText("".join(decode_pieces(self._body, encoding)))
+
+    @Slot()
+    def save_body(self) -> None:
+        """Write the body as received to a file the user picks (the write runs on the worker)."""
+        suggested = "response-body.json" if self._sniffed.kind is BodyKind.JSON else "response-body"
+        name, _filter = QFileDialog.getSaveFileName(self, "Save body to file", suggested)
+        if not name:
+            return
+        body = self._body
+
+        def job() -> Iterator[tuple[str, Any]]:
+            from pathlib import Path
+
+            from explorer.core.files import atomic_write
+
+            try:
+                atomic_write(Path(name), body, mode=0o644)
+            except OSError as exc:
+                yield "saved", f"Could not save the body to {name}: {exc.strerror or exc}."
+                return
+            yield "saved", f"Saved the body ({human_size(len(body))}) to {name}."
+
+        self._submit(job())
 
     def text(self) -> str:
         """What the text page shows."""
@@ -702,32 +855,41 @@ def _fragment_pattern(fragment: str) -> Any:
     return QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
 
 
-def _summary(value: Any) -> str:
-    if isinstance(value, dict):
-        return f"{{{len(value)} keys}}"
-    if isinstance(value, list):
-        return f"[{len(value)} items]"
-    return dump_pretty(value)
+def _capped(
+    chunks: Iterator[Chunk],
+    notes: list[tuple[str, str]],
+    sizes: Callable[[], tuple[int, str]],
+) -> Iterator[tuple[str, Any]]:
+    """Chunks as ``("chunk", c)``; one ``("capped", sizes())`` once :data:`CAP_CHARS` are out.
+
+    The consumer stops at "capped" and may resume the same iterator later ("Show all").
+    ``notes`` collects messages found while reading; they go out before the next chunk.
+    """
+    cap = CAP_CHARS
+    shown = 0
+    pending = next(chunks, None)
+    while pending is not None:
+        chunk, pending = pending, next(chunks, None)
+        while notes:
+            yield notes.pop(0)
+        yield "chunk", chunk
+        shown += chunk.length
+        if cap and shown >= cap and pending is not None:
+            cap = 0
+            yield "capped", sizes()
+    while notes:
+        yield notes.pop(0)
 
 
-def _add_placeholder(item: QTreeWidgetItem, value: Any) -> None:
-    if isinstance(value, dict | list) and value:
-        placeholder = QTreeWidgetItem(["…", ""])
-        placeholder.setData(0, Qt.ItemDataRole.UserRole, "…")
-        item.addChild(placeholder)
-
-
-def _populate(item: QTreeWidgetItem, value: Any, start: int) -> None:
-    pairs = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
-    for key, child in pairs[start : start + TREE_PAGE]:
-        label = str(key) if isinstance(value, dict) else f"[{key}]"
-        node = QTreeWidgetItem([label, _summary(child)])
-        node.setData(0, Qt.ItemDataRole.UserRole, (child, 0))
-        item.addChild(node)
-        _add_placeholder(node, child)
-    left = len(pairs) - start - TREE_PAGE
-    if left > 0:
-        more = QTreeWidgetItem([f"… {left} more", ""])
-        more.setData(0, Qt.ItemDataRole.UserRole, (value, start + TREE_PAGE))
-        more.setToolTip(0, "Double-click to show more")
-        item.addChild(more)
+def _grouped(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """Join many small strings into pieces of about ``size`` characters."""
+    buffer: list[str] = []
+    length = 0
+    for piece in pieces:
+        buffer.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)

@@ -13,7 +13,7 @@ import codecs
 import json
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -233,37 +233,41 @@ def make_chunk(text: str, lexer: Any, cache: dict[Any, int] | None = None) -> Ch
     )
 
 
-def display_pieces(text: str, *, limit: int = LONG_LINE) -> Iterator[str]:
-    """``text`` as pieces of whole lines, lines longer than ``limit`` broken (display only).
+def display_pieces(
+    pieces: str | Iterable[str],
+    *,
+    limit: int = LONG_LINE,
+    on_break: Callable[[], None] | None = None,
+) -> Iterator[str]:
+    """The text of ``pieces`` with lines longer than ``limit`` broken (display only).
 
-    Never copies more than one line's worth at a time: a 50 MB single-line body is cut
-    into small slices, so no single string operation holds the GIL for long.
+    Streams: a line may span pieces, and nothing longer than one piece or ``limit``
+    characters is ever copied, so a 50 MB single-line body is cut into small slices and
+    no single string operation holds the GIL for long. ``on_break`` is called at the
+    first line it breaks.
     """
-    start = 0
-    size = len(text)
-    while start < size:
-        end = text.find("\n", start)
-        end = size if end < 0 else end
-        if end - start <= limit:
-            yield text[start : end + 1]
-        else:
-            for piece in range(start, end, limit):
-                stop = min(piece + limit, end)
-                yield text[piece:stop] + ("\n" if stop < end or end < size else "")
-        start = end + 1
-
-
-def has_long_lines(text: str, limit: int = LONG_LINE) -> bool:
-    """True if some line of ``text`` is longer than ``limit`` characters."""
-    start = 0
-    size = len(text)
-    while start < size:
-        end = text.find("\n", start)
-        end = size if end < 0 else end
-        if end - start > limit:
-            return True
-        start = end + 1
-    return False
+    column = 0  # characters of the current line already yielded
+    broken = False
+    for piece in [pieces] if isinstance(pieces, str) else pieces:
+        start, size = 0, len(piece)
+        while start < size:
+            newline = piece.find("\n", start)
+            end = size if newline < 0 else newline
+            while end - start > limit - column:
+                cut = start + limit - column
+                yield piece[start:cut] + "\n"
+                start, column = cut, 0
+                if not broken:
+                    broken = True
+                    if on_break is not None:
+                        on_break()
+            if newline < 0:
+                yield piece[start:end]
+                column += end - start
+                start = size
+            else:
+                yield piece[start : newline + 1]
+                column, start = 0, newline + 1
 
 
 def iter_chunks(
@@ -339,11 +343,27 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def decode_pieces(body: bytes, encoding: str, *, piece: int = 1 << 20) -> Iterator[str]:
-    """Decode ``body`` a megabyte at a time (a single big decode would hold the GIL)."""
+class Consumed:
+    """How many bytes of a body a :func:`decode_pieces` stream has read so far."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+
+def decode_pieces(
+    body: bytes, encoding: str, *, piece: int = 1 << 18, consumed: Consumed | None = None
+) -> Iterator[str]:
+    """Decode ``body`` a slice at a time (a single big decode would hold the GIL).
+
+    Only one slice of text exists at a time: the whole body is never decoded at once.
+    """
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    view = memoryview(body)
     for start in range(0, len(body), piece):
-        yield decoder.decode(body[start : start + piece], final=start + piece >= len(body))
+        end = min(start + piece, len(body))
+        if consumed is not None:
+            consumed.bytes = end
+        yield decoder.decode(view[start:end], final=end >= len(body))
 
 
 _STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
@@ -356,6 +376,7 @@ _JSON_TOKEN = re.compile(
     r"|(?P<kw>true|false|null)(?![A-Za-z0-9_])"
     r'|(?P<err>[^ \t\r\n{}\[\],:"]+|"[^\n]*|[^ \t\r\n]))'
 )
+_SPACES = re.compile(r"[ \t\r\n]*")
 _JSON_KINDS = {
     "key": TokenKind.KEY,
     "str": TokenKind.STRING,
@@ -365,15 +386,16 @@ _JSON_KINDS = {
 
 
 def pretty_json_chunks(
-    text: str, *, chunk_chars: int = CHUNK_CHARS, indent: int = 2
+    pieces: str | Iterable[str], *, chunk_chars: int = CHUNK_CHARS, indent: int = 2
 ) -> Iterator[Chunk | int]:
     """Re-indent JSON from its tokens, streaming, coloured as it goes.
 
     Works on any size without ``json.loads`` (whose single C call would hold the GIL for
-    the whole body, freezing the window), keeps every string and number exactly as
-    received, and yields :class:`Chunk` objects; at the end it yields the number of
-    pieces it could not read as JSON (0 for valid JSON). A dedicated tokenizer, because
-    pygments' JSON lexer runs at about 1 MB/s, too slow for 50 MB bodies.
+    the whole body, freezing the window), reads its text as a stream of pieces (a token
+    may span pieces), keeps every string and number exactly as received, and yields
+    :class:`Chunk` objects; at the end it yields the number of pieces it could not read
+    as JSON (0 for valid JSON). A dedicated tokenizer, because pygments' JSON lexer runs
+    at about 1 MB/s, too slow for 50 MB bodies.
     """
     parts: list[str] = []
     pos = 0
@@ -398,7 +420,7 @@ def pretty_json_chunks(
             tok_kinds=bytes(kinds),
         )
 
-    for match in _JSON_TOKEN.finditer(text):
+    for match in _tokens(pieces):
         group = match.lastgroup
         if group is None:
             continue
@@ -447,3 +469,45 @@ def pretty_json_chunks(
         pos += len(value)
     yield finish()
     yield errors
+
+
+def _tokens(pieces: str | Iterable[str]) -> Iterator[re.Match[str]]:
+    """JSON token matches over a stream of text pieces.
+
+    A match that reaches the end of the text read so far may be cut (a number, a string,
+    a key whose colon is in the next piece): it is read again with the next piece. A
+    token longer than what is buffered doubles the buffer, so a huge string costs
+    linear time, not quadratic.
+    """
+    if isinstance(pieces, str):
+        yield from _JSON_TOKEN.finditer(pieces)
+        return
+    buffer = ""
+    waiting: list[str] = []
+    need = 0
+    source = iter(pieces)
+    final = False
+    while not final:
+        piece = next(source, None)
+        if piece is None:
+            final = True
+        else:
+            waiting.append(piece)
+            need -= len(piece)
+            if need > 0:
+                continue
+        buffer = buffer + "".join(waiting) if waiting else buffer
+        waiting = []
+        size = len(buffer)
+        kept = 0
+        for match in _JSON_TOKEN.finditer(buffer):
+            end = match.end()
+            if not final and (
+                end == size
+                or (match.lastgroup == "str" and _SPACES.match(buffer, end).end() == size)
+            ):
+                break
+            kept = end
+            yield match
+        buffer = buffer[kept:]
+        need = len(buffer) if kept == 0 else 0

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from explorer.ui.body_view import BodyMode, BodyView
-from explorer.ui.json_highlight import FORMAT_LIMIT, TokenKind, pretty_json_chunks
+from explorer.ui.json_highlight import FORMAT_LIMIT, TokenKind, human_size, pretty_json_chunks
 
 ORDERS = {"data": [{"orderID": f"o{i}", "name": f"Pro {i}", "price": i * 10} for i in range(3)]}
 
@@ -38,7 +38,7 @@ def test_small_json_is_pretty_and_coloured(qtbot) -> None:  # type: ignore[no-un
     assert formats and formats[0].format.foreground().color() != QColor()
 
 
-def test_five_megabytes_load_without_blocking(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_five_megabytes_load_without_blocking_capped_then_show_all(qtbot) -> None:  # type: ignore[no-untyped-def]
     items = [
         {"businessID": str(i), "name": "Pro ✓", "rating": 4.5, "ok": True} for i in range(70000)
     ]
@@ -55,10 +55,121 @@ def test_five_megabytes_load_without_blocking(qtbot) -> None:  # type: ignore[no
     qtbot.waitUntil(lambda: view.code.line_total > 0, timeout=10000)
     assert view.loading  # the first lines are on screen before the rest is in
     qtbot.waitUntil(lambda: not view.loading, timeout=60000)
+    # Formatted, the body is longer than the cap: only its start is in the editor.
+    assert view.capped and view.cap_bar.isVisible()
+    assert "Showing the first" in view.cap_bar.label.text()
+    assert f"of {human_size(len(body))}." in view.cap_bar.label.text()
+    assert view.code.document().characterCount() < len(body)
+    qtbot.mouseClick(view.cap_bar.show_all_button, Qt.MouseButton.LeftButton)
+    assert view.loading and not view.cap_bar.isVisible()
+    qtbot.waitUntil(lambda: not view.loading, timeout=60000)
     timer.stop()
     assert len(ticks) > 20  # the event loop kept running while the body was formatted
+    assert not view.capped
     assert view.code.line_total == len(json.dumps({"data": items}, indent=2).splitlines())
     assert view.code.document().lastBlock().text() == "}"
+
+
+def capped_view(qtbot, monkeypatch, body: bytes, content_type: str = "application/json"):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("explorer.ui.body_view.CAP_CHARS", 40_000)
+    view = make_view(qtbot)
+    show(qtbot, view, body, content_type)
+    return view
+
+
+BIG = {"data": [{"businessID": f"b{i}", "name": f"Pro {i}", "rating": 4.5} for i in range(2500)]}
+
+
+def test_a_body_just_over_the_cap_shows_the_bar(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    raw = json.dumps(BIG).encode()
+    view = capped_view(qtbot, monkeypatch, raw)
+    assert view.capped and view.cap_bar.isVisible()
+    text = view.cap_bar.label.text()
+    assert text.startswith("Showing the first ") and f"of {human_size(len(raw))}" in text
+    for button in ("show_all_button", "save_button", "copy_button"):
+        assert getattr(view.cap_bar, button).isVisible()
+    shown = view.text()
+    assert shown.startswith('{\n  "data": [') and '"b0"' in shown and '"b2499"' not in shown
+    small = json.dumps({"data": BIG["data"][:100]}).encode()
+    show(qtbot, view, small, "application/json")  # a body under the cap: no bar
+    assert not view.capped and not view.cap_bar.isVisible()
+    assert json.loads(view.text()) == json.loads(small)
+
+
+def test_show_all_loads_the_rest_raw_and_formatted(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    raw = json.dumps(BIG).encode()
+    view = capped_view(qtbot, monkeypatch, raw)
+    with qtbot.waitSignal(view.formatting_finished, timeout=20000):
+        qtbot.mouseClick(view.cap_bar.show_all_button, Qt.MouseButton.LeftButton)
+    assert not view.capped and not view.cap_bar.isVisible()
+    assert json.loads(view.text()) == BIG
+    assert view.text() == json.dumps(BIG, indent=2)
+    monkeypatch.setattr("explorer.ui.body_view.FORMAT_LIMIT", 100)  # raw, as received
+    show(qtbot, view, raw, "application/json")
+    assert view.capped
+    qtbot.mouseClick(view.cap_bar.show_all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.loading, timeout=20000)
+    assert view.text().replace("\n", "") == raw.decode()  # long lines broken for display only
+
+
+def test_search_finds_a_string_beyond_the_cap(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    document = {"data": BIG["data"] + [{"businessID": "needle-42", "name": "Last"}]}
+    view = capped_view(qtbot, monkeypatch, json.dumps(document).encode())
+    assert "needle-42" not in view.text()
+    qtbot.keyClicks(view.search_edit, "NEEDLE-42")  # case-insensitive, like the editor's find
+    with qtbot.waitSignal(view.search_finished, timeout=20000) as reported:
+        qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
+    assert reported.args == [True]
+    assert "1 match(es) in the whole body" in view.cap_bar.label.text()
+    with qtbot.waitSignal(view.formatting_finished, timeout=20000):
+        qtbot.mouseClick(view.cap_bar.show_all_button, Qt.MouseButton.LeftButton)
+    assert view.code.textCursor().selectedText() == "needle-42"  # it went there
+    assert view.code.textCursor().block().text() == '      "businessID": "needle-42",'
+    show(qtbot, view, json.dumps(BIG).encode(), "application/json")
+    view.search_edit.clear()
+    qtbot.keyClicks(view.search_edit, "no such text")
+    with qtbot.waitSignal(view.search_finished, timeout=20000) as missing:
+        qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
+    assert missing.args == [False]
+    assert "No match" in view.cap_bar.label.text()
+    assert view.search_edit.property("state") == "none"
+
+
+def test_copy_all_and_save_give_the_exact_body(qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    raw = (json.dumps(BIG)[:-1] + ', "note": "caf\u00e9 ✓"}').encode()
+    view = capped_view(qtbot, monkeypatch, raw)
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(view.cap_bar.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == raw.decode()
+    qtbot.mouseClick(view.copy_button, Qt.MouseButton.LeftButton)  # the toolbar's Copy too
+    assert QApplication.clipboard().text() == raw.decode()
+    target = tmp_path / "saved.json"
+    monkeypatch.setattr(
+        "explorer.ui.body_view.QFileDialog.getSaveFileName",
+        lambda *_a, **_k: (str(target), ""),
+    )
+    qtbot.mouseClick(view.cap_bar.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved the body" in view.cap_bar.label.text(), timeout=10000)
+    assert target.read_bytes() == raw
+
+
+def test_filter_and_tree_read_the_whole_capped_body(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("explorer.ui.body_search.FAST_PARSE_LIMIT", 1000)  # the sliced parser
+    view = capped_view(qtbot, monkeypatch, json.dumps(BIG).encode())
+    with qtbot.waitSignal(view.filter_applied, timeout=20000) as applied:
+        qtbot.keyClicks(view.filter_edit, "$.data[2499].name")
+        qtbot.keyClick(view.filter_edit, Qt.Key.Key_Return)
+    assert applied.args == [1]
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)
+    assert json.loads(view.text()) == ["Pro 2499"]
+    view.filter_edit.clear()
+    qtbot.waitUntil(lambda: not view.loading and view.capped, timeout=10000)
+    view.tree_button.click()
+    qtbot.waitUntil(lambda: view.mode is BodyMode.TREE, timeout=20000)
+    data = view.tree.topLevelItem(0).child(0)
+    assert (data.text(0), data.text(1)) == ("data", "[2500 items]")
+    data.setExpanded(True)
+    assert data.childCount() == 501 and data.child(500).text(0) == "… 2000 more"
 
 
 def test_above_the_limit_raw_first_then_format_anyway(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]

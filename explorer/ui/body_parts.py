@@ -1,0 +1,143 @@
+"""Parts of the body view: the bar over a capped body, and the lazy JSON tree.
+
+:class:`CapBar` says how much of a big body is on screen and offers the ways to get
+the rest (show all, save to a file, copy). :class:`JsonTree` shows a parsed document
+as a tree whose children are created only when their parent is expanded, a page at a
+time, so a document of a million items opens at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from explorer.ui.json_highlight import dump_pretty
+
+TREE_PAGE = 500
+_PLACEHOLDER = "…"
+
+
+class CapBar(QFrame):
+    """ "Showing the first 4 MB of 50 MB" with Show all, Save body to file… and Copy all."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("capBar")
+        self.setStyleSheet(
+            "QFrame#capBar { background: palette(alternate-base); border: 1px solid "
+            "palette(mid); border-left: 3px solid palette(highlight); border-radius: 4px; }"
+            " QFrame#capBar QLabel { border: none; background: transparent; }"
+        )
+        self.label = QLabel()
+        self.label.setObjectName("capLabel")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_all_button = QPushButton("Show all")
+        self.show_all_button.setObjectName("showAll")
+        self.save_button = QPushButton("Save body to file…")
+        self.save_button.setObjectName("saveBody")
+        self.copy_button = QPushButton("Copy all")
+        self.copy_button.setObjectName("copyBody")
+        self.copy_button.setToolTip("Copy the whole body exactly as received")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.label, 1)
+        for button in (self.show_all_button, self.save_button, self.copy_button):
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+
+    def show_capped(self, shown: str, total: str, extra: str = "") -> None:
+        self.label.setText(
+            f"Showing the first {shown} of {total}. Search and the JSONPath filter cover "
+            f"the whole body. Show all loads the rest (slower, and uses about 25 times its "
+            f"size in memory).{extra}"
+        )
+        self.show_all_button.setEnabled(True)
+        self.show()
+
+    def say(self, text: str) -> None:
+        """Replace the message (a search result past the shown part, a saved file)."""
+        self.label.setText(text)
+
+
+class JsonTree(QTreeWidget):
+    """Key and value columns; children appear on expand, :data:`TREE_PAGE` at a time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(["Key", "Value"])
+        self.setColumnWidth(0, 220)
+        self.setUniformRowHeights(True)
+        self.itemExpanded.connect(self.on_item_expanded)
+        self.itemDoubleClicked.connect(self.on_item_double_clicked)
+
+    def load(self, document: Any) -> None:
+        self.clear()
+        root = QTreeWidgetItem(["$", _summary(document)])
+        root.setData(0, Qt.ItemDataRole.UserRole, (document, 0))
+        self.addTopLevelItem(root)
+        _add_placeholder(root, document)
+        root.setExpanded(True)
+
+    @Slot(QTreeWidgetItem)
+    def on_item_expanded(self, item: QTreeWidgetItem) -> None:
+        first = item.child(0) if item.childCount() == 1 else None
+        if first is not None and first.data(0, Qt.ItemDataRole.UserRole) == _PLACEHOLDER:
+            item.takeChild(0)
+            value, _start = item.data(0, Qt.ItemDataRole.UserRole)
+            _populate(item, value, 0)
+
+    @Slot(QTreeWidgetItem, int)
+    def on_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        parent = item.parent()
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if parent is not None and item.text(0).startswith("… ") and isinstance(data, tuple):
+            parent.removeChild(item)
+            _populate(parent, data[0], data[1])
+
+
+def _summary(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"{{{len(value)} keys}}"
+    if isinstance(value, list):
+        return f"[{len(value)} items]"
+    text = dump_pretty(value)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _add_placeholder(item: QTreeWidgetItem, value: Any) -> None:
+    if isinstance(value, dict | list) and value:
+        placeholder = QTreeWidgetItem([_PLACEHOLDER, ""])
+        placeholder.setData(0, Qt.ItemDataRole.UserRole, _PLACEHOLDER)
+        item.addChild(placeholder)
+
+
+def _populate(item: QTreeWidgetItem, value: Any, start: int) -> None:
+    if isinstance(value, dict):
+        keys = list(value)[start : start + TREE_PAGE]
+        pairs: list[tuple[Any, Any]] = [(key, value[key]) for key in keys]
+    else:
+        pairs = list(enumerate(value[start : start + TREE_PAGE], start))
+    for key, child in pairs:
+        label = str(key) if isinstance(value, dict) else f"[{key}]"
+        node = QTreeWidgetItem([label, _summary(child)])
+        node.setData(0, Qt.ItemDataRole.UserRole, (child, 0))
+        item.addChild(node)
+        _add_placeholder(node, child)
+    left = len(value) - start - TREE_PAGE
+    if left > 0:
+        more = QTreeWidgetItem([f"… {left} more", ""])
+        more.setData(0, Qt.ItemDataRole.UserRole, (value, start + TREE_PAGE))
+        more.setToolTip(0, "Double-click to show more")
+        item.addChild(more)
