@@ -44,6 +44,10 @@ class CapBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.show_all_button = QPushButton("Show all")
         self.show_all_button.setObjectName("showAll")
+        self.show_all_button.setToolTip(
+            "Put the rest of the body in the view, in chunks; the window stays usable. "
+            "The view needs about 25 bytes of memory per character shown."
+        )
         self.save_button = QPushButton("Save body to file…")
         self.save_button.setObjectName("saveBody")
         self.copy_button = QPushButton("Copy all")
@@ -57,11 +61,10 @@ class CapBar(QFrame):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
 
-    def show_capped(self, shown: str, total: str, extra: str = "") -> None:
+    def show_capped(self, shown: str, total: str) -> None:
         self.label.setText(
-            f"Showing the first {shown} of {total}. Search and the JSONPath filter cover "
-            f"the whole body. Show all loads the rest (slower, and uses about 25 times its "
-            f"size in memory).{extra}"
+            f"Showing the first {shown} of {total}. Find and the filter cover all of it; "
+            "Show all loads the rest (slower, and uses much more memory)."
         )
         self.show_all_button.setEnabled(True)
         self.show()
@@ -109,9 +112,9 @@ class JsonTree(QTreeWidget):
 
 def _summary(value: Any) -> str:
     if isinstance(value, dict):
-        return f"{{{len(value)} keys}}"
+        return f"{{{len(value)} key{'' if len(value) == 1 else 's'}}}"
     if isinstance(value, list):
-        return f"[{len(value)} items]"
+        return f"[{len(value)} item{'' if len(value) == 1 else 's'}]"
     text = dump_pretty(value)
     return text if len(text) <= 300 else text[:300] + "…"
 

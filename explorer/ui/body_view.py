@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Any
@@ -49,22 +49,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.body_jobs import body_job, filter_job, image_job, text_job
 from explorer.ui.body_parts import CapBar, JsonTree
 from explorer.ui.body_search import find_in_body, parse_json
 from explorer.ui.code_view import CodeView
 from explorer.ui.json_highlight import (
     FORMAT_LIMIT,
     BodyKind,
-    Chunk,
-    Consumed,
     Sniffed,
     decode_pieces,
-    display_pieces,
     hex_dump,
     human_size,
-    iter_chunks,
-    lexer_for,
-    pretty_json_chunks,
     sniff,
 )
 from explorer.ui.theme import is_dark
@@ -72,9 +67,6 @@ from explorer.ui.theme import is_dark
 HEX_PAGE = 16 * 1024
 #: Bodies up to this size are prepared on the GUI thread at once (a few milliseconds).
 SYNC_LIMIT = 64 * 1024
-#: Characters of text put in the editor before the view stops and offers "Show all".
-#: The editor costs about 25 bytes of memory per character (text plus layout).
-CAP_CHARS = 4 * 1024 * 1024
 _PUMP_BUDGET_S = 0.008
 _MAX_QUEUED = 6  # chunks waiting for the GUI; beyond this the worker sleeps (frees the GIL)
 #: The GUI thread shares the GIL with the body worker: every Qt call that returns to Python
@@ -115,9 +107,9 @@ class _Feed(QObject):
 class BodyView(QWidget):
     """Shows one body. ``raw=True`` shows it exactly as received (text or hex), unformatted.
 
-    Text beyond :data:`CAP_CHARS` characters is not put in the editor until the user asks
-    (the cap bar's "Show all"); search, the JSONPath filter, the tree, copy and save
-    still work on the whole body, reading it on the worker.
+    Text beyond :data:`~explorer.ui.body_jobs.CAP_CHARS` characters is not put in the
+    editor until the user asks (the cap bar's "Show all"); search, the JSONPath filter,
+    the tree, copy and save still work on the whole body, reading it on the worker.
     """
 
     formatting_finished = Signal()  # all text (or the capped part) is in, visible lines coloured
@@ -287,6 +279,7 @@ class BodyView(QWidget):
         self.filter_edit.setEnabled(self._sniffed.kind is BodyKind.JSON and not self.loading)
         self.tree_button.setEnabled(self._sniffed.kind is BodyKind.JSON)
         self.hex_button.setEnabled(bool(self._body))
+        self.cap_bar.setVisible(self.capped and mode is BodyMode.TEXT)
 
     # ----- showing ------------------------------------------------------------------------
     def clear(self) -> None:
@@ -308,7 +301,7 @@ class BodyView(QWidget):
     def show_text(self, text: str) -> None:
         """Show plain text (a network failure's chain) in the text page."""
         self.show_message("")
-        self._start(lambda: self._text_job(text), size=len(text))
+        self._start(lambda: text_job(text), size=len(text))
 
     def show_body(
         self,
@@ -345,7 +338,7 @@ class BodyView(QWidget):
             self.note.setText(f"{(self._sniffed.image_format or '').upper()} image, {size}")
             self.message.setText("Decoding the image…")
             self._set_mode(BodyMode.MESSAGE)
-            self._start(lambda: self._image_job(body))
+            self._start(lambda: image_job(body))
             return
         if kind is BodyKind.BINARY or self.hex_button.isChecked():
             self.note.setText(f"{self._sniffed.note} {size}.".strip())
@@ -362,8 +355,8 @@ class BodyView(QWidget):
             self.note.setText(self._sniffed.note)
         self.code.reset()
         self._set_mode(BodyMode.TEXT)
-        encoding = self._sniffed.encoding or "utf-8"
-        self._start(lambda: self._body_job(body, encoding, formatting))
+        sniffed, content_type = self._sniffed, self._content_type
+        self._start(lambda: body_job(body, sniffed, content_type, formatting=formatting))
 
     def format_anyway(self) -> None:
         """Pretty-print and colour a body above the automatic limit."""
@@ -419,61 +412,6 @@ class BodyView(QWidget):
 
         self._pool.submit(run)
 
-    def _body_job(self, body: bytes, encoding: str, formatting: bool) -> Iterator[tuple[str, Any]]:
-        consumed = Consumed()
-        pieces = decode_pieces(body, encoding, consumed=consumed)
-        notes: list[tuple[str, str]] = []
-        total = human_size(len(body))
-        if self._sniffed.kind is BodyKind.JSON and formatting:
-            errors = [0]
-
-            def formatted() -> Iterator[Chunk]:
-                for item in pretty_json_chunks(pieces):
-                    if isinstance(item, int):
-                        errors[0] = item
-                    else:
-                        yield item
-
-            yield from _capped(formatted(), notes, lambda: (consumed.bytes, total))
-            if errors[0]:
-                yield "note", "Not valid JSON: formatted as far as it could be read."
-            yield "done", None
-            return
-        lexer = lexer_for(self._content_type, self._sniffed.kind) if formatting else None
-        broken = ("broken", "Long lines are broken for display; Copy copies the body as received.")
-        lines = display_pieces(pieces, on_break=lambda: notes.append(broken))
-        chunks = iter_chunks(lines, lexer)
-        yield from _capped(chunks, notes, lambda: (consumed.bytes, total))
-        yield "done", None
-
-    @staticmethod
-    def _text_job(text: str) -> Iterator[tuple[str, Any]]:
-        for chunk in iter_chunks(display_pieces(text), None):
-            yield "chunk", chunk
-        yield "done", None
-
-    @staticmethod
-    def _image_job(body: bytes) -> Iterator[tuple[str, Any]]:
-        image = QImage.fromData(body)  # QImage (not QPixmap) is safe off the GUI thread
-        yield "image", image
-
-    @staticmethod
-    def _filter_job(expression: Any, document: Any) -> Iterator[tuple[str, Any]]:
-        values = [match.value for match in expression.find(document)]
-        yield "filtered", len(values)
-        # The pure-Python encoder (iterencode) keeps the GIL in short slices.
-        encoded = _grouped(json.JSONEncoder(ensure_ascii=False).iterencode(values))
-        chunks = (item for item in pretty_json_chunks(encoded) if not isinstance(item, int))
-        shown = [0]
-
-        def counted() -> Iterator[Chunk]:
-            for chunk in chunks:
-                shown[0] += chunk.length
-                yield chunk
-
-        yield from _capped(counted(), [], lambda: (shown[0], "the filter's result"))
-        yield "done", None
-
     # ----- GUI side: drain the queue a few milliseconds at a time --------------------------
     @Slot()
     def _on_feed_ready(self) -> None:
@@ -501,7 +439,7 @@ class BodyView(QWidget):
             self.note.setText(payload)
         elif kind == "broken":
             self._broken = True
-            self.note.setText(payload)
+            self.note.setText(f"{self.note.text()} {payload}".strip())
         elif kind == "no-tree":
             self.loading = False
             self.note.setText(payload)
@@ -698,11 +636,11 @@ class BodyView(QWidget):
     def _on_found_beyond(self, text: str, found: Any) -> None:
         if found.next_offset is None:
             self._pending_search = None
-            hit = self._wrap_search(text, QTextDocument.FindFlag(0), False)
-            where = "" if hit else " anywhere in the body"
+            hit = found.count > 0 and self._wrap_search(text, QTextDocument.FindFlag(0), False)
             self.cap_bar.say(
-                f"No match for “{text}” past the shown part{where} "
-                f"({found.count} in the whole body). Show all loads the rest."
+                f"No match for “{text}” anywhere in the body."
+                if not found.count
+                else f"“{text}”: no more matches past the shown part; back to the first."
             )
             self._show_search_state(text, hit)
             self.search_finished.emit(hit)
@@ -756,7 +694,7 @@ class BodyView(QWidget):
                     yield "filter-error", f"The body is not valid JSON, so no filter: {exc}"
                     return
                 yield "document", value
-            yield from self._filter_job(parsed, value)
+            yield from filter_job(parsed, value)
 
         self._start(job)
 
@@ -853,43 +791,3 @@ def _fragment_pattern(fragment: str) -> Any:
     values = "|".join(QRegularExpression.escape(v) for v in variants if v)
     pattern = f'"{QRegularExpression.escape(key)}"\\s*:\\s*(?:{values})'
     return QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
-
-
-def _capped(
-    chunks: Iterator[Chunk],
-    notes: list[tuple[str, str]],
-    sizes: Callable[[], tuple[int, str]],
-) -> Iterator[tuple[str, Any]]:
-    """Chunks as ``("chunk", c)``; one ``("capped", sizes())`` once :data:`CAP_CHARS` are out.
-
-    The consumer stops at "capped" and may resume the same iterator later ("Show all").
-    ``notes`` collects messages found while reading; they go out before the next chunk.
-    """
-    cap = CAP_CHARS
-    shown = 0
-    pending = next(chunks, None)
-    while pending is not None:
-        chunk, pending = pending, next(chunks, None)
-        while notes:
-            yield notes.pop(0)
-        yield "chunk", chunk
-        shown += chunk.length
-        if cap and shown >= cap and pending is not None:
-            cap = 0
-            yield "capped", sizes()
-    while notes:
-        yield notes.pop(0)
-
-
-def _grouped(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
-    """Join many small strings into pieces of about ``size`` characters."""
-    buffer: list[str] = []
-    length = 0
-    for piece in pieces:
-        buffer.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield "".join(buffer)
-            buffer, length = [], 0
-    if buffer:
-        yield "".join(buffer)

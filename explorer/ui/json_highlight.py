@@ -302,18 +302,6 @@ def _safe(text: str) -> str:
     return text
 
 
-def pretty_pieces(document: Any) -> Iterator[str]:
-    """Indented JSON of ``document`` as a stream of small strings (no whole-text copy)."""
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
-    return encoder.iterencode(document)
-
-
-def text_pieces(text: str, *, piece: int = 1 << 16) -> Iterator[str]:
-    """``text`` in slices, for :func:`iter_chunks`."""
-    for start in range(0, len(text), piece):
-        yield text[start : start + piece]
-
-
 def dump_pretty(value: Any) -> str:
     """Indented JSON of a (small) value, for filter results and the clipboard."""
     return json.dumps(value, indent=2, ensure_ascii=False)

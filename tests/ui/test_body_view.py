@@ -71,7 +71,7 @@ def test_five_megabytes_load_without_blocking_capped_then_show_all(qtbot) -> Non
 
 
 def capped_view(qtbot, monkeypatch, body: bytes, content_type: str = "application/json"):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("explorer.ui.body_view.CAP_CHARS", 40_000)
+    monkeypatch.setattr("explorer.ui.body_jobs.CAP_CHARS", 40_000)
     view = make_view(qtbot)
     show(qtbot, view, body, content_type)
     return view
@@ -131,7 +131,7 @@ def test_search_finds_a_string_beyond_the_cap(qtbot, monkeypatch) -> None:  # ty
     with qtbot.waitSignal(view.search_finished, timeout=20000) as missing:
         qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
     assert missing.args == [False]
-    assert "No match" in view.cap_bar.label.text()
+    assert "No match for “no such text” anywhere" in view.cap_bar.label.text()
     assert view.search_edit.property("state") == "none"
 
 
