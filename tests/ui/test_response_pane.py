@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QTableWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QTableWidget
 
 from explorer.core.models import (
     NetworkFailure,
@@ -145,3 +146,38 @@ def test_pending_and_cancelled(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert "Cancelled" in pane.badge.text()
     pane.clear()
     assert "No response yet" in pane.badge.text()
+
+
+def test_a_big_body_is_capped_in_body_and_raw_tabs(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("explorer.ui.body_jobs.CAP_CHARS", 40_000)
+    items = [{"businessID": f"b{i}", "name": f"Pro {i}"} for i in range(3000)]
+    body = json.dumps({"data": items}).encode()
+    record = ResponseRecord(
+        request=SPEC,
+        status=200,
+        reason="OK",
+        headers=(("Content-Type", "application/json"),),
+        body=body,
+    )
+    pane = make_pane(qtbot)
+    pane.show_record(record, status=classify(record))
+    view = pane.body_view
+    qtbot.waitUntil(lambda: view.capped, timeout=10000)
+    assert view.cap_bar.isVisible()
+    assert "Showing the first" in view.cap_bar.label.text()
+    assert '"b2999"' not in view.text()
+    qtbot.mouseClick(pane.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tab_center(pane, 3))
+    assert pane.tabs.currentWidget() is pane.raw_view
+    qtbot.waitUntil(lambda: pane.raw_view.capped, timeout=10000)
+    assert pane.raw_view.cap_bar.isVisible()
+    assert pane.raw_view.text().startswith('{"data": [{"businessID": "b0"')
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(pane.raw_view.cap_bar.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == body.decode()
+    with qtbot.waitSignal(pane.raw_view.formatting_finished, timeout=20000):
+        qtbot.mouseClick(pane.raw_view.cap_bar.show_all_button, Qt.MouseButton.LeftButton)
+    assert pane.raw_view.text().replace("\n", "") == body.decode()
+
+
+def tab_center(pane: ResponsePane, index: int) -> QPoint:
+    return pane.tabs.tabBar().tabRect(index).center()
