@@ -491,11 +491,16 @@ def _tokens(pieces: str | Iterable[str]) -> Iterator[re.Match[str]]:
         for match in _JSON_TOKEN.finditer(buffer):
             end = match.end()
             if not final and (
-                end == size
-                or (match.lastgroup == "str" and _SPACES.match(buffer, end).end() == size)
+                end == size or (match.lastgroup == "str" and _space_end(buffer, end) == size)
             ):
                 break
             kept = end
             yield match
         buffer = buffer[kept:]
         need = len(buffer) if kept == 0 else 0
+
+
+def _space_end(text: str, start: int) -> int:
+    """Where the run of JSON whitespace starting at ``start`` ends."""
+    spaces = _SPACES.match(text, start)
+    return start if spaces is None else spaces.end()
