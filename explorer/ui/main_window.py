@@ -74,6 +74,8 @@ class WindowServices:
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
     environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
+    #: explorer.ui.session_controller.SessionController: profiles, tokens, pre-flight checks.
+    session: Any = None
     shutdown: Callable[[], None] = lambda: None
 
 
@@ -128,6 +130,11 @@ class MainWindow(QMainWindow):
 
         self.endpoint_tree.load(services.endpoints)
         self._restore_state()
+        self.session_ui: Any = None
+        if services.session is not None:
+            from explorer.ui.session_ui import SessionUi
+
+            self.session_ui = SessionUi(self, services.session)
 
     # ----- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -323,6 +330,8 @@ class MainWindow(QMainWindow):
         if spec is None:
             self.statusBar().showMessage("Enter a URL or pick an endpoint first.", 5000)
             return
+        if self.session_ui is not None and not self.session_ui.approve_send(spec):
+            return  # held back by the pre-flight bar, or waiting for the secret store
         self.send_spec(spec)
 
     def send_spec(self, spec: RequestSpec) -> int:
@@ -378,6 +387,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_explanation_action(self, action: FixAction) -> None:
+        if self.session_ui is not None and self.session_ui.handle_fix(action):
+            return
         if action in (FixAction.RETRY, FixAction.RETRY_AFTER) and self.last_record is not None:
             self.send_spec(self.last_record.request)
         elif action is FixAction.COPY_TRACE_ID:
