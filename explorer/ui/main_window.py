@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setStretchFactor(2, 4)
-        self.main_splitter.setSizes([260, 420, 560])
+        self.main_splitter.setSizes([300, 420, 560])
         self.response_splitter = right
         container = QWidget()
         layout = QVBoxLayout(container)
