@@ -36,6 +36,7 @@ from explorer.ui.ask import Question, QuestionKind
 from explorer.ui.environment_editor import EnvironmentEditor
 from explorer.ui.profile_form import ProfileForm
 from explorer.ui.session_controller import SessionController
+from explorer.ui.session_style import make_checks_visible, style_session_widget
 
 DEMO_NOTE = (
     "The Sandbox demo profile is built in and works as it is: its secret is the Sandbox's "
@@ -114,6 +115,8 @@ class ProfileDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.form.changed.connect(self.on_form_changed)
         self.environments.saved.connect(self.on_environments_saved)
+        style_session_widget(self)
+        make_checks_visible(self.form.scope_picker.tree)
         self.on_environments_saved()
         self.reload(select=controller.profile.name if controller.profile else None)
         self._guard_damaged_file()

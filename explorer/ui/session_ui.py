@@ -25,6 +25,7 @@ from explorer.ui.ask import DialogAsk
 from explorer.ui.preflight_bar import NoticeBar, PreflightBar
 from explorer.ui.profile_dialog import ProfileDialog
 from explorer.ui.session_controller import SessionController
+from explorer.ui.session_style import status_label_style, style_session_widget
 from explorer.ui.token_panel import TokenPanel, token_state
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,14 @@ class SessionUi(QObject):
         layout = window.centralWidget().layout()
         layout.insertWidget(1, self.notice_bar)
         layout.insertWidget(2, self.preflight_bar)
+        for bar in (self.preflight_bar, self.notice_bar):
+            style_session_widget(bar)
         self.preflight_bar.send_anyway.connect(self.on_preflight_send_anyway)
         self.preflight_bar.fix_requested.connect(self.on_preflight_fix)
 
         self.token_panel = TokenPanel(controller, window)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.token_panel)
+        window.resizeDocks([self.token_panel], [340], Qt.Orientation.Horizontal)
         self.token_panel.hide()
         toggle = self.token_panel.toggleViewAction()
         toggle.setText("&Token panel")
@@ -167,8 +171,7 @@ class SessionUi(QObject):
         label.setText(f"Token: {text}")
         if label.property("state") != state.value:
             label.setProperty("state", state.value)
-            label.style().unpolish(label)
-            label.style().polish(label)
+            label.setStyleSheet(status_label_style(state.value))
 
     @Slot(str)
     def on_token_failed(self, message: str) -> None:

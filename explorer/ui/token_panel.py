@@ -29,6 +29,7 @@ from explorer.core.auth import TokenInfo
 from explorer.core.models import Flow
 from explorer.core.profiles import PARTNER_AUDIENCE, Profile
 from explorer.ui.session_controller import MASK, SessionController
+from explorer.ui.session_style import style_session_widget
 
 
 class TokenState(StrEnum):
@@ -179,6 +180,7 @@ class TokenPanel(QDockWidget):
         controller.login_running.connect(self.on_login_running)
         controller.secret_store_changed.connect(self.on_store_changed)
 
+        style_session_widget(self)
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.on_timer_tick)
@@ -258,7 +260,7 @@ class TokenPanel(QDockWidget):
                 audience += f"  (Thumbtack needs {PARTNER_AUDIENCE})"
             self.audience.setText(audience)
             self.subject.setText(info.subject or "—")
-            self.scopes.setText(" ".join(info.scopes) or "none listed")
+            self.scopes.setText("\n".join(info.scopes) or "none listed")
             self.refresh_info.setText(
                 "yes (kept in the secret store)" if info.has_refresh_token else "none"
             )
