@@ -85,7 +85,7 @@ class SessionUi(QObject):
         self.token_timer.timeout.connect(self.on_token_tick)
         self.token_timer.start()
 
-        problem = controller.load()
+        problem = controller.profiles.problem or controller.load()  # reported once read
         if problem is not None:
             self.report_profiles_problem(problem)
         self.on_profiles_changed()
