@@ -244,7 +244,7 @@ class ProfileDialog(QDialog):
         )
         secret = self.form.secret()
         self.save_button.setEnabled(False)
-        self._say("Saved the profile; storing the secret…" if secret else "Saving…")
+        self._say("Profile written; storing the secret…" if secret else "Saving…")
         self.controller.save_secret(
             profile,
             secret or None,
