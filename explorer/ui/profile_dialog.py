@@ -76,11 +76,11 @@ class ProfileDialog(QDialog):
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
         left.addLayout(row)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.form)
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setWidget(self.form)
         right = QVBoxLayout()
-        right.addWidget(self.scroll, 1)
+        right.addWidget(self.form_scroll, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.save_button)
@@ -173,7 +173,7 @@ class ProfileDialog(QDialog):
 
     def focus_scopes(self) -> None:
         self.tabs.setCurrentIndex(0)
-        self.scroll.ensureWidgetVisible(self.form.scope_picker)
+        self.form_scroll.ensureWidgetVisible(self.form.scope_picker)
         self.form.scope_picker.tree.setFocus()
 
     # ----- validation and saving ------------------------------------------------------------
@@ -273,7 +273,6 @@ class ProfileDialog(QDialog):
     @Slot()
     def on_new_clicked(self) -> None:
         self.profile_list.clearSelection()
-        self.profile_list.setCurrentItem(None)
         self.edit(None)
         self.form.name.setFocus()
 

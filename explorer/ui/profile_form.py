@@ -40,8 +40,11 @@ OFFLINE_NOTE = (
     "working after the access token expires (about an hour). Client credentials never get "
     "one: the program simply fetches a new token."
 )
-_FAMILIES = (("General", OIDC_SCOPES), ("Demand (demand::)", DEMAND_SCOPES))
-_FAMILIES += (("Supply (supply::)", SUPPLY_SCOPES),)
+_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("General", OIDC_SCOPES),
+    ("Demand (demand::)", DEMAND_SCOPES),
+    ("Supply (supply::)", SUPPLY_SCOPES),
+)
 
 
 class ScopePicker(QWidget):
