@@ -89,7 +89,8 @@ class SessionUi(QObject):
         if problem is not None:
             self.report_profiles_problem(problem)
         self.on_profiles_changed()
-        controller.select_environment(str(self.env_combo.currentData() or "sandbox"))
+        self._started_env = str(self.env_combo.currentData() or "sandbox")
+        controller.select_environment(self._started_env)
 
     def _file_menu(self) -> QMenu:
         for action in self.window.menuBar().actions():
@@ -140,7 +141,6 @@ class SessionUi(QObject):
         env_id = self.env_combo.currentData()
         if env_id and env_id != self.controller.environment.id:
             self.controller.select_environment(str(env_id))
-            self.window.start_environment()
 
     @Slot(int)
     def on_profile_combo_activated(self, index: int) -> None:
@@ -157,6 +157,9 @@ class SessionUi(QObject):
         self.env_combo.setCurrentIndex(max(0, self.env_combo.findData(env.id)))
         self.env_combo.blockSignals(False)
         self._fill_profiles()
+        if env.id != self._started_env:
+            self._started_env = env.id  # a new API base for the request builder
+            self.window.start_environment()
 
     @Slot(object)
     def on_profile_changed(self, _profile: Profile | None) -> None:
@@ -196,8 +199,6 @@ class SessionUi(QObject):
         current = self.controller.profile
         if current is None or current.name == profile.name or self.controller.is_demo(current):
             self.controller.select_environment(profile.environment_id, profile.name)
-            if profile.environment_id != self.env_combo.currentData():
-                self.window.start_environment()
         else:
             self.controller.select_environment(self.controller.environment.id, current.name)
 

@@ -68,3 +68,39 @@ def test_the_fix_button_sets_the_audience_and_sends(session_window, qtbot) -> No
     assert json.loads(controller.profiles.path.read_text())["profiles"][0]["audience"] == (
         "urn:partner-api"
     )
+
+
+def test_mixed_environment_moves_the_profile_to_the_matching_token_server(  # type: ignore[no-untyped-def]
+    session_window, qtbot
+) -> None:
+    from explorer.core.environments import custom_environment
+    from explorer.core.models import Endpoint
+    from explorer.core.preflight import PreflightCode
+    from explorer.core.profiles import ProfileStore
+    from explorer.paths import AppPaths
+
+    profiles = ProfileStore(AppPaths.from_environment().ensure())
+    profiles.save_environment(
+        custom_environment(
+            id="mixed",
+            name="Mixed up",
+            api_base="https://api.thumbtack.com/api/",
+            token_url="https://staging-auth.thumbtack.com/oauth2/token",
+        )
+    )
+    profiles.save_profile(sandbox_profile("Prod demand", environment_id="mixed"))
+    window = session_window(ScriptedAsk(choice=1))
+    controller = controller_of(window)
+    index = window.environment_combo.findData("mixed")
+    window.environment_combo.setCurrentIndex(index)
+    assert window.profile_combo.currentText() == "Prod demand"
+    endpoint = Endpoint(operation_id="x", method="GET", path="/api/v4/x", section="s")
+    codes = [w.code for w in controller.preflight_for(endpoint)]
+    assert PreflightCode.ENVIRONMENT_MISMATCH in codes
+    done: list[object] = []
+    controller.use_environment_token_server(done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert controller.profiles.get("Prod demand").environment_id == "production"
+    assert window.environment_combo.currentData() == "production"
+    assert controller.preflight_for(endpoint) == []
+    qtbot.waitUntil(lambda: window.base_url == "https://api.thumbtack.com", timeout=5000)
