@@ -31,6 +31,7 @@ from explorer.ui.token_panel import TokenPanel, token_state
 log = logging.getLogger(__name__)
 
 MANAGE = "__manage_profiles__"
+NARROW_WINDOW = 1100  # narrower than this, the token panel docks below the panels
 
 
 class SessionUi(QObject):
@@ -58,8 +59,8 @@ class SessionUi(QObject):
 
         self.token_panel = TokenPanel(controller, window)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.token_panel)
-        window.resizeDocks([self.token_panel], [340], Qt.Orientation.Horizontal)
         self.token_panel.hide()
+        self.token_panel.visibilityChanged.connect(self.on_token_panel_visibility)
         toggle = self.token_panel.toggleViewAction()
         toggle.setText("&Token panel")
         toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
@@ -165,6 +166,25 @@ class SessionUi(QObject):
     def on_profile_changed(self, _profile: Profile | None) -> None:
         self._fill_profiles()
         self.preflight_bar.hide()
+
+    @Slot(bool)
+    def on_token_panel_visibility(self, visible: bool) -> None:
+        if not visible or self.token_panel.isFloating():
+            return
+        window, panel = self.window, self.token_panel
+        narrow = window.width() < NARROW_WINDOW
+        area = (
+            Qt.DockWidgetArea.BottomDockWidgetArea
+            if narrow
+            else Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        if window.dockWidgetArea(panel) != area:
+            window.addDockWidget(area, panel)  # beside the panels only when there is room
+        if narrow:
+            window.resizeDocks([panel], [max(200, window.height() // 3)], Qt.Orientation.Vertical)
+        else:
+            width = max(300, min(380, window.width() // 3))
+            window.resizeDocks([panel], [width], Qt.Orientation.Horizontal)
 
     # ----- token status ---------------------------------------------------------------------
     @Slot()

@@ -42,6 +42,14 @@ class TokenState(StrEnum):
     ERROR = "error"
 
 
+CHIP_TEXT = {
+    TokenState.VALID: "valid",
+    TokenState.EXPIRING: "expiring soon",
+    TokenState.EXPIRED: "expired",
+    TokenState.ERROR: "error",
+}
+
+
 def countdown(seconds: float) -> str:
     seconds = max(0, int(seconds))
     hours, rest = divmod(seconds, 3600)
@@ -166,6 +174,7 @@ class TokenPanel(QDockWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         self.setWidget(scroll)
 
@@ -284,7 +293,10 @@ class TokenPanel(QDockWidget):
             self.state_label.setProperty("state", state.value)
             self.state_label.style().unpolish(self.state_label)
             self.state_label.style().polish(self.state_label)
-        self.state_label.setText(text)
+        self.state_label.setText(
+            CHIP_TEXT.get(state, text) if state is not TokenState.NONE else text
+        )
+        self.state_label.setToolTip(text)
         left = info.seconds_left() if info is not None else None
         if info is None:
             self.expires.setText("—")
