@@ -12,7 +12,6 @@ import threading
 from typing import Any
 
 from explorer.core.environments import SANDBOX_ID
-from explorer.core.models import Endpoint
 from explorer.core.settings import Settings, SettingsStore
 from explorer.paths import AppPaths
 from explorer.ui.ask import DialogAsk
@@ -49,10 +48,13 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         if server is not None:
             server.stop()
 
+    catalog = _load_catalog()
     return WindowServices(
         settings_store=store,
         settings=settings,
-        endpoints=_load_endpoints(),
+        endpoints=list(catalog.endpoints) if catalog is not None else [],
+        catalog=catalog,
+        drafts=_draft_store(paths),
         perform=session.perform,
         explain=session.explain,
         start_environment=start_environment,
@@ -62,9 +64,19 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
     )
 
 
-def _load_endpoints() -> list[Endpoint]:
+def _load_catalog() -> Any:
+    """The shipped Thumbtack description; None (and a log line) when it cannot be used."""
+    from explorer.core.catalog import load_default_catalog
+    from explorer.core.openapi_doc import CatalogError
+
     try:
-        from explorer.core.catalog import load_default_catalog
-    except ImportError:
-        return []
-    return list(load_default_catalog().endpoints)
+        return load_default_catalog()
+    except CatalogError as exc:
+        log.error("the shipped API description could not be loaded: %s", exc)
+        return None
+
+
+def _draft_store(paths: AppPaths) -> Any:
+    from explorer.core.drafts import DraftStore
+
+    return DraftStore.for_paths(paths)
