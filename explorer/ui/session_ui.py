@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MANAGE = "__manage_profiles__"
 NARROW_WINDOW = 1100  # narrower than this, the token panel docks below the panels
+DOCK_WIDTH = 300  # ... and also when the panels leave less room than this beside them
 
 
 class SessionUi(QObject):
@@ -172,7 +173,8 @@ class SessionUi(QObject):
         if not visible or self.token_panel.isFloating():
             return
         window, panel = self.window, self.token_panel
-        narrow = window.width() < NARROW_WINDOW
+        room = window.width() - window.centralWidget().minimumSizeHint().width()
+        narrow = window.width() < NARROW_WINDOW or room < DOCK_WIDTH
         area = (
             Qt.DockWidgetArea.BottomDockWidgetArea
             if narrow
@@ -183,7 +185,7 @@ class SessionUi(QObject):
         if narrow:
             window.resizeDocks([panel], [max(200, window.height() // 3)], Qt.Orientation.Vertical)
         else:
-            width = max(300, min(380, window.width() // 3))
+            width = max(DOCK_WIDTH, min(380, window.width() // 3))
             window.resizeDocks([panel], [width], Qt.Orientation.Horizontal)
 
     # ----- token status ---------------------------------------------------------------------
