@@ -56,7 +56,7 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         catalog=catalog,
         drafts=_draft_store(paths),
         perform=session.perform,
-        explain=session.explain,
+        explain=session.explain,  # on the request worker; the rules load at first use
         start_environment=start_environment,
         environments=[(e.id, e.name) for e in session.environments()],
         session=session,

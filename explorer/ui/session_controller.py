@@ -581,16 +581,23 @@ class SessionController(QObject):
                 severity=Severity.ERROR,
                 actions=(FixAction.OPEN_PROFILE_EDITOR,),
             )
-        if self._engine is None:
-            try:
-                from explorer.core.explain import ExplanationEngine
-
-                self._engine = ExplanationEngine.from_resources()
-            except Exception as exc:  # explanations help; their absence must not stop a call
-                log.warning("explanations are not available: %s", exc)
-                return None
+        with self._client_lock:  # runs on request workers: load the rules once
+            if self._engine is None:
+                self._engine = self._load_engine()
+        if self._engine is False:
+            return None
         result: Explanation = self._engine.explain(record)
         return result
+
+    @staticmethod
+    def _load_engine() -> Any:
+        try:
+            from explorer.core.explain import ExplanationEngine
+
+            return ExplanationEngine.from_resources()
+        except Exception as exc:  # damaged rules: responses still show, unexplained
+            log.error("the explanation rules could not be loaded: %s", exc)
+            return False
 
     # ----- pre-flight and fixes -------------------------------------------------------------
     def preflight_for(self, endpoint: Endpoint) -> list[PreflightWarning]:
