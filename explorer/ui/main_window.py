@@ -39,8 +39,11 @@ from explorer.core.models import (
     StatusClass,
 )
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
+from explorer.ui import safe_features
+from explorer.ui.ask import Ask
 from explorer.ui.endpoint_tree import EndpointTree
 from explorer.ui.explanation_panel import ExplanationPanel
+from explorer.ui.presentation import RedactionContext
 from explorer.ui.request_panel import RequestPanel
 from explorer.ui.response_pane import ResponsePane
 from explorer.ui.theme import apply_theme, resolve_dark
@@ -106,6 +109,9 @@ class MainWindow(QMainWindow):
         self.background = TaskRunner(self, latest_only=False, max_workers=2)
         self._request_id: int | None = None
         self._client: Any = None
+        self.ask = Ask(self)
+        self.redaction = RedactionContext(self, presentation=self.settings.presentation_mode)
+        self.redaction.changed.connect(self.on_redaction_changed)
 
         self.endpoint_tree = EndpointTree()
         self.request_panel = RequestPanel()
@@ -128,6 +134,7 @@ class MainWindow(QMainWindow):
 
         self.endpoint_tree.load(services.endpoints)
         self._restore_state()
+        self.safe = safe_features.install(self)
 
     # ----- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -264,6 +271,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.runner.shutdown()
         self.background.shutdown()
+        self.safe.shutdown()
         self.services.shutdown()
         if self._client is not None:
             self._client.close()
@@ -328,7 +336,7 @@ class MainWindow(QMainWindow):
     def send_spec(self, spec: RequestSpec) -> int:
         perform = self.services.perform or self._plain_perform
 
-        self.response_pane.show_pending(spec)
+        self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
         self.request_panel.set_busy(True)
         run = perform
@@ -358,11 +366,18 @@ class MainWindow(QMainWindow):
         self.last_record = record
         classify = self.services.classify or default_classify
         view = classify(record)
+        shown = self.redaction.redactor.redact_record(record)
         self.response_pane.show_record(
-            record, label=view.label, status_class=view.status_class, meaning=view.meaning
+            shown, label=view.label, status_class=view.status_class, meaning=view.meaning
         )
-        self.explanation_panel.show_explanation(self.services.explain(record))
+        explanation = self.redaction.redact_explanation(self.services.explain(record))
+        self.explanation_panel.show_explanation(explanation)
         self.response_shown.emit(record)
+
+    @Slot()
+    def on_redaction_changed(self) -> None:
+        if self.last_record is not None:
+            self._show_record(self.last_record)
 
     @Slot(int, object)
     def on_runner_failed(self, _task_id: int, exc: object) -> None:
@@ -383,7 +398,7 @@ class MainWindow(QMainWindow):
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
-                QApplication.clipboard().setText(explanation.trace_id)
+                self.redaction.copy_text(explanation.trace_id)
                 self.statusBar().showMessage(f"Copied traceID {explanation.trace_id}", 5000)
 
     @Slot()
