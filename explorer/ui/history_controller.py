@@ -51,6 +51,8 @@ class HistoryController(QObject):
         self.action.setObjectName("historyAction")
         window.addAction(self.action)
         window.view_menu.addAction(self.action)
+        self._sized = False
+        self.panel.visibilityChanged.connect(self.on_panel_visibility_changed)
         self.settings_dialog: HistorySettingsDialog | None = None
         self._want_dialog = False
         #: Called with an exchange loaded for export (set by the bundle exporter).
@@ -70,6 +72,15 @@ class HistoryController(QObject):
         self.panel.resend_requested.connect(lambda i: self.service.load(i, Purpose.RESEND))
         self.panel.settings_requested.connect(self.on_panel_settings)
         self.service.open()
+
+    @Slot(bool)
+    def on_panel_visibility_changed(self, visible: bool) -> None:
+        if visible and not self._sized:
+            self._sized = True
+            width = max(300, min(420, self.window.width() // 3))
+            self.window.resizeDocks([self.panel], [width], Qt.Orientation.Horizontal)
+        if visible:
+            self.panel.refresh()
 
     # ----- recording ---------------------------------------------------------------------
     @Slot(int, object)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -40,6 +40,7 @@ from explorer.core.status import classify_status
 from explorer.ui.theme import is_dark, status_colors
 
 SEARCH_DELAY_MS = 250
+NARROW_PX = 340
 _STATUS_WORD = re.compile(r"^(?:[1-5]xx|[1-5]\d\d|none|failed)$", re.IGNORECASE)
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -82,6 +83,11 @@ def status_class_of(code: int | None) -> StatusClass:
     return classify_status(code).status_class
 
 
+def short_path(path: str) -> str:
+    """``/api/v4/businesses/1`` -> ``/businesses/1``: the version prefix says nothing."""
+    return re.sub(r"^/api/v\d+(?=/)", "", path)
+
+
 def _when(stamp: str) -> str:
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
@@ -100,7 +106,7 @@ class HistoryPanel(QDockWidget):
     resend_requested = Signal(int)
     settings_requested = Signal()
 
-    COLUMNS = ("Time", "Status", "Method", "Endpoint", "Elapsed")
+    COLUMNS = ("Status", "Request", "Took", "When")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("History", parent)
@@ -126,7 +132,9 @@ class HistoryPanel(QDockWidget):
         header.setStretchLastSection(False)
         for column in range(len(self.COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.empty = QLabel("No exchanges yet: every request you send is kept here.")
         self.empty.setProperty("role", "dim")
         self.empty.setWordWrap(True)
@@ -134,8 +142,9 @@ class HistoryPanel(QDockWidget):
         self.open_button.setToolTip("Show this exchange in the response pane (double-click)")
         self.resend_button = QPushButton("Resend")
         self.resend_button.setToolTip("Send this request again with the current credentials")
-        self.settings_button = QPushButton("History settings…")
-        self.settings_button.setToolTip("How much history to keep, and pruning")
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setObjectName("historySettingsButton")
+        self.settings_button.setToolTip("History settings: how much to keep, and pruning")
         for button in (self.open_button, self.resend_button):
             button.setEnabled(False)
         buttons = QHBoxLayout()
@@ -160,6 +169,11 @@ class HistoryPanel(QDockWidget):
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.resend_button.clicked.connect(lambda: self._emit(self.resend_requested))
         self.settings_button.clicked.connect(self.settings_requested)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Narrow dock: the time moves to the tooltip so the request stays readable.
+        self.list.setColumnHidden(3, self.width() < NARROW_PX)
 
     def query(self) -> HistoryQuery:
         return parse_query(self.search.text())
@@ -198,17 +212,20 @@ class HistoryPanel(QDockWidget):
         for row in rows:
             elapsed = f"{row.total_ms:.0f} ms" if row.status is not None else "—"
             status = str(row.status) if row.status is not None else "failed"
-            path = row.endpoint or row.url
+            path = short_path(row.endpoint or row.url)
             item = QTreeWidgetItem(
-                [_when(row.created_at), f" {status} ", row.method, path, elapsed]
+                [f" {status} ", f"{row.method} {path}", elapsed, _when(row.created_at)]
             )
             item.setData(0, _ID_ROLE, row.id)
             background, foreground = status_colors(status_class_of(row.status), dark=dark)
-            item.setBackground(1, QBrush(QColor(background)))
-            item.setForeground(1, QBrush(QColor(foreground)))
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
-            item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            tip = f"{row.method} {row.url}\n{row.operation_id or ''}  {row.environment}".strip()
+            item.setBackground(0, QBrush(QColor(background)))
+            item.setForeground(0, QBrush(QColor(foreground)))
+            item.setTextAlignment(0, Qt.AlignmentFlag.AlignCenter)
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            tip = (
+                f"{row.method} {row.url}\n{_when(row.created_at)}  ·  {row.environment}"
+                f"{'  ·  ' + row.operation_id if row.operation_id else ''}"
+            )
             for column in range(len(self.COLUMNS)):
                 item.setToolTip(column, tip)
             self.list.addTopLevelItem(item)

@@ -126,6 +126,12 @@ class PresentationMode(QObject):
         window.addAction(self.action)
         window.toolbar.addSeparator()
         window.toolbar.addAction(self.action)
+        button = window.toolbar.widgetForAction(self.action)
+        if button is not None:
+            button.setObjectName("presentationButton")
+            button.setStyleSheet(
+                "QToolButton:checked { background: #b3261e; color: white; border-radius: 4px; }"
+            )
         window.view_menu.addSeparator()
         window.view_menu.addAction(self.action)
         self._show_banner(self.context.presentation)
@@ -159,7 +165,7 @@ class PresentationMode(QObject):
 
     def _show_banner(self, on: bool) -> None:
         banner = self.window.banner
-        banner.setText(f"\N{EYE}  {BANNER_TEXT}  ·  Ctrl+Shift+P to turn off")
+        banner.setText(f"\N{FISHEYE}  {BANNER_TEXT}  ·  Ctrl+Shift+P to turn off")
         banner.setVisible(on)
 
     @Slot(int, object)
