@@ -51,6 +51,7 @@ class HistoryService(QObject):
         self.damage: HistoryError | None = None
         self._latest_search = 0
         self._closed = threading.Event()
+        self._closing = False
         self.runner = TaskRunner(self, latest_only=False, max_workers=1)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
@@ -126,7 +127,10 @@ class HistoryService(QObject):
         return self._submit("pruned", lambda: self._require().prune())
 
     def close(self, timeout_s: float = 5.0) -> None:
-        """Finish the writes already queued, then close the database."""
+        """Finish the writes already queued, then close the database (once)."""
+        if self._closing:
+            return
+        self._closing = True
 
         def work() -> None:
             try:
