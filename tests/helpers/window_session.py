@@ -67,7 +67,7 @@ def authed_perform(
 def thumbtack_like(h: http.server.BaseHTTPRequestHandler) -> None:
     """/negotiations -> the NegotiationV4 example; /token -> tokens; /status/N -> N."""
     path = h.path.split("?")[0]
-    if path.startswith("/status/"):
+    if "/status/" in path:
         code = int(path.rsplit("/", 1)[1])
         problem = {"type": "about:blank", "title": "Problem", "status": code, "traceID": "tr-9"}
         reply(code, json.dumps(problem).encode(), "application/problem+json")(h)
