@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import scripted_session as s
 from helpers.servers import LocalServer, local_server, reply
+from PySide6.QtWidgets import QApplication
 
 from explorer.core.http import make_client, send
 from explorer.core.models import RequestSpec, ResponseRecord
@@ -98,7 +100,22 @@ def send_url(window: Any, qtbot: Any, url: str, *, method: str = "GET", body: st
     panel.method.setCurrentText(method)
     panel.url.setText(url)
     panel.body.setPlainText(body)
-    with qtbot.waitSignal(window.safe.history.service.recorded, timeout=10000):
-        with qtbot.waitSignal(window.response_shown, timeout=10000) as shown:
-            window.send_current()
+    recorded = window.safe.history.service.recorded
+    with (
+        qtbot.waitSignal(recorded, timeout=10000),
+        qtbot.waitSignal(window.response_shown, timeout=10000) as shown,
+    ):
+        window.send_current()
     return shown.args[0]
+
+
+@pytest.fixture(autouse=True)
+def keep_app_look(qapp: QApplication) -> Iterator[None]:
+    """Presentation mode changes the application's font; put it back after each test."""
+    font, palette, sheet = qapp.font(), qapp.palette(), qapp.styleSheet()
+    base = qapp.property("explorer_base_point_size")
+    yield
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(sheet)
+    qapp.setProperty("explorer_base_point_size", base)

@@ -28,7 +28,7 @@ def open_history(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     action = window.safe.history.action
     assert action.shortcut() == QKeySequence("Ctrl+H")
     action.trigger()
-    qtbot.waitUntil(lambda: window.safe.history.panel.isVisible())
+    qtbot.waitUntil(window.safe.history.panel.isVisible)
 
 
 def send_three(window, qtbot, server) -> None:  # type: ignore[no-untyped-def]

@@ -4,30 +4,22 @@ panel, copy things, restart."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from helpers import scripted_session as s
-from helpers.window_session import ScriptedAsk, authed_perform, send_url, thumbtack_server
+from helpers.window_session import (  # noqa: F401 (keep_app_look is a fixture)
+    ScriptedAsk,
+    authed_perform,
+    keep_app_look,
+    send_url,
+    thumbtack_server,
+)
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from explorer.core.models import Explanation, FixAction, StatusClass
 from explorer.core.redact import MASK
 from explorer.paths import AppPaths
 from explorer.ui.presentation import BANNER_TEXT, PRESENTATION_FONT_SCALE
-
-
-@pytest.fixture(autouse=True)
-def keep_app_look(qapp: QApplication) -> Iterator[None]:
-    """Presentation mode changes the application's font; put it back after each test."""
-    font, palette, sheet = qapp.font(), qapp.palette(), qapp.styleSheet()
-    base = qapp.property("explorer_base_point_size")
-    yield
-    qapp.setFont(font)
-    qapp.setPalette(palette)
-    qapp.setStyleSheet(sheet)
-    qapp.setProperty("explorer_base_point_size", base)
 
 
 def explain_with_customer(record: object) -> Explanation:
