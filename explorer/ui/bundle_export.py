@@ -83,9 +83,12 @@ class BundleExporter(QObject):
         self.copy_secret_action.triggered.connect(self.copy_with_secrets)
 
         file_menu = menu_named(window, "&File")
-        first = file_menu.actions()[0] if file_menu.actions() else None
-        file_menu.insertAction(first, self.export_action)
-        file_menu.insertSeparator(first)
+        if file_menu.actions():
+            first = file_menu.actions()[0]
+            file_menu.insertAction(first, self.export_action)
+            file_menu.insertSeparator(first)
+        else:
+            file_menu.addAction(self.export_action)
         request_menu = menu_named(window, "&Request")
         request_menu.addSeparator()
         for action in (self.copy_curl_action, self.copy_httpx_action, self.copy_secret_action):

@@ -174,7 +174,7 @@ class HistoryController(QObject):
     def on_service_pruned(self, removed: int) -> None:
         text = f"Removed {removed} exchange(s) from the history."
         if self.settings_dialog is not None:
-            self.settings_dialog.result.setText(text)
+            self.settings_dialog.prune_result.setText(text)
         self.window.statusBar().showMessage(text, 5000)
         self.panel.refresh()
 

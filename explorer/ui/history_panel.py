@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -194,10 +194,10 @@ class HistoryPanel(QDockWidget):
         value = item.data(0, _ID_ROLE)
         return int(value) if value is not None else None
 
-    def _emit(self, signal: Signal) -> None:  # type: ignore[type-arg]
+    def _emit(self, signal: SignalInstance) -> None:
         exchange_id = self.selected_id()
         if exchange_id is not None:
-            signal.emit(exchange_id)  # type: ignore[attr-defined]
+            signal.emit(exchange_id)
 
     @Slot()
     def on_list_selection_changed(self) -> None:
@@ -267,8 +267,8 @@ class HistorySettingsDialog(QDialog):
         note.setWordWrap(True)
         self.prune_button = QPushButton("Prune now")
         self.prune_button.setToolTip("Apply these limits now and remove what is beyond them")
-        self.result = QLabel("")
-        self.result.setObjectName("pruneResult")
+        self.prune_result = QLabel("")
+        self.prune_result.setObjectName("pruneResult")
         form = QFormLayout()
         form.addRow("Keep at most", self.max_entries)
         form.addRow("and at most", self.max_mb)
@@ -277,7 +277,7 @@ class HistorySettingsDialog(QDialog):
         )
         prune_row = QHBoxLayout()
         prune_row.addWidget(self.prune_button)
-        prune_row.addWidget(self.result, 1)
+        prune_row.addWidget(self.prune_result, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -176,7 +176,7 @@ class SavedRequestsPanel(QDockWidget):
         self.empty.setVisible(not root.folders and not root.requests)
         self.update_buttons()
 
-    def find(self, relative: str) -> QTreeWidgetItem | None:
+    def find_item(self, relative: str) -> QTreeWidgetItem | None:
         for item in _walk(self.tree.invisibleRootItem()):
             if item.data(0, _PATH_ROLE) == relative:
                 return item
@@ -194,6 +194,8 @@ def _walk(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
     found: list[QTreeWidgetItem] = []
     for index in range(item.childCount()):
         child = item.child(index)
+        if child is None:
+            continue
         found.append(child)
         found.extend(_walk(child))
     return found
@@ -378,7 +380,7 @@ class SavedRequestsController(QObject):
     # ----- results -----------------------------------------------------------------------
     @Slot(int, object)
     def on_runner_finished(self, _task_id: int, result: object) -> None:
-        kind, payload, context = result  # type: ignore[misc]
+        kind, payload, context = cast(tuple[str, Any, Any], result)
         window = self.window
         status = window.statusBar()
         if kind == "tree":

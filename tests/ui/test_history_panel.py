@@ -124,7 +124,7 @@ def test_pruning_through_the_settings_dialog(make_window, qtbot) -> None:  # typ
         assert dialog.max_entries.value() == 5000
         dialog.max_entries.setValue(2)
         qtbot.mouseClick(dialog.prune_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "Removed 1" in dialog.result.text())
+        qtbot.waitUntil(lambda: "Removed 1" in dialog.prune_result.text())
         qtbot.waitUntil(lambda: len(rows(window)) == 2)
         dialog.max_entries.setValue(1)
         dialog.accept()
