@@ -21,8 +21,6 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 import yaml
-from openapi_spec_validator.shortcuts import get_validator_cls
-from openapi_spec_validator.validation.exceptions import ValidatorDetectError
 
 _ROOT_URI = "urn:explorer:openapi-root"
 #: libyaml's loader when PyYAML was built with it (ten times faster), else the Python one.
@@ -102,6 +100,10 @@ class DocumentReader:
         """Raise CatalogError for the first problem, with its location and a count of more."""
         version = self.check_version(document)
         self._check_refs(document)
+        # Imported here: the validator costs ~0.4 s to import and start-up does not need it.
+        from openapi_spec_validator.shortcuts import get_validator_cls
+        from openapi_spec_validator.validation.exceptions import ValidatorDetectError
+
         try:
             validator_cls = get_validator_cls(document)
         except ValidatorDetectError:

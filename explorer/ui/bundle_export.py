@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QAbstractButton, QMenu
 
 from explorer.core.bundle import BundleFormat, write_bundle
 from explorer.core.codegen import to_curl, to_httpx
@@ -96,6 +96,16 @@ class BundleExporter(QObject):
         window.addAction(self.export_action)
         window.redaction.changed.connect(self.on_redaction_changed)
         self.on_redaction_changed()
+        self._take_over_panel_copies()
+
+    def _take_over_panel_copies(self) -> None:
+        """The request panel's own "Copy as" buttons copy through the redacting helper too."""
+        panel = self.window.request_panel
+        for name, kind in (("copy_curl_button", "curl"), ("copy_httpx_button", "httpx")):
+            button = getattr(panel, name, None)
+            if isinstance(button, QAbstractButton):
+                button.clicked.disconnect()
+                button.clicked.connect(lambda _=False, k=kind: self.copy_as(k))
 
     @Slot()
     def on_redaction_changed(self) -> None:

@@ -2,23 +2,30 @@
 into the response pane and explanation panel.
 
 Used by the history and the saved requests. The request panel is reached only through
-its public parts: a ``load_spec(spec)`` method when it has one, else the endpoint tree
-(by operationId) plus its method, URL, headers and body fields where they are editable.
+its public parts: a ``load_spec(spec)`` method when it has one; else the endpoint is
+selected in the tree (by operationId) and the inputs read back from the request are given
+to ``set_inputs``; a request of no known endpoint fills the free URL, headers and body.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
-from explorer.core.models import RequestSpec
+from explorer.core.builder import RequestInputs
+from explorer.core.models import Endpoint, RequestSpec
 from explorer.core.redact import MASK, is_reference
 from explorer.core.variables import resolve_variables
 
 if TYPE_CHECKING:
     from explorer.ui.main_window import MainWindow
+
+_NOT_TYPED = ("authorization", "content-type", "content-length", "host")
+_FREE = Endpoint(operation_id="", method="GET", path="/", section="")
 
 
 def sendable(spec: RequestSpec, variables: Mapping[str, str] | None = None) -> RequestSpec:
@@ -58,29 +65,60 @@ def window_variables(window: MainWindow) -> Mapping[str, str]:
     return dict(values) if isinstance(values, Mapping) else {}
 
 
-def load_into_request_panel(window: MainWindow, spec: RequestSpec) -> None:
-    """Show ``spec`` in the request panel so the user can edit and send it again."""
+def inputs_for(endpoint: Endpoint, spec: RequestSpec) -> RequestInputs:
+    """What the user would have typed for ``endpoint`` to build ``spec``: path values read
+    back from the URL, its query, its own headers (not credentials) and the body."""
+    parts = urlsplit(spec.url)
+    pattern = re.sub(
+        r"\\\{([A-Za-z_][A-Za-z0-9_]*)\\\}", r"(?P<\1>[^/]+)", re.escape(endpoint.path)
+    )
+    try:
+        found = re.search(pattern + "$", parts.path)
+    except re.error:
+        found = None
+    path = {k: unquote(v) for k, v in found.groupdict().items()} if found else {}
+    headers = tuple(
+        (k, v)
+        for k, v in spec.headers
+        if k.lower() not in _NOT_TYPED and MASK not in v and "{{access_token}}" not in v
+    )
+    return RequestInputs(
+        path_params=path,
+        query_params=tuple(parse_qsl(parts.query, keep_blank_values=True)),
+        headers=headers,
+        body_text=spec.body.decode("utf-8", errors="replace") if spec.body else "",
+    )
+
+
+def load_into_request_panel(window: MainWindow, spec: RequestSpec) -> bool:
+    """Show ``spec`` in the request panel so the user can edit and send it again.
+
+    Returns False when the panel could not take it (it shows another endpoint and
+    cannot be given a free URL)."""
     panel = window.request_panel
     loader = getattr(panel, "load_spec", None)
     if callable(loader):
         loader(spec)
-        return
-    if spec.operation_id:
-        window.endpoint_tree.select(spec.operation_id)
+        return True
+    setter = getattr(panel, "set_inputs", None)
+    if spec.operation_id and window.endpoint_tree.select(spec.operation_id):
+        endpoint = getattr(panel, "endpoint", None)
+        if callable(setter) and endpoint is not None:
+            setter(inputs_for(endpoint, spec))
+            return True
     method = getattr(panel, "method", None)
-    if isinstance(method, QComboBox) and method.isVisible():
-        method.setCurrentText(spec.method.upper())
     url = getattr(panel, "url", None)
-    if isinstance(url, QLineEdit) and not url.isReadOnly():
-        url.setText(spec.url)
-    headers = getattr(panel, "headers", None)
+    if not isinstance(url, QLineEdit) or url.isReadOnly():
+        return False
+    if isinstance(method, QComboBox):
+        method.setCurrentText(spec.method.upper())
+    url.setText(spec.url)
+    form = getattr(panel, "param_form", None)
+    headers = getattr(form, "extra_headers", None) or getattr(panel, "headers", None)
     if isinstance(headers, QPlainTextEdit) and not headers.isReadOnly():
-        shown = [
-            f"{name}: {value}"
-            for name, value in spec.headers
-            if name.lower() not in ("authorization", "content-length", "host") and MASK not in value
-        ]
+        shown = [f"{k}: {v}" for k, v in inputs_for(_FREE, spec).headers]
         headers.setPlainText("\n".join(shown))
-    body = getattr(panel, "body", None)
+    body = getattr(panel, "raw", None) or getattr(panel, "body", None)
     if isinstance(body, QPlainTextEdit) and not body.isReadOnly():
         body.setPlainText(spec.body.decode("utf-8", errors="replace") if spec.body else "")
+    return True

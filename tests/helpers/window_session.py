@@ -94,12 +94,17 @@ def thumbtack_server() -> Iterator[LocalServer]:
         yield server
 
 
+def set_headers(window: Any, text: str) -> None:
+    """Type free headers ("Name: value" lines) into the request panel."""
+    window.request_panel.param_form.extra_headers.setPlainText(text)
+
+
 def send_url(window: Any, qtbot: Any, url: str, *, method: str = "GET", body: str = "") -> Any:
     """Type a URL (and body) into the request panel, send, and wait for the history row."""
     panel = window.request_panel
     panel.method.setCurrentText(method)
     panel.url.setText(url)
-    panel.body.setPlainText(body)
+    panel.raw.setPlainText(body)
     recorded = window.safe.history.service.recorded
     with (
         qtbot.waitSignal(recorded, timeout=10000),

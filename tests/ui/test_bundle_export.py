@@ -12,6 +12,7 @@ from helpers.window_session import (  # noqa: F401 (keep_app_look is a fixture)
     authed_perform,
     keep_app_look,
     send_url,
+    set_headers,
     thumbtack_server,
 )
 from PySide6.QtCore import Qt
@@ -80,11 +81,11 @@ def test_a_scripted_session_leaves_no_secret_behind(
             f"grant_type=authorization_code&code={s.AUTH_CODE}&code_verifier={s.CODE_VERIFIER}"
             f"&client_id={s.CLIENT_ID}&client_secret={s.CLIENT_SECRET}"
         )
-        window.request_panel.headers.setPlainText("Content-Type: application/x-www-form-urlencoded")
+        set_headers(window, "Content-Type: application/x-www-form-urlencoded")
         send_url(window, qtbot, f"{server.url}/oauth2/token", method="POST", body=token_form)
         window.safe.bundles.export_action.trigger()
         qtbot.waitUntil(bundles[0].exists)
-        window.request_panel.headers.setPlainText("")
+        set_headers(window, "")
         send_url(window, qtbot, f"{server.url}/api/v4/expired")
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1?access_token={s.ACCESS_TOKEN}")
         window.safe.bundles.export_action.trigger()

@@ -106,6 +106,12 @@ def test_copy_actions_are_redacted_in_presentation_mode(make_window, qtbot, qapp
         window.redaction.copy_text(window.response_pane.body.toPlainText())
         assert s.LAST_NAME not in qapp.clipboard().text()
 
+        # the request panel's own "Copy as curl" button goes through the same helper
+        qapp.clipboard().setText("")
+        qtbot.mouseClick(window.request_panel.copy_curl_button, Qt.MouseButton.LeftButton)
+        copied = qapp.clipboard().text()
+        assert copied.startswith("curl") and s.EMAIL not in copied
+
         # the traceID is not a secret: "Copy traceID" keeps it exactly
         button = window.explanation_panel.buttons[FixAction.COPY_TRACE_ID]
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -7,7 +7,13 @@ import json
 from pathlib import Path
 
 from helpers import scripted_session as s
-from helpers.window_session import ScriptedAsk, authed_perform, send_url, thumbtack_server
+from helpers.window_session import (
+    ScriptedAsk,
+    authed_perform,
+    send_url,
+    set_headers,
+    thumbtack_server,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 
@@ -87,7 +93,7 @@ def test_a_secret_in_the_request_is_refused_with_the_reason(
     window = make_window()
     window.ask = ask = ScriptedAsk(folders=[tmp_path / "suite"], texts=["leaky"])
     window.request_panel.url.setText("http://127.0.0.1:9/api/v4/businesses")
-    window.request_panel.headers.setPlainText(f"X-Api-Key: {s.CLIENT_SECRET}")
+    set_headers(window, f"X-Api-Key: {s.CLIENT_SECRET}")
     window.safe.saved.save_current()
     qtbot.waitUntil(lambda: bool(ask.errors))
     assert "looks like it holds a secret" in ask.errors[0]
