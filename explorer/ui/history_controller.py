@@ -20,11 +20,11 @@ from explorer.core.history import HISTORY_FILE, Exchange, HistoryError, HistoryL
 from explorer.core.models import ResponseRecord
 from explorer.paths import AppPaths
 from explorer.ui.history_panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
-from explorer.ui.history_service import HistoryService, Purpose
+from explorer.ui.history_service import HistoryService, Purpose, explanation_from
 from explorer.ui.reopen import load_into_request_panel, sendable, window_variables
 
 if TYPE_CHECKING:
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.main_window import MainWindow, ShownResponse
 
 
 def history_path(window: MainWindow) -> Path:
@@ -33,6 +33,17 @@ def history_path(window: MainWindow) -> Path:
     if isinstance(given, Path):
         return given
     return AppPaths.from_environment().ensure().data / HISTORY_FILE
+
+
+def shown_response(window: MainWindow, exchange: Exchange) -> ShownResponse:
+    """A stored exchange as the window shows a fresh one: classified, with its stored
+    explanation (or a new one when none was stored)."""
+    from explorer.ui.main_window import ShownResponse, default_classify
+
+    record = exchange.record
+    classify = window.services.classify or default_classify
+    explanation = explanation_from(exchange.explanation) or window.services.explain(record)
+    return ShownResponse(record=record, status=classify(record), explanation=explanation)
 
 
 class HistoryController(QObject):
@@ -84,13 +95,14 @@ class HistoryController(QObject):
 
     # ----- recording ---------------------------------------------------------------------
     @Slot(int, object)
-    def on_window_exchange_finished(self, _task_id: int, record: object) -> None:
+    def on_window_exchange_finished(self, _task_id: int, result: object) -> None:
+        record = getattr(result, "record", result)
         if not isinstance(record, ResponseRecord):
             return
         window = self.window
         self.service.record(
             record,
-            explain=window.services.explain,
+            explanation=getattr(result, "explanation", None),
             environment=window.environment_combo.currentText(),
             profile=window.profile_combo.currentText(),
             known_secrets=window.redaction.known_secrets,
@@ -122,7 +134,7 @@ class HistoryController(QObject):
                 self.export_handler(exchange)
         else:
             load_into_request_panel(window, ready)
-            window._show_record(exchange.record)
+            window._show_record(shown_response(window, exchange))
             window.last_record = dataclasses.replace(exchange.record, request=ready)
             window.statusBar().showMessage(
                 f"Opened exchange #{exchange.id} from the history "

@@ -77,7 +77,7 @@ class HistoryService(QObject):
         self,
         record: ResponseRecord,
         *,
-        explain: Callable[[ResponseRecord], Explanation | None],
+        explanation: Explanation | None,
         environment: str,
         profile: str,
         known_secrets: Iterable[str],
@@ -86,11 +86,6 @@ class HistoryService(QObject):
         secrets = tuple(known_secrets)
 
         def work() -> int:
-            try:
-                explanation = explain(record)
-            except Exception as exc:  # an explanation is a help; the exchange is kept
-                log.warning("no explanation for the history: %s", exc)
-                explanation = None
             return self._require().add(
                 record,
                 explanation=explanation,

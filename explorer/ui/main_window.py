@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
@@ -36,7 +36,6 @@ from explorer.core.models import (
     FixAction,
     RequestSpec,
     ResponseRecord,
-    StatusClass,
 )
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
 from explorer.ui import safe_features
@@ -52,18 +51,21 @@ from explorer.ui.response_pane import ResponsePane
 from explorer.ui.theme import apply_theme, resolve_dark
 from explorer.ui.workers import TaskRunner
 
+if TYPE_CHECKING:
+    from explorer.core.status import StatusInfo
+
 log = logging.getLogger(__name__)
 
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
 @dataclass(frozen=True)
-class StatusView:
-    """What the badge shows for a record: text, class and the documented meaning."""
+class ShownResponse:
+    """A record with its classification and explanation, both computed on the worker."""
 
-    label: str
-    status_class: StatusClass
-    meaning: str = ""
+    record: ResponseRecord
+    status: StatusInfo
+    explanation: Explanation | None
 
 
 @dataclass
@@ -79,23 +81,20 @@ class WindowServices:
     variables: Callable[[], Mapping[str, str]] = lambda: {}
     #: (spec, cancel event) -> record. Adds authentication, sends, retries. Runs on a worker.
     perform: Callable[[RequestSpec, threading.Event], ResponseRecord] | None = None
+    #: record -> explanation; called on the worker thread. None: no explanations.
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
-    classify: Callable[[ResponseRecord], StatusView] | None = None
+    #: record -> badge; None uses the core's one classification.
+    classify: Callable[[ResponseRecord], StatusInfo] | None = None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
     environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
     shutdown: Callable[[], None] = lambda: None
 
 
-def default_classify(record: ResponseRecord) -> StatusView:
-    if record.failure is not None:
-        return StatusView(f"Network: {record.failure.kind.value}", StatusClass.NETWORK_ERROR)
-    code = record.status or 0
-    if 200 <= code < 300:
-        return StatusView(f"{code} {record.reason}", StatusClass.SUCCESS)
-    if code >= 500:
-        return StatusView(f"{code} {record.reason}", StatusClass.SERVER_ERROR)
-    return StatusView(f"{code} {record.reason}", StatusClass.CLIENT_ERROR)
+def default_classify(record: ResponseRecord) -> StatusInfo:
+    from explorer.core.status import classify
+
+    return classify(record)
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +110,7 @@ class MainWindow(QMainWindow):
         self.settings = services.settings
         self.base_url = ""
         self.last_record: ResponseRecord | None = None
+        self.last_shown: ShownResponse | None = None
         self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
         self.runner = TaskRunner(self, latest_only=True)
         self.background = TaskRunner(self, latest_only=False, max_workers=2)
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.quick_open_dialog: QuickOpenDialog | None = None
         self.request_panel.cancel_requested.connect(self.cancel_current)
         self.explanation_panel.action_requested.connect(self.on_explanation_action)
+        self.response_pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
         self.runner.cancelled.connect(self.on_runner_cancelled)
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.explanation_panel)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        right.setSizes([460, 300])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.endpoint_tree)
@@ -295,6 +297,7 @@ class MainWindow(QMainWindow):
         self.runner.shutdown()
         self.background.shutdown()
         self.safe.shutdown()
+        self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
             self._client.close()
@@ -308,8 +311,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, dark=resolve_dark(choice), font_scale=self.settings.font_scale)
         self.theme_actions[choice].setChecked(True)
-        if self.last_record is not None:
-            self._show_record(self.last_record)
+        self.response_pane.refresh_theme()
 
     # ----- environment --------------------------------------------------------------------
     def start_environment(self) -> None:
@@ -362,8 +364,16 @@ class MainWindow(QMainWindow):
         self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
         self.request_panel.set_busy(True)
-        run = perform
-        self._request_id = self.runner.submit(lambda cancel: run(spec, cancel))
+        classify = self.services.classify or default_classify
+        explain = self.services.explain
+
+        def run(cancel: threading.Event) -> ShownResponse:
+            # Classifying and explaining parse the body: done here, off the GUI thread.
+            record = perform(spec, cancel)
+            status, explanation = classify(record), explain(record)
+            return ShownResponse(record=record, status=status, explanation=explanation)
+
+        self._request_id = self.runner.submit(run)
         return self._request_id
 
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
@@ -380,27 +390,27 @@ class MainWindow(QMainWindow):
             self.runner.cancel()
 
     @Slot(int, object)
-    def on_runner_finished(self, _task_id: int, record: object) -> None:
+    def on_runner_finished(self, _task_id: int, result: object) -> None:
         self.request_panel.set_busy(False)
-        if isinstance(record, ResponseRecord):
-            self._show_record(record)
+        if isinstance(result, ShownResponse):
+            self._show_record(result)
 
-    def _show_record(self, record: ResponseRecord) -> None:
-        self.last_record = record
-        classify = self.services.classify or default_classify
-        view = classify(record)
-        shown = self.redaction.redactor.redact_record(record)
-        self.response_pane.show_record(
-            shown, label=view.label, status_class=view.status_class, meaning=view.meaning
-        )
-        explanation = self.redaction.redact_explanation(self.services.explain(record))
+    def _show_record(self, shown: ShownResponse) -> None:
+        self.last_record = shown.record
+        self.last_shown = shown
+        explanation = self.redaction.redact_explanation(shown.explanation)
         self.explanation_panel.show_explanation(explanation)
-        self.response_shown.emit(record)
+        self.response_pane.show_record(
+            self.redaction.redactor.redact_record(shown.record),
+            status=shown.status,
+            explanation=explanation,
+        )
+        self.response_shown.emit(shown.record)
 
     @Slot()
     def on_redaction_changed(self) -> None:
-        if self.last_record is not None:
-            self._show_record(self.last_record)
+        if self.last_shown is not None:
+            self._show_record(self.last_shown)
 
     @Slot(int, object)
     def on_runner_failed(self, _task_id: int, exc: object) -> None:
@@ -416,13 +426,32 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_explanation_action(self, action: FixAction) -> None:
-        if action in (FixAction.RETRY, FixAction.RETRY_AFTER) and self.last_record is not None:
-            self.send_spec(self.last_record.request)
+        """Do a one-click fix. Fixes that need credentials go to :meth:`on_credential_fix`."""
+        if action in (FixAction.RETRY, FixAction.RETRY_AFTER):
+            if self.last_record is not None:
+                self.send_spec(self.last_record.request)
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
                 self.redaction.copy_text(explanation.trace_id)
                 self.statusBar().showMessage(f"Copied traceID {explanation.trace_id}", 5000)
+        else:
+            self.on_credential_fix(action)
+
+    def on_credential_fix(self, action: FixAction) -> None:
+        """Hook for fixes that change the profile or token (refresh, audience, token
+        server, scopes, profile). Until profiles are wired in, it says what would happen."""
+        what = {
+            FixAction.REFRESH_TOKEN_AND_RETRY: "Refreshing the token",
+            FixAction.SET_AUDIENCE_AND_RETRY: "Setting the audience to urn:partner-api",
+            FixAction.USE_ENVIRONMENT_TOKEN_SERVER: "Switching to this environment's token server",
+            FixAction.OPEN_SCOPE_EDITOR: "The scope editor",
+            FixAction.OPEN_PROFILE_EDITOR: "The profile editor",
+        }.get(action, str(action))
+        self.statusBar().showMessage(
+            f"{what} needs a credential profile; profiles are not set up in this window yet.",
+            8000,
+        )
 
     @Slot()
     def on_quick_open(self) -> None:

@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from explorer.core.http import make_client, send
-from explorer.core.models import RequestSpec, ResponseRecord
+from explorer.core.models import Explanation, RequestSpec, ResponseRecord
 from explorer.core.settings import Settings, SettingsStore
 from explorer.paths import AppPaths
 from explorer.ui.main_window import WindowServices
@@ -36,6 +36,17 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
                 sandbox["server"] = server
             return str(sandbox["server"].api_base)
 
+    engine: dict[str, Any] = {}
+
+    def explain(record: ResponseRecord) -> Explanation | None:
+        # Called on the request worker: the rules are loaded there, at first use, so
+        # start-up never pays for them.
+        with lock:
+            if "engine" not in engine:
+                engine["engine"] = _load_engine()
+        found = engine["engine"]
+        return found.explain(record) if found is not None else None
+
     def shutdown() -> None:
         with lock:
             server = sandbox.pop("server", None)
@@ -51,9 +62,20 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         catalog=catalog,
         drafts=_draft_store(paths),
         perform=perform,
+        explain=explain,
         start_environment=start_environment,
         shutdown=shutdown,
     )
+
+
+def _load_engine() -> Any:
+    from explorer.core.explain import ExplanationEngine
+
+    try:
+        return ExplanationEngine.from_resources()
+    except Exception as exc:  # damaged rules: responses still show, without explanations
+        log.error("the explanation rules could not be loaded: %s", exc)
+        return None
 
 
 def _load_catalog() -> Any:

@@ -124,3 +124,21 @@ def keep_app_look(qapp: QApplication) -> Iterator[None]:
     qapp.setPalette(palette)
     qapp.setStyleSheet(sheet)
     qapp.setProperty("explorer_base_point_size", base)
+
+
+def shown_text(window: Any) -> str:
+    """Everything the response pane shows: body, headers table, raw body and request."""
+    pane = window.response_pane
+    parts = [pane.body_view.text(), pane.raw_view.text(), pane.request.toPlainText()]
+    for row in range(pane.headers.rowCount()):
+        for col in range(pane.headers.columnCount()):
+            item = pane.headers.item(row, col)
+            parts.append(item.text() if item else "")
+    return "\n".join(parts)
+
+
+def explanation_text(window: Any) -> str:
+    """Every label of the explanation panel."""
+    from PySide6.QtWidgets import QLabel
+
+    return "\n".join(label.text() for label in window.explanation_panel.findChildren(QLabel))
