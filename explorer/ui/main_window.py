@@ -38,10 +38,13 @@ from explorer.core.models import (
     ResponseRecord,
 )
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
+from explorer.ui import safe_features
+from explorer.ui.dialogs import Ask
 from explorer.ui.description_loader import DescriptionLoader
 from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.endpoint_tree import EndpointTree
 from explorer.ui.explanation_panel import ExplanationPanel
+from explorer.ui.presentation import RedactionContext
 from explorer.ui.quick_open import QuickOpenDialog
 from explorer.ui.request_panel import RequestPanel
 from explorer.ui.response_pane import ResponsePane
@@ -109,11 +112,15 @@ class MainWindow(QMainWindow):
         self.settings = services.settings
         self.base_url = ""
         self.last_record: ResponseRecord | None = None
+        self.last_shown: ShownResponse | None = None
         self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
         self.runner = TaskRunner(self, latest_only=True)
         self.background = TaskRunner(self, latest_only=False, max_workers=2)
         self._request_id: int | None = None
         self._client: Any = None
+        self.ask = Ask(self)
+        self.redaction = RedactionContext(self, presentation=self.settings.presentation_mode)
+        self.redaction.changed.connect(self.on_redaction_changed)
 
         self.endpoint_tree = EndpointTree()
         self.drafts = DraftKeeper(services.drafts, self)
@@ -151,6 +158,7 @@ class MainWindow(QMainWindow):
             from explorer.ui.session_ui import SessionUi
 
             self.session_ui = SessionUi(self, services.session)
+        self.safe = safe_features.install(self)
         if self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         if self.drafts.load_problem:
@@ -295,6 +303,7 @@ class MainWindow(QMainWindow):
         self.drafts.flush()
         self.runner.shutdown()
         self.background.shutdown()
+        self.safe.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
@@ -361,7 +370,7 @@ class MainWindow(QMainWindow):
     def send_spec(self, spec: RequestSpec) -> int:
         perform = self.services.perform or self._plain_perform
 
-        self.response_pane.show_pending(spec)
+        self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
         self.request_panel.set_busy(True)
         classify = self.services.classify or default_classify
@@ -397,11 +406,20 @@ class MainWindow(QMainWindow):
 
     def _show_record(self, shown: ShownResponse) -> None:
         self.last_record = shown.record
-        self.explanation_panel.show_explanation(shown.explanation)
+        self.last_shown = shown
+        explanation = self.redaction.redact_explanation(shown.explanation)
+        self.explanation_panel.show_explanation(explanation)
         self.response_pane.show_record(
-            shown.record, status=shown.status, explanation=shown.explanation
+            self.redaction.redactor.redact_record(shown.record),
+            status=shown.status,
+            explanation=explanation,
         )
         self.response_shown.emit(shown.record)
+
+    @Slot()
+    def on_redaction_changed(self) -> None:
+        if self.last_shown is not None:
+            self._show_record(self.last_shown)
 
     @Slot(int, object)
     def on_runner_failed(self, _task_id: int, exc: object) -> None:
@@ -426,7 +444,7 @@ class MainWindow(QMainWindow):
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
-                QApplication.clipboard().setText(explanation.trace_id)
+                self.redaction.copy_text(explanation.trace_id)
                 self.statusBar().showMessage(f"Copied traceID {explanation.trace_id}", 5000)
         else:
             self.on_credential_fix(action)
