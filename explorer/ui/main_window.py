@@ -39,8 +39,8 @@ from explorer.core.models import (
 )
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
 from explorer.ui import safe_features
-from explorer.ui.dialogs import Ask
 from explorer.ui.description_loader import DescriptionLoader
+from explorer.ui.dialogs import Ask
 from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.endpoint_tree import EndpointTree
 from explorer.ui.explanation_panel import ExplanationPanel
@@ -404,7 +404,9 @@ class MainWindow(QMainWindow):
         if isinstance(result, ShownResponse):
             self._show_record(result)
 
-    def _show_record(self, shown: ShownResponse) -> None:
+    def _show_record(self, shown: ShownResponse, *, rerender: bool = False) -> None:
+        """Show a response; ``rerender`` repaints the same one (theme or redaction changed)
+        without announcing a new response."""
         self.last_record = shown.record
         self.last_shown = shown
         explanation = self.redaction.redact_explanation(shown.explanation)
@@ -414,12 +416,13 @@ class MainWindow(QMainWindow):
             status=shown.status,
             explanation=explanation,
         )
-        self.response_shown.emit(shown.record)
+        if not rerender:
+            self.response_shown.emit(shown.record)
 
     @Slot()
     def on_redaction_changed(self) -> None:
         if self.last_shown is not None:
-            self._show_record(self.last_shown)
+            self._show_record(self.last_shown, rerender=True)
 
     @Slot(int, object)
     def on_runner_failed(self, _task_id: int, exc: object) -> None:

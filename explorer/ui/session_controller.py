@@ -120,6 +120,9 @@ class SessionController(QObject):
     login_running = Signal(bool)
     sandbox_ready = Signal(str, str, str, str)  # api_base, authorize, token URL, demo secret
     _token_ready = Signal(str, object)  # profile name, TokenInfo | None (worker -> GUI)
+    #: The current profile's client secret and tokens, so every view can mask them wherever
+    #: they appear (emitted from the worker; queued to the GUI thread).
+    secrets_seen = Signal(object)  # tuple[str, ...]
 
     def __init__(
         self,
@@ -553,6 +556,19 @@ class SessionController(QObject):
         except AUTH_ERRORS:
             info = None
         self._token_ready.emit(manager.profile.name, info)
+        self.secrets_seen.emit(self._secrets_of(manager))
+
+    @staticmethod
+    def _secrets_of(manager: TokenManager) -> tuple[str, ...]:
+        found: list[str] = []
+        for kind in (SecretKind.CLIENT_SECRET, SecretKind.ACCESS_TOKEN, SecretKind.REFRESH_TOKEN):
+            try:
+                value = manager.secret_store.get(manager.profile.name, kind)
+            except Exception:  # a locked or missing store: nothing more to mask
+                value = None
+            if value:
+                found.append(value)
+        return tuple(found)
 
     @staticmethod
     def _auth_failure(spec: RequestSpec, exc: Exception) -> ResponseRecord:

@@ -80,6 +80,9 @@ class SessionUi(QObject):
         controller.environment_changed.connect(self.on_environment_changed)
         controller.profile_changed.connect(self.on_profile_changed)
         controller.token_changed.connect(self.on_token_tick)
+        redaction = getattr(window, "redaction", None)
+        if redaction is not None:
+            controller.secrets_seen.connect(redaction.set_known_secrets)
         controller.token_failed.connect(self.on_token_failed)
 
         self.token_timer = QTimer(self)

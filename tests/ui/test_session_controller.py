@@ -128,3 +128,16 @@ def send_keywords_with_demo(window, qtbot) -> str:  # type: ignore[no-untyped-de
     assert send_keywords(window, qtbot).status == 200
     cached = json.loads(controller.demo_store.get("Sandbox demo", SecretKind.ACCESS_TOKEN) or "{}")
     return str(cached["access_token"])
+
+
+def test_the_profile_secrets_become_known_to_every_view(session_window, qtbot):  # type: ignore[no-untyped-def]
+    window = session_window(ScriptedAsk())
+    send_keywords(window, qtbot)
+    controller = controller_of(window)
+    store = controller.demo_store
+    token = store.get(controller.demo_profile.name, SecretKind.ACCESS_TOKEN)
+    secret = store.get(controller.demo_profile.name, SecretKind.CLIENT_SECRET)
+    assert token and secret
+    qtbot.waitUntil(lambda: token in window.redaction.known_secrets)
+    assert secret in window.redaction.known_secrets
+    assert token not in window.redaction.redactor.redact_text(f"echo {token} back")
