@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
     response_shown = Signal(object)  # ResponseRecord, after it is on screen
     environment_ready = Signal(str)  # API base URL
     environment_failed = Signal(str)  # what went wrong
+    catalog_ready = Signal()  # the endpoint tree shows a description
 
     def __init__(self, services: WindowServices) -> None:
         super().__init__()
@@ -484,9 +485,20 @@ class MainWindow(QMainWindow):
         self.services.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
+            self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
+        self.catalog_ready.emit()
+
+    def load_catalog(self) -> None:
+        """Load the shipped description off the GUI thread, unless one is already shown."""
+        if self.catalog is None and not self.services.endpoints:
+            self.statusBar().showMessage("Loading the Thumbtack API description…")
+            self.descriptions.on_reload_triggered()
+        else:
+            self.catalog_ready.emit()
 
     @Slot()
     def on_about(self) -> None:

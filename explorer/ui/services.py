@@ -48,12 +48,9 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         if server is not None:
             server.stop()
 
-    catalog = _load_catalog()
     return WindowServices(
         settings_store=store,
         settings=settings,
-        endpoints=list(catalog.endpoints) if catalog is not None else [],
-        catalog=catalog,
         drafts=_draft_store(paths),
         perform=session.perform,
         explain=session.explain,  # on the request worker; the rules load at first use
@@ -62,18 +59,6 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         session=session,
         shutdown=shutdown,
     )
-
-
-def _load_catalog() -> Any:
-    """The shipped Thumbtack description; None (and a log line) when it cannot be used."""
-    from explorer.core.catalog import load_default_catalog
-    from explorer.core.openapi_doc import CatalogError
-
-    try:
-        return load_default_catalog()
-    except CatalogError as exc:
-        log.error("the shipped API description could not be loaded: %s", exc)
-        return None
 
 
 def _draft_store(paths: AppPaths) -> Any:
