@@ -9,6 +9,7 @@ with their own services.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FAULT_HEADER = "X-Sandbox-Fault"
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
@@ -252,6 +254,12 @@ class MainWindow(QMainWindow):
             self.theme_actions[choice] = action
         self.view_menu = view_menu
 
+        from explorer.ui.sandbox_menu import build_sandbox_menu
+
+        self.sandbox_menu = build_sandbox_menu(self)
+        self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
+        bar.addMenu(self.sandbox_menu)
+
         help_menu = bar.addMenu("&Help")
         self.help_action = QAction("&Troubleshooting guide", self)
         self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -266,6 +274,12 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.environment_label = QLabel("Sandbox: starting…")
         self.environment_label.setObjectName("environmentStatus")
+        self.fault_label = QLabel("")
+        self.fault_label.setObjectName("faultStatus")
+        self.fault_label.setStyleSheet("color: #d48a00; font-weight: 600;")
+        self.fault_label.setToolTip("Requests to the Sandbox carry this fault (Sandbox menu).")
+        self.fault_label.hide()
+        self.statusBar().addPermanentWidget(self.fault_label)
         self.token_label = QLabel("Token: none yet")
         self.token_label.setObjectName("tokenStatus")
         self.statusBar().addPermanentWidget(self.environment_label)
@@ -370,6 +384,7 @@ class MainWindow(QMainWindow):
 
     def send_spec(self, spec: RequestSpec) -> int:
         perform = self.services.perform or self._plain_perform
+        spec = self._with_sandbox_fault(spec)
 
         self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
@@ -385,6 +400,29 @@ class MainWindow(QMainWindow):
 
         self._request_id = self.runner.submit(run)
         return self._request_id
+
+    def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
+        """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
+        fault = self.sandbox_menu.selected_fault()
+        on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
+        if not fault or not on_sandbox or not self.base_url:
+            return spec
+        if not spec.url.startswith(self.base_url) or spec.header(FAULT_HEADER) is not None:
+            return spec
+        return dataclasses.replace(spec, headers=(*spec.headers, (FAULT_HEADER, fault)))
+
+    @Slot(object)
+    def on_sandbox_fault_changed(self, fault: str | None) -> None:
+        self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
+        self.fault_label.setVisible(bool(fault))
+        if fault:
+            self.statusBar().showMessage(
+                f"Sandbox: the next requests carry {FAULT_HEADER}: {fault}. "
+                "Pick Sandbox > No fault to stop.",
+                8000,
+            )
+        else:
+            self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
