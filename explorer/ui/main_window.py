@@ -9,6 +9,7 @@ with their own services.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -38,10 +39,13 @@ from explorer.core.models import (
     ResponseRecord,
 )
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
+from explorer.ui import safe_features
 from explorer.ui.description_loader import DescriptionLoader
+from explorer.ui.dialogs import Ask
 from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.endpoint_tree import EndpointTree
 from explorer.ui.explanation_panel import ExplanationPanel
+from explorer.ui.presentation import RedactionContext
 from explorer.ui.quick_open import QuickOpenDialog
 from explorer.ui.request_panel import RequestPanel
 from explorer.ui.response_pane import ResponsePane
@@ -53,6 +57,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FAULT_HEADER = "X-Sandbox-Fault"
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
@@ -85,6 +90,8 @@ class WindowServices:
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
     environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
+    #: explorer.ui.session_controller.SessionController: profiles, tokens, pre-flight checks.
+    session: Any = None
     shutdown: Callable[[], None] = lambda: None
 
 
@@ -100,6 +107,7 @@ class MainWindow(QMainWindow):
     response_shown = Signal(object)  # ResponseRecord, after it is on screen
     environment_ready = Signal(str)  # API base URL
     environment_failed = Signal(str)  # what went wrong
+    catalog_ready = Signal()  # the endpoint tree shows a description
 
     def __init__(self, services: WindowServices) -> None:
         super().__init__()
@@ -107,11 +115,15 @@ class MainWindow(QMainWindow):
         self.settings = services.settings
         self.base_url = ""
         self.last_record: ResponseRecord | None = None
+        self.last_shown: ShownResponse | None = None
         self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
         self.runner = TaskRunner(self, latest_only=True)
         self.background = TaskRunner(self, latest_only=False, max_workers=2)
         self._request_id: int | None = None
         self._client: Any = None
+        self.ask = Ask(self)
+        self.redaction = RedactionContext(self, presentation=self.settings.presentation_mode)
+        self.redaction.changed.connect(self.on_redaction_changed)
 
         self.endpoint_tree = EndpointTree()
         self.drafts = DraftKeeper(services.drafts, self)
@@ -144,6 +156,12 @@ class MainWindow(QMainWindow):
         self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(services.endpoints)
         self._restore_state()
+        self.session_ui: Any = None
+        if services.session is not None:
+            from explorer.ui.session_ui import SessionUi
+
+            self.session_ui = SessionUi(self, services.session)
+        self.safe = safe_features.install(self)
         if self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         if self.drafts.load_problem:
@@ -236,6 +254,12 @@ class MainWindow(QMainWindow):
             self.theme_actions[choice] = action
         self.view_menu = view_menu
 
+        from explorer.ui.sandbox_menu import build_sandbox_menu
+
+        self.sandbox_menu = build_sandbox_menu(self)
+        self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
+        bar.addMenu(self.sandbox_menu)
+
         help_menu = bar.addMenu("&Help")
         self.help_action = QAction("&Troubleshooting guide", self)
         self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -250,6 +274,12 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.environment_label = QLabel("Sandbox: starting…")
         self.environment_label.setObjectName("environmentStatus")
+        self.fault_label = QLabel("")
+        self.fault_label.setObjectName("faultStatus")
+        self.fault_label.setStyleSheet("color: #d48a00; font-weight: 600;")
+        self.fault_label.setToolTip("Requests to the Sandbox carry this fault (Sandbox menu).")
+        self.fault_label.hide()
+        self.statusBar().addPermanentWidget(self.fault_label)
         self.token_label = QLabel("Token: none yet")
         self.token_label.setObjectName("tokenStatus")
         self.statusBar().addPermanentWidget(self.environment_label)
@@ -288,6 +318,7 @@ class MainWindow(QMainWindow):
         self.drafts.flush()
         self.runner.shutdown()
         self.background.shutdown()
+        self.safe.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
@@ -347,12 +378,15 @@ class MainWindow(QMainWindow):
         if spec is None:
             self.statusBar().showMessage("Enter a URL or pick an endpoint first.", 5000)
             return
+        if self.session_ui is not None and not self.session_ui.approve_send(spec):
+            return  # held back by the pre-flight bar, or waiting for the secret store
         self.send_spec(spec)
 
     def send_spec(self, spec: RequestSpec) -> int:
         perform = self.services.perform or self._plain_perform
+        spec = self._with_sandbox_fault(spec)
 
-        self.response_pane.show_pending(spec)
+        self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
         self.request_panel.set_busy(True)
         classify = self.services.classify or default_classify
@@ -366,6 +400,29 @@ class MainWindow(QMainWindow):
 
         self._request_id = self.runner.submit(run)
         return self._request_id
+
+    def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
+        """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
+        fault = self.sandbox_menu.selected_fault()
+        on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
+        if not fault or not on_sandbox or not self.base_url:
+            return spec
+        if not spec.url.startswith(self.base_url) or spec.header(FAULT_HEADER) is not None:
+            return spec
+        return dataclasses.replace(spec, headers=(*spec.headers, (FAULT_HEADER, fault)))
+
+    @Slot(object)
+    def on_sandbox_fault_changed(self, fault: str | None) -> None:
+        self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
+        self.fault_label.setVisible(bool(fault))
+        if fault:
+            self.statusBar().showMessage(
+                f"Sandbox: the next requests carry {FAULT_HEADER}: {fault}. "
+                "Pick Sandbox > No fault to stop.",
+                8000,
+            )
+        else:
+            self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
@@ -386,13 +443,25 @@ class MainWindow(QMainWindow):
         if isinstance(result, ShownResponse):
             self._show_record(result)
 
-    def _show_record(self, shown: ShownResponse) -> None:
+    def _show_record(self, shown: ShownResponse, *, rerender: bool = False) -> None:
+        """Show a response; ``rerender`` repaints the same one (theme or redaction changed)
+        without announcing a new response."""
         self.last_record = shown.record
-        self.explanation_panel.show_explanation(shown.explanation)
+        self.last_shown = shown
+        explanation = self.redaction.redact_explanation(shown.explanation)
+        self.explanation_panel.show_explanation(explanation)
         self.response_pane.show_record(
-            shown.record, status=shown.status, explanation=shown.explanation
+            self.redaction.redactor.redact_record(shown.record),
+            status=shown.status,
+            explanation=explanation,
         )
-        self.response_shown.emit(shown.record)
+        if not rerender:
+            self.response_shown.emit(shown.record)
+
+    @Slot()
+    def on_redaction_changed(self) -> None:
+        if self.last_shown is not None:
+            self._show_record(self.last_shown, rerender=True)
 
     @Slot(int, object)
     def on_runner_failed(self, _task_id: int, exc: object) -> None:
@@ -409,13 +478,15 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def on_explanation_action(self, action: FixAction) -> None:
         """Do a one-click fix. Fixes that need credentials go to :meth:`on_credential_fix`."""
+        if self.session_ui is not None and self.session_ui.handle_fix(action):
+            return
         if action in (FixAction.RETRY, FixAction.RETRY_AFTER):
             if self.last_record is not None:
                 self.send_spec(self.last_record.request)
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
-                QApplication.clipboard().setText(explanation.trace_id)
+                self.redaction.copy_text(explanation.trace_id)
                 self.statusBar().showMessage(f"Copied traceID {explanation.trace_id}", 5000)
         else:
             self.on_credential_fix(action)
@@ -452,9 +523,20 @@ class MainWindow(QMainWindow):
         self.services.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
+            self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
+        self.catalog_ready.emit()
+
+    def load_catalog(self) -> None:
+        """Load the shipped description off the GUI thread, unless one is already shown."""
+        if self.catalog is None and not self.services.endpoints:
+            self.statusBar().showMessage("Loading the Thumbtack API description…")
+            self.descriptions.on_reload_triggered()
+        else:
+            self.catalog_ready.emit()
 
     @Slot()
     def on_about(self) -> None:
