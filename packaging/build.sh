@@ -17,6 +17,7 @@ started=$(date +%s.%N)
 finished=$(date +%s.%N)
 
 bundle=dist/thumbtack-explorer
+cp packaging/thumbtack-explorer.desktop packaging/install-desktop.sh "$bundle/"
 shot="$(mktemp -d)/window.png"
 if ! QT_QPA_PLATFORM=offscreen THUMBTACK_EXPLORER_HOME="$(dirname "$shot")/home" \
     "$bundle/thumbtack-explorer" --screenshot "$shot" >/dev/null; then
