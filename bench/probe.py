@@ -4,9 +4,10 @@
 (the yardstick) or the program's real main window through its real entry point, notes
 the moment the main window first paints (``time.monotonic()``, which the parent compares
 with the moment it started the process), waits ``IDLE_SECONDS`` on the event loop, then
-prints one ``BENCH {...}`` line with that time and the process's resident memory and
-exits at once. Both modes go through the same code, so the ratio is fair. The marker is
-also written to stderr so ``-X importtime`` output can be split at first paint.
+prints one ``BENCH {...}`` line with that time, the modules loaded by then and the
+process's resident memory, and exits at once. Both modes go through the same code, so
+the ratio is fair. The marker is also written to stderr so ``-X importtime`` output can
+be split at first paint.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def main() -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-    result: dict[str, float | int] = {}
+    result: dict[str, object] = {}
 
     def finish() -> None:
         result.update(memory_kb())
@@ -51,6 +52,7 @@ def main() -> None:
                 and isinstance(obj.window(), QMainWindow)
             ):
                 result["first_paint"] = time.monotonic()
+                result["modules"] = sorted(sys.modules)
                 print("BENCH-FIRST-PAINT", file=sys.stderr, flush=True)
                 QTimer.singleShot(int(idle_s * 1000), finish)
             return False

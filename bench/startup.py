@@ -40,7 +40,6 @@ MUST_BE_LAZY = (
 def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(QT_QPA_PLATFORM="offscreen", THUMBTACK_EXPLORER_HOME=str(home))
-    env.pop("PYTHONPATH", None)
     env["PYTHONPATH"] = str(ROOT)
     return env
 
@@ -67,6 +66,7 @@ def probe_once(mode: str, idle_s: float, extra_args: tuple[str, ...] = ()) -> di
         "start_s": data["first_paint"] - started,
         "rss_mb": data["VmRSS"] / 1024,
         "peak_mb": data["VmHWM"] / 1024,
+        "modules": data["modules"],
         "stderr": proc.stderr,
     }
 
@@ -106,7 +106,7 @@ def measure(runs: int, idle_s: float) -> tuple[list[Figure], dict[str, Any]]:
         ),
     ]
     raw = {
-        mode: [{k: round(v, 4) for k, v in s.items() if k != "stderr"} for s in items]
+        mode: [{k: round(s[k], 4) for k in ("start_s", "rss_mb", "peak_mb")} for s in items]
         for mode, items in samples.items()
     }
     return figures, raw
@@ -115,6 +115,7 @@ def measure(runs: int, idle_s: float) -> tuple[list[Figure], dict[str, Any]]:
 def imports_before_window() -> dict[str, Any]:
     """What the program imports before its window first paints (``-X importtime``)."""
     result = probe_once("app", 0.0, ("-X", "importtime"))
+    loaded = set(result["modules"])  # importtime also lists imports that failed
     lines = result["stderr"].split("BENCH-FIRST-PAINT")[0].splitlines()
     per_package: dict[str, int] = {}
     modules: dict[str, int] = {}
@@ -125,6 +126,8 @@ def imports_before_window() -> dict[str, Any]:
         if not parts[0].isdigit():
             continue  # the header line
         self_us, cumulative_us, name = int(parts[0]), int(parts[1]), parts[2]
+        if name not in loaded:
+            continue
         modules[name] = cumulative_us
         top = name.split(".")[0]
         per_package[top] = per_package.get(top, 0) + self_us

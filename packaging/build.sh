@@ -3,8 +3,15 @@
 # that it starts (renders its window offscreen to a PNG) and prints the build time and size.
 # Sets up .venv first (scripts/bootstrap.sh) and installs PyInstaller from the `package`
 # extra when it is missing. Run it from anywhere: packaging/build.sh
+# With --archive it also packs dist/thumbtack-explorer-VERSION-linux-ARCH.tar.gz to hand out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+archive=no
+case "${1:-}" in
+  "") ;;
+  --archive) archive=yes ;;
+  *) echo "usage: packaging/build.sh [--archive]" >&2; exit 2 ;;
+esac
 scripts/bootstrap.sh
 if ! .venv/bin/python -c 'import PyInstaller' >/dev/null 2>&1; then
   echo "Installing PyInstaller (the 'package' extra) into .venv"
@@ -26,5 +33,11 @@ if ! QT_QPA_PLATFORM=offscreen THUMBTACK_EXPLORER_HOME="$(dirname "$shot")/home"
 fi
 rm -rf "$(dirname "$shot")"
 seconds=$(awk -v a="$started" -v b="$finished" 'BEGIN { printf "%.1f", b - a }')
+if [ "$archive" = yes ]; then
+  version="$(.venv/bin/python -c 'import explorer; print(explorer.__version__)')"
+  tarball="dist/thumbtack-explorer-$version-linux-$(uname -m).tar.gz"
+  tar -C dist -czf "$tarball" thumbtack-explorer
+  echo "Packed $tarball ($(du -h "$tarball" | cut -f1))"
+fi
 echo "Built $bundle in ${seconds} s: $(du -sh "$bundle" | cut -f1) on disk," \
   "$(find "$bundle" -type f | wc -l) files. Start it with $bundle/thumbtack-explorer"
