@@ -237,16 +237,19 @@ def classify_exception(exc: BaseException) -> NetworkFailureKind:
     """Name the failure by walking the cause chain (the outer httpx type alone is vague)."""
     chain = _chain_objects(exc)
     text = " ".join(str(e).lower() for e in chain)
+    if any(isinstance(item, Cancelled) for item in chain):
+        return NetworkFailureKind.CANCELLED
+    if isinstance(chain[0], httpx.ProxyError):
+        # Whatever went wrong beneath (refused, DNS, TLS), it went wrong at the proxy.
+        return NetworkFailureKind.PROXY
     for item in chain:
-        if isinstance(item, Cancelled):
-            return NetworkFailureKind.CANCELLED
         if isinstance(item, socket.gaierror):
             return NetworkFailureKind.DNS
         if isinstance(item, ssl.SSLError | ssl.CertificateError):
             return NetworkFailureKind.TLS
         if isinstance(item, ConnectionRefusedError):
             return NetworkFailureKind.REFUSED
-        if isinstance(item, ConnectionResetError | BrokenPipeError):
+        if isinstance(item, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
             return NetworkFailureKind.RESET
     top = chain[0]
     if isinstance(top, httpx.ConnectTimeout):
@@ -285,7 +288,8 @@ def classify_exception(exc: BaseException) -> NetworkFailureKind:
     if isinstance(top, httpx.ReadError | httpx.WriteError):
         return NetworkFailureKind.RESET
     if isinstance(top, httpx.ConnectError):
-        return NetworkFailureKind.REFUSED
+        # Not refused (that was found above): unreachable network, no route, and the like.
+        return NetworkFailureKind.OTHER
     if isinstance(top, ValueError):
         return NetworkFailureKind.INVALID_URL
     return NetworkFailureKind.OTHER

@@ -1,12 +1,26 @@
-"""The endpoint tree on the left: sections, method badges and a filter box."""
+"""The endpoint tree on the left: sections, method badges and a filter box.
+
+Each endpoint is drawn on two lines by :class:`EndpointDelegate`: a coloured method
+badge and the summary, then the path in a dimmer monospace font, so long paths never
+push the summary out of sight. Unverified (inferred) endpoints carry an amber mark.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.core.models import Endpoint
 
@@ -17,7 +31,93 @@ METHOD_COLORS = {
     "PATCH": "#7a4fd0",
     "DELETE": "#c2352b",
 }
-_ENDPOINT_ROLE = Qt.ItemDataRole.UserRole + 1
+INFERRED_COLOR = "#d48a00"
+ENDPOINT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class EndpointDelegate(QStyledItemDelegate):
+    """Paints an endpoint row: method badge + summary, then the path."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        size = super().sizeHint(option, index)
+        if index.data(ENDPOINT_ROLE) is None:
+            return QSize(size.width(), size.height() + 6)
+        line = QFontMetrics(option.font).height()
+        return QSize(size.width(), line * 2 + 10)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        endpoint: Endpoint | None = index.data(ENDPOINT_ROLE)
+        if endpoint is None:
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        style = option.widget.style() if option.widget is not None else None
+        if style is not None:
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+            )
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        rect = option.rect.adjusted(4, 4, -4, -4)
+        metrics = QFontMetrics(option.font)
+        line = metrics.height()
+
+        badge_font = QFont(option.font)
+        badge_font.setBold(True)
+        badge_font.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.8))
+        badge_metrics = QFontMetrics(badge_font)
+        badge_width = badge_metrics.horizontalAdvance("DELETE") + 8
+        badge = QRect(rect.left(), rect.top() + 1, badge_width, line - 2)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(QColor(METHOD_COLORS.get(endpoint.method, "#666666"))))
+        painter.drawRoundedRect(badge, 3, 3)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(badge_font)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, endpoint.method)
+
+        title_left = badge.right() + 8
+        title_rect = QRect(title_left, rect.top(), rect.right() - title_left, line)
+        title = endpoint.summary or endpoint.operation_id or endpoint.path
+        if endpoint.inferred:
+            mark = " ◆ unverified"
+            mark_width = metrics.horizontalAdvance(mark)
+            title_rect.setRight(title_rect.right() - mark_width)
+            painter.setFont(option.font)
+            painter.setPen(QColor(INFERRED_COLOR))
+            painter.drawText(
+                QRect(title_rect.right(), rect.top(), mark_width, line),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                mark,
+            )
+        painter.setFont(option.font)
+        painter.setPen(text_color)
+        painter.drawText(
+            title_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width()),
+        )
+
+        path_font = QFont("monospace")
+        path_font.setStyleHint(QFont.StyleHint.Monospace)
+        path_font.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
+        path_metrics = QFontMetrics(path_font)
+        path_rect = QRect(rect.left(), rect.top() + line + 2, rect.width(), line)
+        dim = QColor(text_color)
+        dim.setAlpha(170)
+        painter.setFont(path_font)
+        painter.setPen(dim)
+        painter.drawText(
+            path_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            path_metrics.elidedText(endpoint.path, Qt.TextElideMode.ElideMiddle, path_rect.width()),
+        )
+        painter.restore()
 
 
 class EndpointTree(QWidget):
@@ -33,8 +133,9 @@ class EndpointTree(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("endpointTree")
         self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setIndentation(12)
+        self.tree.setIndentation(10)
+        self.tree.setItemDelegate(EndpointDelegate(self.tree))
+        self.tree.setMouseTracking(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)
@@ -57,19 +158,17 @@ class EndpointTree(QWidget):
                 section.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.tree.addTopLevelItem(section)
                 sections[endpoint.section] = section
-            label = f"{endpoint.method:<6} {endpoint.path}"
+            label = f"{endpoint.method} {endpoint.path}"
             if endpoint.inferred:
                 label += "   (unverified)"
             item = QTreeWidgetItem([label])
-            item.setData(0, _ENDPOINT_ROLE, endpoint)
-            item.setForeground(0, QBrush(QColor(METHOD_COLORS.get(endpoint.method, "#888888"))))
-            tip = endpoint.summary or endpoint.operation_id
+            item.setData(0, ENDPOINT_ROLE, endpoint)
+            tip = f"{endpoint.method} {endpoint.path}\n{endpoint.summary or endpoint.operation_id}"
             if endpoint.inferred:
                 tip += "\nUnverified: parts of this endpoint are inferred, not documented."
+                for note in endpoint.inferred_notes[:4]:
+                    tip += f"\n  • {note}"
             item.setToolTip(0, tip)
-            mono = QFont("monospace")
-            mono.setStyleHint(QFont.StyleHint.Monospace)
-            item.setFont(0, mono)
             section.addChild(item)
             self._items[endpoint.key] = item
         self.tree.expandAll()
@@ -80,13 +179,16 @@ class EndpointTree(QWidget):
         if item is None:
             return False
         item.setHidden(False)
+        parent = item.parent()
+        if parent is not None:
+            parent.setHidden(False)
         self.tree.setCurrentItem(item)
         self.tree.scrollToItem(item)
         return True
 
     def current_endpoint(self) -> Endpoint | None:
         item = self.tree.currentItem()
-        return item.data(0, _ENDPOINT_ROLE) if item is not None else None
+        return item.data(0, ENDPOINT_ROLE) if item is not None else None
 
     @Slot(str)
     def on_filter_changed(self, text: str) -> None:
@@ -100,7 +202,7 @@ class EndpointTree(QWidget):
                 child = section.child(child_index)
                 if child is None:
                     continue
-                endpoint: Endpoint = child.data(0, _ENDPOINT_ROLE)
+                endpoint: Endpoint = child.data(0, ENDPOINT_ROLE)
                 haystack = " ".join(
                     (
                         endpoint.method,
@@ -119,6 +221,6 @@ class EndpointTree(QWidget):
     def on_tree_current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         if current is None:
             return
-        endpoint = current.data(0, _ENDPOINT_ROLE)
+        endpoint = current.data(0, ENDPOINT_ROLE)
         if endpoint is not None:
             self.endpoint_selected.emit(endpoint)

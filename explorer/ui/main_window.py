@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,8 +39,11 @@ from explorer.core.models import (
     StatusClass,
 )
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
+from explorer.ui.description_loader import DescriptionLoader
+from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.endpoint_tree import EndpointTree
 from explorer.ui.explanation_panel import ExplanationPanel
+from explorer.ui.quick_open import QuickOpenDialog
 from explorer.ui.request_panel import RequestPanel
 from explorer.ui.response_pane import ResponsePane
 from explorer.ui.theme import apply_theme, resolve_dark
@@ -67,6 +70,10 @@ class WindowServices:
     settings_store: SettingsStore
     settings: Settings
     endpoints: list[Endpoint] = field(default_factory=list)
+    catalog: Any = None  # explorer.core.catalog.Catalog, when one is loaded
+    drafts: Any = None  # explorer.core.drafts.DraftStore; None keeps drafts in memory only
+    #: The environment's ``{{name}}`` variables, read whenever a request is previewed or sent.
+    variables: Callable[[], Mapping[str, str]] = lambda: {}
     #: (spec, cancel event) -> record. Adds authentication, sends, retries. Runs on a worker.
     perform: Callable[[RequestSpec, threading.Event], ResponseRecord] | None = None
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
@@ -108,7 +115,8 @@ class MainWindow(QMainWindow):
         self._client: Any = None
 
         self.endpoint_tree = EndpointTree()
-        self.request_panel = RequestPanel()
+        self.drafts = DraftKeeper(services.drafts, self)
+        self.request_panel = RequestPanel(drafts=self.drafts, variables=services.variables)
         self.response_pane = ResponsePane()
         self.explanation_panel = ExplanationPanel()
         self._build_layout()
@@ -118,6 +126,12 @@ class MainWindow(QMainWindow):
 
         self.endpoint_tree.endpoint_selected.connect(self.on_endpoint_tree_selected)
         self.request_panel.send_requested.connect(self.send_current)
+        self.request_panel.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.drafts.problem.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.descriptions = DescriptionLoader(self, self.background)
+        self.descriptions.install(self.file_menu)
+        self.descriptions.loaded.connect(self.set_catalog)
+        self.quick_open_dialog: QuickOpenDialog | None = None
         self.request_panel.cancel_requested.connect(self.cancel_current)
         self.explanation_panel.action_requested.connect(self.on_explanation_action)
         self.runner.finished.connect(self.on_runner_finished)
@@ -126,8 +140,14 @@ class MainWindow(QMainWindow):
         self.background.finished.connect(self.on_background_finished)
         self.background.failed.connect(self.on_background_failed)
 
+        self.catalog = services.catalog
+        self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(services.endpoints)
         self._restore_state()
+        if self.settings.last_endpoint:
+            self.endpoint_tree.select(self.settings.last_endpoint)
+        if self.drafts.load_problem:
+            self.statusBar().showMessage(self.drafts.load_problem, 15000)
 
     # ----- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -145,7 +165,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setStretchFactor(2, 4)
-        self.main_splitter.setSizes([260, 420, 560])
+        self.main_splitter.setSizes([300, 420, 560])
         self.response_splitter = right
         container = QWidget()
         layout = QVBoxLayout(container)
@@ -182,11 +202,12 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
 
         request_menu = bar.addMenu("&Request")
         self.send_action = QAction("&Send", self)
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.send_action.triggered.connect(self.send_current)
+        self.send_action.triggered.connect(self.request_panel.request_send)
         self.cancel_action = QAction("&Cancel", self)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_action.triggered.connect(self.cancel_current)
@@ -262,6 +283,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.request_panel.remember_draft()
+        self.drafts.flush()
         self.runner.shutdown()
         self.background.shutdown()
         self.services.shutdown()
@@ -388,8 +411,24 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_quick_open(self) -> None:
-        self.endpoint_tree.filter_edit.setFocus()
-        self.endpoint_tree.filter_edit.selectAll()
+        endpoints = list(getattr(self.catalog, "endpoints", None) or self.services.endpoints)
+        dialog = QuickOpenDialog(endpoints, self.catalog, self)
+        dialog.endpoint_chosen.connect(lambda endpoint: self.endpoint_tree.select(endpoint.key))
+        self.quick_open_dialog = dialog
+        dialog.open()
+        dialog.search.setFocus()
+
+    @Slot(object)
+    def set_catalog(self, catalog: Any) -> None:
+        """Show another API description's endpoints; drafts are kept per description."""
+        self.request_panel.remember_draft()
+        self.catalog = catalog
+        self.services.endpoints = list(catalog.endpoints)
+        self.request_panel.set_catalog_name(catalog.title)
+        self.endpoint_tree.load(catalog.endpoints)
+        self.statusBar().showMessage(
+            f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
+        )
 
     @Slot()
     def on_about(self) -> None:

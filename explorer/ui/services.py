@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from explorer.core.http import make_client, send
-from explorer.core.models import Endpoint, RequestSpec, ResponseRecord
+from explorer.core.models import RequestSpec, ResponseRecord
 from explorer.core.settings import Settings, SettingsStore
 from explorer.paths import AppPaths
 from explorer.ui.main_window import WindowServices
@@ -43,19 +43,32 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
             server.stop()
         client.close()
 
+    catalog = _load_catalog()
     return WindowServices(
         settings_store=store,
         settings=settings,
-        endpoints=_load_endpoints(),
+        endpoints=list(catalog.endpoints) if catalog is not None else [],
+        catalog=catalog,
+        drafts=_draft_store(paths),
         perform=perform,
         start_environment=start_environment,
         shutdown=shutdown,
     )
 
 
-def _load_endpoints() -> list[Endpoint]:
+def _load_catalog() -> Any:
+    """The shipped Thumbtack description; None (and a log line) when it cannot be used."""
+    from explorer.core.catalog import load_default_catalog
+    from explorer.core.openapi_doc import CatalogError
+
     try:
-        from explorer.core.catalog import load_default_catalog
-    except ImportError:
-        return []
-    return list(load_default_catalog().endpoints)
+        return load_default_catalog()
+    except CatalogError as exc:
+        log.error("the shipped API description could not be loaded: %s", exc)
+        return None
+
+
+def _draft_store(paths: AppPaths) -> Any:
+    from explorer.core.drafts import DraftStore
+
+    return DraftStore.for_paths(paths)

@@ -1,0 +1,234 @@
+"""``thumbtack-explorer call OPERATION_ID|METHOD PATH``: one request from the command line.
+
+Gets or refreshes the token as needed, prints the pre-flight warnings, then the status,
+headers, body and explanation (``--json``: one object). Without ``--profile`` it starts the
+embedded Sandbox in this process and uses its demo client. Exit codes: 0 for a 2xx
+answer, 1 for an HTTP error or a failure, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager
+from explorer.core.environments import sandbox_environment
+from explorer.core.models import ResponseRecord
+from explorer.core.profiles import sandbox_demo_profile
+from explorer.core.secrets import MemoryStore, SecretKind
+from explorer.core.session import BadInput, CallService, UnknownEndpoint, parse_params
+
+DEMO_SECRET = "sandbox-demand-secret"  # the Sandbox's published demo client, not a real secret
+
+
+@contextmanager
+def _sandbox_service() -> Iterator[CallService]:
+    try:
+        from explorer.sandbox.server import SandboxConfig, SandboxServer
+    except ImportError:
+        raise click.ClickException(
+            "The embedded Sandbox is not available in this installation; pass --profile NAME "
+            "(see: thumbtack-explorer profile list)."
+        ) from None
+    server = SandboxServer(SandboxConfig())
+    server.start()
+    try:
+        environment = sandbox_environment(
+            server.api_base, authorize_url=server.authorize_url, token_url=server.token_url
+        )
+        profile = sandbox_demo_profile()
+        store = MemoryStore()
+        store.set(profile.name, SecretKind.CLIENT_SECRET, _demo_secret(server, profile.client_id))
+        tokens = TokenManager(profile, environment, store)
+        yield CallService(profile=profile, environment=environment, tokens=tokens)
+    finally:
+        server.stop()
+
+
+def _demo_secret(server: Any, client_id: str) -> str:
+    for client in getattr(server, "demo_clients", ()) or ():
+        if getattr(client, "client_id", None) == client_id:
+            return str(client.client_secret)
+    return DEMO_SECRET
+
+
+@contextmanager
+def _profile_service(name: str, secret_store: str | None) -> Iterator[CallService]:
+    from explorer.commands.profile import _get, open_profiles, open_stores
+
+    profiles = open_profiles()
+    profile = _get(profiles, name)
+    _paths, profiles, store = open_stores(secret_store, profiles)
+    try:
+        environment = profiles.environment(profile.environment_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    yield CallService(
+        profile=profile, environment=environment, tokens=TokenManager(profile, environment, store)
+    )
+
+
+def _read_body(body: str | None) -> bytes | None:
+    if body is None:
+        return None
+    if body.startswith("@"):
+        path = Path(body[1:]).expanduser()
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise click.UsageError(f"Cannot read the body file {path}: {exc.strerror}.") from None
+    return body.encode("utf-8")
+
+
+def _explain(record: ResponseRecord) -> tuple[dict[str, Any] | None, str]:
+    """The explanation as a dict and as text; (None, "") when the engine is not present."""
+    try:
+        from explorer.core.explain import ExplanationEngine, format_explanation_text
+
+        explanation = ExplanationEngine.from_resources().explain(record)
+    except Exception:  # explanations are a help, never a reason for the call to fail
+        return None, ""
+    return explanation.to_dict(), format_explanation_text(explanation)
+
+
+def _body_value(record: ResponseRecord) -> Any:
+    text = record.body.decode("utf-8", errors="replace")
+    if "json" in record.content_type or text[:1] in "{[":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            pass
+    return text
+
+
+@click.command(
+    name="call",
+    help="Send one request: OPERATION_ID or METHOD PATH. Without "
+    "--profile it uses the Sandbox's demo profile.",
+)
+@click.argument("target", nargs=-1, required=True)
+@click.option("--profile", "profile_name", help="The profile to call with.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A path, query or header parameter; repeat for several.",
+)
+@click.option("--body", help="A JSON body, or @FILE to read it from a file.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: status, headers, body, elapsed_ms, explanation.",
+)
+@click.option(
+    "--secret-store",
+    type=click.Choice(["keyring", "vault", "memory"]),
+    help="Where the profile's secrets live (see 'profile add --help').",
+)
+def command(
+    *,
+    target: tuple[str, ...],
+    profile_name: str | None,
+    params: tuple[str, ...],
+    body: str | None,
+    as_json: bool,
+    secret_store: str | None,
+) -> None:
+    ctx = click.get_current_context()
+    try:
+        values = parse_params(params)
+    except BadInput as exc:
+        raise click.UsageError(str(exc)) from None
+    payload = _read_body(body)
+    service_cm = (
+        _profile_service(profile_name, secret_store) if profile_name else _sandbox_service()
+    )
+    with service_cm as service:
+        try:
+            endpoint, path_values = service.resolve(" ".join(target))
+            spec = service.build(endpoint, {**path_values, **values}, payload)
+        except (UnknownEndpoint, BadInput) as exc:
+            raise click.UsageError(str(exc)) from None
+        for warning in service.check(endpoint):
+            click.echo(f"Pre-flight warning: {warning.message}", err=True)
+        try:
+            result = service.call(endpoint, spec)
+        except TokenError as exc:
+            _report_token_error(exc, as_json)
+            ctx.exit(1)
+        except AUTH_ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+    record = result.record
+    explanation, explanation_text = _explain(record)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "status": record.status,
+                    "headers": dict(record.headers),
+                    "body": _body_value(record),
+                    "elapsed_ms": round(record.timing.total_ms, 1),
+                    "explanation": explanation,
+                    "retried": result.retried,
+                    "failure": None if record.failure is None else record.failure.message,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        _print_record(record, explanation_text, result.retried)
+    ok = record.failure is None and record.status is not None and 200 <= record.status < 300
+    ctx.exit(0 if ok else 1)
+
+
+def _print_record(record: ResponseRecord, explanation_text: str, retried: bool) -> None:
+    if record.failure is not None:
+        click.echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
+    else:
+        click.echo(
+            f"HTTP {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms"
+            + (", retried once with a fresh token)" if retried else ")")
+        )
+        for key, value in record.headers:
+            click.echo(f"{key}: {value}")
+        click.echo("")
+        value = _body_value(record)
+        click.echo(
+            json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value
+        )
+    if explanation_text:
+        click.echo("")
+        click.echo(explanation_text)
+
+
+def _report_token_error(exc: TokenError, as_json: bool) -> None:
+    record = exc.record
+    explanation, text = _explain(record) if record is not None else (None, "")
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "status": exc.status,
+                    "headers": dict(record.headers) if record else {},
+                    "body": _body_value(record) if record else None,
+                    "elapsed_ms": round(record.timing.total_ms, 1) if record else None,
+                    "explanation": explanation,
+                    "error": str(exc),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"Error: {exc}", err=True)
+    if text:
+        click.echo(text, err=True)

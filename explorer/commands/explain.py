@@ -1,0 +1,133 @@
+"""``thumbtack-explorer explain``: explain a status, body and headers without sending anything.
+
+The same engine as the window's explanation panel. Reads the body from the option, a file
+(``@path``) or standard input (``-``); prints the explanation as text, or as one JSON
+object with ``--json``. Bad input ends with a clear message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from explorer.core.explain import ExplanationEngine, format_explanation_text
+from explorer.core.explain_rules import RulesFileError
+from explorer.core.models import NetworkFailureKind
+from explorer.core.status import classify_failure, classify_status, parse_json_body
+
+_MAX_BODY = 64 * 1024 * 1024
+
+
+def _read_body(value: str | None) -> bytes:
+    if value is None:
+        return b""
+    if value == "-":
+        stream: BinaryIO = sys.stdin.buffer
+        return stream.read(_MAX_BODY)
+    if value.startswith("@"):
+        path = Path(value[1:]).expanduser()
+        try:
+            with path.open("rb") as handle:
+                return handle.read(_MAX_BODY)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise click.BadParameter(
+                f"cannot read the body file '{path}': {reason}. Give a readable file after @, "
+                "or pass the body itself.",
+                param_hint="--body",
+            ) from None
+    return value.encode("utf-8", errors="surrogateescape")
+
+
+def _parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    headers: list[tuple[str, str]] = []
+    for raw in values:
+        name, sep, value = raw.partition(":")
+        name = name.strip()
+        if not sep or not name or any(ch.isspace() for ch in name):
+            raise click.BadParameter(
+                f"'{raw}' is not 'Name: value', for example 'Retry-After: 30'.",
+                param_hint="--header",
+            )
+        headers.append((name, value.strip()))
+    return headers
+
+
+@click.command(
+    name="explain",
+    help="Explain a response the way the window does: what the status and body mean, "
+    "the documented cause, and the fix.\n\n"
+    "Example: thumbtack-explorer explain --status 401 "
+    '--body \'{"error":"invalid_client"}\' --url https://auth.thumbtack.com/oauth2/token',
+)
+@click.option(
+    "--status",
+    type=click.IntRange(100, 599),
+    help="HTTP status code (100-599). Required unless --failure is given.",
+)
+@click.option(
+    "--body", metavar="JSON|@FILE|-", help="The body: text, @file to read, or - for stdin."
+)
+@click.option("--url", default="", help="The URL that was called (tells the token server apart).")
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="A response header; repeat for more.",
+)
+@click.option(
+    "--host-kind",
+    type=click.Choice(["token", "api"]),
+    help="Which server answered, when --url does not say.",
+)
+@click.option(
+    "--failure",
+    type=click.Choice([kind.value for kind in NetworkFailureKind]),
+    help="Explain a network failure of this kind instead of a status.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def command(
+    *,
+    status: int | None,
+    body: str | None,
+    url: str,
+    headers: tuple[str, ...],
+    host_kind: str | None,
+    failure: str | None,
+    as_json: bool,
+) -> None:
+    if status is None and failure is None:
+        raise click.UsageError("Give --status N (or --failure KIND for a network failure).")
+    body_bytes = _read_body(body)
+    header_list = _parse_headers(headers)
+    try:
+        engine = ExplanationEngine.from_resources()
+    except (RulesFileError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    failure_kind = NetworkFailureKind(failure) if failure else None
+    explanation = engine.explain_parts(
+        status,
+        body_bytes,
+        header_list,
+        url,
+        failure_kind,
+        host_kind=host_kind,
+    )
+    if failure_kind is not None:
+        info = classify_failure(failure_kind)
+    else:
+        info = classify_status(status, body_json=parse_json_body(body_bytes), headers=header_list)
+    if as_json:
+        payload = explanation.to_dict()
+        payload["label"] = info.label
+        payload["meaning"] = info.meaning
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{info.label} — {info.meaning}")
+    click.echo("")
+    click.echo(format_explanation_text(explanation))

@@ -1,0 +1,227 @@
+"""``thumbtack-explorer history``: list, show, export and prune the stored exchanges.
+
+The history is already redacted (secrets are masked before anything is written), and
+exports go through the support-bundle redactor, which also masks personal data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from explorer.core.bundle import BundleFormat, write_bundle
+from explorer.core.history import (
+    Exchange,
+    HistoryError,
+    HistoryLimits,
+    HistoryStore,
+    parse_status_filter,
+)
+from explorer.paths import AppPaths
+
+_SHOWN_BODY = 64 * 1024
+
+
+@contextmanager
+def _store() -> Iterator[HistoryStore]:
+    try:
+        store = HistoryStore.open(AppPaths.from_environment())
+    except HistoryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if store.damage is not None:
+        click.echo(f"Warning: {store.damage}", err=True)
+    try:
+        yield store
+    except HistoryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+
+
+def _status_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_status_filter(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+@click.group(name="history", help="Browse the stored exchanges (secrets are already masked).")
+def command() -> None:
+    pass
+
+
+@command.command(name="list")
+@click.option("--endpoint", help="An operationId, or part of the path (e.g. /businesses).")
+@click.option("--status", callback=_status_option, help="A code (404), a class (4xx) or 'none'.")
+@click.option("--search", "text", help="Text anywhere in the URL, bodies or explanation.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_command(
+    endpoint: str | None, status: str | None, text: str | None, limit: int, as_json: bool
+) -> None:
+    """List exchanges, newest first."""
+    with _store() as store:
+        rows = store.search(endpoint=endpoint, status=status, text=text, limit=limit)
+    if as_json:
+        click.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No exchanges match.")
+        return
+    for row in rows:
+        status_text = str(row.status) if row.status is not None else "---"
+        name = row.operation_id or row.endpoint
+        click.echo(
+            f"{row.id:>6}  {row.created_at[:19].replace('T', ' ')}  {status_text:>3}  "
+            f"{row.method:<6} {name}  [{row.environment or '-'}]  {row.total_ms:.0f} ms"
+        )
+
+
+def _get(store: HistoryStore, exchange_id: int) -> Exchange:
+    exchange = store.get(exchange_id)
+    if exchange is None:
+        raise click.ClickException(
+            f"There is no exchange {exchange_id} in the history; "
+            "'thumbtack-explorer history list' shows the ids."
+        )
+    return exchange
+
+
+def _body_text(body: bytes, truncated: bool) -> str:
+    try:
+        text = body[:_SHOWN_BODY].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"({len(body)} bytes of binary data)"
+    if len(body) > _SHOWN_BODY or truncated:
+        text += "\n… (cut short; export the exchange to see all that was stored)"
+    return text
+
+
+def _as_dict(exchange: Exchange) -> dict[str, Any]:
+    record = exchange.record
+    spec = record.request
+    return {
+        "id": exchange.id,
+        "created_at": exchange.created_at,
+        "environment": exchange.environment,
+        "profile": exchange.profile,
+        "request": {
+            "method": spec.method,
+            "url": spec.url,
+            "operation_id": spec.operation_id,
+            "headers": [list(h) for h in spec.headers],
+            "body": None if spec.body is None else spec.body.decode("utf-8", errors="replace"),
+        },
+        "response": {
+            "status": record.status,
+            "reason": record.reason,
+            "headers": [list(h) for h in record.headers],
+            "body": record.body.decode("utf-8", errors="replace"),
+            "body_truncated": record.body_truncated,
+            "total_ms": record.timing.total_ms,
+            "failure": None if record.failure is None else record.failure.message,
+        },
+        "explanation": dict(exchange.explanation) if exchange.explanation else None,
+    }
+
+
+@command.command(name="show")
+@click.argument("exchange_id", type=int, metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show_command(exchange_id: int, as_json: bool) -> None:
+    """Show one exchange: request, response and explanation."""
+    with _store() as store:
+        exchange = _get(store, exchange_id)
+    if as_json:
+        click.echo(json.dumps(_as_dict(exchange), indent=2, ensure_ascii=False))
+        return
+    record = exchange.record
+    spec = record.request
+    click.echo(f"# {exchange.id}  {exchange.created_at}  [{exchange.environment or '-'}]")
+    click.echo(f"> {spec.method} {spec.url}")
+    for key, value in spec.headers:
+        click.echo(f"> {key}: {value}")
+    if spec.body:
+        click.echo(">")
+        click.echo(_body_text(spec.body, False))
+    click.echo("")
+    if record.status is None:
+        reason = record.failure.message if record.failure else "no response"
+        click.echo(f"< no response: {reason}")
+    else:
+        click.echo(f"< {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms)")
+        for key, value in record.headers:
+            click.echo(f"< {key}: {value}")
+        if record.body:
+            click.echo("<")
+            click.echo(_body_text(record.body, record.body_truncated))
+    if exchange.explanation:
+        click.echo("")
+        click.echo(f"Explanation: {exchange.explanation.get('title', '')}")
+        cause = exchange.explanation.get("cause")
+        if cause:
+            click.echo(f"  {cause}")
+        for step in exchange.explanation.get("fix") or []:
+            click.echo(f"  - {step}")
+
+
+@command.command(name="export")
+@click.argument("exchange_id", type=int, metavar="ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in BundleFormat]),
+    default=BundleFormat.HAR.value,
+    show_default=True,
+    help="har: HAR 1.2; json: JSON with a Markdown summary inside; md: Markdown with the JSON.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+def export_command(exchange_id: int, fmt: str, output: Path) -> None:
+    """Export one exchange as a redacted support bundle."""
+    with _store() as store:
+        exchange = _get(store, exchange_id)
+    try:
+        written = write_bundle(output, exchange, BundleFormat(fmt))
+    except OSError as exc:
+        raise click.ClickException(
+            f"Could not write {output}: {exc.strerror or exc}. Pick another file."
+        ) from exc
+    click.echo(f"Wrote {written} (secrets and personal data masked).")
+
+
+@command.command(name="prune")
+@click.option("--keep", type=click.IntRange(min=0), help="Keep only the newest N exchanges.")
+@click.option("--max-entries", type=click.IntRange(min=1), help="Set the lasting entry limit.")
+@click.option("--max-mb", type=click.FloatRange(min=0.1), help="Set the lasting size limit (MB).")
+def prune_command(keep: int | None, max_entries: int | None, max_mb: float | None) -> None:
+    """Remove the oldest exchanges beyond the limits (or beyond --keep)."""
+    removed = 0
+    with _store() as store:
+        if max_entries is not None or max_mb is not None:
+            current = store.limits()
+            removed += store.set_limits(
+                HistoryLimits(
+                    max_entries=max_entries or current.max_entries,
+                    max_mb=max_mb or current.max_mb,
+                )
+            )
+        removed += store.prune(keep=keep)
+        left = store.count()
+        limits = store.limits()
+    click.echo(
+        f"Removed {removed} exchange(s); {left} left. "
+        f"Limits: {limits.max_entries} exchanges, {limits.max_mb:g} MB."
+    )

@@ -1,0 +1,373 @@
+"""``thumbtack-explorer profile list|add|show|remove|login``: credential profiles.
+
+Secrets are read from a hidden prompt, from stdin (``--secret-stdin``) or from an
+environment variable (``--secret-env NAME``), never from an argument (arguments end up in
+shell history and process lists). They go to the secret store, whose location is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from typing import Any
+
+import click
+
+from explorer.core.auth import AUTH_ERRORS, TokenManager
+from explorer.core.environments import custom_environment
+from explorer.core.models import Flow
+from explorer.core.profiles import (
+    DEFAULT_REDIRECT_URI,
+    PARTNER_AUDIENCE,
+    AuthMethod,
+    IssueLevel,
+    Profile,
+    ProfileInvalid,
+    ProfileNotFound,
+    ProfileStore,
+    validate_profile,
+)
+from explorer.core.secrets import (
+    SecretBackend,
+    SecretKind,
+    SecretStore,
+    SecretStoreError,
+    choose_secret_store,
+    forget_profile,
+)
+from explorer.paths import AppPaths
+
+PASSPHRASE_ENV = "THUMBTACK_EXPLORER_VAULT_PASSPHRASE"
+STORE_OPTION = click.option(
+    "--secret-store",
+    "secret_store",
+    type=click.Choice([b.value for b in SecretBackend]),
+    help="Where secrets live: the OS keychain (default when there is one), an encrypted "
+    f"vault file (passphrase prompted, or from ${PASSPHRASE_ENV}), or memory only.",
+)
+
+
+def open_profiles() -> ProfileStore:
+    """The profile store; a damaged file is reported (and set aside) as a warning."""
+    profiles = ProfileStore(AppPaths.from_environment().ensure())
+    problem = profiles.load()
+    if problem is not None:
+        click.echo(f"Warning: {problem}", err=True)
+    return profiles
+
+
+def open_stores(
+    backend: str | None, profiles: ProfileStore | None = None
+) -> tuple[AppPaths, ProfileStore, SecretStore]:
+    """Paths, profiles and the secret store for a command; problems become clear errors."""
+    paths = AppPaths.from_environment().ensure()
+    profiles = profiles or open_profiles()
+    interactive = sys.stdin.isatty()
+
+    def ask_passphrase(creating: bool) -> str:
+        from_env = os.environ.get(PASSPHRASE_ENV)
+        if from_env:
+            return from_env
+        if not interactive:
+            raise SecretStoreError(
+                f"The vault needs its passphrase: run in a terminal or set ${PASSPHRASE_ENV}."
+            )
+        return str(
+            click.prompt(
+                "Vault passphrase", hide_input=True, confirmation_prompt=creating, err=True
+            )
+        )
+
+    def choose_fallback(reason: str) -> SecretBackend:
+        click.echo(f"The OS keychain cannot be used: {reason}.", err=True)
+        choice = click.prompt(
+            "Keep secrets in an encrypted vault file (vault) or only for this run (memory)?",
+            type=click.Choice(["vault", "memory"]),
+            default="vault",
+            err=True,
+        )
+        return SecretBackend(choice)
+
+    try:
+        store = choose_secret_store(
+            paths,
+            prefer=SecretBackend(backend) if backend else None,
+            ask_passphrase=ask_passphrase,
+            choose_fallback=choose_fallback if interactive else None,
+        )
+    except SecretStoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    return paths, profiles, store
+
+
+def read_secret(secret_stdin: bool, secret_env: str | None, prompt: str) -> str:
+    if secret_stdin and secret_env:
+        raise click.UsageError("Use --secret-stdin or --secret-env, not both.")
+    if secret_stdin:
+        value = sys.stdin.readline().strip()
+    elif secret_env:
+        if secret_env not in os.environ:
+            raise click.UsageError(f"The environment variable {secret_env} is not set.")
+        value = os.environ[secret_env].strip()
+    else:
+        value = str(click.prompt(prompt, hide_input=True, err=True)).strip()
+    if not value:
+        raise click.UsageError("The client secret is empty.")
+    return value
+
+
+@click.group(name="profile", help="Credential profiles: list, add, show, remove, login.")
+def command() -> None:
+    pass
+
+
+@command.command(name="list", help="List the profiles (secrets are never shown).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_profiles(as_json: bool) -> None:
+    profiles = open_profiles().profiles()
+    if as_json:
+        click.echo(json.dumps([p.to_dict() for p in profiles], indent=2))
+        return
+    if not profiles:
+        click.echo("No profiles yet. Add one with: thumbtack-explorer profile add NAME ...")
+        return
+    for p in profiles:
+        click.echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}")
+
+
+@command.command(
+    name="add",
+    help="Add or replace a profile; the client secret is prompted "
+    "for (or read with --secret-stdin / --secret-env).",
+)
+@click.argument("name")
+@click.option(
+    "--environment",
+    "environment_id",
+    required=True,
+    help="production, staging, sandbox, or the id of a custom environment.",
+)
+@click.option("--client-id", required=True)
+@click.option(
+    "--flow",
+    type=click.Choice([f.value for f in Flow]),
+    default=Flow.CLIENT_CREDENTIALS.value,
+    show_default=True,
+)
+@click.option("--scope", "scopes", multiple=True, help="A scope; repeat for several.")
+@click.option("--audience", default=PARTNER_AUDIENCE, show_default=True)
+@click.option(
+    "--auth-method",
+    type=click.Choice(["basic", "post"]),
+    default="basic",
+    show_default=True,
+    help="Client authentication: HTTP Basic or in the body.",
+)
+@click.option("--redirect-uri", default=DEFAULT_REDIRECT_URI, show_default=True)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An extra token-request parameter; repeat for several.",
+)
+@click.option("--api-base", help="Create the custom environment with this API base.")
+@click.option("--token-url", help="... and this token URL.")
+@click.option("--authorize-url", default="", help="... and this authorization URL.")
+@click.option("--secret-stdin", is_flag=True, help="Read the client secret from stdin.")
+@click.option("--secret-env", metavar="VAR", help="Read the client secret from this variable.")
+@click.option("--no-secret", is_flag=True, help="Keep the stored secret (or add none).")
+@STORE_OPTION
+def add(
+    *,
+    name: str,
+    environment_id: str,
+    client_id: str,
+    flow: str,
+    scopes: tuple[str, ...],
+    audience: str,
+    auth_method: str,
+    redirect_uri: str,
+    params: tuple[str, ...],
+    api_base: str | None,
+    token_url: str | None,
+    authorize_url: str,
+    secret_stdin: bool,
+    secret_env: str | None,
+    no_secret: bool,
+    secret_store: str | None,
+) -> None:
+    extra: dict[str, str] = {}
+    for pair in params:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param '{pair}' is not NAME=VALUE.")
+        extra[key] = value
+    profile = Profile(
+        name=name,
+        environment_id=environment_id,
+        client_id=client_id,
+        flow=Flow(flow),
+        scopes=tuple(s for scope in scopes for s in scope.split()),
+        audience=audience,
+        auth_method=(
+            AuthMethod.CLIENT_SECRET_BASIC
+            if auth_method == "basic"
+            else AuthMethod.CLIENT_SECRET_POST
+        ),
+        redirect_uri=redirect_uri,
+        extra_token_params=tuple(sorted(extra.items())),
+    )
+    issues = validate_profile(profile)
+    errors = [i for i in issues if i.level is IssueLevel.ERROR]
+    if errors:
+        raise click.UsageError("The profile is not valid:\n" + "\n".join(f"  {i}" for i in errors))
+    secret = None if no_secret else read_secret(secret_stdin, secret_env, "Client secret")
+    _paths, profiles, store = open_stores(secret_store)
+    if api_base or token_url:
+        if not (api_base and token_url):
+            raise click.UsageError("A custom environment needs both --api-base and --token-url.")
+        try:
+            profiles.save_environment(
+                custom_environment(
+                    id=environment_id,
+                    name=environment_id,
+                    api_base=api_base,
+                    token_url=token_url,
+                    authorize_url=authorize_url,
+                )
+            )
+        except ValueError as exc:
+            raise click.UsageError(f"The environment is not valid: {exc}") from None
+    try:
+        profiles.save_profile(profile)
+    except ProfileInvalid as exc:
+        raise click.UsageError(
+            "The profile is not valid:\n" + "\n".join(f"  {i}" for i in exc.issues)
+        ) from None
+    if secret is not None:
+        store.set(name, SecretKind.CLIENT_SECRET, secret)
+        store.delete(name, SecretKind.ACCESS_TOKEN)
+    for issue in issues:
+        if issue.level is IssueLevel.WARNING:
+            click.echo(f"Warning: {issue}", err=True)
+    click.echo(f"Saved profile '{name}' in {profiles.path}.")
+    if secret is not None:
+        click.echo(f"Client secret stored in: {store.location}")
+
+
+@command.command(
+    name="show",
+    help="Show a profile, where its secrets live, and its token (decoded, not verified).",
+)
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@STORE_OPTION
+def show(name: str, as_json: bool, secret_store: str | None) -> None:
+    profiles = open_profiles()
+    profile = _get(profiles, name)
+    _paths, profiles, store = open_stores(secret_store, profiles)
+    info = None
+    try:
+        environment = profiles.environment(profile.environment_id)
+        info = TokenManager(profile, environment, store).token_info()
+    except KeyError:
+        pass
+    data: dict[str, Any] = {
+        **profile.to_dict(),
+        "secrets": {
+            "location": store.location,
+            "client_secret": "stored" if store.get(name, SecretKind.CLIENT_SECRET) else "missing",
+            "refresh_token": "stored" if store.get(name, SecretKind.REFRESH_TOKEN) else "none",
+        },
+        "token": info.to_dict() if info else None,
+        "warnings": [str(i) for i in validate_profile(profile) if i.level is IssueLevel.WARNING],
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    for key, value in data.items():
+        if key == "token" and value:
+            click.echo("token (decoded, not verified):")
+            for tkey in ("issuer", "audience", "scopes", "expires_at", "has_refresh_token"):
+                click.echo(f"  {tkey}: {value[tkey]}")
+        elif isinstance(value, dict):
+            click.echo(f"{key}:")
+            for k, v in value.items():
+                click.echo(f"  {k}: {v}")
+        else:
+            click.echo(f"{key}: {value}")
+
+
+@command.command(name="remove", help="Remove a profile and every secret it has.")
+@click.argument("name")
+@STORE_OPTION
+def remove(name: str, secret_store: str | None) -> None:
+    profiles = open_profiles()
+    _get(profiles, name)
+    _paths, profiles, store = open_stores(secret_store, profiles)
+    profiles.remove(name)
+    forget_profile(store, name)
+    click.echo(f"Removed profile '{name}' and its secrets from {store.location}.")
+
+
+@command.command(
+    name="login",
+    help="Get a token now: sign in through the browser "
+    "(authorization code) or fetch one (client credentials).",
+)
+@click.argument("name")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for the browser sign-in.",
+)
+@STORE_OPTION
+def login(name: str, timeout_s: float, secret_store: str | None) -> None:
+    profiles = open_profiles()
+    profile = _get(profiles, name)
+    _paths, profiles, store = open_stores(secret_store, profiles)
+    try:
+        environment = profiles.environment(profile.environment_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+
+    def open_browser(url: str) -> bool:
+        click.echo(
+            f"Opening the browser to sign in. If it does not open, visit:\n  {url}", err=True
+        )
+        import webbrowser
+
+        return webbrowser.open(url)
+
+    manager = TokenManager(profile, environment, store, open_browser=open_browser)
+    cancel = threading.Event()
+    try:
+        if profile.flow is Flow.AUTHORIZATION_CODE:
+            manager.login(cancel=cancel, timeout_s=timeout_s)
+        else:
+            manager.refresh()
+    except KeyboardInterrupt:
+        cancel.set()
+        raise click.ClickException("Sign-in cancelled.") from None
+    except AUTH_ERRORS as exc:
+        raise click.ClickException(str(exc)) from None
+    info = manager.token_info()
+    click.echo(f"Token stored in {store.location}.")
+    if info is not None:
+        left = info.seconds_left()
+        click.echo(f"Scopes: {' '.join(info.scopes) or '(none reported)'}")
+        if left is not None:
+            click.echo(f"Expires in {int(left)} s.")
+
+
+def _get(profiles: ProfileStore, name: str) -> Profile:
+    try:
+        return profiles.get(name)
+    except ProfileNotFound as exc:
+        raise click.ClickException(str(exc)) from None

@@ -1,0 +1,128 @@
+"""``thumbtack-explorer sandbox``: run the Sandbox standalone until Ctrl+C.
+
+Prints the API base URL, the token and authorize URLs and the demo client credentials
+(they are public sandbox-only values, not secrets), then serves until interrupted.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import click
+
+from explorer.sandbox.faults import FaultSyntaxError, known_fault_names, parse_faults
+
+
+def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        parse_faults(value)
+    except FaultSyntaxError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+@click.command(
+    name="sandbox",
+    help="Run the offline Sandbox (a local Thumbtack Partner API v4) until Ctrl+C.",
+    epilog=f"Faults: {known_fault_names()}.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Keep 127.0.0.1 unless others must reach it.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--fault",
+    callback=_check_fault,
+    metavar="NAME",
+    help="Default fault for every request, e.g. rate-limited or latency=500.",
+)
+@click.option(
+    "--token-lifetime",
+    type=click.IntRange(1, 86400),
+    default=3600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Access-token lifetime.",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(0, 1_000_000),
+    default=120,
+    show_default=True,
+    metavar="N",
+    help="Requests a minute per client; 0 = off.",
+)
+@click.option(
+    "--auto-approve",
+    is_flag=True,
+    help="Skip the consent page: /oauth2/auth redirects with a code at once.",
+)
+def command(
+    *,
+    host: str,
+    port: int,
+    fault: str | None,
+    token_lifetime: int,
+    rate_limit: int,
+    auto_approve: bool,
+) -> None:
+    from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
+
+    config = SandboxConfig(
+        host=host,
+        port=port,
+        fault=fault,
+        token_lifetime_s=token_lifetime,
+        rate_limit_per_minute=rate_limit,
+        auto_approve=auto_approve,
+    )
+    server = SandboxServer(config)
+    try:
+        server.start()
+    except SandboxError as error:
+        raise click.ClickException(str(error)) from None
+    done = threading.Event()
+
+    def on_terminate(_signum: int, _frame: FrameType | None) -> None:
+        done.set()
+
+    previous = signal.signal(signal.SIGTERM, on_terminate)
+    try:
+        click.echo(
+            f"Thumbtack Sandbox running (press Ctrl+C to stop)\n"
+            f"  API base:      {server.api_base}   (paths /api/v4/...)\n"
+            f"  Token URL:     {server.token_url}\n"
+            f"  Authorize URL: {server.authorize_url}\n"
+            f"  Audience:      urn:partner-api"
+        )
+        for client in server.demo_clients:
+            grants = ", ".join(sorted(grant.value for grant in client.grant_types))
+            click.echo(
+                f"  {client.family.capitalize()} client: {client.client_id} / "
+                f"{client.client_secret}  ({grants})"
+            )
+        if fault:
+            click.echo(f"  Default fault: {fault}")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"  Warning: listening on {host}; other machines can reach the Sandbox.")
+        while not done.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    click.echo("Sandbox stopped.")

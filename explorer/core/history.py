@@ -1,0 +1,596 @@
+"""The history of exchanges: a SQLite database in the data directory.
+
+Every exchange (request, response, timing, explanation, environment, profile) is redacted
+with secrets on *before* it is written; callers cannot opt out. The store is searchable by
+endpoint, status (``404`` or ``4xx``) and text (FTS5 trigram index, ``LIKE`` when FTS5 is
+missing), bounded by limits the user sets (kept in the database), and written in WAL mode
+inside transactions so a crash loses at most the exchange being written. A damaged
+database is set aside (renamed, never emptied), reported as a :class:`HistoryError`, and a
+new empty one is created. One lock serialises all use, so a worker thread may write while
+the GUI thread reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from explorer.core.files import set_aside
+from explorer.core.models import (
+    Explanation,
+    NetworkFailure,
+    NetworkFailureKind,
+    RequestSpec,
+    ResponseRecord,
+    Timing,
+)
+from explorer.core.redact import MASK, RedactionPolicy, Redactor
+from explorer.paths import AppPaths
+
+HISTORY_FILE = "history.sqlite3"
+BODY_CAP_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_ENTRIES = 5000
+DEFAULT_MAX_MB = 200.0
+_SEARCH_CAP = 64 * 1024
+_SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS exchanges (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    operation_id TEXT,
+    status INTEGER,
+    environment TEXT NOT NULL DEFAULT '',
+    profile TEXT NOT NULL DEFAULT '',
+    total_ms REAL NOT NULL DEFAULT 0,
+    request TEXT NOT NULL,
+    request_body BLOB,
+    response TEXT NOT NULL,
+    response_body BLOB NOT NULL,
+    response_size INTEGER NOT NULL,
+    explanation TEXT,
+    search_text TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS exchanges_endpoint ON exchanges(endpoint);
+CREATE INDEX IF NOT EXISTS exchanges_status ON exchanges(status);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class HistoryError(Exception):
+    """The history could not be used. Names the database and, if so, where it was set aside."""
+
+    def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.backup = backup
+        where = (
+            f" It was set aside as {backup} and a new, empty history was started." if backup else ""
+        )
+        super().__init__(f"History database {path}: {problem}.{where}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HistoryLimits:
+    """How much history to keep: the oldest exchanges go first."""
+
+    max_entries: int = DEFAULT_MAX_ENTRIES
+    max_mb: float = DEFAULT_MAX_MB
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExchangeSummary:
+    """One row of the history list."""
+
+    id: int
+    created_at: str
+    method: str
+    url: str
+    endpoint: str
+    operation_id: str | None
+    status: int | None
+    environment: str
+    profile: str
+    total_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exchange:
+    """One request/response with its context. From the history it is already redacted."""
+
+    record: ResponseRecord
+    explanation: Mapping[str, Any] | None = None
+    environment: str = ""
+    profile: str = ""
+    created_at: str = ""
+    id: int | None = None
+    response_size: int | None = None  # size before storage truncation, when it was cut
+
+    @property
+    def request(self) -> RequestSpec:
+        return self.record.request
+
+    @property
+    def operation_id(self) -> str | None:
+        return self.record.request.operation_id
+
+    def resend_spec(self) -> RequestSpec:
+        """The request to send again: masked headers (the old Authorization) are dropped so
+        the sender adds current credentials; everything else is as stored."""
+        spec = self.record.request
+        headers = tuple((k, v) for k, v in spec.headers if MASK not in v)
+        return RequestSpec(
+            method=spec.method,
+            url=spec.url,
+            headers=headers,
+            body=spec.body,
+            operation_id=spec.operation_id,
+            timeout_s=spec.timeout_s,
+            follow_redirects=spec.follow_redirects,
+        )
+
+
+def parse_status_filter(text: str) -> tuple[int, int] | None:
+    """``"404"`` -> (404, 404); ``"4xx"`` -> (400, 499); ``"none"`` -> None (no response).
+
+    Raises ValueError with a message that says what is accepted.
+    """
+    value = text.strip().lower()
+    if value in ("none", "failed", "network"):
+        return None
+    if len(value) == 3 and value[0].isdigit() and value[1:] == "xx":
+        low = int(value[0]) * 100
+        return low, low + 99
+    if value.isdigit() and 100 <= int(value) <= 599:
+        return int(value), int(value)
+    raise ValueError(
+        f"'{text}' is not a status: give a code like 404, a class like 4xx, or 'none' "
+        "for requests that got no response."
+    )
+
+
+class HistoryStore:
+    """The history database. Open with :meth:`open`; check :attr:`damage` after opening."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.damage: HistoryError | None = None
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._fts = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._connect()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise HistoryError(path, f"it cannot be opened ({exc})") from exc
+            self.damage = self._set_aside(str(exc))
+            self._connect()
+
+    @classmethod
+    def open(cls, paths: AppPaths | None = None) -> HistoryStore:
+        """The history in the program's data directory."""
+        resolved = paths or AppPaths.from_environment()
+        return cls(resolved.data / HISTORY_FILE)
+
+    # -- connection -------------------------------------------------------------------
+    def _connect(self) -> None:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA secure_delete=ON")
+            conn.execute("PRAGMA busy_timeout=5000")
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else '?'}")
+            conn.executescript(_SCHEMA)
+            self._fts = _ensure_fts(conn)
+            conn.execute(
+                "INSERT OR IGNORE INTO settings(key, value) VALUES ('schema_version', ?)",
+                (str(_SCHEMA_VERSION),),
+            )
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def _set_aside(self, problem: str) -> HistoryError:
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+        backup = set_aside(self.path) if self.path.exists() else None
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists() and backup is not None:
+                side.replace(backup.with_name(backup.name + suffix))
+        return HistoryError(self.path, f"it is damaged ({problem})", backup)
+
+    @contextlib.contextmanager
+    def _use(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._conn is None:
+                raise HistoryError(self.path, "it is closed")
+            try:
+                if write:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                yield self._conn
+                if write:
+                    self._conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                if write and self._conn is not None and self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                if not _is_damage(exc):
+                    raise HistoryError(self.path, f"it could not be used ({exc})") from exc
+                error = self._set_aside(str(exc))
+                self._connect()
+                raise error from exc
+            except BaseException:
+                if write and self._conn is not None and self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------------------
+    def add(
+        self,
+        record: ResponseRecord,
+        *,
+        explanation: Explanation | Mapping[str, Any] | None = None,
+        environment: str = "",
+        profile: str = "",
+        known_secrets: Iterable[str] = (),
+        created_at: str | None = None,
+    ) -> int:
+        """Redact (secrets always) and store one exchange; returns its id."""
+        redactor = Redactor(RedactionPolicy.for_storage(known_secrets))
+        safe = redactor.redact_record(record)
+        explained: dict[str, Any] | None = None
+        if explanation is not None:
+            raw = explanation.to_dict() if isinstance(explanation, Explanation) else explanation
+            explained = redactor.redact_mapping(raw)
+        request_body = safe.request.body
+        if request_body is not None and len(request_body) > BODY_CAP_BYTES:
+            request_body = request_body[:BODY_CAP_BYTES]
+        response_body = safe.body[:BODY_CAP_BYTES]
+        response_size = len(safe.body)
+        request_doc = _spec_to_dict(safe.request, truncated=request_body != safe.request.body)
+        response_doc = _record_to_dict(safe, truncated=len(response_body) < response_size)
+        search = "\n".join(
+            [
+                safe.request.method,
+                safe.request.url,
+                safe.request.operation_id or "",
+                str(safe.status or ""),
+                _text(request_body or b"")[:_SEARCH_CAP],
+                _text(response_body)[:_SEARCH_CAP],
+                str((explained or {}).get("title", "")),
+            ]
+        )
+        request_json = json.dumps(request_doc, ensure_ascii=False)
+        response_json = json.dumps(response_doc, ensure_ascii=False)
+        explanation_json = None if explained is None else json.dumps(explained)
+        size = (
+            len(request_json)
+            + len(response_json)
+            + len(request_body or b"")
+            + len(response_body)
+            + len(search)
+            + len(explanation_json or "")
+        )
+        stamp = created_at or datetime.now(UTC).isoformat(timespec="milliseconds")
+        with self._use(write=True) as conn:
+            cursor = conn.execute(
+                "INSERT INTO exchanges(created_at, method, url, endpoint, operation_id, status,"
+                " environment, profile, total_ms, request, request_body, response,"
+                " response_body, response_size, explanation, search_text, size_bytes)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    stamp,
+                    safe.request.method.upper(),
+                    safe.request.url,
+                    urlsplit(safe.request.url).path or "/",
+                    safe.request.operation_id,
+                    safe.status,
+                    environment,
+                    profile,
+                    safe.timing.total_ms,
+                    request_json,
+                    request_body,
+                    response_json,
+                    response_body,
+                    response_size,
+                    explanation_json,
+                    search,
+                    size,
+                ),
+            )
+            row_id = int(cursor.lastrowid or 0)
+            if self._fts:
+                conn.execute(
+                    "INSERT INTO exchanges_fts(rowid, search_text) VALUES (?, ?)", (row_id, search)
+                )
+            self._prune_locked(conn, self._limits_locked(conn), keep=None)
+        return row_id
+
+    # -- limits and pruning -----------------------------------------------------------
+    def limits(self) -> HistoryLimits:
+        with self._use() as conn:
+            return self._limits_locked(conn)
+
+    def set_limits(self, limits: HistoryLimits) -> int:
+        """Store new limits (in the database), prune to them; returns how many went."""
+        if limits.max_entries < 1 or limits.max_mb <= 0:
+            raise ValueError("Keep at least 1 exchange and more than 0 MB of history.")
+        with self._use(write=True) as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
+                [("max_entries", str(limits.max_entries)), ("max_mb", str(limits.max_mb))],
+            )
+            return self._prune_locked(conn, limits, keep=None)
+
+    def prune(self, *, keep: int | None = None) -> int:
+        """Remove the oldest exchanges beyond the limits (or beyond ``keep``); returns how
+        many went."""
+        if keep is not None and keep < 0:
+            raise ValueError("--keep must be 0 or more.")
+        with self._use(write=True) as conn:
+            removed = self._prune_locked(conn, self._limits_locked(conn), keep=keep)
+        if removed:
+            with self._use() as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed
+
+    def _limits_locked(self, conn: sqlite3.Connection) -> HistoryLimits:
+        stored = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+        try:
+            return HistoryLimits(
+                max_entries=int(stored.get("max_entries", DEFAULT_MAX_ENTRIES)),
+                max_mb=float(stored.get("max_mb", DEFAULT_MAX_MB)),
+            )
+        except ValueError:
+            return HistoryLimits()
+
+    def _prune_locked(
+        self, conn: sqlite3.Connection, limits: HistoryLimits, *, keep: int | None
+    ) -> int:
+        max_entries = limits.max_entries if keep is None else min(keep, limits.max_entries)
+        count, total = conn.execute(
+            "SELECT count(*), coalesce(sum(size_bytes), 0) FROM exchanges"
+        ).fetchone()
+        max_bytes = int(limits.max_mb * 1024 * 1024)
+        if count <= max_entries and total <= max_bytes:
+            return 0
+        doomed: list[int] = []
+        excess = count - max_entries
+        over = total - max_bytes
+        for row_id, size in conn.execute("SELECT id, size_bytes FROM exchanges ORDER BY id"):
+            if excess <= 0 and over <= 0:
+                break
+            doomed.append(row_id)
+            excess -= 1
+            over -= size
+        for start in range(0, len(doomed), 500):
+            chunk = doomed[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM exchanges WHERE id IN ({marks})", chunk)
+            if self._fts:
+                conn.execute(f"DELETE FROM exchanges_fts WHERE rowid IN ({marks})", chunk)
+        return len(doomed)
+
+    # -- reading ----------------------------------------------------------------------
+    def count(self) -> int:
+        with self._use() as conn:
+            return int(conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
+
+    def search(
+        self,
+        *,
+        endpoint: str | None = None,
+        status: str | None = None,
+        text: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ExchangeSummary]:
+        """Newest first. ``endpoint`` matches an operationId exactly or part of the path;
+        ``status`` is a code, a class (``4xx``) or ``none``; ``text`` searches everything."""
+        where: list[str] = []
+        args: list[Any] = []
+        if endpoint:
+            where.append("(operation_id = ? OR endpoint LIKE ? ESCAPE '\\')")
+            args += [endpoint, f"%{_like(endpoint)}%"]
+        if status:
+            bounds = parse_status_filter(status)
+            if bounds is None:
+                where.append("status IS NULL")
+            else:
+                where.append("status BETWEEN ? AND ?")
+                args += list(bounds)
+        if text and text.strip():
+            needle = text.strip()
+            if self._fts and len(needle) >= 3:
+                where.append("id IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)")
+                args.append('"' + needle.replace('"', '""') + '"')
+            else:
+                where.append("search_text LIKE ? ESCAPE '\\'")
+                args.append(f"%{_like(needle)}%")
+        sql = (
+            "SELECT id, created_at, method, url, endpoint, operation_id, status, environment,"
+            " profile, total_ms FROM exchanges"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY id DESC LIMIT ? OFFSET ?"
+        )
+        args += [max(0, limit), max(0, offset)]
+        with self._use() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return [
+            ExchangeSummary(
+                id=row[0],
+                created_at=row[1],
+                method=row[2],
+                url=row[3],
+                endpoint=row[4],
+                operation_id=row[5],
+                status=row[6],
+                environment=row[7],
+                profile=row[8],
+                total_ms=row[9],
+            )
+            for row in rows
+        ]
+
+    def get(self, exchange_id: int) -> Exchange | None:
+        """The stored (redacted) exchange, or None when there is no such id."""
+        with self._use() as conn:
+            row = conn.execute(
+                "SELECT id, created_at, environment, profile, request, request_body, response,"
+                " response_body, response_size, explanation FROM exchanges WHERE id = ?",
+                (exchange_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        spec = _spec_from_dict(json.loads(row[4]), row[5])
+        record = _record_from_dict(json.loads(row[6]), spec, bytes(row[7]))
+        explanation = json.loads(row[9]) if row[9] else None
+        return Exchange(
+            id=row[0],
+            created_at=row[1],
+            environment=row[2],
+            profile=row[3],
+            record=record,
+            explanation=explanation,
+            response_size=row[8],
+        )
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Corruption or "file is not a database", as opposed to locks, permissions or bugs."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "integrity check" in text
+
+
+def _ensure_fts(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS exchanges_fts"
+            " USING fts5(search_text, tokenize='trigram')"
+        )
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _text(body: bytes) -> str:
+    return body.decode("utf-8", errors="replace")
+
+
+def _spec_to_dict(spec: RequestSpec, *, truncated: bool) -> dict[str, Any]:
+    return {
+        "method": spec.method,
+        "url": spec.url,
+        "headers": [list(pair) for pair in spec.headers],
+        "operation_id": spec.operation_id,
+        "timeout_s": spec.timeout_s,
+        "follow_redirects": spec.follow_redirects,
+        "has_body": spec.body is not None,
+        "body_truncated": truncated,
+    }
+
+
+def _spec_from_dict(doc: Mapping[str, Any], body: bytes | None) -> RequestSpec:
+    return RequestSpec(
+        method=doc["method"],
+        url=doc["url"],
+        headers=tuple((str(k), str(v)) for k, v in doc.get("headers", [])),
+        body=(bytes(body) if body is not None else b"") if doc.get("has_body") else None,
+        operation_id=doc.get("operation_id"),
+        timeout_s=float(doc.get("timeout_s", 30.0)),
+        follow_redirects=bool(doc.get("follow_redirects", False)),
+    )
+
+
+def _record_to_dict(record: ResponseRecord, *, truncated: bool) -> dict[str, Any]:
+    failure = record.failure
+    return {
+        "status": record.status,
+        "reason": record.reason,
+        "http_version": record.http_version,
+        "headers": [list(pair) for pair in record.headers],
+        "body_truncated": record.body_truncated or truncated,
+        "timing": asdict(record.timing),
+        "failure": None
+        if failure is None
+        else {
+            "kind": failure.kind.value,
+            "exception_type": failure.exception_type,
+            "message": failure.message,
+            "chain": list(failure.chain),
+        },
+        "started_at": record.started_at,
+        "url": record.url,
+    }
+
+
+def _record_from_dict(doc: Mapping[str, Any], spec: RequestSpec, body: bytes) -> ResponseRecord:
+    failure_doc = doc.get("failure")
+    failure = None
+    if failure_doc:
+        try:
+            kind = NetworkFailureKind(failure_doc.get("kind", "other"))
+        except ValueError:
+            kind = NetworkFailureKind.OTHER
+        failure = NetworkFailure(
+            kind=kind,
+            exception_type=failure_doc.get("exception_type", ""),
+            message=failure_doc.get("message", ""),
+            chain=tuple(failure_doc.get("chain", [])),
+        )
+    return ResponseRecord(
+        request=spec,
+        status=doc.get("status"),
+        reason=doc.get("reason", ""),
+        http_version=doc.get("http_version", ""),
+        headers=tuple((str(k), str(v)) for k, v in doc.get("headers", [])),
+        body=body,
+        body_truncated=bool(doc.get("body_truncated", False)),
+        timing=Timing(**doc.get("timing", {})),
+        failure=failure,
+        started_at=doc.get("started_at", ""),
+        url=doc.get("url", ""),
+    )

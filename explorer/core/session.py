@@ -1,0 +1,255 @@
+"""One call, start to finish, for the CLI ``call`` command and the window alike.
+
+:class:`CallService` resolves an endpoint (operationId or ``METHOD PATH``) from a catalog,
+builds the :class:`RequestSpec`, runs the pre-flight checks, gets or refreshes the token,
+sends through :func:`explorer.core.http.send`, and retries exactly once, with a fresh
+token, when the API answers the documented 401 "token is not active".
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit
+
+import httpx2 as httpx
+
+from explorer.core.auth import TokenManager, is_token_not_active
+from explorer.core.environments import Environment
+from explorer.core.http import make_client, send
+from explorer.core.models import Endpoint, ParamLocation, RequestSpec, ResponseRecord
+from explorer.core.preflight import PreflightWarning, preflight
+from explorer.core.profiles import Profile
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+Sender = Callable[[RequestSpec], ResponseRecord]
+
+
+class UnknownEndpoint(LookupError):
+    """No endpoint matches what the user typed; the message suggests close matches."""
+
+
+class BadInput(ValueError):
+    """A parameter or body the request cannot be built from; the message says why."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallResult:
+    """What a call produced: the final response, whether it was retried, and the
+    pre-flight warnings that were shown (or ignored) before sending."""
+
+    record: ResponseRecord
+    endpoint: Endpoint
+    retried: bool = False
+    warnings: tuple[PreflightWarning, ...] = ()
+
+
+def load_catalog() -> list[Endpoint]:
+    """The endpoints of the shipped catalog, or an empty list when it is not available
+    (then only ``METHOD PATH`` can be called)."""
+    try:
+        module = importlib.import_module("explorer.core.catalog")
+    except ImportError:
+        return []
+    for name in ("load_default_catalog", "default_catalog"):
+        loader = getattr(module, name, None)
+        if callable(loader):
+            try:
+                result = loader()
+            except Exception:
+                return []
+            endpoints = getattr(result, "endpoints", result)
+            if callable(endpoints):
+                endpoints = endpoints()
+            return [e for e in endpoints if isinstance(e, Endpoint)]
+    return []
+
+
+def _template_regex(path: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}/]+\})", path.rstrip("/"))
+    pattern = "".join("([^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(f"^{pattern}/?$")
+
+
+def resolve(target: str, catalog: Iterable[Endpoint]) -> tuple[Endpoint, dict[str, str]]:
+    """The endpoint for ``target`` (an operationId or ``METHOD PATH``) and any path
+    parameter values written into the path. Raises :class:`UnknownEndpoint`."""
+    endpoints = list(catalog)
+    text = target.strip()
+    words = text.split(None, 1)
+    if len(words) == 2 and words[0].upper() in _METHODS:
+        method, path = words[0].upper(), words[1].split("?", 1)[0]
+        if not path.startswith("/"):
+            raise UnknownEndpoint(
+                f"'{path}' is not a path; write it from the root, e.g. /api/v4/keywords/search"
+            )
+        for endpoint in endpoints:
+            if endpoint.method.upper() != method:
+                continue
+            if endpoint.path == path:
+                return endpoint, {}
+            match = _template_regex(endpoint.path).match(path)
+            if match:
+                names = re.findall(r"\{([^}/]+)\}", endpoint.path)
+                return endpoint, dict(zip(names, match.groups(), strict=True))
+        return Endpoint(operation_id="", method=method, path=path, section="Ad hoc"), {}
+    lowered = text.lower()
+    for endpoint in endpoints:
+        if endpoint.operation_id.lower() == lowered:
+            return endpoint, {}
+    close = sorted(
+        e.operation_id
+        for e in endpoints
+        if e.operation_id and lowered[:5] in e.operation_id.lower()
+    )[:5]
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    if not endpoints:
+        hint = " The endpoint catalog is not available; call it as METHOD PATH instead."
+    raise UnknownEndpoint(
+        f"No endpoint has the operationId '{target}'.{hint} "
+        "List them with: thumbtack-explorer endpoints"
+    )
+
+
+def build_request(
+    endpoint: Endpoint,
+    environment: Environment,
+    params: Mapping[str, str],
+    body: bytes | None,
+    *,
+    timeout_s: float = 30.0,
+) -> RequestSpec:
+    """The request for ``endpoint``: path parameters filled in, the rest in the query
+    (or headers where the endpoint declares them), the JSON body checked."""
+    declared = {p.name: p for p in endpoint.parameters}
+    path = endpoint.path
+    query: list[tuple[str, str]] = []
+    headers: list[tuple[str, str]] = [("Accept", "application/json")]
+    missing: list[str] = []
+    for name in re.findall(r"\{([^}/]+)\}", endpoint.path):
+        if name not in params or not params[name]:
+            missing.append(name)
+            continue
+        path = path.replace("{" + name + "}", quote(params[name], safe=""))
+    if missing:
+        raise BadInput(
+            f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
+            f"{', '.join(missing)}; pass them as -p NAME=VALUE."
+        )
+    for name, value in params.items():
+        if "{" + name + "}" in endpoint.path:
+            continue
+        param = declared.get(name)
+        if param is not None and param.location is ParamLocation.HEADER:
+            headers.append((name, value))
+        else:
+            query.append((name, value))
+    if body is not None:
+        try:
+            json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadInput(f"The body is not valid JSON ({exc}).") from exc
+        headers.append(("Content-Type", endpoint.body_media_type or "application/json"))
+    url = join_url(environment, endpoint, path)
+    if query:
+        url += ("&" if "?" in url else "?") + urlencode(query)
+    return RequestSpec(
+        method=endpoint.method.upper(),
+        url=url,
+        headers=tuple(headers),
+        body=body,
+        operation_id=endpoint.operation_id or None,
+        timeout_s=timeout_s,
+    )
+
+
+def join_url(environment: Environment, endpoint: Endpoint, path: str) -> str:
+    """Where ``path`` lives: the API base (v4 paths start with /api/, which the base
+    already ends with) or, for ``server == "auth"``, the token server's origin."""
+    base = environment.token_url if endpoint.server == "auth" else environment.api_base
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if endpoint.server == "auth":
+        return origin + path
+    base_path = parts.path.rstrip("/")
+    if base_path and path.startswith(base_path + "/"):
+        return origin + path
+    return origin + base_path + path
+
+
+class CallService:
+    """Resolve, build, authorize, send and (once) retry a call for one profile."""
+
+    def __init__(
+        self,
+        *,
+        profile: Profile | None,
+        environment: Environment,
+        tokens: TokenManager | None,
+        catalog: Iterable[Endpoint] | None = None,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.profile = profile
+        self.environment = environment
+        self.tokens = tokens
+        self._catalog = list(catalog) if catalog is not None else None
+        self._client = client
+
+    @property
+    def catalog(self) -> list[Endpoint]:
+        if self._catalog is None:
+            self._catalog = load_catalog()
+        return self._catalog
+
+    def resolve(self, target: str) -> tuple[Endpoint, dict[str, str]]:
+        return resolve(target, self.catalog)
+
+    def build(
+        self, endpoint: Endpoint, params: Mapping[str, str], body: bytes | None
+    ) -> RequestSpec:
+        return build_request(endpoint, self.environment, params, body)
+
+    def check(self, endpoint: Endpoint) -> list[PreflightWarning]:
+        if self.profile is None:
+            return []
+        info = self.tokens.token_info() if self.tokens is not None else None
+        return preflight(endpoint, self.profile, self.environment, info)
+
+    def call(
+        self,
+        endpoint: Endpoint,
+        spec: RequestSpec,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> CallResult:
+        """Send ``spec`` with a valid token; on 401 "token is not active", refresh once and
+        send again. Token errors (``AUTH_ERRORS``) propagate for the caller to explain."""
+        warnings = tuple(self.check(endpoint))
+        client = self._client or make_client(timeout_s=spec.timeout_s)
+        try:
+            authorized = self.tokens.authorize_request(spec) if self.tokens else spec
+            record = send(authorized, client=client, cancel=cancel)
+            if self.tokens is not None and is_token_not_active(record):
+                self.tokens.refresh()
+                record = send(self.tokens.authorize_request(spec), client=client, cancel=cancel)
+                return CallResult(record=record, endpoint=endpoint, retried=True, warnings=warnings)
+            return CallResult(record=record, endpoint=endpoint, warnings=warnings)
+        finally:
+            if self._client is None:
+                client.close()
+
+
+def parse_params(pairs: Iterable[str]) -> dict[str, str]:
+    """``name=value`` strings into a mapping; raises :class:`BadInput` naming the bad one."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise BadInput(f"'{pair}' is not NAME=VALUE (for example -p zipCode=94103).")
+        out[name.strip()] = value
+    return out

@@ -1,0 +1,373 @@
+"""The one classification of a response, used by every view (badge, history, CLI, explanation).
+
+:func:`classify` turns a :class:`ResponseRecord` into a :class:`StatusInfo`: the status
+class, a short badge label, the documented meaning from Thumbtack's status-code table
+(troubleshooting page), an icon name and whether the meaning is documented. Colours are
+not chosen here: a view picks them from ``status_class``. :func:`legend` gives the rows of
+the hover legend. Nothing here raises on odd input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+from explorer.core.models import NetworkFailureKind, ResponseRecord, StatusClass
+
+TROUBLESHOOTING_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
+
+#: Text used where a 429 carries no Retry-After header.
+NO_RETRY_AFTER = "no Retry-After: Thumbtack documents none, back off"
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+class HostKind(StrEnum):
+    """Which server answered: the OAuth token server or the API (``any`` in rules only)."""
+
+    TOKEN = "token"
+    API = "api"
+    ANY = "any"
+
+
+class StatusIcon(StrEnum):
+    """Icon names the views map to pictures; text always goes beside them."""
+
+    OK = "ok"
+    INFO = "info"
+    REDIRECT = "redirect"
+    WARNING = "warning"
+    ERROR = "error"
+    LOCK = "lock"
+    CLOCK = "clock"
+    NETWORK = "network"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusInfo:
+    """What a response means at a glance.
+
+    ``documented`` is True where the meaning is a row of Thumbtack's status table (or the
+    documented ``proxy_oauth_failed`` body); network failures and codes the table does not
+    list are False. ``retry_after_s`` is set for a 429 with a usable Retry-After header.
+    """
+
+    status_class: StatusClass
+    code: int | None
+    label: str
+    meaning: str
+    icon: StatusIcon
+    documented: bool
+    retry_after_s: float | None = None
+    doc_url: str = ""
+
+
+_TABLE: dict[int, tuple[StatusClass, str, str, StatusIcon]] = {
+    200: (StatusClass.SUCCESS, "OK", "OK", StatusIcon.OK),
+    202: (
+        StatusClass.CHALLENGE,
+        "Challenge",
+        "challenge: the request did not reach the API (the firewall's silent challenge)",
+        StatusIcon.WARNING,
+    ),
+    400: (
+        StatusClass.BAD_REQUEST,
+        "Bad request",
+        "Bad Request: often a missing required parameter",
+        StatusIcon.ERROR,
+    ),
+    401: (
+        StatusClass.AUTH_ERROR,
+        "Unauthorized",
+        "Unauthorized: invalid auth key",
+        StatusIcon.LOCK,
+    ),
+    403: (
+        StatusClass.FORBIDDEN,
+        "Forbidden",
+        "Forbidden: blocked IP or User-Agent",
+        StatusIcon.LOCK,
+    ),
+    404: (StatusClass.NOT_FOUND, "Not found", "the resource does not exist", StatusIcon.ERROR),
+    429: (
+        StatusClass.RATE_LIMITED,
+        "Rate limited",
+        "Rate limited: too many requests too quickly",
+        StatusIcon.CLOCK,
+    ),
+    451: (
+        StatusClass.LEGAL,
+        "Unavailable for legal reasons",
+        "the request came from a sanctioned country",
+        StatusIcon.ERROR,
+    ),
+}
+
+_NETWORK_LABELS: dict[NetworkFailureKind, tuple[str, str]] = {
+    NetworkFailureKind.DNS: ("DNS", "the host name could not be resolved"),
+    NetworkFailureKind.REFUSED: ("refused", "nothing accepted the connection on that port"),
+    NetworkFailureKind.TLS: ("TLS", "the secure connection failed (certificate or handshake)"),
+    NetworkFailureKind.CONNECT_TIMEOUT: (
+        "connect timeout",
+        "the connection was not set up in time",
+    ),
+    NetworkFailureKind.READ_TIMEOUT: ("read timeout", "the server did not answer in time"),
+    NetworkFailureKind.WRITE_TIMEOUT: ("write timeout", "the request could not be sent in time"),
+    NetworkFailureKind.POOL_TIMEOUT: ("pool timeout", "no free connection in time"),
+    NetworkFailureKind.RESET: ("reset", "the connection was closed or reset mid-way"),
+    NetworkFailureKind.PROTOCOL: ("protocol error", "the answer was not valid HTTP"),
+    NetworkFailureKind.PROXY: ("proxy", "the proxy refused or failed the request"),
+    NetworkFailureKind.INVALID_URL: ("invalid URL", "the URL cannot be requested"),
+    NetworkFailureKind.TOO_MANY_REDIRECTS: ("too many redirects", "the redirects did not end"),
+    NetworkFailureKind.CANCELLED: ("cancelled", "the request was cancelled"),
+    NetworkFailureKind.OTHER: ("failed", "the request failed before any response came back"),
+}
+
+
+def infer_host_kind(url: str | None) -> HostKind:
+    """``token`` for the OAuth server (``/oauth2/token`` or an ``auth.`` host), else ``api``."""
+    if not url:
+        return HostKind.API
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        path = parts.path.rstrip("/").lower()
+    except ValueError:
+        return HostKind.API
+    if path.endswith(("/oauth2/token", "/oauth2/auth")) or host.startswith(
+        ("auth.", "staging-auth.")
+    ):
+        return HostKind.TOKEN
+    return HostKind.API
+
+
+def header_value(headers: Headers | None, name: str) -> str | None:
+    """The first value of header ``name`` (any casing), or None."""
+    if headers is None:
+        return None
+    lowered = name.lower()
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    try:
+        for key, value in items:
+            if str(key).strip().lower() == lowered:
+                return str(value)
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+def _body_error(body_json: Any) -> str | None:
+    if not isinstance(body_json, Mapping):
+        return None
+    for key, value in body_json.items():
+        if isinstance(key, str) and key.strip().lower() == "error" and isinstance(value, str):
+            return value.strip().lower()
+    return None
+
+
+def classify_status(
+    status: int | None,
+    *,
+    body_json: Any = None,
+    host_kind: HostKind | str = HostKind.API,
+    headers: Headers | None = None,
+    reason: str = "",
+) -> StatusInfo:
+    """Classify an HTTP status (with the parsed body and headers where known)."""
+    del host_kind  # the status table is the same on both servers; kept for callers' symmetry
+    if status is None or not isinstance(status, int) or isinstance(status, bool):
+        return StatusInfo(
+            status_class=StatusClass.UNKNOWN,
+            code=None,
+            label="No response",
+            meaning="no HTTP status is known for this request",
+            icon=StatusIcon.UNKNOWN,
+            documented=False,
+        )
+    error = _body_error(body_json)
+    if error == "proxy_oauth_failed":
+        return StatusInfo(
+            status_class=StatusClass.SETUP_ERROR,
+            code=status,
+            label=f"{status} Set-up error",
+            meaning="invalid audience parameter (proxy_oauth_failed): a set-up error, "
+            "not an outage",
+            icon=StatusIcon.WARNING,
+            documented=True,
+            doc_url=TROUBLESHOOTING_URL,
+        )
+    if status in _TABLE:
+        status_class, short, meaning, icon = _TABLE[status]
+        retry_after_s: float | None = None
+        if status == 429:
+            retry_after_s = parse_retry_after(header_value(headers, "retry-after"))
+            meaning += (
+                f"; retry after {retry_after_s:g} s"
+                if retry_after_s is not None
+                else f"; {NO_RETRY_AFTER}"
+            )
+        return StatusInfo(
+            status_class=status_class,
+            code=status,
+            label=f"{status} {short}",
+            meaning=meaning,
+            icon=icon,
+            documented=True,
+            retry_after_s=retry_after_s,
+            doc_url=TROUBLESHOOTING_URL,
+        )
+    return _by_range(status, reason)
+
+
+def _by_range(status: int, reason: str) -> StatusInfo:
+    short = reason.strip()[:40]
+    if 100 <= status < 200:
+        return StatusInfo(
+            status_class=StatusClass.INFORMATIONAL,
+            code=status,
+            label=f"{status} {short or 'Informational'}",
+            meaning="an interim response; not documented by Thumbtack",
+            icon=StatusIcon.INFO,
+            documented=False,
+        )
+    if 200 <= status < 300:
+        return StatusInfo(
+            status_class=StatusClass.SUCCESS,
+            code=status,
+            label=f"{status} {short or 'Success'}",
+            meaning="success (this code is not in Thumbtack's status table)",
+            icon=StatusIcon.OK,
+            documented=False,
+        )
+    if 300 <= status < 400:
+        return StatusInfo(
+            status_class=StatusClass.REDIRECT,
+            code=status,
+            label=f"{status} Redirect",
+            meaning="a redirect: the answer is somewhere else (not documented by Thumbtack)",
+            icon=StatusIcon.REDIRECT,
+            documented=False,
+        )
+    if 400 <= status < 500:
+        return StatusInfo(
+            status_class=StatusClass.CLIENT_ERROR,
+            code=status,
+            label=f"{status} {short or 'Client error'}",
+            meaning="a client error not in Thumbtack's status table",
+            icon=StatusIcon.ERROR,
+            documented=False,
+        )
+    if 500 <= status < 600:
+        return StatusInfo(
+            status_class=StatusClass.SERVER_ERROR,
+            code=status,
+            label=f"{status} Server error",
+            meaning="server error at Thumbtack: retry, and report the traceID",
+            icon=StatusIcon.ERROR,
+            documented=True,
+            doc_url=TROUBLESHOOTING_URL,
+        )
+    return StatusInfo(
+        status_class=StatusClass.UNKNOWN,
+        code=status,
+        label=f"{status} Unknown",
+        meaning="not a standard HTTP status",
+        icon=StatusIcon.UNKNOWN,
+        documented=False,
+    )
+
+
+def classify_failure(kind: NetworkFailureKind) -> StatusInfo:
+    """The badge for a request that got no HTTP response."""
+    short, meaning = _NETWORK_LABELS.get(kind, _NETWORK_LABELS[NetworkFailureKind.OTHER])
+    return StatusInfo(
+        status_class=StatusClass.NETWORK_ERROR,
+        code=None,
+        label=f"Network: {short}",
+        meaning=meaning,
+        icon=StatusIcon.CLOCK if kind.value.endswith("timeout") else StatusIcon.NETWORK,
+        documented=False,
+    )
+
+
+def parse_json_body(body: bytes, *, limit: int = 2 * 1024 * 1024) -> Any:
+    """The body as JSON (BOM and surrounding whitespace tolerated), or None."""
+    if not body or len(body) > limit:
+        return None
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            return json.loads(body.decode(encoding))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            continue
+    return None
+
+
+def classify(record: ResponseRecord, *, host_kind: HostKind | str | None = None) -> StatusInfo:
+    """Classify a response or failure: the one function every view uses."""
+    try:
+        if record.failure is not None:
+            return classify_failure(record.failure.kind)
+        url = record.url or record.request.url
+        kind = (
+            HostKind(host_kind)
+            if isinstance(host_kind, str) and host_kind in (HostKind.TOKEN, HostKind.API)
+            else infer_host_kind(url)
+        )
+        return classify_status(
+            record.status,
+            body_json=parse_json_body(record.body),
+            host_kind=kind,
+            headers=record.headers,
+            reason=record.reason,
+        )
+    except Exception:  # a badge must always show something
+        return classify_status(None)
+
+
+def legend() -> list[StatusInfo]:
+    """One row per badge kind, in the order the hover legend shows them."""
+    rows = [classify_status(code) for code in (200, 202)]
+    rows.append(_by_range(302, ""))
+    rows += [classify_status(code) for code in (400, 401, 403, 404, 429, 451)]
+    rows.append(classify_status(502, body_json={"error": "proxy_oauth_failed"}))
+    rows.append(_by_range(418, ""))
+    rows.append(classify_status(500))
+    rows.append(classify_failure(NetworkFailureKind.REFUSED))
+    rows.append(classify_failure(NetworkFailureKind.READ_TIMEOUT))
+    rows.append(classify_status(None))
+    return rows

@@ -1,0 +1,127 @@
+"""``profile`` commands: secrets from a prompt, stdin or a variable, never an argument."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from explorer.cli import build_cli
+
+VAULT = {"THUMBTACK_EXPLORER_VAULT_PASSPHRASE": "a long test passphrase"}
+
+
+def run(args: list[str], input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(build_cli(lambda o: 0), args, input=input, env=env)
+
+
+ADD = [
+    "profile",
+    "add",
+    "team",
+    "--environment",
+    "staging",
+    "--client-id",
+    "cid",
+    "--scope",
+    "demand::keywords.read",
+    "--secret-store",
+    "vault",
+]
+
+
+def test_add_reads_the_secret_from_stdin_and_keeps_it_out_of_files(explorer_home: Path) -> None:
+    result = run([*ADD, "--secret-stdin"], input="s3cret-value\n", env=VAULT)
+    assert result.exit_code == 0, result.output
+    assert "Encrypted vault file" in result.output
+    for path in explorer_home.rglob("*"):
+        if path.is_file():
+            assert b"s3cret-value" not in path.read_bytes(), path
+    shown = run(["profile", "show", "team", "--json", "--secret-store", "vault"], env=VAULT)
+    data = json.loads(shown.output)
+    assert data["secrets"]["client_secret"] == "stored" and data["client_id"] == "cid"
+    assert "s3cret-value" not in shown.output
+
+
+def test_add_reads_the_secret_from_a_variable() -> None:
+    result = run([*ADD, "--secret-env", "MY_SECRET"], env={**VAULT, "MY_SECRET": "from-env"})
+    assert result.exit_code == 0, result.output
+    listed = run(["profile", "list"])
+    assert "team\tstaging\tclient_credentials\tcid" in listed.output
+
+
+def test_add_prompts_for_the_secret_without_echo() -> None:
+    result = run(ADD, input="typed-secret\n", env=VAULT)
+    assert result.exit_code == 0, result.output
+    assert "typed-secret" not in result.output
+
+
+def test_there_is_no_option_for_a_secret_in_an_argument() -> None:
+    result = run([*ADD, "--client-secret", "oops"], env=VAULT)
+    assert result.exit_code == 2 and "No such option" in result.output
+
+
+def test_invalid_profile_lists_every_error_and_exits_2() -> None:
+    result = run(
+        [
+            "profile",
+            "add",
+            "bad",
+            "--environment",
+            "staging",
+            "--client-id",
+            "c",
+            "--scope",
+            "demand::keywords.read",
+            "--scope",
+            "supply::messages.read",
+            "--no-secret",
+        ]
+    )
+    assert result.exit_code == 2
+    assert "mixes demand:: and supply::" in result.output
+    assert "authorization_code" in result.output
+
+
+def test_remove_and_unknown_profile() -> None:
+    assert run([*ADD, "--secret-stdin"], input="x\n", env=VAULT).exit_code == 0
+    removed = run(["profile", "remove", "team", "--secret-store", "vault"], env=VAULT)
+    assert removed.exit_code == 0 and "Removed profile 'team'" in removed.output
+    missing = run(["profile", "show", "team"])
+    assert missing.exit_code == 1 and "no profile named 'team'" in missing.output
+
+
+def test_custom_environment_is_created_with_the_profile() -> None:
+    result = run(
+        [
+            "profile",
+            "add",
+            "proxy",
+            "--environment",
+            "my-proxy",
+            "--client-id",
+            "c",
+            "--api-base",
+            "https://proxy.example.com/api/",
+            "--token-url",
+            "https://proxy.example.com/oauth2/token",
+            "--no-secret",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run(["profile", "show", "proxy", "--json"]).output)
+    assert shown["environment"] == "my-proxy"
+
+
+@pytest.mark.parametrize("broken", ["{not json", '{"version": 1, "profiles": [{"name": 3}]}'])
+def test_a_broken_profiles_file_is_reported_and_kept(explorer_home: Path, broken: str) -> None:
+    path = explorer_home / "config" / "profiles.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(broken)
+    result = run(["profile", "list"])
+    assert result.exit_code == 0
+    assert str(path) in result.output and "set aside" in result.output
+    backups = list(path.parent.glob("profiles.json.broken-*"))
+    assert len(backups) == 1 and backups[0].read_text() == broken
