@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Heaviest packages (ms, own import time):")
         for name, ms in imports["heaviest_packages_ms"].items():
             print(f"  {name:28} {ms:7.1f}")
+        print("Slowest program modules to import (ms, with what they import):")
+        for name, ms in list(imports["explorer_modules_cumulative_ms"].items())[:8]:
+            print(f"  {name:40} {ms:7.1f}")
         lazy = imports["should_be_lazy_but_imported_modules"]
         print(
             "Should be lazy but imported: "

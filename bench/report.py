@@ -47,8 +47,8 @@ def table(figures: list[Figure]) -> str:
         rows.append(
             (
                 f.name,
-                f"{f.value:.3g} {f.unit}",
-                f"{f.yardstick_value:.3g} {f.unit} ({f.yardstick})",
+                f"{f.value:.4g} {f.unit}",
+                f"{f.yardstick_value:.4g} {f.unit} ({f.yardstick})",
                 f"{f.ratio:.2f}x",
                 f.target_text(),
                 "met" if f.met else "MISSED",

@@ -142,5 +142,9 @@ def imports_before_window() -> dict[str, Any]:
         "import_ms_total": round(sum(per_package.values()) / 1000, 1),
         "heaviest_packages_ms": {name: round(us / 1000, 1) for name, us in heaviest},
         "should_be_lazy_but_imported_modules": lazy_broken,
-        "explorer_modules": sorted(m for m in modules if m.startswith("explorer")),
+        "explorer_modules_cumulative_ms": {
+            name: round(us / 1000, 1)
+            for name, us in sorted(modules.items(), key=lambda kv: kv[1], reverse=True)
+            if name.startswith("explorer")
+        },
     }
