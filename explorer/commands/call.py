@@ -4,6 +4,10 @@ Gets or refreshes the token as needed, prints the pre-flight warnings, then the 
 headers, body and explanation (``--json``: one object). Without ``--profile`` it starts the
 embedded Sandbox in this process and uses its demo client. Exit codes: 0 for a 2xx
 answer, 1 for an HTTP error or a failure, 2 for a usage error.
+
+Credential headers (``Authorization``, ``Set-Cookie``...) and the profile's own secrets are
+always masked in what is printed; ``--redact`` also masks personal data and secrets inside
+bodies and explanations, for output that is shown or pasted elsewhere.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +25,7 @@ from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager
 from explorer.core.environments import sandbox_environment
 from explorer.core.models import ResponseRecord
 from explorer.core.profiles import sandbox_demo_profile
+from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
 from explorer.core.secrets import MemoryStore, SecretKind
 from explorer.core.session import BadInput, CallService, UnknownEndpoint, parse_params
 
@@ -96,6 +102,54 @@ def _explain(record: ResponseRecord) -> tuple[dict[str, Any] | None, str]:
     return explanation.to_dict(), format_explanation_text(explanation)
 
 
+def _known_secrets(service: CallService) -> tuple[str, ...]:
+    """The profile's client secret and tokens, to mask wherever they appear."""
+    if service.tokens is None or service.profile is None:
+        return ()
+    values: list[str] = []
+    for kind in SecretKind:
+        try:
+            raw = service.tokens.secret_store.get(service.profile.name, kind)
+        except Exception:  # an unreadable store only means fewer literal values to mask
+            continue
+        if not raw:
+            continue
+        values.append(raw)
+        try:
+            cached = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(cached, dict):
+            values += [str(cached[k]) for k in ("access_token", "refresh_token") if cached.get(k)]
+    return tuple(values)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Output:
+    """What is printed: the record and explanation, masked as the user asked."""
+
+    record: ResponseRecord
+    explanation: dict[str, Any] | None
+    explanation_text: str
+
+
+def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...]) -> _Output:
+    explanation, text = _explain(record)
+    if redact:
+        redactor = redactor_for_output(True, known)
+        return _Output(
+            record=redactor.redact_record(record),
+            explanation=None if explanation is None else redactor.redact_mapping(explanation),
+            explanation_text=redactor.redact_text(text),
+        )
+    headers_only = Redactor(RedactionPolicy.for_storage(known))
+    return _Output(
+        record=replace(record, headers=headers_only.redact_headers(record.headers)),
+        explanation=explanation,
+        explanation_text=text,
+    )
+
+
 def _body_value(record: ResponseRecord) -> Any:
     text = record.body.decode("utf-8", errors="replace")
     if "json" in record.content_type or text[:1] in "{[":
@@ -129,6 +183,12 @@ def _body_value(record: ResponseRecord) -> Any:
     help="Print one JSON object: status, headers, body, elapsed_ms, explanation.",
 )
 @click.option(
+    "--redact",
+    is_flag=True,
+    help="Mask secrets and personal data (customer names, e-mails, phones, addresses) in "
+    "everything printed, bodies included: for screen-shares and tickets.",
+)
+@click.option(
     "--secret-store",
     type=click.Choice(["keyring", "vault", "memory"]),
     help="Where the profile's secrets live (see 'profile add --help').",
@@ -140,6 +200,7 @@ def command(
     params: tuple[str, ...],
     body: str | None,
     as_json: bool,
+    redact: bool,
     secret_store: str | None,
 ) -> None:
     ctx = click.get_current_context()
@@ -162,12 +223,14 @@ def command(
         try:
             result = service.call(endpoint, spec)
         except TokenError as exc:
-            _report_token_error(exc, as_json)
+            _report_token_error(exc, as_json, redact, _known_secrets(service))
             ctx.exit(1)
         except AUTH_ERRORS as exc:
             raise click.ClickException(str(exc)) from None
-    record = result.record
-    explanation, explanation_text = _explain(record)
+        known = _known_secrets(service)
+    raw = result.record
+    shown = _for_output(raw, redact=redact, known=known)
+    record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
         click.echo(
             json.dumps(
@@ -186,7 +249,7 @@ def command(
         )
     else:
         _print_record(record, explanation_text, result.retried)
-    ok = record.failure is None and record.status is not None and 200 <= record.status < 300
+    ok = raw.failure is None and raw.status is not None and 200 <= raw.status < 300
     ctx.exit(0 if ok else 1)
 
 
@@ -210,9 +273,13 @@ def _print_record(record: ResponseRecord, explanation_text: str, retried: bool) 
         click.echo(explanation_text)
 
 
-def _report_token_error(exc: TokenError, as_json: bool) -> None:
-    record = exc.record
-    explanation, text = _explain(record) if record is not None else (None, "")
+def _report_token_error(
+    exc: TokenError, as_json: bool, redact: bool, known: tuple[str, ...]
+) -> None:
+    record, explanation, text = exc.record, None, ""
+    if exc.record is not None:
+        shown = _for_output(exc.record, redact=redact, known=known)
+        record, explanation, text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
         click.echo(
             json.dumps(
@@ -229,6 +296,9 @@ def _report_token_error(exc: TokenError, as_json: bool) -> None:
             )
         )
         return
-    click.echo(f"Error: {exc}", err=True)
+    message = str(exc)
+    if redact:
+        message = redactor_for_output(True, known).redact_text(message)
+    click.echo(f"Error: {message}", err=True)
     if text:
         click.echo(text, err=True)

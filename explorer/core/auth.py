@@ -20,10 +20,9 @@ import webbrowser
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2 as httpx
-from authlib.integrations.httpx_client import OAuth2Client, OAuthError
 
 from explorer.core.environments import Environment
 from explorer.core.http import classify_exception, exception_chain
@@ -32,14 +31,19 @@ from explorer.core.models import Flow, NetworkFailure, RequestSpec, ResponseReco
 from explorer.core.profiles import Profile
 from explorer.core.secrets import SecretKind, SecretStore, SecretStoreError
 
+if TYPE_CHECKING:  # authlib is imported at first use: it costs ~0.1 s of start-up
+    from authlib.integrations.httpx_client import OAuth2Client
+
 #: ``client_factory(**kwargs)`` builds the authlib client; tests pass a transport through it.
-ClientFactory = Callable[..., OAuth2Client]
+ClientFactory = Callable[..., "OAuth2Client"]
 OpenBrowser = Callable[[str], Any]
 
 MAX_LEEWAY_S = 30.0
 
 
 def default_client_factory(**kwargs: Any) -> OAuth2Client:
+    from authlib.integrations.httpx_client import OAuth2Client
+
     kwargs.setdefault("timeout", 30.0)
     return OAuth2Client(**kwargs)
 
@@ -379,6 +383,8 @@ class TokenManager:
         return self._store(token, previous_refresh=refresh_token)
 
     def _call(self, what: str, action: Callable[[], Any]) -> Mapping[str, Any]:
+        from authlib.integrations.httpx_client import OAuthError
+
         self._last_response = None
         url = self.environment.token_url
         try:

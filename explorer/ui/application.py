@@ -89,6 +89,7 @@ def run(options: GuiOptions) -> int:
     if options.screenshot is not None:
         return _screenshot(app, window, options)
     window.show()
+    window.load_catalog()
     window.start_environment()
     return app.exec()
 
@@ -131,11 +132,21 @@ def _screenshot(app, window, options: GuiOptions) -> int:  # type: ignore[no-unt
     window.show()
     done = threading.Event()
     loop = QEventLoop()
-    window.environment_ready.connect(lambda _url: loop.quit())
-    window.environment_failed.connect(lambda _why: loop.quit())
+    waiting = {"environment", "catalog"}
+
+    def ready(part: str) -> None:
+        waiting.discard(part)
+        if not waiting:
+            loop.quit()
+
+    window.environment_ready.connect(lambda _url: ready("environment"))
+    window.environment_failed.connect(lambda _why: ready("environment"))
+    window.catalog_ready.connect(lambda: ready("catalog"))
     QTimer.singleShot(15000, loop.quit)
+    window.load_catalog()
     window.start_environment()
-    loop.exec()
+    if waiting:
+        loop.exec()
     if options.demo:
         from explorer.ui.demo import run_demo
 

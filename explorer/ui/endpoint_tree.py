@@ -85,7 +85,7 @@ class EndpointDelegate(QStyledItemDelegate):
         title_rect = QRect(title_left, rect.top(), rect.right() - title_left, line)
         title = endpoint.summary or endpoint.operation_id or endpoint.path
         if endpoint.inferred:
-            mark = " ◆ unverified"
+            mark = " ◆ unverified" if title_rect.width() > 260 else " ◆"
             mark_width = metrics.horizontalAdvance(mark)
             title_rect.setRight(title_rect.right() - mark_width)
             painter.setFont(option.font)

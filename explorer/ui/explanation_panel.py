@@ -1,13 +1,29 @@
-"""The explanation panel: why a response looks as it does, and the fix, one click away."""
+"""The explanation panel: why a response looks as it does, and the fix, one click away.
+
+Shows an :class:`~explorer.core.models.Explanation`: severity, title, cause, numbered fix
+steps, the documentation link (opened in the browser; the text itself works offline),
+an "unverified" note for inferred rules, the traceID, and a button per one-click fix.
+Buttons emit ``action_requested(FixAction)``; the window does the work.
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from explorer.core.models import Explanation, FixAction
+from explorer.core.models import Explanation, FixAction, Severity
 
 ACTION_LABELS: dict[FixAction, str] = {
     FixAction.REFRESH_TOKEN_AND_RETRY: "Refresh token and retry",
@@ -20,30 +36,92 @@ ACTION_LABELS: dict[FixAction, str] = {
     FixAction.COPY_TRACE_ID: "Copy traceID for support",
 }
 
+SEVERITY_GLYPHS: dict[Severity, tuple[str, str]] = {
+    Severity.INFO: ("ℹ", "Information"),
+    Severity.WARNING: ("⚠", "Warning"),
+    Severity.ERROR: ("✖", "Error"),
+}
+
 
 class ExplanationPanel(QWidget):
     """Shows an :class:`Explanation`; emits ``action_requested(FixAction)`` for one-click fixes."""
 
     action_requested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+    ) -> None:
         super().__init__(parent)
+        self.open_url = open_url
+        self.severity = QLabel("")
+        self.severity.setObjectName("explanationSeverity")
+        font = self.severity.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.severity.setFont(font)
         self.title = QLabel("Send a request to see its explanation here.")
         self.title.setProperty("role", "heading")
         self.title.setWordWrap(True)
         self.title.setObjectName("explanationTitle")
-        self.body = QLabel("")
-        self.body.setWordWrap(True)
-        self.body.setOpenExternalLinks(True)
-        self.body.setObjectName("explanationBody")
+        self.unverified = QLabel(
+            "⚠ Unverified — inferred, not documented by Thumbtack. Treat it as a lead."
+        )
+        self.unverified.setProperty("role", "inferred")
+        self.unverified.setObjectName("explanationUnverified")
+        self.unverified.setWordWrap(True)
+        self.cause = QLabel("")
+        self.cause.setObjectName("explanationCause")
+        self.cause.setWordWrap(True)
+        self.cause.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fix = QLabel("")
+        self.fix.setObjectName("explanationFix")
+        self.fix.setWordWrap(True)
+        self.fix.setTextFormat(Qt.TextFormat.RichText)
+        self.fix.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = QLabel("")
+        self.facts.setObjectName("explanationFacts")
+        self.facts.setProperty("role", "dim")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.doc_link = QLabel("")
+        self.doc_link.setObjectName("explanationDocLink")
+        self.doc_link.setTextFormat(Qt.TextFormat.RichText)
+        self.doc_link.setWordWrap(True)
+        self.doc_link.linkActivated.connect(self.on_doc_link_activated)
+        self.body = self.cause  # older name used by the window's tests
+
+        heading = QHBoxLayout()
+        heading.addWidget(self.severity, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addWidget(self.title, 1)
         self.actions_row = QHBoxLayout()
+        self.actions_row.setSpacing(6)
+        self.actions_row.addStretch(1)
+
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(10, 8, 10, 8)
+        inner.setSpacing(6)
+        inner.addLayout(heading)
+        inner.addWidget(self.unverified)
+        inner.addWidget(self.cause)
+        inner.addWidget(self.fix)
+        inner.addWidget(self.facts)
+        inner.addWidget(self.doc_link)
+        inner.addLayout(self.actions_row)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.body)
-        layout.addLayout(self.actions_row)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self.explanation: Explanation | None = None
         self.buttons: dict[FixAction, QPushButton] = {}
+        self.show_explanation(None)
 
     def show_explanation(self, explanation: Explanation | None) -> None:
         self.explanation = explanation
@@ -52,22 +130,64 @@ class ExplanationPanel(QWidget):
             button.deleteLater()
         self.buttons.clear()
         if explanation is None:
-            self.title.setText("No explanation")
-            self.body.setText("")
+            self.severity.setText("")
+            self.title.setText("No explanation yet")
+            self.cause.setText("Send a request: its status and body are explained here.")
+            for label in (self.fix, self.facts, self.doc_link):
+                label.setText("")
+                label.hide()
+            self.unverified.hide()
             return
+        glyph, words = SEVERITY_GLYPHS.get(explanation.severity, ("ℹ", "Information"))
+        self.severity.setText(glyph)
+        self.severity.setToolTip(words)
         self.title.setText(explanation.title)
-        parts = [f"<p>{html.escape(explanation.cause)}</p>"]
-        if not explanation.documented:
-            parts.append("<p><b>Unverified:</b> this is inferred, not documented by Thumbtack.</p>")
+        self.unverified.setVisible(not explanation.documented)
+        self.cause.setText(explanation.cause)
         if explanation.fix:
             steps = "".join(f"<li>{html.escape(step)}</li>" for step in explanation.fix)
-            parts.append(f"<ol>{steps}</ol>")
+            self.fix.setText(f"<b>How to fix it</b><ol style='margin-left:-20px'>{steps}</ol>")
+        self.fix.setVisible(bool(explanation.fix))
+        facts = []
+        if explanation.trace_id:
+            facts.append(f"traceID: {explanation.trace_id}")
+        if explanation.retry_after_s is not None:
+            facts.append(f"Retry-After: {explanation.retry_after_s:g} s")
+        facts.append(f"Rule: {explanation.rule_id}")
+        self.facts.setText("   ·   ".join(facts))
+        self.facts.show()
         if explanation.doc_url:
             url = html.escape(explanation.doc_url, quote=True)
-            parts.append(f'<p><a href="{url}">Thumbtack documentation</a></p>')
-        self.body.setText("".join(parts))
-        for action in explanation.actions:
-            button = QPushButton(ACTION_LABELS.get(action, action.value))
+            page = html.escape(explanation.doc_url.split("//", 1)[-1][:80])
+            self.doc_link.setText(f'↗ <a href="{url}">Thumbtack documentation: {page}</a>')
+            self.doc_link.setToolTip(explanation.doc_url)
+        self.doc_link.setVisible(bool(explanation.doc_url))
+        actions = list(explanation.actions)
+        if FixAction.RETRY_AFTER in actions and FixAction.RETRY not in actions:
+            actions.append(FixAction.RETRY)  # "Retry now" stays available during a countdown
+        for index, action in enumerate(actions):
+            caption = ACTION_LABELS.get(action, action.value)
+            if action is FixAction.RETRY and FixAction.RETRY_AFTER in actions:
+                caption = "Retry now"
+            button = QPushButton(caption)
+            button.setObjectName(f"fix_{action.value}")
+            button.setDefault(index == 0)
             button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
-            self.actions_row.addWidget(button)
+            self.actions_row.insertWidget(self.actions_row.count() - 1, button)
             self.buttons[action] = button
+
+    def set_retry_wait(self, seconds_left: int) -> None:
+        """Keep "Retry when allowed" disabled while the Retry-After countdown runs."""
+        button = self.buttons.get(FixAction.RETRY_AFTER)
+        if button is None:
+            return
+        if seconds_left > 0:
+            button.setEnabled(False)
+            button.setText(f"Retry when allowed ({seconds_left} s)")
+        else:
+            button.setEnabled(True)
+            button.setText("Retry (allowed now)")
+
+    @Slot(str)
+    def on_doc_link_activated(self, url: str) -> None:
+        self.open_url(QUrl(url))

@@ -9,11 +9,12 @@ with their own services.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
@@ -36,31 +37,37 @@ from explorer.core.models import (
     FixAction,
     RequestSpec,
     ResponseRecord,
-    StatusClass,
 )
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
+from explorer.ui import safe_features
 from explorer.ui.description_loader import DescriptionLoader
+from explorer.ui.dialogs import Ask
 from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.endpoint_tree import EndpointTree
 from explorer.ui.explanation_panel import ExplanationPanel
+from explorer.ui.presentation import RedactionContext
 from explorer.ui.quick_open import QuickOpenDialog
 from explorer.ui.request_panel import RequestPanel
 from explorer.ui.response_pane import ResponsePane
 from explorer.ui.theme import apply_theme, resolve_dark
 from explorer.ui.workers import TaskRunner
 
+if TYPE_CHECKING:
+    from explorer.core.status import StatusInfo
+
 log = logging.getLogger(__name__)
 
+FAULT_HEADER = "X-Sandbox-Fault"
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
 @dataclass(frozen=True)
-class StatusView:
-    """What the badge shows for a record: text, class and the documented meaning."""
+class ShownResponse:
+    """A record with its classification and explanation, both computed on the worker."""
 
-    label: str
-    status_class: StatusClass
-    meaning: str = ""
+    record: ResponseRecord
+    status: StatusInfo
+    explanation: Explanation | None
 
 
 @dataclass
@@ -76,23 +83,22 @@ class WindowServices:
     variables: Callable[[], Mapping[str, str]] = lambda: {}
     #: (spec, cancel event) -> record. Adds authentication, sends, retries. Runs on a worker.
     perform: Callable[[RequestSpec, threading.Event], ResponseRecord] | None = None
+    #: record -> explanation; called on the worker thread. None: no explanations.
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
-    classify: Callable[[ResponseRecord], StatusView] | None = None
+    #: record -> badge; None uses the core's one classification.
+    classify: Callable[[ResponseRecord], StatusInfo] | None = None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
     environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
+    #: explorer.ui.session_controller.SessionController: profiles, tokens, pre-flight checks.
+    session: Any = None
     shutdown: Callable[[], None] = lambda: None
 
 
-def default_classify(record: ResponseRecord) -> StatusView:
-    if record.failure is not None:
-        return StatusView(f"Network: {record.failure.kind.value}", StatusClass.NETWORK_ERROR)
-    code = record.status or 0
-    if 200 <= code < 300:
-        return StatusView(f"{code} {record.reason}", StatusClass.SUCCESS)
-    if code >= 500:
-        return StatusView(f"{code} {record.reason}", StatusClass.SERVER_ERROR)
-    return StatusView(f"{code} {record.reason}", StatusClass.CLIENT_ERROR)
+def default_classify(record: ResponseRecord) -> StatusInfo:
+    from explorer.core.status import classify
+
+    return classify(record)
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +107,7 @@ class MainWindow(QMainWindow):
     response_shown = Signal(object)  # ResponseRecord, after it is on screen
     environment_ready = Signal(str)  # API base URL
     environment_failed = Signal(str)  # what went wrong
+    catalog_ready = Signal()  # the endpoint tree shows a description
 
     def __init__(self, services: WindowServices) -> None:
         super().__init__()
@@ -108,11 +115,15 @@ class MainWindow(QMainWindow):
         self.settings = services.settings
         self.base_url = ""
         self.last_record: ResponseRecord | None = None
+        self.last_shown: ShownResponse | None = None
         self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
         self.runner = TaskRunner(self, latest_only=True)
         self.background = TaskRunner(self, latest_only=False, max_workers=2)
         self._request_id: int | None = None
         self._client: Any = None
+        self.ask = Ask(self)
+        self.redaction = RedactionContext(self, presentation=self.settings.presentation_mode)
+        self.redaction.changed.connect(self.on_redaction_changed)
 
         self.endpoint_tree = EndpointTree()
         self.drafts = DraftKeeper(services.drafts, self)
@@ -134,6 +145,7 @@ class MainWindow(QMainWindow):
         self.quick_open_dialog: QuickOpenDialog | None = None
         self.request_panel.cancel_requested.connect(self.cancel_current)
         self.explanation_panel.action_requested.connect(self.on_explanation_action)
+        self.response_pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
         self.runner.cancelled.connect(self.on_runner_cancelled)
@@ -144,6 +156,12 @@ class MainWindow(QMainWindow):
         self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(services.endpoints)
         self._restore_state()
+        self.session_ui: Any = None
+        if services.session is not None:
+            from explorer.ui.session_ui import SessionUi
+
+            self.session_ui = SessionUi(self, services.session)
+        self.safe = safe_features.install(self)
         if self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         if self.drafts.load_problem:
@@ -157,6 +175,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.explanation_panel)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        right.setSizes([460, 300])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.endpoint_tree)
@@ -235,6 +254,12 @@ class MainWindow(QMainWindow):
             self.theme_actions[choice] = action
         self.view_menu = view_menu
 
+        from explorer.ui.sandbox_menu import build_sandbox_menu
+
+        self.sandbox_menu = build_sandbox_menu(self)
+        self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
+        bar.addMenu(self.sandbox_menu)
+
         help_menu = bar.addMenu("&Help")
         self.help_action = QAction("&Troubleshooting guide", self)
         self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -249,6 +274,12 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.environment_label = QLabel("Sandbox: starting…")
         self.environment_label.setObjectName("environmentStatus")
+        self.fault_label = QLabel("")
+        self.fault_label.setObjectName("faultStatus")
+        self.fault_label.setStyleSheet("color: #d48a00; font-weight: 600;")
+        self.fault_label.setToolTip("Requests to the Sandbox carry this fault (Sandbox menu).")
+        self.fault_label.hide()
+        self.statusBar().addPermanentWidget(self.fault_label)
         self.token_label = QLabel("Token: none yet")
         self.token_label.setObjectName("tokenStatus")
         self.statusBar().addPermanentWidget(self.environment_label)
@@ -287,6 +318,8 @@ class MainWindow(QMainWindow):
         self.drafts.flush()
         self.runner.shutdown()
         self.background.shutdown()
+        self.safe.shutdown()
+        self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
             self._client.close()
@@ -300,8 +333,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, dark=resolve_dark(choice), font_scale=self.settings.font_scale)
         self.theme_actions[choice].setChecked(True)
-        if self.last_record is not None:
-            self._show_record(self.last_record)
+        self.response_pane.refresh_theme()
 
     # ----- environment --------------------------------------------------------------------
     def start_environment(self) -> None:
@@ -346,17 +378,51 @@ class MainWindow(QMainWindow):
         if spec is None:
             self.statusBar().showMessage("Enter a URL or pick an endpoint first.", 5000)
             return
+        if self.session_ui is not None and not self.session_ui.approve_send(spec):
+            return  # held back by the pre-flight bar, or waiting for the secret store
         self.send_spec(spec)
 
     def send_spec(self, spec: RequestSpec) -> int:
         perform = self.services.perform or self._plain_perform
+        spec = self._with_sandbox_fault(spec)
 
-        self.response_pane.show_pending(spec)
+        self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
         self.request_panel.set_busy(True)
-        run = perform
-        self._request_id = self.runner.submit(lambda cancel: run(spec, cancel))
+        classify = self.services.classify or default_classify
+        explain = self.services.explain
+
+        def run(cancel: threading.Event) -> ShownResponse:
+            # Classifying and explaining parse the body: done here, off the GUI thread.
+            record = perform(spec, cancel)
+            status, explanation = classify(record), explain(record)
+            return ShownResponse(record=record, status=status, explanation=explanation)
+
+        self._request_id = self.runner.submit(run)
         return self._request_id
+
+    def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
+        """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
+        fault = self.sandbox_menu.selected_fault()
+        on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
+        if not fault or not on_sandbox or not self.base_url:
+            return spec
+        if not spec.url.startswith(self.base_url) or spec.header(FAULT_HEADER) is not None:
+            return spec
+        return dataclasses.replace(spec, headers=(*spec.headers, (FAULT_HEADER, fault)))
+
+    @Slot(object)
+    def on_sandbox_fault_changed(self, fault: str | None) -> None:
+        self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
+        self.fault_label.setVisible(bool(fault))
+        if fault:
+            self.statusBar().showMessage(
+                f"Sandbox: the next requests carry {FAULT_HEADER}: {fault}. "
+                "Pick Sandbox > No fault to stop.",
+                8000,
+            )
+        else:
+            self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
@@ -372,20 +438,30 @@ class MainWindow(QMainWindow):
             self.runner.cancel()
 
     @Slot(int, object)
-    def on_runner_finished(self, _task_id: int, record: object) -> None:
+    def on_runner_finished(self, _task_id: int, result: object) -> None:
         self.request_panel.set_busy(False)
-        if isinstance(record, ResponseRecord):
-            self._show_record(record)
+        if isinstance(result, ShownResponse):
+            self._show_record(result)
 
-    def _show_record(self, record: ResponseRecord) -> None:
-        self.last_record = record
-        classify = self.services.classify or default_classify
-        view = classify(record)
+    def _show_record(self, shown: ShownResponse, *, rerender: bool = False) -> None:
+        """Show a response; ``rerender`` repaints the same one (theme or redaction changed)
+        without announcing a new response."""
+        self.last_record = shown.record
+        self.last_shown = shown
+        explanation = self.redaction.redact_explanation(shown.explanation)
+        self.explanation_panel.show_explanation(explanation)
         self.response_pane.show_record(
-            record, label=view.label, status_class=view.status_class, meaning=view.meaning
+            self.redaction.redactor.redact_record(shown.record),
+            status=shown.status,
+            explanation=explanation,
         )
-        self.explanation_panel.show_explanation(self.services.explain(record))
-        self.response_shown.emit(record)
+        if not rerender:
+            self.response_shown.emit(shown.record)
+
+    @Slot()
+    def on_redaction_changed(self) -> None:
+        if self.last_shown is not None:
+            self._show_record(self.last_shown, rerender=True)
 
     @Slot(int, object)
     def on_runner_failed(self, _task_id: int, exc: object) -> None:
@@ -401,13 +477,34 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_explanation_action(self, action: FixAction) -> None:
-        if action in (FixAction.RETRY, FixAction.RETRY_AFTER) and self.last_record is not None:
-            self.send_spec(self.last_record.request)
+        """Do a one-click fix. Fixes that need credentials go to :meth:`on_credential_fix`."""
+        if self.session_ui is not None and self.session_ui.handle_fix(action):
+            return
+        if action in (FixAction.RETRY, FixAction.RETRY_AFTER):
+            if self.last_record is not None:
+                self.send_spec(self.last_record.request)
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
-                QApplication.clipboard().setText(explanation.trace_id)
+                self.redaction.copy_text(explanation.trace_id)
                 self.statusBar().showMessage(f"Copied traceID {explanation.trace_id}", 5000)
+        else:
+            self.on_credential_fix(action)
+
+    def on_credential_fix(self, action: FixAction) -> None:
+        """Hook for fixes that change the profile or token (refresh, audience, token
+        server, scopes, profile). Until profiles are wired in, it says what would happen."""
+        what = {
+            FixAction.REFRESH_TOKEN_AND_RETRY: "Refreshing the token",
+            FixAction.SET_AUDIENCE_AND_RETRY: "Setting the audience to urn:partner-api",
+            FixAction.USE_ENVIRONMENT_TOKEN_SERVER: "Switching to this environment's token server",
+            FixAction.OPEN_SCOPE_EDITOR: "The scope editor",
+            FixAction.OPEN_PROFILE_EDITOR: "The profile editor",
+        }.get(action, str(action))
+        self.statusBar().showMessage(
+            f"{what} needs a credential profile; profiles are not set up in this window yet.",
+            8000,
+        )
 
     @Slot()
     def on_quick_open(self) -> None:
@@ -426,9 +523,20 @@ class MainWindow(QMainWindow):
         self.services.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
+            self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
+        self.catalog_ready.emit()
+
+    def load_catalog(self) -> None:
+        """Load the shipped description off the GUI thread, unless one is already shown."""
+        if self.catalog is None and not self.services.endpoints:
+            self.statusBar().showMessage("Loading the Thumbtack API description…")
+            self.descriptions.on_reload_triggered()
+        else:
+            self.catalog_ready.emit()
 
     @Slot()
     def on_about(self) -> None:

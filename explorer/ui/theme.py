@@ -146,7 +146,7 @@ QLabel[role="dim"] {{ color: {c.dim_text}; }}
 QLabel[role="banner"] {{ background: #b3261e; color: white; font-weight: 600; padding: 4px 8px; }}
 QLabel[role="inferred"] {{ color: #b26b00; font-weight: 600; }}
 QFrame[role="card"] {{ border: 1px solid {c.border}; border-radius: 6px; }}
-QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox {{ border: 1px solid {c.border};
+QLineEdit, QPlainTextEdit, QTextEdit {{ border: 1px solid {c.border};
     border-radius: 4px; padding: 3px; }}
 QTabWidget::pane {{ border: 1px solid {c.border}; }}
 """

@@ -181,6 +181,19 @@ CASES: list[Case] = [
         },
     ),
     Case(
+        rule_id="user-context-required",
+        status=403,
+        body={
+            "type": "https://api.thumbtack.com/problems/forbidden",
+            "title": "Forbidden",
+            "status": 403,
+            "traceID": "2c2a9210f7b215b2",
+            "detail": "GET /api/v4/users/self acts for a signed-in user: it needs an access "
+            "token from the authorization-code flow, and this token came from client_credentials.",
+        },
+        cause_has=("client-credentials",),
+    ),
+    Case(
         rule_id="insufficient-scope-header",
         status=403,
         headers=(("WWW-Authenticate", 'Bearer error="insufficient_scope"'),),

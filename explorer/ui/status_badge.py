@@ -1,0 +1,209 @@
+"""The status badge: what a response means at a glance, by colour, icon glyph and words.
+
+The badge shows a :class:`~explorer.core.status.StatusInfo` from the one core
+classification (:func:`explorer.core.status.classify`). The status class goes to a Qt
+dynamic property (``statusClass``) and a stylesheet built from
+:func:`explorer.ui.theme.status_colors` picks the colours, so colour, glyph and text always
+say the same thing. A 429 with Retry-After counts down once a second; hovering shows the
+legend of every class.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from explorer.core.models import StatusClass
+from explorer.ui.theme import is_dark, status_colors
+
+if TYPE_CHECKING:
+    from explorer.core.status import StatusInfo
+
+#: One glyph per icon name of :class:`explorer.core.status.StatusIcon` (all in DejaVu Sans).
+GLYPHS: dict[str, str] = {
+    "ok": "✔",
+    "info": "ℹ",
+    "redirect": "↪",
+    "warning": "⚠",
+    "error": "✖",
+    "lock": "⊘",
+    "clock": "◷",
+    "network": "⇄",
+    "unknown": "?",
+    "pending": "…",
+    "cancelled": "⊘",
+}
+
+
+def glyph_for(icon: str) -> str:
+    return GLYPHS.get(str(icon), "?")
+
+
+def badge_stylesheet(*, dark: bool) -> str:
+    """One selector per status class on the ``statusClass`` property."""
+    rules = [
+        "StatusBadge { border-radius: 5px; padding: 2px; }",
+        "StatusBadge QLabel { background: transparent; color: palette(window-text); }",
+    ]
+    for status_class in StatusClass:
+        background, foreground = status_colors(status_class, dark=dark)
+        rules.append(
+            f'StatusBadge[statusClass="{status_class.value}"] {{ background: {background}; }}'
+            f'StatusBadge[statusClass="{status_class.value}"] QLabel {{ color: {foreground}; }}'
+        )
+    return "\n".join(rules)
+
+
+def legend_html(*, dark: bool) -> str:
+    """The hover legend: every badge kind with its colour, glyph, label and meaning."""
+    from explorer.core.status import legend
+
+    rows = []
+    for info in legend():
+        background, foreground = status_colors(info.status_class, dark=dark)
+        label = info.label.split(" ", 1)[-1] if info.code else info.label
+        code = f"{info.code} " if info.code else ""
+        rows.append(
+            f'<tr><td style="background:{background}; color:{foreground};">&nbsp;'
+            f"{glyph_for(info.icon)} {html.escape(code + label)}&nbsp;</td>"
+            f"<td>&nbsp;{html.escape(info.meaning)}</td></tr>"
+        )
+    return (
+        "<b>Status legend</b> (colour, symbol and words always agree)"
+        f'<table cellspacing="2">{"".join(rows)}</table>'
+    )
+
+
+class StatusBadge(QFrame):
+    """Shows one status; ``countdown_finished`` fires when a Retry-After wait is over."""
+
+    countdown_tick = Signal(int)  # seconds left
+    countdown_finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBadge")
+        self.setProperty("statusClass", "none")
+        self.icon = QLabel("")
+        self.icon.setObjectName("statusIcon")
+        font = self.icon.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.icon.setFont(font)
+        self.icon.setFixedWidth(28)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel("No response yet")
+        self.label.setObjectName("statusLabel")
+        bold = self.label.font()
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.1)
+        self.label.setFont(bold)
+        self.meaning = QLabel("")
+        self.meaning.setObjectName("statusMeaning")
+        self.meaning.setWordWrap(True)
+        self.countdown = QLabel("")
+        self.countdown.setObjectName("retryCountdown")
+        self.countdown.setFont(bold)
+        self.detail = QLabel("")
+        self.detail.setObjectName("statusDetail")
+        words = QVBoxLayout()
+        words.setSpacing(0)
+        words.addWidget(self.label)
+        words.addWidget(self.meaning)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 10, 4)
+        layout.addWidget(self.icon)
+        layout.addLayout(words, 1)
+        layout.addWidget(self.countdown)
+        layout.addWidget(self.detail)
+        self.info: StatusInfo | None = None
+        self.seconds_left = 0
+        self._deadline = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.on_timer_timeout)
+        self.refresh_theme()
+
+    # ----- theme --------------------------------------------------------------------------
+    def refresh_theme(self) -> None:
+        dark = is_dark()
+        self.setStyleSheet(badge_stylesheet(dark=dark))
+        self.setToolTip(legend_html(dark=dark))
+
+    def _set_class(self, value: str) -> None:
+        self.setProperty("statusClass", value)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        for child in (self.icon, self.label, self.meaning, self.countdown, self.detail):
+            self.style().unpolish(child)
+            self.style().polish(child)
+
+    def text(self) -> str:
+        """Everything the badge says in words, as one line (label, meaning, countdown)."""
+        parts = (self.label, self.meaning, self.countdown)
+        return "  ".join(w.text() for w in parts if w.text() and not w.isHidden())
+
+    def colors(self) -> tuple[str, str]:
+        """(background, foreground) now shown (for tests and screenshots)."""
+        value = str(self.property("statusClass"))
+        if value not in StatusClass.__members__.values():
+            return ("", "")
+        return status_colors(StatusClass(value), dark=is_dark())
+
+    # ----- states -------------------------------------------------------------------------
+    def show_neutral(self, glyph_name: str, text: str, meaning: str = "") -> None:
+        """Pending, cancelled or empty: no status class, no countdown."""
+        self.stop_countdown()
+        self.info = None
+        self._set_class("none")
+        self.icon.setText(glyph_for(glyph_name))
+        self.label.setText(text)
+        self.meaning.setText(meaning)
+        self.meaning.setVisible(bool(meaning))
+        self.detail.setText("")
+
+    def show_status(self, info: StatusInfo, *, detail: str = "") -> None:
+        """Show a classification; start the countdown when it carries a Retry-After."""
+        self.stop_countdown()
+        self.info = info
+        self._set_class(info.status_class.value)
+        self.icon.setText(glyph_for(info.icon))
+        self.label.setText(info.label)
+        suffix = "" if info.documented else "  (not in Thumbtack's status table)"
+        self.meaning.setText(info.meaning[:1].upper() + info.meaning[1:] + suffix)
+        self.meaning.setVisible(info.meaning.lower() not in info.label.lower())
+        self.detail.setText(detail)
+        if info.retry_after_s is not None and info.retry_after_s > 0:
+            self.start_countdown(info.retry_after_s)
+
+    # ----- Retry-After countdown ----------------------------------------------------------
+    def start_countdown(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+        self.seconds_left = max(0, round(seconds))
+        self._timer.start()
+        self._show_left()
+
+    def stop_countdown(self) -> None:
+        self._timer.stop()
+        self.seconds_left = 0
+        self.countdown.setText("")
+
+    @property
+    def counting(self) -> bool:
+        return self._timer.isActive()
+
+    @Slot()
+    def on_timer_timeout(self) -> None:
+        self.seconds_left = max(0, round(self._deadline - time.monotonic()))
+        self._show_left()
+        if self.seconds_left <= 0:
+            self._timer.stop()
+            self.countdown.setText("◷ Retry allowed now")
+            self.countdown_finished.emit()
+
+    def _show_left(self) -> None:
+        self.countdown.setText(f"◷ Retry in {self.seconds_left} s")
+        self.countdown_tick.emit(self.seconds_left)

@@ -1,0 +1,97 @@
+"""``call --redact``: secrets and personal data masked in everything printed; without it,
+credential headers are still masked but bodies are printed as received. Real servers on
+127.0.0.1 (oauth2-mock-server for tokens, a local API answering with customer data)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+from helpers import scripted_session as s
+from helpers.servers import local_server, reply
+from oauth_server import MockOAuthServer, oauth_mock_server
+
+from explorer.cli import build_cli
+from explorer.core.redact import MASK
+
+VAULT = {"THUMBTACK_EXPLORER_VAULT_PASSPHRASE": "a long test passphrase"}
+SECRET = "cli-secret-Zq81xW5vLr"
+COOKIE = "sid=ck_4Fh8Jw2Lq9Zt"
+
+
+def run(args: list[str], input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(build_cli(lambda o: 0), args, input=input, env=VAULT)
+
+
+@pytest.fixture(scope="module")
+def oauth() -> Iterator[MockOAuthServer]:
+    with oauth_mock_server(clients={"cli-client": SECRET}) as server:
+        yield server
+
+
+def customer_api(h: http.server.BaseHTTPRequestHandler) -> None:
+    """The NegotiationV4 example, echoing the caller's token and the client secret."""
+    body = dict(s.NEGOTIATION)
+    body["echo"] = {"authorization": h.headers.get("Authorization"), "note": f"was {SECRET}"}
+    reply(200, json.dumps(body).encode(), headers={"Set-Cookie": COOKIE})(h)
+
+
+def cookie_of(data: dict) -> str:  # type: ignore[type-arg]
+    return str({k.lower(): v for k, v in data["headers"].items()}["set-cookie"])
+
+
+def call(oauth: MockOAuthServer, *extra: str):  # type: ignore[no-untyped-def]
+    with local_server(customer_api) as api:
+        added = run(
+            [
+                "profile", "add", "local", "--environment", "local-api",
+                "--client-id", "cli-client", "--scope", "demand::keywords.read",
+                "--api-base", f"{api.url}/api/", "--token-url", oauth.token_url,
+                "--secret-stdin", "--secret-store", "vault",
+            ],
+            input=SECRET + "\n",
+        )  # fmt: skip
+        assert added.exit_code == 0, added.output
+        result = run(["call", "GET", "/api/v4/keywords/search", "--profile", "local", *extra])
+    token = api.requests[0][2]["Authorization"].split(" ", 1)[1]
+    return result, token
+
+
+def test_redact_masks_secrets_and_personal_data_everywhere(oauth: MockOAuthServer) -> None:
+    result, token = call(oauth, "--redact")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("HTTP 200")
+    for value in (token, SECRET, "ck_4Fh8Jw2Lq9Zt", *s.PERSONAL):
+        assert value not in out, value
+    assert MASK in out
+    assert "Acme Junk Removal" in out and "Lake Worth" in out  # the rest stays readable
+
+
+def test_redact_with_json_output(oauth: MockOAuthServer) -> None:
+    result, token = call(oauth, "--redact", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    customer = data["body"]["data"]["customer"]
+    assert customer["lastName"] == MASK and customer["phone"] == MASK
+    assert data["body"]["echo"]["authorization"] in (MASK, f"Bearer {MASK}")
+    cookie = cookie_of(data)
+    assert cookie.startswith("sid=") and MASK in cookie
+    assert token not in result.output and SECRET not in result.output
+
+
+def test_without_redact_bodies_are_as_received_but_credential_headers_masked(
+    oauth: MockOAuthServer,
+) -> None:
+    result, token = call(oauth, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["body"]["data"]["customer"]["lastName"] == s.LAST_NAME
+    assert data["body"]["echo"]["authorization"] == f"Bearer {token}"  # body as received
+    assert cookie_of(data).startswith("sid=") and "ck_4Fh8Jw2Lq9Zt" not in cookie_of(data)
+    text, _ = call(oauth)
+    assert s.EMAIL in text.output
+    assert "ck_4Fh8Jw2Lq9Zt" not in text.output
