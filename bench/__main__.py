@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="start-up runs per side (median)")
     parser.add_argument("--iterations", type=int, default=2000, help="requests per side")
     parser.add_argument("--idle", type=float, default=2.0, help="seconds idle before RSS")
+    parser.add_argument("--body-sizes", default="1,10,50", help="MB, comma-separated")
     args = parser.parse_args(argv)
     parts = args.only or list(PARTS)
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench.bodies import run_bodies
 
         print("response bodies (bench/bench_bodies.py) ...", flush=True)
-        details["bodies"] = run_bodies()
+        details["bodies"] = run_bodies(args.body_sizes)
 
     print()
     if figures:
@@ -77,13 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     bodies = details.get("bodies")
     if bodies:
-        print(f"\nResponse bodies: {bodies['status']}")
-        if bodies.get("output"):
-            print(bodies["output"].rstrip())
-        if bodies.get("errors"):
-            print(bodies["errors"].rstrip())
-        if bodies.get("note"):
-            print(bodies["note"])
+        from bench.bodies import lines
+
+        print()
+        print("\n".join(lines(bodies)))
 
     if args.json:
         document = {

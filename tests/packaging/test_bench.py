@@ -51,6 +51,8 @@ def test_the_suite_writes_json_with_ratios(tmp_path: Path) -> None:
             "bodies",
             "--iterations",
             "100",
+            "--body-sizes",
+            "1",
             "--json",
             str(out),
         ],
@@ -65,5 +67,10 @@ def test_the_suite_writes_json_with_ratios(tmp_path: Path) -> None:
     (figure,) = document["figures"]
     assert figure["yardstick"] == "raw httpx2.Client.get"
     assert figure["samples"] == 100 and figure["ratio"] > 0
-    assert document["bodies"]["status"] in ("absent", "ran")
+    bodies = document["bodies"]
+    assert bodies["status"] in ("absent", "ran"), bodies
+    if bodies["status"] == "ran":
+        assert {row["size_mb"] for row in bodies["rows"]} == {1}
+        assert all(156 <= row["peak_limit_mb"] < 157 for row in bodies["rows"])  # 6x1 MB + 150
+        assert "Response bodies: ran" in proc.stdout
     assert "small GET on loopback" in proc.stdout
