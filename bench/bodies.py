@@ -59,7 +59,8 @@ def lines(result: dict[str, Any]) -> list[str]:
             f"  first paint {row['first_paint_ms']:>7.1f} ms"
             f"  longest stall {row['longest_stall_ms']:>6.1f} ms"
             f"  total {row['total_ms'] / 1000:>5.1f} s"
-            f"  peak +{row['peak_rss_delta_mb']:>6.1f} MB (<= {row['peak_limit_mb']:g})"
+            f"  peak +{row['peak_rss_delta_mb']:>6.1f} MB (<= {row['peak_limit_mb']:g}"
+            f" {'met' if row['peak_met'] else 'MISSED'})"
             f"  timing targets: {row.get('target', '-')}"
         )
     for key in ("note", "errors", "output"):
