@@ -70,6 +70,7 @@ def run(options: GuiOptions) -> int:
     app.setApplicationName("Thumbtack API Explorer")
     app.setOrganizationName("thumbtack-explorer")
     app.setDesktopFileName("thumbtack-explorer")
+    _set_window_icon(app)
 
     store = SettingsStore(paths.settings_file)
     settings = store.load()
@@ -91,6 +92,17 @@ def run(options: GuiOptions) -> int:
     window.load_catalog()
     window.start_environment()
     return app.exec()
+
+
+def _set_window_icon(app) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QIcon
+
+    from explorer.resources import ResourceNotFoundError, resource_path
+
+    try:
+        app.setWindowIcon(QIcon(str(resource_path("icons", "thumbtack-explorer.svg"))))
+    except ResourceNotFoundError as exc:  # a damaged install still opens, without its icon
+        log.warning("%s", exc)
 
 
 def _redactor() -> Callable[[str], str]:

@@ -1,0 +1,101 @@
+"""``python -m bench``: run the benchmark suite and print figures beside their yardsticks.
+
+.venv/bin/python -m bench                 # everything, about a minute
+.venv/bin/python -m bench --only send     # one part
+.venv/bin/python -m bench --json out.json # also write the figures as JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.report import Figure, table
+
+PARTS = ("start", "send", "imports", "bodies")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write JSON here")
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only this part")
+    parser.add_argument("--runs", type=int, default=7, help="start-up runs per side (median)")
+    parser.add_argument("--iterations", type=int, default=2000, help="requests per side")
+    parser.add_argument("--idle", type=float, default=2.0, help="seconds idle before RSS")
+    parser.add_argument("--body-sizes", default="1,10,50", help="MB, comma-separated")
+    args = parser.parse_args(argv)
+    parts = args.only or list(PARTS)
+
+    figures: list[Figure] = []
+    details: dict[str, Any] = {}
+    if "start" in parts:
+        from bench import startup
+
+        print(f"start-up and idle memory: {args.runs} runs each side ...", flush=True)
+        found, details["start_runs"] = startup.measure(args.runs, args.idle)
+        figures += found
+    if "send" in parts:
+        from bench import send
+
+        print(f"small request: {args.iterations} requests each side ...", flush=True)
+        found, details["send"] = send.measure(args.iterations)
+        figures += found
+    if "imports" in parts:
+        from bench import startup
+
+        print("imports before the window paints (-X importtime) ...", flush=True)
+        details["imports_before_window"] = startup.imports_before_window()
+    if "bodies" in parts:
+        from bench.bodies import run_bodies
+
+        print("response bodies (bench/bench_bodies.py) ...", flush=True)
+        details["bodies"] = run_bodies(args.body_sizes)
+
+    print()
+    if figures:
+        print(table(figures))
+    imports = details.get("imports_before_window")
+    if imports:
+        print(
+            f"\nBefore the window paints: {imports['modules_imported']} modules, "
+            f"{imports['import_ms_total']} ms of imports."
+        )
+        print("Heaviest packages (ms, own import time):")
+        for name, ms in imports["heaviest_packages_ms"].items():
+            print(f"  {name:28} {ms:7.1f}")
+        print("Slowest program modules to import (ms, with what they import):")
+        for name, ms in list(imports["explorer_modules_cumulative_ms"].items())[:8]:
+            print(f"  {name:40} {ms:7.1f}")
+        lazy = imports["should_be_lazy_but_imported_modules"]
+        print(
+            "Should be lazy but imported: "
+            + (", ".join(f"{k} ({n} modules)" for k, n in lazy.items()) or "none")
+        )
+    bodies = details.get("bodies")
+    if bodies:
+        from bench.bodies import lines
+
+        print()
+        print("\n".join(lines(bodies)))
+
+    if args.json:
+        document = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": sys.version.split()[0],
+            "machine": platform.platform(),
+            "figures": [f.to_json() for f in figures],
+            **details,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        print(f"\nWrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

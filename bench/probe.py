@@ -1,0 +1,78 @@
+"""The child process of the start-up and idle-memory benchmarks.
+
+``python bench/probe.py bare|app IDLE_SECONDS`` opens either a bare PySide6 QMainWindow
+(the yardstick) or the program's real main window through its real entry point, notes
+the moment the main window first paints (``time.monotonic()``, which the parent compares
+with the moment it started the process), waits ``IDLE_SECONDS`` on the event loop, then
+prints one ``BENCH {...}`` line with that time, the modules loaded by then and the
+process's resident memory, and exits at once. Both modes go through the same code, so
+the ratio is fair. The marker is also written to stderr so ``-X importtime`` output can
+be split at first paint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+
+def memory_kb() -> dict[str, int]:
+    """Resident (VmRSS) and peak resident (VmHWM) memory of this process, in KiB."""
+    out: dict[str, int] = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0])
+    return out
+
+
+def main() -> None:
+    mode, idle_s = sys.argv[1], float(sys.argv[2])
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+    result: dict[str, object] = {}
+
+    def finish() -> None:
+        result.update(memory_kb())
+        print("BENCH " + json.dumps(result), flush=True)
+        os._exit(0)
+
+    class FirstPaint(QObject):
+        """Notes the first paint of any widget inside a main window, then idles."""
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if (
+                not result
+                and event.type() == QEvent.Type.Paint
+                and isinstance(obj, QWidget)
+                and isinstance(obj.window(), QMainWindow)
+            ):
+                result["first_paint"] = time.monotonic()
+                result["modules"] = sorted(sys.modules)
+                print("BENCH-FIRST-PAINT", file=sys.stderr, flush=True)
+                QTimer.singleShot(int(idle_s * 1000), finish)
+            return False
+
+    app = QApplication(sys.argv[:1])
+    watcher = FirstPaint()
+    app.installEventFilter(watcher)
+    if mode == "bare":
+        window = QMainWindow()
+        window.setWindowTitle("bare")
+        window.resize(1280, 800)
+        window.show()
+        app.exec()
+    elif mode == "app":
+        from explorer.app import main as explorer_main
+
+        explorer_main(["--size", "1280x800"])
+    else:
+        raise SystemExit(f"unknown mode {mode!r}: use bare or app")
+
+
+if __name__ == "__main__":
+    main()
