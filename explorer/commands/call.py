@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager
+from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.environments import sandbox_environment
 from explorer.core.models import ResponseRecord
 from explorer.core.profiles import sandbox_demo_profile
@@ -106,22 +106,7 @@ def _known_secrets(service: CallService) -> tuple[str, ...]:
     """The profile's client secret and tokens, to mask wherever they appear."""
     if service.tokens is None or service.profile is None:
         return ()
-    values: list[str] = []
-    for kind in SecretKind:
-        try:
-            raw = service.tokens.secret_store.get(service.profile.name, kind)
-        except Exception:  # an unreadable store only means fewer literal values to mask
-            continue
-        if not raw:
-            continue
-        values.append(raw)
-        try:
-            cached = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(cached, dict):
-            values += [str(cached[k]) for k in ("access_token", "refresh_token") if cached.get(k)]
-    return tuple(values)
+    return known_secrets(service.tokens.secret_store, service.profile.name)
 
 
 @dataclass(frozen=True, kw_only=True)

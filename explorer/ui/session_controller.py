@@ -31,6 +31,7 @@ from explorer.core.auth import (
     TokenManager,
     default_client_factory,
     is_token_not_active,
+    known_secrets,
 )
 from explorer.core.environments import (
     PRODUCTION,
@@ -560,15 +561,8 @@ class SessionController(QObject):
 
     @staticmethod
     def _secrets_of(manager: TokenManager) -> tuple[str, ...]:
-        found: list[str] = []
-        for kind in (SecretKind.CLIENT_SECRET, SecretKind.ACCESS_TOKEN, SecretKind.REFRESH_TOKEN):
-            try:
-                value = manager.secret_store.get(manager.profile.name, kind)
-            except Exception:  # a locked or missing store: nothing more to mask
-                value = None
-            if value:
-                found.append(value)
-        return tuple(found)
+        """The bare client secret and tokens of ``manager``'s profile (see known_secrets)."""
+        return known_secrets(manager.secret_store, manager.profile.name)
 
     @staticmethod
     def _auth_failure(spec: RequestSpec, exc: Exception) -> ResponseRecord:

@@ -135,9 +135,11 @@ def test_the_profile_secrets_become_known_to_every_view(session_window, qtbot): 
     send_keywords(window, qtbot)
     controller = controller_of(window)
     store = controller.demo_store
-    token = store.get(controller.demo_profile.name, SecretKind.ACCESS_TOKEN)
+    cached = store.get(controller.demo_profile.name, SecretKind.ACCESS_TOKEN)
     secret = store.get(controller.demo_profile.name, SecretKind.CLIENT_SECRET)
-    assert token and secret
+    assert cached and secret
+    token = json.loads(cached)["access_token"]
     qtbot.waitUntil(lambda: token in window.redaction.known_secrets)
     assert secret in window.redaction.known_secrets
+    assert cached not in window.redaction.known_secrets  # the bare token, not the stored JSON
     assert token not in window.redaction.redactor.redact_text(f"echo {token} back")
