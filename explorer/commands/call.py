@@ -5,9 +5,10 @@ headers, body and explanation (``--json``: one object). Without ``--profile`` it
 embedded Sandbox in this process and uses its demo client. Exit codes: 0 for a 2xx
 answer, 1 for an HTTP error or a failure, 2 for a usage error.
 
-Credential headers (``Authorization``, ``Set-Cookie``...) and the profile's own secrets are
-always masked in what is printed; ``--redact`` also masks personal data and secrets inside
-bodies and explanations, for output that is shown or pasted elsewhere.
+Secrets are always masked in what is printed (headers, bodies, explanations): credential
+headers, secret fields such as ``access_token``, and the profile's own client secret and
+tokens wherever they appear; ``--redact`` also masks personal data, for output that is
+shown or pasted elsewhere.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager
+from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.environments import sandbox_environment
 from explorer.core.models import ResponseRecord
 from explorer.core.profiles import sandbox_demo_profile
@@ -106,22 +107,7 @@ def _known_secrets(service: CallService) -> tuple[str, ...]:
     """The profile's client secret and tokens, to mask wherever they appear."""
     if service.tokens is None or service.profile is None:
         return ()
-    values: list[str] = []
-    for kind in SecretKind:
-        try:
-            raw = service.tokens.secret_store.get(service.profile.name, kind)
-        except Exception:  # an unreadable store only means fewer literal values to mask
-            continue
-        if not raw:
-            continue
-        values.append(raw)
-        try:
-            cached = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(cached, dict):
-            values += [str(cached[k]) for k in ("access_token", "refresh_token") if cached.get(k)]
-    return tuple(values)
+    return known_secrets(service.tokens.secret_store, service.profile.name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,20 +120,27 @@ class _Output:
 
 
 def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...]) -> _Output:
-    explanation, text = _explain(record)
-    if redact:
-        redactor = redactor_for_output(True, known)
-        return _Output(
-            record=redactor.redact_record(record),
-            explanation=None if explanation is None else redactor.redact_mapping(explanation),
-            explanation_text=redactor.redact_text(text),
-        )
-    headers_only = Redactor(RedactionPolicy.for_storage(known))
+    """Redact first, then explain the redacted record.
+
+    The explanation quotes parts of the body cut to a few hundred characters; a token cut
+    in the middle would no longer be recognised, so the engine only ever sees the masked
+    record. Secrets (the profile's own values included) are always masked; ``redact``
+    adds personal data.
+    """
+    redactor = _redactor(redact, known)
+    safe = redactor.redact_record(record)
+    explanation, text = _explain(safe)
     return _Output(
-        record=replace(record, headers=headers_only.redact_headers(record.headers)),
-        explanation=explanation,
-        explanation_text=text,
+        record=safe,
+        explanation=None if explanation is None else redactor.redact_mapping(explanation),
+        explanation_text=redactor.redact_text(text),
     )
+
+
+def _redactor(redact: bool, known: tuple[str, ...]) -> Redactor:
+    if redact:
+        return redactor_for_output(True, known)
+    return Redactor(RedactionPolicy.for_storage(known))
 
 
 def _body_value(record: ResponseRecord) -> Any:
@@ -185,8 +178,8 @@ def _body_value(record: ResponseRecord) -> Any:
 @click.option(
     "--redact",
     is_flag=True,
-    help="Mask secrets and personal data (customer names, e-mails, phones, addresses) in "
-    "everything printed, bodies included: for screen-shares and tickets.",
+    help="Also mask personal data (customer names, e-mails, phones, addresses) in everything "
+    "printed, for screen-shares and tickets. Secrets are always masked.",
 )
 @click.option(
     "--secret-store",
@@ -280,6 +273,7 @@ def _report_token_error(
     if exc.record is not None:
         shown = _for_output(exc.record, redact=redact, known=known)
         record, explanation, text = shown.record, shown.explanation, shown.explanation_text
+    message = _redactor(redact, known).redact_text(str(exc))
     if as_json:
         click.echo(
             json.dumps(
@@ -289,16 +283,13 @@ def _report_token_error(
                     "body": _body_value(record) if record else None,
                     "elapsed_ms": round(record.timing.total_ms, 1) if record else None,
                     "explanation": explanation,
-                    "error": str(exc),
+                    "error": message,
                 },
                 indent=2,
                 ensure_ascii=False,
             )
         )
         return
-    message = str(exc)
-    if redact:
-        message = redactor_for_output(True, known).redact_text(message)
     click.echo(f"Error: {message}", err=True)
     if text:
         click.echo(text, err=True)

@@ -142,6 +142,37 @@ class TokenInfo:
         }
 
 
+def known_secrets(store: SecretStore, profile_name: str) -> tuple[str, ...]:
+    """The bare client secret, access token and refresh token of one profile.
+
+    These are the literal values every redactor masks wherever they appear. The cached
+    access token is stored as a JSON document; its ``access_token`` and ``refresh_token``
+    are taken out of it, and the document itself is never returned (it is not what an API
+    would echo). A store that cannot be read yields fewer values, never an error.
+    """
+    values: list[str] = []
+    for kind in (SecretKind.CLIENT_SECRET, SecretKind.REFRESH_TOKEN, SecretKind.ACCESS_TOKEN):
+        try:
+            raw = store.get(profile_name, kind)
+        except Exception:  # a locked or missing store only means fewer values to mask
+            continue
+        if not raw:
+            continue
+        if kind is not SecretKind.ACCESS_TOKEN:
+            values.append(raw)
+            continue
+        try:
+            cached = json.loads(raw)
+        except ValueError:
+            values.append(raw)  # an old plain value: the token itself
+            continue
+        if isinstance(cached, dict):
+            values += [str(cached[k]) for k in ("access_token", "refresh_token") if cached.get(k)]
+        else:
+            values.append(raw)
+    return tuple(dict.fromkeys(values))
+
+
 def decode_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Header and claims of a JWS compact token, without verification; None if opaque."""
     parts = token.split(".")

@@ -46,6 +46,8 @@ _WRAPPED_PLACEHOLDER = re.compile(r"([(“\"])\{([a-z_]+)\}([)”\"])")
 _TRACE_HEADER = re.compile(r"trace[-_]?id", re.IGNORECASE)
 _MAX_ERRORS = 10
 _MAX_FIELD = 500
+#: characters a token can be made of (JWT, opaque, base64, URL-encoded).
+_TOKEN_CHAR = re.compile(r"[A-Za-z0-9\-._~+/=%]+")
 
 __all__ = [
     "ExplanationEngine",
@@ -74,8 +76,22 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
 
 
 def _short(text: str, limit: int = _MAX_FIELD) -> str:
+    """``text`` on one line, cut to ``limit`` characters, never inside a token-like word.
+
+    A token cut in half matches neither the JWT pattern nor the literal value a redactor
+    knows, so the cut backs off to the last character that cannot be part of a token and
+    the partial word is dropped. Callers still redact the result.
+    """
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    if _TOKEN_CHAR.fullmatch(text[cut - 1 : cut + 1]):
+        start = cut
+        while start > 0 and _TOKEN_CHAR.fullmatch(text[start - 1]):
+            start -= 1
+        cut = start
+    return text[:cut].rstrip() + "…"
 
 
 def _format_error_item(item: Any) -> str:

@@ -42,6 +42,7 @@ from explorer.core.redact_rules import (
     Kind,
     classify,
     find_all,
+    holds_credential_value,
     is_reference,
     is_secret_header,
     lower_same_length,
@@ -172,10 +173,17 @@ class Redactor:
         kinds = self._kinds
         if type(obj) is dict:
             out: dict[Any, Any] | None = None
+            credential = (
+                self.policy.secrets
+                and ("value" in obj or "Value" in obj)
+                and holds_credential_value(obj, parent)
+            )
             for key, value in obj.items():
                 kind = kinds.get(key) if type(key) is str else Kind.PLAIN
                 if kind is None:
                     kind = self._kind(key)
+                if credential and key in ("value", "Value"):
+                    kind = Kind.SECRET
                 if kind and self._masks(kind, key, parent, value, obj):
                     if out is None:
                         out = dict(obj)

@@ -114,6 +114,10 @@ DESCRIPTIVE_HEADERS = frozenset(
         "keep-alive",
     }
 )
+#: objects whose ``value`` is a credential (a webhook's ``auth: {header, value}``).
+AUTH_CONTAINERS = frozenset(
+    {"auth", "authentication", "credential", "credentials", "webhookauth", "basicauth"}
+)
 ERROR_SIBLINGS = frozenset({"error", "message", "detail", "title", "status", "errors"})
 
 REFERENCE = re.compile(r"\s*\{\{\s*[\w.\-]+\s*\}\}\s*")
@@ -188,6 +192,26 @@ def is_secret_header(name: str) -> bool:
     if lowered in DESCRIPTIVE_HEADERS:
         return False
     return lowered in SECRET_HEADERS or any(word in lowered for word in HEADER_WORDS)
+
+
+def holds_credential_value(obj: dict[object, object], parent: str | None) -> bool:
+    """True when ``obj["value"]`` is a credential: ``obj`` sits under an ``auth``-like key,
+    names a header (``{"header": ..., "value": ...}``), or is a ``{"name", "value"}`` pair
+    whose name is a secret header or key."""
+    if parent is not None and normalize_key(parent) in AUTH_CONTAINERS:
+        return True
+    for key, sibling in obj.items():
+        if not isinstance(key, str):
+            continue
+        norm = normalize_key(key)
+        if norm == "header":
+            return True
+        secret_name = isinstance(sibling, str) and (
+            is_secret_key(sibling) or is_secret_header(sibling)
+        )
+        if norm == "name" and secret_name:
+            return True
+    return False
 
 
 class Kind(IntEnum):

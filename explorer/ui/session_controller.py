@@ -31,6 +31,7 @@ from explorer.core.auth import (
     TokenManager,
     default_client_factory,
     is_token_not_active,
+    known_secrets,
 )
 from explorer.core.environments import (
     PRODUCTION,
@@ -60,6 +61,7 @@ from explorer.core.profiles import (
     ProfileStore,
     sandbox_demo_profile,
 )
+from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.secrets import (
     MemoryStore,
     SecretBackend,
@@ -160,6 +162,7 @@ class SessionController(QObject):
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._engine: Any = None
+        self._known: tuple[str, ...] = ()  # the active profile's secrets, as last read
         self._callbacks: dict[int, tuple[Done | None, Done | None]] = {}
         self.tasks = TaskRunner(self, latest_only=False, max_workers=2)
         self.tasks.finished.connect(self._on_task_finished)
@@ -556,19 +559,14 @@ class SessionController(QObject):
         except AUTH_ERRORS:
             info = None
         self._token_ready.emit(manager.profile.name, info)
-        self.secrets_seen.emit(self._secrets_of(manager))
+        known = self._secrets_of(manager)
+        self._known = known
+        self.secrets_seen.emit(known)
 
     @staticmethod
     def _secrets_of(manager: TokenManager) -> tuple[str, ...]:
-        found: list[str] = []
-        for kind in (SecretKind.CLIENT_SECRET, SecretKind.ACCESS_TOKEN, SecretKind.REFRESH_TOKEN):
-            try:
-                value = manager.secret_store.get(manager.profile.name, kind)
-            except Exception:  # a locked or missing store: nothing more to mask
-                value = None
-            if value:
-                found.append(value)
-        return tuple(found)
+        """The bare client secret and tokens of ``manager``'s profile (see known_secrets)."""
+        return known_secrets(manager.secret_store, manager.profile.name)
 
     @staticmethod
     def _auth_failure(spec: RequestSpec, exc: Exception) -> ResponseRecord:
@@ -602,7 +600,10 @@ class SessionController(QObject):
                 self._engine = self._load_engine()
         if self._engine is False:
             return None
-        result: Explanation = self._engine.explain(record)
+        # Redacted first: the explanation quotes the body cut to a few hundred characters,
+        # and a token cut in half would escape every later redaction.
+        safe = Redactor(RedactionPolicy.for_storage(self._known)).redact_record(record)
+        result: Explanation = self._engine.explain(safe)
         return result
 
     @staticmethod

@@ -43,8 +43,8 @@ def cookie_of(data: dict) -> str:  # type: ignore[type-arg]
     return str({k.lower(): v for k, v in data["headers"].items()}["set-cookie"])
 
 
-def call(oauth: MockOAuthServer, *extra: str):  # type: ignore[no-untyped-def]
-    with local_server(customer_api) as api:
+def call(oauth: MockOAuthServer, *extra: str, handler=customer_api):  # type: ignore[no-untyped-def]
+    with local_server(handler) as api:
         added = run(
             [
                 "profile", "add", "local", "--environment", "local-api",
@@ -83,15 +83,37 @@ def test_redact_with_json_output(oauth: MockOAuthServer) -> None:
     assert token not in result.output and SECRET not in result.output
 
 
-def test_without_redact_bodies_are_as_received_but_credential_headers_masked(
+def test_without_redact_bodies_are_as_received_but_secrets_masked(
     oauth: MockOAuthServer,
 ) -> None:
     result, token = call(oauth, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["body"]["data"]["customer"]["lastName"] == s.LAST_NAME
-    assert data["body"]["echo"]["authorization"] == f"Bearer {token}"  # body as received
+    assert data["body"]["data"]["customer"]["lastName"] == s.LAST_NAME  # personal data shown
+    assert data["body"]["echo"]["authorization"] in (MASK, f"Bearer {MASK}")  # the token is not
+    assert data["body"]["echo"]["note"] == f"was {MASK}"  # nor the client secret
+    assert token not in result.output and SECRET not in result.output
     assert cookie_of(data).startswith("sid=") and "ck_4Fh8Jw2Lq9Zt" not in cookie_of(data)
-    text, _ = call(oauth)
+    text, token = call(oauth)
     assert s.EMAIL in text.output
     assert "ck_4Fh8Jw2Lq9Zt" not in text.output
+    assert token not in text.output and SECRET not in text.output
+
+
+def echo_token_in_problem(h: http.server.BaseHTTPRequestHandler) -> None:
+    """A gateway that quotes the caller's token in a 401 problem body."""
+    token = (h.headers.get("Authorization") or "").partition(" ")[2]
+    body = {"title": "Unauthorized", "status": 401, "detail": f"token {token} is not valid here"}
+    reply(401, json.dumps(body).encode(), content_type="application/problem+json")(h)
+
+
+@pytest.mark.parametrize("extra", [(), ("--json",), ("--redact",), ("--redact", "--json")])
+def test_a_token_quoted_in_an_error_body_is_masked_in_body_and_explanation(
+    oauth: MockOAuthServer, extra: tuple[str, ...]
+) -> None:
+    result, token = call(oauth, *extra, handler=echo_token_in_problem)
+    assert result.exit_code == 1, result.output
+    assert "401" in result.output and "invalid auth key" in result.output  # still explained
+    assert len(token) > 300  # long enough that the explanation's excerpt cuts it
+    for piece in (token, token[:80], token.split(".")[1][:40]):
+        assert piece not in result.output

@@ -19,6 +19,7 @@ from explorer.core.auth import (
     decode_jwt,
     default_client_factory,
     is_token_not_active,
+    known_secrets,
     leeway_for,
 )
 from explorer.core.environments import custom_environment
@@ -236,3 +237,40 @@ def test_sign_in_can_be_cancelled_and_times_out() -> None:
     assert query["client_id"] == ["cid"] and "state" in query
     with pytest.raises(LoginTimedOut, match="within 0 seconds"):
         tokens.login(timeout_s=0.2, open_browser=opened.append)
+
+
+def test_known_secrets_are_the_bare_values_not_the_cached_document(explorer_home) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core.bundle import BundleFormat, render_bundle
+    from explorer.core.history import HistoryStore
+    from explorer.paths import AppPaths
+
+    opaque = "opq_AT_5f3c9e1d7b2a4c6e8f0a1b3d"  # not a JWT: only the literal value masks it
+    store = MemoryStore()
+    store.set("p", SecretKind.CLIENT_SECRET, "cs_review_secret_123")
+    store.set("p", SecretKind.REFRESH_TOKEN, "rt_plain_9Hc2Wq7Y")
+    store.set(
+        "p",
+        SecretKind.ACCESS_TOKEN,
+        json.dumps({"access_token": opaque, "token_type": "Bearer", "expires_at": 9e12}),
+    )
+    known = known_secrets(store, "p")
+    assert set(known) == {"cs_review_secret_123", "rt_plain_9Hc2Wq7Y", opaque}
+    assert known_secrets(MemoryStore(), "p") == ()
+
+    spec = RequestSpec(method="GET", url="http://127.0.0.1:1/api/v4/businesses")
+    body = json.dumps({"title": "Unauthorized", "detail": f"token {opaque} has expired"})
+    record = ResponseRecord(
+        request=spec,
+        status=401,
+        reason="Unauthorized",
+        headers=(("Content-Type", "application/problem+json"),),
+        body=body.encode(),
+    )
+    paths = AppPaths.from_environment().ensure()
+    with HistoryStore.open(paths) as history:
+        entry = history.add(record, known_secrets=known)
+        exchange = history.get(entry)
+    raw = b"".join(p.read_bytes() for p in paths.data.glob("history.sqlite3*"))
+    assert opaque.encode() not in raw
+    assert exchange is not None
+    assert opaque not in render_bundle(exchange, BundleFormat.JSON, known_secrets=known)

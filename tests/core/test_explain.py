@@ -356,3 +356,39 @@ def test_explain_never_raises_on_a_broken_record(engine):
     object.__setattr__(record, "headers", 5)
     explanation = engine.explain(record)
     assert isinstance(explanation, Explanation)
+
+
+LONG_JWT = (
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."
+    + "eyJzdWIiOiJ1c2VyLTQyIiwiZW1haWwiOiJkYW5hQGV4YW1wbGUuY29tIiwic2NvcGUiOiJkZW1hbmQ6OmJ1" * 5
+    + ".5_AEnuZhRF7CwJcTsK10uF6wI1mbuV5dXdVJGVx2GMM"
+)
+
+
+@pytest.mark.parametrize("token", [LONG_JWT, "opq_" + "9Hc2Wq7Yz3" * 40])
+def test_a_long_token_in_the_body_is_never_quoted_cut_in_half(
+    engine: ExplanationEngine, token: str, explorer_home: Any
+) -> None:
+    from explorer.core.history import HistoryStore
+    from explorer.core.redact import RedactionPolicy, Redactor
+    from explorer.paths import AppPaths
+
+    body = {"title": "Unauthorized", "status": 401, "detail": f"token {token} is not valid"}
+    rec = ResponseRecord(
+        request=RequestSpec(method="GET", url=API),
+        status=401,
+        reason="Unauthorized",
+        headers=(("Content-Type", "application/problem+json"),),
+        body=json.dumps(body).encode(),
+    )
+    explanation = engine.explain(rec)
+    assert "The body says" in explanation.cause and "Unauthorized" in explanation.cause
+    assert len(explanation.cause) < len(token)  # the excerpt was cut
+    redacted = Redactor(RedactionPolicy.for_presentation((token,)))
+    cause = redacted.redact_mapping(explanation.to_dict())["cause"]
+    assert token[:40] not in cause and token[-300:-260] not in cause
+    paths = AppPaths.from_environment().ensure()
+    with HistoryStore.open(paths) as history:
+        history.add(rec, explanation=explanation, known_secrets=(token,))
+    raw = b"".join(p.read_bytes() for p in paths.data.glob("history.sqlite3*"))
+    assert token[:40].encode() not in raw and token[100:140].encode() not in raw

@@ -260,3 +260,33 @@ def test_redact_text_never_raises(text: str, personal: bool, secret: str) -> Non
 def test_redact_body_never_raises(body: bytes, content_type: str, personal: bool) -> None:
     redactor = Redactor(RedactionPolicy(personal_data=personal))
     assert isinstance(redactor.redact_body(body, content_type), bytes)
+
+
+HOOK = "whk_hdr_value_7Q2mZ9"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"webhookURL": "https://hooks.example.com/tt", "auth": {"header": "X-Hook", "value": HOOK}},
+        {"auth": {"value": HOOK}},
+        {"credentials": [{"value": HOOK}]},
+        {"headers": [{"header": "X-Hook-Key", "value": HOOK}]},
+        {"headers": [{"name": "X-Api-Key", "value": HOOK}]},
+        {"auth": {"username": "partner", "password": HOOK}},
+    ],
+)
+def test_webhook_auth_values_are_secrets(document: dict) -> None:  # type: ignore[type-arg]
+    for redactor in (STORAGE, PRESENTATION):
+        text = json.dumps(redactor.redact_json(document), ensure_ascii=False)
+        assert HOOK not in text and MASK in text
+        body = redactor.redact_body(json.dumps(document).encode(), "application/json")
+        assert HOOK.encode() not in body
+
+
+def test_plain_name_value_pairs_are_kept() -> None:
+    document = {"fields": [{"name": "zip", "value": "94117"}], "value": "kept", "header": "h"}
+    assert STORAGE.redact_json(document)["fields"] == [{"name": "zip", "value": "94117"}]
+    assert STORAGE.redact_json({"filter": {"value": "94117"}}) == {"filter": {"value": "94117"}}
+    ref = {"auth": {"header": "X-Hook", "value": "{{hook_key}}"}}
+    assert STORAGE.redact_json(ref) == ref

@@ -156,3 +156,27 @@ def test_broken_file_is_reported_and_left_alone(store: SavedRequestStore) -> Non
     with pytest.raises(SavedRequestError, match="'name' is missing or not text"):
         store.load("broken")
     assert store.tree().requests == ("broken.request.json",)
+
+
+def test_a_webhook_auth_value_is_refused(store: SavedRequestStore) -> None:
+    from explorer.core.saved import find_secrets
+
+    body = {
+        "webhookURL": "https://hooks.example.com/tt",
+        "auth": {"header": "X-Hook-Key", "value": "whk_hdr_value_7Q2mZ9"},
+    }
+    spec = RequestSpec(
+        method="POST",
+        url="{{base_url}}/api/v4/businesses/1/webhooks",
+        headers=(("Content-Type", "application/json"),),
+        body=json.dumps(body).encode(),
+    )
+    request = SavedRequest.from_spec(spec, name="hook")
+    assert find_secrets(request) == ["the body"]
+    with pytest.raises(SavedRequestError, match="the body"):
+        store.save("hook", request)
+    body["auth"]["value"] = "{{webhook_key}}"
+    safe = SavedRequest.from_spec(
+        RequestSpec(method="POST", url=spec.url, body=json.dumps(body).encode()), name="hook"
+    )
+    assert store.save("hook", safe) == "hook.request.json"

@@ -19,7 +19,7 @@ from helpers.session_window import (
 )
 from PySide6.QtCore import Qt
 
-from explorer.core.models import FixAction
+from explorer.core.models import FixAction, RequestSpec, ResponseRecord
 from explorer.core.secrets import SecretKind
 from explorer.paths import AppPaths
 
@@ -135,9 +135,32 @@ def test_the_profile_secrets_become_known_to_every_view(session_window, qtbot): 
     send_keywords(window, qtbot)
     controller = controller_of(window)
     store = controller.demo_store
-    token = store.get(controller.demo_profile.name, SecretKind.ACCESS_TOKEN)
+    cached = store.get(controller.demo_profile.name, SecretKind.ACCESS_TOKEN)
     secret = store.get(controller.demo_profile.name, SecretKind.CLIENT_SECRET)
-    assert token and secret
+    assert cached and secret
+    token = json.loads(cached)["access_token"]
     qtbot.waitUntil(lambda: token in window.redaction.known_secrets)
     assert secret in window.redaction.known_secrets
+    assert cached not in window.redaction.known_secrets  # the bare token, not the stored JSON
     assert token not in window.redaction.redactor.redact_text(f"echo {token} back")
+
+
+def test_the_window_explains_the_masked_record(session_window, qtbot):  # type: ignore[no-untyped-def]
+    window = session_window(ScriptedAsk())
+    send_keywords(window, qtbot)
+    controller = controller_of(window)
+    cached = controller.demo_store.get(controller.demo_profile.name, SecretKind.ACCESS_TOKEN)
+    token = json.loads(cached or "{}")["access_token"]
+    assert len(token) > 300  # longer than the explanation's excerpt of a detail
+    body = {"title": "Unauthorized", "status": 401, "detail": f"token {token} is not valid"}
+    record = ResponseRecord(
+        request=RequestSpec(method="GET", url=window.base_url + "/api/v4/businesses"),
+        status=401,
+        reason="Unauthorized",
+        headers=(("Content-Type", "application/problem+json"),),
+        body=json.dumps(body).encode(),
+    )
+    explanation = window.services.explain(record)
+    assert explanation is not None and "The body says" in explanation.cause
+    assert "token ••••••" in explanation.cause  # the token was masked before it was quoted
+    assert token[:40] not in explanation.cause
