@@ -2,7 +2,9 @@
 
 Gets or refreshes the token as needed, prints the pre-flight warnings, then the status,
 headers, body and explanation (``--json``: one object). Without ``--profile`` it starts the
-embedded Sandbox in this process and uses its demo client. Exit codes: 0 for a 2xx
+embedded Sandbox in this process and uses its demo client; ``--as customer`` or ``--as pro``
+(or ``--profile`` with a built-in demo profile's name) signs in to it as the demo customer
+or pro, with a real authorization code + PKCE flow that needs no browser. Exit codes: 0 for a 2xx
 answer, 1 for an HTTP error or a failure, 2 for a usage error.
 
 Secrets are always masked in what is printed (headers, bodies, explanations): credential
@@ -24,17 +26,44 @@ import click
 
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.environments import sandbox_environment
-from explorer.core.models import ResponseRecord
-from explorer.core.profiles import sandbox_demo_profile
+from explorer.core.models import FixAction, ResponseRecord
+from explorer.core.profiles import Profile, sandbox_demo_profiles
 from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
+from explorer.core.sandbox_signin import (
+    DEMO_CLIENT_SECRETS,
+    SIGN_IN_TIMEOUT_S,
+    approve_in_sandbox,
+    signs_in_unattended,
+)
 from explorer.core.secrets import MemoryStore, SecretKind
 from explorer.core.session import BadInput, CallService, UnknownEndpoint, parse_params
 
-DEMO_SECRET = "sandbox-demand-secret"  # the Sandbox's published demo client, not a real secret
+DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published, not a real secret
+DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
+_DEMO_HINTS = {
+    FixAction.USE_SANDBOX_CUSTOMER: "--as customer",
+    FixAction.USE_SANDBOX_PRO: "--as pro",
+}
+
+
+def _demo_profile(profile_name: str | None, role: str | None) -> Profile | None:
+    """The built-in Sandbox profile asked for by ``--as`` or by name (a saved profile of
+    the same name wins), else None."""
+    demos = sandbox_demo_profiles()
+    if role is not None:
+        if profile_name:
+            raise click.UsageError("Use --as or --profile, not both.")
+        return demos[DEMO_ROLES.index(role)]
+    found = [p for p in demos if p.name == profile_name]
+    if not found:
+        return None
+    from explorer.commands.profile import open_profiles
+
+    return None if profile_name in open_profiles().names() else found[0]
 
 
 @contextmanager
-def _sandbox_service() -> Iterator[CallService]:
+def _sandbox_service(profile: Profile | None = None) -> Iterator[CallService]:
     try:
         from explorer.sandbox.server import SandboxConfig, SandboxServer
     except ImportError:
@@ -48,10 +77,15 @@ def _sandbox_service() -> Iterator[CallService]:
         environment = sandbox_environment(
             server.api_base, authorize_url=server.authorize_url, token_url=server.token_url
         )
-        profile = sandbox_demo_profile()
+        profile = profile or sandbox_demo_profiles()[0]
         store = MemoryStore()
         store.set(profile.name, SecretKind.CLIENT_SECRET, _demo_secret(server, profile.client_id))
         tokens = TokenManager(profile, environment, store)
+        if signs_in_unattended(profile, environment):
+            try:
+                tokens.login(timeout_s=SIGN_IN_TIMEOUT_S, open_browser=approve_in_sandbox)
+            except AUTH_ERRORS as exc:
+                raise click.ClickException(f"Signing in to the Sandbox failed: {exc}") from None
         yield CallService(profile=profile, environment=environment, tokens=tokens)
     finally:
         server.stop()
@@ -61,7 +95,7 @@ def _demo_secret(server: Any, client_id: str) -> str:
     for client in getattr(server, "demo_clients", ()) or ():
         if getattr(client, "client_id", None) == client_id:
             return str(client.client_secret)
-    return DEMO_SECRET
+    return DEMO_CLIENT_SECRETS.get(client_id, DEMO_SECRET)
 
 
 @contextmanager
@@ -161,6 +195,13 @@ def _body_value(record: ResponseRecord) -> Any:
 @click.argument("target", nargs=-1, required=True)
 @click.option("--profile", "profile_name", help="The profile to call with.")
 @click.option(
+    "--as",
+    "role",
+    type=click.Choice(DEMO_ROLES),
+    help="Call the embedded Sandbox as its demo application (client credentials), customer "
+    "or pro (both sign in by themselves).",
+)
+@click.option(
     "-p",
     "--param",
     "params",
@@ -190,6 +231,7 @@ def command(
     *,
     target: tuple[str, ...],
     profile_name: str | None,
+    role: str | None,
     params: tuple[str, ...],
     body: str | None,
     as_json: bool,
@@ -202,8 +244,11 @@ def command(
     except BadInput as exc:
         raise click.UsageError(str(exc)) from None
     payload = _read_body(body)
+    demo = _demo_profile(profile_name, role)
     service_cm = (
-        _profile_service(profile_name, secret_store) if profile_name else _sandbox_service()
+        _profile_service(profile_name, secret_store)
+        if profile_name and demo is None
+        else _sandbox_service(demo)
     )
     with service_cm as service:
         try:
@@ -211,8 +256,12 @@ def command(
             spec = service.build(endpoint, {**path_values, **values}, payload)
         except (UnknownEndpoint, BadInput) as exc:
             raise click.UsageError(str(exc)) from None
-        for warning in service.check(endpoint):
+        warnings = service.check(endpoint)
+        for warning in warnings:
             click.echo(f"Pre-flight warning: {warning.message}", err=True)
+        hints = {_DEMO_HINTS[w.fix] for w in warnings if w.fix in _DEMO_HINTS}
+        for hint in sorted(hints):
+            click.echo(f"  From the command line: {hint}", err=True)
         try:
             result = service.call(endpoint, spec)
         except TokenError as exc:

@@ -63,6 +63,8 @@ class FixAction(StrEnum):
     RETRY_AFTER = "retry_after"
     RETRY = "retry"
     COPY_TRACE_ID = "copy_trace_id"
+    USE_SANDBOX_CUSTOMER = "use_sandbox_customer"  # switch to the built-in demo customer
+    USE_SANDBOX_PRO = "use_sandbox_pro"  # switch to the built-in demo pro
 
 
 class NetworkFailureKind(StrEnum):

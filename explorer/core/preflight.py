@@ -13,9 +13,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from explorer.core.auth import TokenInfo
-from explorer.core.environments import PRODUCTION, STAGING, Environment, host_of
+from explorer.core.environments import (
+    PRODUCTION,
+    STAGING,
+    Environment,
+    EnvironmentKind,
+    host_of,
+)
 from explorer.core.models import Endpoint, FixAction, Flow
-from explorer.core.profiles import PARTNER_AUDIENCE, Profile
+from explorer.core.profiles import (
+    PARTNER_AUDIENCE,
+    SANDBOX_CUSTOMER_PROFILE,
+    Profile,
+    is_sandbox_demo,
+)
+from explorer.core.sandbox_signin import demo_profile_for
 
 
 class PreflightCode(StrEnum):
@@ -45,6 +57,28 @@ def _family(host: str) -> str | None:
     if not host.endswith("thumbtack.com"):
         return None
     return "staging" if host.split(".", maxsplit=1)[0].startswith("staging") else "production"
+
+
+def _demo_switch(
+    endpoint: Endpoint, profile: Profile, environment: Environment
+) -> tuple[str, FixAction] | None:
+    """On the Sandbox with a built-in demo profile: the demo profile whose client has the
+    endpoint's scopes (as a sentence and the one-click fix), when it is another one."""
+    if environment.kind is not EnvironmentKind.SANDBOX or not is_sandbox_demo(profile):
+        return None
+    target = demo_profile_for(endpoint.scopes)
+    if target is None or target == profile:
+        return None
+    fix = (
+        FixAction.USE_SANDBOX_CUSTOMER
+        if target.name == SANDBOX_CUSTOMER_PROFILE
+        else FixAction.USE_SANDBOX_PRO
+    )
+    return (
+        f" On the Sandbox, switch to the built-in profile '{target.name}': it signs in "
+        "as the demo user by itself.",
+        fix,
+    )
 
 
 def preflight(
@@ -116,6 +150,8 @@ def preflight(
                 fix=FixAction.OPEN_PROFILE_EDITOR,
             )
         )
+    switch = _demo_switch(endpoint, profile, environment)
+    said = False  # the switch is offered in words once, as a button on each warning
     if (
         endpoint.flows
         and Flow.CLIENT_CREDENTIALS not in endpoint.flows
@@ -126,10 +162,12 @@ def preflight(
                 code=PreflightCode.USER_CONTEXT_REQUIRED,
                 message=f"{endpoint.method} {endpoint.path} acts for a signed-in user "
                 "(authorizationCode), but this profile uses client credentials (no user). "
-                "Use a profile with the authorization code flow and sign in.",
-                fix=FixAction.OPEN_PROFILE_EDITOR,
+                "Use a profile with the authorization code flow and sign in."
+                + (switch[0] if switch else ""),
+                fix=switch[1] if switch else FixAction.OPEN_PROFILE_EDITOR,
             )
         )
+        said = True
     if endpoint.scopes and not set(endpoint.scopes) & set(profile.scopes):
         needed = " or ".join(endpoint.scopes)
         out.append(
@@ -137,8 +175,9 @@ def preflight(
                 code=PreflightCode.MISSING_SCOPE,
                 message=f"{endpoint.method} {endpoint.path} needs the scope {needed}, which the "
                 "profile does not request. Add it in the profile's scopes (if Thumbtack "
-                "granted it to your client) and get a new token.",
-                fix=FixAction.OPEN_SCOPE_EDITOR,
+                "granted it to your client) and get a new token."
+                + (switch[0] if switch and not said else ""),
+                fix=switch[1] if switch else FixAction.OPEN_SCOPE_EDITOR,
             )
         )
     elif (

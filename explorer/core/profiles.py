@@ -338,6 +338,37 @@ def sandbox_demo_profile() -> Profile:
     )
 
 
+SANDBOX_CUSTOMER_PROFILE = "Sandbox demo — customer (authorization code)"
+SANDBOX_PRO_PROFILE = "Sandbox demo — pro (authorization code)"
+#: Not the default port, so a demo sign-in never meets a real sign-in waiting on 8765.
+SANDBOX_DEMO_REDIRECT_URI = "http://127.0.0.1:8767/callback"
+
+
+def sandbox_demo_profiles() -> tuple[Profile, ...]:
+    """The built-in Sandbox profiles: the application (client credentials), then a
+    customer (demand client) and a pro (supply client) who sign in with the authorization
+    code flow. The Sandbox approves its own demo users without a browser."""
+    customer = Profile(
+        name=SANDBOX_CUSTOMER_PROFILE,
+        environment_id=SANDBOX_ID,
+        client_id="sandbox-demand-client",
+        flow=Flow.AUTHORIZATION_CODE,
+        scopes=(*DEMAND_SCOPES, OFFLINE_ACCESS),
+        redirect_uri=SANDBOX_DEMO_REDIRECT_URI,
+    )
+    pro = customer.with_changes(
+        name=SANDBOX_PRO_PROFILE,
+        client_id="sandbox-supply-client",
+        scopes=(*SUPPLY_SCOPES, OFFLINE_ACCESS),
+    )
+    return (sandbox_demo_profile(), customer, pro)
+
+
+def is_sandbox_demo(profile: Profile | None) -> bool:
+    """True for one of the built-in Sandbox demo profiles, unchanged."""
+    return profile is not None and profile in sandbox_demo_profiles()
+
+
 @dataclass(frozen=True, kw_only=True)
 class ImportReport:
     """What an import did: names added, names replaced, names left alone (already there)."""

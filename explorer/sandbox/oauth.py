@@ -1,10 +1,12 @@
 """The Sandbox's OAuth 2.0 authorization server, modelled on Thumbtack's (reference §2).
 
 * ``GET /oauth2/auth`` validates the request and shows a small consent page (or, with
-  ``auto_approve``, redirects at once); approving redirects to ``redirect_uri`` with
-  ``code`` and ``state``, denying with ``error=access_denied``. Redirect URIs must be
-  loopback (``http://127.0.0.1:*``, ``http://localhost:*``, ``[::1]``), as for a desktop
-  app (RFC 8252). ``state`` needs at least 8 characters. PKCE ``S256`` is supported.
+  ``auto_approve`` or ``prompt=none``, redirects at once: OpenID Connect's "no consent
+  page", which the Sandbox grants because its demo users have always consented); approving
+  redirects to ``redirect_uri`` with ``code`` and ``state``, denying with
+  ``error=access_denied``. Redirect URIs must be loopback (``http://127.0.0.1:*``,
+  ``http://localhost:*``, ``[::1]``), as for a desktop app (RFC 8252). ``state`` needs at
+  least 8 characters. PKCE ``S256`` is supported.
 * ``POST /oauth2/token``: ``client_credentials``, ``authorization_code`` (+ PKCE) and
   ``refresh_token``; client authentication by HTTP Basic (default) or ``client_id`` and
   ``client_secret`` in the body. No client authentication, another scheme, an unknown
@@ -318,7 +320,7 @@ class AuthorizationServer:
                 grant_type=GrantType.AUTHORIZATION_CODE.value,
             ),
         )
-        if self._auto_approve():
+        if self._auto_approve() or query.get("prompt") == "none":
             return self._approve(auth_request)
         consent_id = secrets.token_urlsafe(16)
         with self._lock:

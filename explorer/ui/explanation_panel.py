@@ -34,6 +34,8 @@ ACTION_LABELS: dict[FixAction, str] = {
     FixAction.RETRY_AFTER: "Retry when allowed",
     FixAction.RETRY: "Retry",
     FixAction.COPY_TRACE_ID: "Copy traceID for support",
+    FixAction.USE_SANDBOX_CUSTOMER: "Switch to Sandbox demo — customer profile",
+    FixAction.USE_SANDBOX_PRO: "Switch to Sandbox demo — pro profile",
 }
 
 SEVERITY_GLYPHS: dict[Severity, tuple[str, str]] = {

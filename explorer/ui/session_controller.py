@@ -59,9 +59,15 @@ from explorer.core.profiles import (
     PARTNER_AUDIENCE,
     Profile,
     ProfileStore,
-    sandbox_demo_profile,
+    sandbox_demo_profiles,
 )
 from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.sandbox_signin import (
+    DEMO_CLIENT_SECRETS,
+    approve_in_sandbox,
+    authorize_signing_in,
+    signs_in_unattended,
+)
 from explorer.core.secrets import (
     MemoryStore,
     SecretBackend,
@@ -82,7 +88,7 @@ log = logging.getLogger(__name__)
 
 #: The Sandbox's published demo client secret (not a real secret), used until the running
 #: server tells its own.
-DEMO_SECRET = "sandbox-demand-secret"
+DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]
 MASK = "••••••••"
 VAULT_OPTION = "Encrypted vault file (asks for a passphrase)"
 MEMORY_OPTION = "Memory only for this run"
@@ -120,7 +126,7 @@ class SessionController(QObject):
     profiles_changed = Signal()  # the list of profiles or environments changed
     secret_store_changed = Signal(str)  # the location of the user's secrets
     login_running = Signal(bool)
-    sandbox_ready = Signal(str, str, str, str)  # api_base, authorize, token URL, demo secret
+    sandbox_ready = Signal(str, str, str, object)  # api_base, authorize, token URL, secrets
     _token_ready = Signal(str, object)  # profile name, TokenInfo | None (worker -> GUI)
     #: The current profile's client secret and tokens, so every view can mask them wherever
     #: they appear (emitted from the worker; queued to the GUI thread).
@@ -146,9 +152,10 @@ class SessionController(QObject):
         self._client_factory = client_factory
         self._open_browser = open_browser
         self._timeout_s = request_timeout_s
-        self.demo_profile = sandbox_demo_profile()
-        self.demo_store = MemoryStore(note="the Sandbox's public demo secret")
-        self.demo_store.set(self.demo_profile.name, SecretKind.CLIENT_SECRET, DEMO_SECRET)
+        self.demo_profiles = sandbox_demo_profiles()
+        self.demo_profile = self.demo_profiles[0]  # client credentials: the first choice
+        self.demo_store = MemoryStore(note="the Sandbox's public demo secrets")
+        self._set_demo_secrets(DEMO_CLIENT_SECRETS)
         self.user_store: SecretStore | None = None
         self.environment: Environment = self._sandbox_placeholder()
         self.profile: Profile | None = None
@@ -236,16 +243,24 @@ class SessionController(QObject):
             raise
 
     def is_demo(self, profile: Profile | None) -> bool:
-        return profile is not None and profile == self.demo_profile
+        return profile is not None and profile in self.demo_profiles
 
     def profiles_for(self, env_id: str) -> list[Profile]:
         found = [p for p in self.profiles.profiles() if p.environment_id == env_id]
-        if env_id == SANDBOX_ID and self.demo_profile.name not in {p.name for p in found}:
-            found.insert(0, self.demo_profile)
+        if env_id == SANDBOX_ID:
+            names = {p.name for p in found}
+            found[:0] = [p for p in self.demo_profiles if p.name not in names]
         return found
 
     def all_profiles(self) -> list[Profile]:
-        return [self.demo_profile, *self.profiles.profiles()]
+        return [*self.demo_profiles, *self.profiles.profiles()]
+
+    def _set_demo_secrets(self, secrets: dict[str, str]) -> None:
+        for profile in self.demo_profiles:
+            if secrets.get(profile.client_id):
+                self.demo_store.set(
+                    profile.name, SecretKind.CLIENT_SECRET, secrets[profile.client_id]
+                )
 
     def select_environment(self, env_id: str, profile_name: str | None = None) -> None:
         self.environment = self.environment_for(env_id)
@@ -291,7 +306,11 @@ class SessionController(QObject):
                 environment,
                 store,
                 self._client_factory,
-                open_browser=self._open_browser,
+                open_browser=(
+                    approve_in_sandbox
+                    if signs_in_unattended(profile, environment)
+                    else self._open_browser
+                ),
             )
             self._managers[profile.name] = manager
         return manager
@@ -303,16 +322,16 @@ class SessionController(QObject):
             self._active = self.manager_for(self.profile)
             self.refresh_token_info()
 
-    @Slot(str, str, str, str)
+    @Slot(str, str, str, object)
     def on_sandbox_ready(
-        self, api_base: str, authorize_url: str, token_url: str, demo_secret: str
+        self, api_base: str, authorize_url: str, token_url: str, secrets: object
     ) -> None:
-        """The embedded Sandbox is serving: its URLs are now known."""
+        """The embedded Sandbox is serving: its URLs and demo secrets are now known."""
         self.profiles.set_runtime_environment(
             sandbox_environment(api_base, authorize_url=authorize_url, token_url=token_url)
         )
-        if demo_secret:
-            self.demo_store.set(self.demo_profile.name, SecretKind.CLIENT_SECRET, demo_secret)
+        if isinstance(secrets, dict):
+            self._set_demo_secrets(secrets)
         if self.environment.id == SANDBOX_ID:
             self.environment = self.environment_for(SANDBOX_ID)
             self.environment_changed.emit(self.environment)
@@ -320,16 +339,16 @@ class SessionController(QObject):
 
     def announce_sandbox(self, server: Any) -> None:
         """Called on any thread once the Sandbox server has started."""
-        secret = ""
-        for client in getattr(server, "demo_clients", ()) or ():
-            if getattr(client, "client_id", None) == self.demo_profile.client_id:
-                secret = str(client.client_secret)
+        secrets = {
+            str(client.client_id): str(client.client_secret)
+            for client in getattr(server, "demo_clients", ()) or ()
+        }
         api_base = str(server.api_base)
         self.sandbox_ready.emit(
             api_base,
             str(getattr(server, "authorize_url", "") or ""),
             str(getattr(server, "token_url", "") or ""),
-            secret,
+            secrets,
         )
 
     def request_base_for(self, env_id: str) -> str:
@@ -541,7 +560,8 @@ class SessionController(QObject):
                 return self._auth_failure(spec, MissingSecret(self._no_manager_reason()))
             return send(spec, client=client, cancel=cancel)
         try:
-            record = send(manager.authorize_request(spec), client=client, cancel=cancel)
+            authorized = authorize_signing_in(manager, spec, cancel=cancel)  # demo: signs in
+            record = send(authorized, client=client, cancel=cancel)
             if is_token_not_active(record) and not cancel.is_set():
                 manager.refresh()
                 record = send(manager.authorize_request(spec), client=client, cancel=cancel)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMenu
 from explorer.core.environments import Environment
 from explorer.core.files import DocumentError
 from explorer.core.models import Endpoint, FixAction, RequestSpec
-from explorer.core.profiles import Profile
+from explorer.core.profiles import SANDBOX_CUSTOMER_PROFILE, SANDBOX_PRO_PROFILE, Profile
 from explorer.ui.ask import DialogAsk
 from explorer.ui.preflight_bar import NoticeBar, PreflightBar
 from explorer.ui.profile_dialog import ProfileDialog
@@ -31,6 +31,10 @@ from explorer.ui.token_panel import TokenPanel, token_state
 log = logging.getLogger(__name__)
 
 MANAGE = "__manage_profiles__"
+DEMO_SWITCHES = {
+    FixAction.USE_SANDBOX_CUSTOMER: SANDBOX_CUSTOMER_PROFILE,
+    FixAction.USE_SANDBOX_PRO: SANDBOX_PRO_PROFILE,
+}
 NARROW_WINDOW = 1100  # narrower than this, the token panel docks below the panels
 DOCK_WIDTH = 300  # ... and also when the panels leave less room than this beside them
 
@@ -297,6 +301,9 @@ class SessionUi(QObject):
             self.open_profiles(scopes=True)
         elif action is FixAction.OPEN_PROFILE_EDITOR:
             self.open_profiles()
+        elif action in DEMO_SWITCHES:
+            self.controller.select_profile(DEMO_SWITCHES[action])
+            resend()  # the new profile signs in as the demo user by itself
         elif action is FixAction.RETRY and target is not None:
             resend()  # the API request, even when the last answer came from the token server
         else:

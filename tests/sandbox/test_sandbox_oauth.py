@@ -268,3 +268,16 @@ def test_forged_tokens_are_not_active(api: Any) -> None:
     )
     for token in (f"{header}.{forged_payload}.{_sig}", "not-a-jwt"):
         assert api.call("GET", "/orders/availability", token).json() == NOT_ACTIVE
+
+
+def test_prompt_none_approves_a_demo_user_without_the_consent_page(make_session: Any) -> None:
+    api = make_session(auto_approve=False)
+    answer = api.authorize(scope="demand::users.read offline_access", prompt="none")
+    assert answer.status_code == 302
+    params = api.redirect_params(answer)
+    assert params["state"] == "state-1234567890" and params["code"]
+    token = api.token_request(
+        {"grant_type": "authorization_code", "code": params["code"], "redirect_uri": api.REDIRECT}
+    )
+    assert token.status_code == 200 and token.json()["refresh_token"]
+    assert api.authorize(scope="demand::users.read").status_code == 200  # the page, otherwise

@@ -1,0 +1,43 @@
+"""``call`` against the embedded Sandbox as its demo customer or pro: no set-up, no
+prompts; the sign-in is a real authorization code + PKCE flow without a browser."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from explorer.cli import build_cli
+from explorer.core.profiles import SANDBOX_PRO_PROFILE
+
+
+def run(args: list[str]):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(build_cli(lambda o: 0), args, input="")
+
+
+def test_the_pro_demo_profile_lists_the_businesses() -> None:
+    result = run(["call", "GET", "/api/v4/businesses", "--profile", SANDBOX_PRO_PROFILE, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["status"] == 200
+    assert [b["name"] for b in answer["body"]["data"]][0] == "Robert's Remodeling"
+    assert "Pre-flight" not in result.stderr
+
+
+def test_as_customer_reads_the_signed_in_user() -> None:
+    result = run(["call", "getCurrentUserV4", "--as", "customer", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["body"]["firstName"] == "Olivia"
+
+
+def test_the_application_profile_points_to_the_right_option() -> None:
+    result = run(["call", "getBusinessV4", "-p", "businessID=468046965846925323"])
+    assert result.exit_code == 1
+    assert "Wrong flow" in result.stdout or "403" in result.stdout
+    assert "From the command line: --as pro" in result.stderr
+
+
+def test_as_and_profile_together_is_a_usage_error() -> None:
+    result = run(["call", "listBusinessesV4", "--as", "pro", "--profile", "x"])
+    assert result.exit_code == 2
+    assert "not both" in result.output
