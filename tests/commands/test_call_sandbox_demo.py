@@ -20,7 +20,7 @@ def test_the_pro_demo_profile_lists_the_businesses() -> None:
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["status"] == 200
-    assert [b["name"] for b in answer["body"]["data"]][0] == "Robert's Remodeling"
+    assert answer["body"]["data"][0]["name"] == "Robert's Remodeling"
     assert "Pre-flight" not in result.stderr
 
 
