@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,10 @@ import click
 
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.environments import sandbox_environment
-from explorer.core.models import FixAction, ResponseRecord
+from explorer.core.models import FixAction, RequestSpec, ResponseRecord
 from explorer.core.profiles import Profile, sandbox_demo_profiles
 from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
+from explorer.core.sandbox_note import FAULT_HEADER, sandbox_fault_note
 from explorer.core.sandbox_signin import (
     DEMO_CLIENT_SECRETS,
     SIGN_IN_TIMEOUT_S,
@@ -114,6 +115,17 @@ def _profile_service(name: str, secret_store: str | None) -> Iterator[CallServic
     )
 
 
+def _with_fault(spec: RequestSpec, fault: str) -> RequestSpec:
+    """``spec`` asking the Sandbox for ``fault``; a name it does not know is a usage error."""
+    from explorer.sandbox.faults import FaultSyntaxError, parse_faults
+
+    try:
+        parse_faults(fault)
+    except FaultSyntaxError as exc:
+        raise click.UsageError(f"--sandbox-fault: {exc}") from None
+    return replace(spec, headers=(*spec.headers, (FAULT_HEADER, fault)))
+
+
 def _read_body(body: str | None) -> bytes | None:
     if body is None:
         return None
@@ -151,6 +163,7 @@ class _Output:
     record: ResponseRecord
     explanation: dict[str, Any] | None
     explanation_text: str
+    sandbox_note: str = ""
 
 
 def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...]) -> _Output:
@@ -164,10 +177,12 @@ def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...])
     redactor = _redactor(redact, known)
     safe = redactor.redact_record(record)
     explanation, text = _explain(safe)
+    note = sandbox_fault_note(safe)
     return _Output(
         record=safe,
         explanation=None if explanation is None else redactor.redact_mapping(explanation),
-        explanation_text=redactor.redact_text(text),
+        explanation_text="\n\n".join(t for t in (note, redactor.redact_text(text)) if t),
+        sandbox_note=note,
     )
 
 
@@ -211,6 +226,12 @@ def _body_value(record: ResponseRecord) -> Any:
 )
 @click.option("--body", help="A JSON body, or @FILE to read it from a file.")
 @click.option(
+    "--sandbox-fault",
+    metavar="NAME",
+    help="Ask the embedded Sandbox for a documented fault (X-Sandbox-Fault), e.g. "
+    "proxy-oauth-failed; see 'thumbtack-explorer sandbox --help' for the names.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -234,6 +255,7 @@ def command(
     role: str | None,
     params: tuple[str, ...],
     body: str | None,
+    sandbox_fault: str | None,
     as_json: bool,
     redact: bool,
     secret_store: str | None,
@@ -245,6 +267,8 @@ def command(
         raise click.UsageError(str(exc)) from None
     payload = _read_body(body)
     demo = _demo_profile(profile_name, role)
+    if sandbox_fault is not None and profile_name and demo is None:
+        raise click.UsageError("--sandbox-fault works only with the embedded Sandbox.")
     service_cm = (
         _profile_service(profile_name, secret_store)
         if profile_name and demo is None
@@ -254,6 +278,8 @@ def command(
         try:
             endpoint, path_values = service.resolve(" ".join(target))
             spec = service.build(endpoint, {**path_values, **values}, payload)
+            if sandbox_fault is not None:
+                spec = _with_fault(spec, sandbox_fault)
         except (UnknownEndpoint, BadInput) as exc:
             raise click.UsageError(str(exc)) from None
         warnings = service.check(endpoint)
@@ -282,6 +308,7 @@ def command(
                     "body": _body_value(record),
                     "elapsed_ms": round(record.timing.total_ms, 1),
                     "explanation": explanation,
+                    "sandbox_note": shown.sandbox_note or None,
                     "retried": result.retried,
                     "failure": None if record.failure is None else record.failure.message,
                 },

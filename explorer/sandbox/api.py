@@ -2,7 +2,8 @@
 
 Order of checks for ``/api/v4/...`` calls, as at Thumbtack's gateway:
 
-1. a documented fault asked for by ``X-Sandbox-Fault`` (or the server default) answers at once;
+1. a documented fault asked for by ``X-Sandbox-Fault`` (or the server default) answers at once,
+   marked with ``X-Sandbox-Fault: NAME`` in the response so a client can tell it was injected;
 2. the path and method must exist (404 / 405 ProblemDetails);
 3. the per-client rate limit (429 with ``Retry-After``; keyed by the token's client, or by
    the caller's address when there is no valid token);
@@ -32,7 +33,7 @@ from explorer.sandbox import (
     problems,
 )
 from explorer.sandbox.clients import AUDIENCE
-from explorer.sandbox.faults import FaultPlan
+from explorer.sandbox.faults import FAULT_HEADER, FaultPlan
 from explorer.sandbox.oauth import AuthorizationServer
 from explorer.sandbox.problems import FieldError
 from explorer.sandbox.routes import Call, Route, RouteFlow, RouteTable
@@ -42,6 +43,9 @@ from explorer.sandbox.webhooks import Delivery, WebhookDispatcher, envelope
 from explorer.sandbox.wire import ApiError, Request, Response, json_response
 
 logger = logging.getLogger(__name__)
+
+#: The audience the injected proxy_oauth_failed names when the token's own is right.
+EXAMPLE_WRONG_AUDIENCE = "https://api.partner.example"
 
 
 def all_routes() -> list[Route]:
@@ -106,7 +110,9 @@ class SandboxApp:
     def handle(self, request: Request, plan: FaultPlan) -> Response:
         try:
             if plan.documented is not None:
-                return self.documented_fault(plan.documented, request)
+                injected = self.documented_fault(plan.documented, request)
+                # The marker tells a client the answer was injected, not earned.
+                return injected.with_headers((FAULT_HEADER, plan.documented))
             return self._dispatch(request)
         except ApiError as error:
             return error.response
@@ -222,7 +228,9 @@ class SandboxApp:
         """The documented response for a fault named in ``X-Sandbox-Fault``."""
         if name == "proxy-oauth-failed":
             raw = self._bearer(request)
-            audience = (self.tokens.peek_audience(raw) if raw else None) or "<your audience>"
+            audience = self.tokens.peek_audience(raw) if raw else None
+            if not audience or audience == AUDIENCE:  # never name the right one as wrong
+                audience = EXAMPLE_WRONG_AUDIENCE
             return problems.proxy_oauth_failed(audience)
         if name == "validation-error":
             return problems.validation_error(

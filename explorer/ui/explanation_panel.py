@@ -73,6 +73,10 @@ class ExplanationPanel(QWidget):
         self.unverified.setProperty("role", "inferred")
         self.unverified.setObjectName("explanationUnverified")
         self.unverified.setWordWrap(True)
+        self.sandbox_note = QLabel("")
+        self.sandbox_note.setProperty("role", "inferred")
+        self.sandbox_note.setObjectName("explanationSandboxNote")
+        self.sandbox_note.setWordWrap(True)
         self.cause = QLabel("")
         self.cause.setObjectName("explanationCause")
         self.cause.setWordWrap(True)
@@ -107,6 +111,7 @@ class ExplanationPanel(QWidget):
         inner.setSpacing(6)
         inner.addLayout(heading)
         inner.addWidget(self.unverified)
+        inner.addWidget(self.sandbox_note)
         inner.addWidget(self.cause)
         inner.addWidget(self.fix)
         inner.addWidget(self.facts)
@@ -125,8 +130,12 @@ class ExplanationPanel(QWidget):
         self.buttons: dict[FixAction, QPushButton] = {}
         self.show_explanation(None)
 
-    def show_explanation(self, explanation: Explanation | None) -> None:
+    def show_explanation(self, explanation: Explanation | None, *, sandbox_note: str = "") -> None:
+        """Show ``explanation``; ``sandbox_note`` says the response was injected by the
+        Sandbox (see :func:`explorer.core.sandbox_note.sandbox_fault_note`)."""
         self.explanation = explanation
+        self.sandbox_note.setText(f"⚑ {sandbox_note}" if sandbox_note else "")
+        self.sandbox_note.setVisible(bool(sandbox_note) and explanation is not None)
         for button in self.buttons.values():
             self.actions_row.removeWidget(button)
             button.deleteLater()

@@ -38,6 +38,7 @@ from explorer.core.models import (
     RequestSpec,
     ResponseRecord,
 )
+from explorer.core.sandbox_note import FAULT_HEADER, sandbox_fault_note
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
 from explorer.ui import safe_features
 from explorer.ui.description_loader import DescriptionLoader
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FAULT_HEADER = "X-Sandbox-Fault"
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
@@ -449,7 +449,9 @@ class MainWindow(QMainWindow):
         self.last_record = shown.record
         self.last_shown = shown
         explanation = self.redaction.redact_explanation(shown.explanation)
-        self.explanation_panel.show_explanation(explanation)
+        self.explanation_panel.show_explanation(
+            explanation, sandbox_note=sandbox_fault_note(shown.record)
+        )
         self.response_pane.show_record(
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,

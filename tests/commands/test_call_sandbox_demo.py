@@ -41,3 +41,23 @@ def test_as_and_profile_together_is_a_usage_error() -> None:
     result = run(["call", "listBusinessesV4", "--as", "pro", "--profile", "x"])
     assert result.exit_code == 2
     assert "not both" in result.output
+
+
+def test_an_injected_fault_says_so_and_names_a_wrong_audience() -> None:
+    args = ["call", "searchKeywordsV4", "-p", "searchQuery=car"]
+    result = run([*args, "--sandbox-fault", "proxy-oauth-failed"])
+    assert result.exit_code == 1
+    assert "This response was injected by the Sandbox (X-Sandbox-Fault: proxy-oauth-failed)" in (
+        result.stdout
+    )
+    assert "'https://api.partner.example'" in result.stdout
+    as_json = json.loads(run([*args, "--sandbox-fault", "proxy-oauth-failed", "--json"]).stdout)
+    assert "injected by the Sandbox" in as_json["sandbox_note"]
+    clean = json.loads(run([*args, "--json"]).stdout)
+    assert clean["status"] == 200 and clean["sandbox_note"] is None
+
+
+def test_an_unknown_sandbox_fault_is_a_usage_error() -> None:
+    result = run(["call", "searchKeywordsV4", "--sandbox-fault", "gremlins"])
+    assert result.exit_code == 2
+    assert "gremlins" in result.output and "proxy-oauth-failed" in result.output

@@ -50,7 +50,9 @@ DOCUMENTED = {
         502,
         "application/json",
         lambda r: (
-            r.json()["error"] == "proxy_oauth_failed" and "'urn:partner-api'" in r.json()["detail"]
+            r.json()["error"] == "proxy_oauth_failed"
+            and "'https://api.partner.example'" in r.json()["detail"]
+            and "urn:partner-api" not in r.json()["detail"]  # never the right one as wrong
         ),
     ),
     "invalid-client": (401, "application/json", lambda r: r.json()["error"] == "invalid_client"),
@@ -94,7 +96,23 @@ def test_documented_fault_by_header(api: Any, name: str) -> None:
     response = api.call("GET", PATH, api.cc(), params=PARAMS, headers={"X-Sandbox-Fault": name})
     assert response.status_code == status
     assert response.headers["content-type"].startswith(content_type)
+    assert response.headers["x-sandbox-fault"] == name  # marked as injected
     assert check(response)
+
+
+def test_injected_proxy_oauth_failed_names_the_tokens_wrong_audience(api: Any) -> None:
+    token = api.cc(audience="https://wrong.example")
+    response = api.call(
+        "GET", PATH, token, params=PARAMS, headers={"X-Sandbox-Fault": "proxy-oauth-failed"}
+    )
+    assert response.status_code == 502
+    assert "Requested audience 'https://wrong.example'" in response.json()["detail"]
+
+
+def test_real_answers_carry_no_fault_marker(api: Any) -> None:
+    response = api.call("GET", PATH, api.cc(), params=PARAMS)
+    assert response.status_code == 200
+    assert "x-sandbox-fault" not in response.headers
 
 
 def test_faults_apply_to_the_token_endpoint_too(api: Any) -> None:

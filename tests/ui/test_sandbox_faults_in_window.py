@@ -62,3 +62,19 @@ def test_no_fault_sends_clean_requests(session_window, qtbot) -> None:  # type: 
     record = send_keywords(window, qtbot)
     assert record.status == 200
     assert record.request.header("X-Sandbox-Fault") is None
+
+
+def test_an_injected_fault_is_marked_in_the_explanation(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = session_window(ScriptedAsk())
+    pick_fault(window, "audience")
+    record = send_keywords(window, qtbot)
+    assert record.status == 502
+    detail = record.body.decode()
+    assert "'https://api.partner.example'" in detail and "urn:partner-api" not in detail
+    note = window.explanation_panel.sandbox_note
+    assert note.isVisible()
+    assert "injected by the Sandbox (X-Sandbox-Fault: proxy-oauth-failed)" in note.text()
+    assert "No fault" in note.text()
+    window.sandbox_menu.select_fault(None)
+    assert send_keywords(window, qtbot).status == 200
+    assert not note.isVisible()
