@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 #: The audience the injected proxy_oauth_failed names when the token's own is right.
 EXAMPLE_WRONG_AUDIENCE = "https://api.partner.example"
+#: The scope the injected 403 names on a path that needs none.
+EXAMPLE_SCOPE = "demand::businesses/search.read"
 
 
 def all_routes() -> list[Route]:
@@ -224,6 +226,18 @@ class SandboxApp:
                 )
             )
 
+    def _injected_missing_scope(self, request: Request) -> Response:
+        """The 403 naming the scope this endpoint really needs and what the token holds."""
+        try:
+            route, _params = self.routes.match(request.method, request.path.rstrip("/") or "/")
+            required = list(route.scopes)
+        except ApiError:  # not an API path: name an example scope
+            required = []
+        raw = self._bearer(request)
+        info = self.tokens.verify(raw) if raw else None
+        granted = sorted(info.grant.scopes) if info else []
+        return problems.missing_scope(required or [EXAMPLE_SCOPE], granted)
+
     def documented_fault(self, name: str, request: Request) -> Response:
         """The documented response for a fault named in ``X-Sandbox-Fault``."""
         if name == "proxy-oauth-failed":
@@ -237,7 +251,7 @@ class SandboxApp:
                 [FieldError(field="zipCode", message="is required (injected by X-Sandbox-Fault)")]
             )
         if name == "insufficient-scope":
-            return problems.missing_scope(["demand::businesses/search.read"], [])
+            return self._injected_missing_scope(request)
         if name == "rate-limited":
             return problems.rate_limited(30)
         simple: dict[str, Callable[[], Response]] = {

@@ -109,6 +109,25 @@ def test_injected_proxy_oauth_failed_names_the_tokens_wrong_audience(api: Any) -
     assert "Requested audience 'https://wrong.example'" in response.json()["detail"]
 
 
+def test_injected_missing_scope_names_the_endpoints_scope_and_the_tokens_scopes(
+    api: Any,
+) -> None:
+    token = api.cc(scope="demand::categories.read demand::keywords.read")
+    response = api.call(
+        "GET",
+        "/categories/homecare",
+        token,
+        params={"zipCode": "90210"},
+        headers={"X-Sandbox-Fault": "insufficient-scope"},
+    )
+    assert response.status_code == 403
+    problem = _problem(response.content)
+    assert problem["requiredScopes"] == ["demand::categories.read"]
+    assert problem["grantedScopes"] == ["demand::categories.read", "demand::keywords.read"]
+    assert "demand::categories.read" in problem["detail"]
+    assert "businesses/search.read" not in problem["detail"]
+
+
 def test_real_answers_carry_no_fault_marker(api: Any) -> None:
     response = api.call("GET", PATH, api.cc(), params=PARAMS)
     assert response.status_code == 200
