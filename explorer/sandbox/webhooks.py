@@ -5,6 +5,10 @@ The envelope is ``{"event": {eventType, triggeredAt, webhookID, description}, "d
 logs it) to one worker thread, which tries each delivery a bounded number of times with
 exponential backoff; a 2XX reply counts as delivered. The server never waits for it.
 Credentials are sent as registered: HTTP Basic or a custom header.
+
+Because one worker takes the queue in order and retries a delivery before the next, the
+Sandbox delivers in creation order. Thumbtack does not promise that (reference §7: a
+message can arrive before its lead), so partner code, and tests, must not rely on it.
 """
 
 from __future__ import annotations
