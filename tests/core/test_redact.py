@@ -290,3 +290,35 @@ def test_plain_name_value_pairs_are_kept() -> None:
     assert STORAGE.redact_json({"filter": {"value": "94117"}}) == {"filter": {"value": "94117"}}
     ref = {"auth": {"header": "X-Hook", "value": "{{hook_key}}"}}
     assert STORAGE.redact_json(ref) == ref
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("refresh failed for {'grant_type': 'refresh_token', 'token': 'rt_T1x9'}", "rt_T1x9"),
+        ("POST body grant_type=client_credentials&secret=cs_T2x9&x=1", "cs_T2x9"),
+        ("GET /cb?token=tk_T3x9&state=s", "tk_T3x9"),
+        ('{"secret": "cs_T4x9"}', "cs_T4x9"),
+        ("redirected to http://127.0.0.1:8765/callback?code=AC_T5x9&state=s1", "AC_T5x9"),
+        ("fragment #state=s&code=AC_T6x9", "AC_T6x9"),
+        ("password = pw_T7x9 was wrong", "pw_T7x9"),
+        ("refresh_token=rt_T8x9&client_secret=cs_T9x9", "rt_T8x9"),
+    ],
+)
+def test_secret_pairs_in_free_text_are_masked(text: str, secret: str) -> None:
+    masked = Redactor().redact_text(text)
+    assert secret not in masked and MASK in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invalid token: expired",
+        "error code=E123",
+        "tokens=5",
+        "token_type=Bearer",
+        "status code 401",
+    ],
+)
+def test_plain_words_about_tokens_are_kept(text: str) -> None:
+    assert Redactor().redact_text(text) == text
