@@ -118,6 +118,11 @@ DESCRIPTIVE_HEADERS = frozenset(
 AUTH_CONTAINERS = frozenset(
     {"auth", "authentication", "credential", "credentials", "webhookauth", "basicauth"}
 )
+#: headers whose value is a URL (a redirect's ``?code=`` is an authorization code).
+URL_HEADERS = frozenset({"location", "content-location", "referer", "origin"})
+#: headers holding ``<URL>; rel=...`` lists.
+LINK_HEADERS = frozenset({"link"})
+LINK_TARGET = re.compile(r"<([^<>]*)>")
 ERROR_SIBLINGS = frozenset({"error", "message", "detail", "title", "status", "errors"})
 
 REFERENCE = re.compile(r"\s*\{\{\s*[\w.\-]+\s*\}\}\s*")

@@ -322,3 +322,41 @@ def test_secret_pairs_in_free_text_are_masked(text: str, secret: str) -> None:
 )
 def test_plain_words_about_tokens_are_kept(text: str) -> None:
     assert Redactor().redact_text(text) == text
+
+
+@pytest.mark.parametrize("name", ["Location", "Content-Location", "Referer", "location"])
+def test_url_headers_are_redacted_as_urls(name: str) -> None:
+    value = "http://127.0.0.1:8765/callback?code=AC_abc123XYZ&state=s1&scope=a+b"
+    for redactor in (STORAGE, PRESENTATION):
+        shown = redactor.redact_header_value(name, value)
+        assert shown == f"http://127.0.0.1:8765/callback?code={MASK}&state=s1&scope=a+b"
+    with_secret = "https://app.example.com/next?access_token=at_LOC_1&page=2"
+    assert "at_LOC_1" not in STORAGE.redact_header_value(name, with_secret)
+    assert "page=2" in STORAGE.redact_header_value(name, with_secret)
+    assert STORAGE.redact_header_value(name, "/api/v4/businesses/1") == "/api/v4/businesses/1"
+    for secret, url in (
+        ("sx_LOC_4", "https://app.example.com/?sessionid=sx_LOC_4&x=1"),
+        ("pw_LOC_5", "https://partner:pw_LOC_5@app.example.com/next"),
+        ("ck_LOC_6", "https://app.example.com/#cookie=ck_LOC_6"),
+    ):
+        assert secret not in STORAGE.redact_header_value(name, url), url
+
+
+def test_link_header_targets_are_redacted_as_urls() -> None:
+    value = (
+        '<https://api.example.com/items?page=2&token=tk_LINK_1>; rel="next", '
+        '<https://api.example.com/cb?code=AC_LINK_2>; rel="prev"'
+    )
+    shown = STORAGE.redact_header_value("Link", value)
+    assert "tk_LINK_1" not in shown and "AC_LINK_2" not in shown
+    assert 'page=2&token=••••••>; rel="next"' in shown and 'rel="prev"' in shown
+
+
+def test_a_redirect_record_keeps_no_authorization_code() -> None:
+    spec = RequestSpec(method="GET", url="https://auth.thumbtack.com/oauth2/authorize")
+    record = ResponseRecord(
+        request=spec,
+        status=302,
+        headers=(("Location", "http://127.0.0.1:8765/callback?code=AC_REC_3&state=s1"),),
+    )
+    assert "AC_REC_3" not in str(STORAGE.redact_record(record).headers)
