@@ -416,11 +416,7 @@ class MainWindow(QMainWindow):
         self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
         self.fault_label.setVisible(bool(fault))
         if fault:
-            self.statusBar().showMessage(
-                f"Sandbox: the next requests carry {FAULT_HEADER}: {fault}. "
-                "Pick Sandbox > No fault to stop.",
-                8000,
-            )
+            self.statusBar().showMessage(f"Fault on: {fault} (Sandbox > No fault stops it)", 8000)
         else:
             self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
