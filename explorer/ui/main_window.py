@@ -335,6 +335,12 @@ class MainWindow(QMainWindow):
         self.theme_actions[choice].setChecked(True)
         self.response_pane.refresh_theme()
 
+    @Slot(object)
+    def on_system_color_scheme_changed(self, _scheme: object = None) -> None:
+        """The OS switched between dark and light: follow it unless the user chose a theme."""
+        if self.settings.theme is ThemeChoice.SYSTEM:
+            self.set_theme(ThemeChoice.SYSTEM)
+
     # ----- environment --------------------------------------------------------------------
     def start_environment(self) -> None:
         """Start the selected environment (the Sandbox starts a local server) off the GUI thread."""
