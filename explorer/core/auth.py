@@ -22,8 +22,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx2 as httpx
-
 from explorer.core.environments import Environment
 from explorer.core.http import classify_exception, exception_chain
 from explorer.core.loopback import LoginError, LoopbackListener
@@ -31,7 +29,8 @@ from explorer.core.models import Flow, NetworkFailure, RequestSpec, ResponseReco
 from explorer.core.profiles import Profile
 from explorer.core.secrets import SecretKind, SecretStore, SecretStoreError
 
-if TYPE_CHECKING:  # authlib is imported at first use: it costs ~0.1 s of start-up
+if TYPE_CHECKING:  # authlib and httpx2 are imported at first use, not at start-up
+    import httpx2 as httpx
     from authlib.integrations.httpx_client import OAuth2Client
 
 #: ``client_factory(**kwargs)`` builds the authlib client; tests pass a transport through it.
@@ -414,6 +413,7 @@ class TokenManager:
         return self._store(token, previous_refresh=refresh_token)
 
     def _call(self, what: str, action: Callable[[], Any]) -> Mapping[str, Any]:
+        import httpx2 as httpx
         from authlib.integrations.httpx_client import OAuthError
 
         self._last_response = None

@@ -14,10 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx2 as httpx
 
 from explorer import __version__
 from explorer.core.models import (
@@ -27,6 +25,9 @@ from explorer.core.models import (
     ResponseRecord,
     Timing,
 )
+
+if TYPE_CHECKING:  # httpx2 is imported at first use: the window shows without it
+    import httpx2 as httpx
 
 USER_AGENT = f"ThumbtackAPIExplorer/{__version__} (+desktop; httpx2)"
 DEFAULT_TIMEOUT_S = 30.0
@@ -46,6 +47,8 @@ def make_client(
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> httpx.Client:
     """The program's HTTP client: explicit timeouts, no environment proxies surprises."""
+    import httpx2 as httpx
+
     return httpx.Client(
         transport=transport,
         verify=verify,
@@ -64,6 +67,8 @@ def send(
     on_progress: Callable[[int], None] | None = None,
 ) -> ResponseRecord:
     """Send ``spec`` and return what came back, or the failure. Never raises for I/O."""
+    import httpx2 as httpx
+
     started_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     marks: dict[str, float] = {}
 
@@ -235,6 +240,8 @@ def _chain_objects(exc: BaseException) -> list[BaseException]:
 
 def classify_exception(exc: BaseException) -> NetworkFailureKind:
     """Name the failure by walking the cause chain (the outer httpx type alone is vague)."""
+    import httpx2 as httpx
+
     chain = _chain_objects(exc)
     text = " ".join(str(e).lower() for e in chain)
     if any(isinstance(item, Cancelled) for item in chain):

@@ -12,13 +12,14 @@ import contextlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema
-import jsonschema.exceptions
+from typing import TYPE_CHECKING, Any
 
 from explorer.core.models import Parameter
 from explorer.core.variables import resolve_variables
+
+if TYPE_CHECKING:  # jsonschema costs ~0.1 s to import: loaded at first validation
+    import jsonschema
+    import jsonschema.exceptions
 
 _TYPE_WORDS = {
     "string": "text",
@@ -50,6 +51,8 @@ class BodyFinding:
 
 
 def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

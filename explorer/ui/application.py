@@ -15,10 +15,14 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.cli import GuiOptions
 from explorer.core.settings import SettingsStore, ThemeChoice
 from explorer.paths import AppPaths
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("explorer")
 
@@ -40,14 +44,43 @@ def display_problem(
     )
 
 
-def _setup_logging(paths: AppPaths) -> None:
+#: Libraries that log whole request URLs (query strings may hold secrets) at INFO.
+QUIET_LOGGERS = ("httpx2", "httpcore2", "httpx", "httpcore", "authlib", "urllib3")
+
+
+def setup_logging(paths: AppPaths) -> None:
+    """Log to a private rotating file. HTTP libraries only log warnings: their INFO lines
+    carry full URLs. Messages pass through the program's redaction before they are written."""
+    if not paths.log_file.exists():
+        paths.log_file.touch(mode=0o600)
+    os.chmod(paths.log_file, 0o600)
     handler = logging.handlers.RotatingFileHandler(
         paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(_redactor()))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in every record's final message before a handler writes it."""
+
+    def __init__(self, redact: Callable[[str], str]) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        record.msg = self._redact(message)
+        record.args = None
+        return True
 
 
 def run(options: GuiOptions) -> int:
@@ -58,7 +91,7 @@ def run(options: GuiOptions) -> int:
         print(problem, file=sys.stderr)
         return 2
     paths = AppPaths.from_environment().ensure()
-    _setup_logging(paths)
+    setup_logging(paths)
 
     from PySide6.QtWidgets import QApplication
 
@@ -88,10 +121,41 @@ def run(options: GuiOptions) -> int:
         window.resize(*options.size)
     if options.screenshot is not None:
         return _screenshot(app, window, options)
+    app.styleHints().colorSchemeChanged.connect(window.on_system_color_scheme_changed)
     window.show()
-    window.load_catalog()
-    window.start_environment()
+    after_first_paint(window, window.load_catalog, window.start_environment)
     return app.exec()
+
+
+def after_first_paint(window: QWidget, *steps: Callable[[], None]) -> None:
+    """Run ``steps`` once the window has painted, so start-up work never delays it."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class FirstPaint(QObject):
+        def __init__(self) -> None:
+            super().__init__(window)
+            self.done = False
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not self.done:
+                self.done = True
+                QTimer.singleShot(0, self.run)
+            return False
+
+        def run(self) -> None:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            for step in steps:
+                step()
+
+    watcher = FirstPaint()
+    app = QApplication.instance()
+    if app is None:
+        return
+    app.installEventFilter(watcher)
+    QTimer.singleShot(500, lambda: watcher.eventFilter(window, QEvent(QEvent.Type.Paint)))
 
 
 def _set_window_icon(app) -> None:  # type: ignore[no-untyped-def]

@@ -12,15 +12,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from explorer.core.catalog import Catalog, load_catalog, load_default_catalog
-from explorer.core.openapi_doc import CatalogError
 from explorer.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from explorer.core.catalog import Catalog
 
 _FILTER = "OpenAPI descriptions (*.json *.yaml *.yml);;All files (*)"
 
@@ -70,13 +71,26 @@ class DescriptionLoader(QObject):
 
     @Slot()
     def on_reload_triggered(self) -> None:
-        self._submit(load_default_catalog, "the shipped Thumbtack description")
+        def load() -> Catalog:
+            from explorer.core.catalog import load_default_catalog
+
+            return load_default_catalog()
+
+        self._submit(load, "the shipped Thumbtack description")
 
     def load_file(self, path: Path) -> int:
-        return self._submit(lambda: load_catalog(path), str(path))
+        def load() -> Catalog:
+            from explorer.core.catalog import load_catalog
+
+            return load_catalog(path)
+
+        return self._submit(load, str(path))
 
     def _submit(self, load: Callable[[], Catalog], what: str) -> int:
         def task(_cancel: threading.Event) -> tuple[str, Any]:
+            # The catalog modules (yaml, referencing) are imported here, on the worker.
+            from explorer.core.openapi_doc import CatalogError
+
             try:
                 return ("catalog", load())
             except CatalogError as exc:
