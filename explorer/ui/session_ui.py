@@ -71,7 +71,7 @@ class SessionUi(QObject):
         toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
         window.view_menu.addAction(toggle)
         self.manage_action = QAction("&Profiles and environments…", window)
-        self.manage_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.manage_action.setShortcut(QKeySequence("Ctrl+Alt+P"))
         self.manage_action.triggered.connect(self.open_profiles)
         self._file_menu().insertAction(self._file_menu().actions()[0], self.manage_action)
 
@@ -87,6 +87,7 @@ class SessionUi(QObject):
         redaction = getattr(window, "redaction", None)
         if redaction is not None:
             controller.secrets_seen.connect(redaction.set_known_secrets)
+            self.token_panel.set_redactor(lambda: redaction.redactor, redaction.changed)
         controller.token_failed.connect(self.on_token_failed)
 
         self.token_timer = QTimer(self)
@@ -207,6 +208,9 @@ class SessionUi(QObject):
 
     @Slot(str)
     def on_token_failed(self, message: str) -> None:
+        redaction = getattr(self.window, "redaction", None)
+        if redaction is not None:
+            message = redaction.redactor.redact_text(message)
         self.window.statusBar().showMessage(message, 15000)
 
     # ----- profiles dialog and file problems ------------------------------------------------

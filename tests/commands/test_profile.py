@@ -125,3 +125,16 @@ def test_a_broken_profiles_file_is_reported_and_kept(explorer_home: Path, broken
     assert str(path) in result.output and "set aside" in result.output
     backups = list(path.parent.glob("profiles.json.broken-*"))
     assert len(backups) == 1 and backups[0].read_text() == broken
+
+
+@pytest.mark.parametrize("name", ["client_assertion", "client_secret", "password"])
+def test_add_refuses_a_secret_token_parameter(explorer_home: Path, name: str) -> None:
+    result = run([*ADD, "--no-secret", "--param", f"{name}=pv_SECRET_1"], env=VAULT)
+    assert result.exit_code == 2, result.output
+    assert f"extra_token_params.{name}" in result.output and "secret store" in result.output
+    assert "pv_SECRET_1" not in result.output
+    for path in explorer_home.rglob("*"):
+        if path.is_file():
+            assert b"pv_SECRET_1" not in path.read_bytes(), path
+    ok = run([*ADD, "--no-secret", "--param", "resource=urn:x"], env=VAULT)
+    assert ok.exit_code == 0, ok.output
