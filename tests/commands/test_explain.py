@@ -110,3 +110,14 @@ def test_bad_input_exits_2_with_a_clear_message(run, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("status", ["400", "401"])
+def test_unauthorized_client_from_the_token_server_is_not_an_api_rule(run, status):
+    body = (
+        '{"error":"unauthorized_client",'
+        '"error_description":"not allowed to use grant client_credentials"}'
+    )
+    result = run("--status", status, "--body", body, "--url", TOKEN_URL, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rule_id"] == "unauthorized-client"
