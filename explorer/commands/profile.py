@@ -30,6 +30,7 @@ from explorer.core.profiles import (
     validate_profile,
 )
 from explorer.core.secrets import (
+    MemoryStore,
     SecretBackend,
     SecretKind,
     SecretStore,
@@ -40,6 +41,11 @@ from explorer.core.secrets import (
 from explorer.paths import AppPaths
 
 PASSPHRASE_ENV = "THUMBTACK_EXPLORER_VAULT_PASSPHRASE"
+NO_KEYCHAIN = (
+    "No OS keychain is available here; keep the secret in the encrypted vault with "
+    "--secret-store vault (you'll be asked for a passphrase, or set "
+    f"{PASSPHRASE_ENV})."
+)
 STORE_OPTION = click.option(
     "--secret-store",
     "secret_store",
@@ -226,6 +232,9 @@ def add(
         raise click.UsageError("The profile is not valid:\n" + "\n".join(f"  {i}" for i in errors))
     secret = None if no_secret else read_secret(secret_stdin, secret_env, "Client secret")
     _paths, profiles, store = open_stores(secret_store)
+    if secret is not None and isinstance(store, MemoryStore):
+        # a CLI process ends right after saving: a memory-only secret would be lost
+        raise click.UsageError(NO_KEYCHAIN + " The profile was not saved.")
     if api_base or token_url:
         if not (api_base and token_url):
             raise click.UsageError("A custom environment needs both --api-base and --token-url.")
@@ -275,15 +284,28 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
         info = TokenManager(profile, environment, store).token_info()
     except KeyError:
         pass
+    has_secret = bool(store.get(name, SecretKind.CLIENT_SECRET))
+    warnings = [str(i) for i in validate_profile(profile) if i.level is IssueLevel.WARNING]
+    if not has_secret:
+        missing = (
+            f"No client secret is stored for '{name}' in {store.location}; token requests "
+            f"will fail until you store one: thumbtack-explorer profile add '{name}' "
+            f"--environment {profile.environment_id} --client-id {profile.client_id} "
+            "--secret-store vault"
+        )
+        if as_json:
+            warnings.insert(0, missing)
+        else:
+            click.echo(f"Warning: {missing}", err=True)
     data: dict[str, Any] = {
         **profile.to_dict(),
         "secrets": {
             "location": store.location,
-            "client_secret": "stored" if store.get(name, SecretKind.CLIENT_SECRET) else "missing",
+            "client_secret": "stored" if has_secret else "missing",
             "refresh_token": "stored" if store.get(name, SecretKind.REFRESH_TOKEN) else "none",
         },
         "token": info.to_dict() if info else None,
-        "warnings": [str(i) for i in validate_profile(profile) if i.level is IssueLevel.WARNING],
+        "warnings": warnings,
     }
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -297,6 +319,9 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
             click.echo(f"{key}:")
             for k, v in value.items():
                 click.echo(f"  {k}: {v}")
+        elif key == "warnings":
+            for warning in value:
+                click.echo(f"Warning: {warning}", err=True)
         else:
             click.echo(f"{key}: {value}")
 

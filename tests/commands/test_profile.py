@@ -125,3 +125,32 @@ def test_a_broken_profiles_file_is_reported_and_kept(explorer_home: Path, broken
     assert str(path) in result.output and "set aside" in result.output
     backups = list(path.parent.glob("profiles.json.broken-*"))
     assert len(backups) == 1 and backups[0].read_text() == broken
+
+
+def test_without_a_keychain_a_secret_is_never_kept_in_memory_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from explorer.core import secrets
+
+    monkeypatch.setattr(secrets, "keyring_status", lambda _backend=None: (False, "no keychain"))
+    base = [a for a in ADD if a not in ("--secret-store", "vault")]
+    for args in (base, [*base, "--secret-store", "memory"]):
+        result = run([*args, "--secret-stdin"], input="s3cret\n")
+        assert result.exit_code == 2, result.output
+        assert "No OS keychain is available here" in result.output
+        assert "--secret-store vault" in result.output and "was not saved" in result.output
+        assert "Saved profile" not in result.output
+    assert "No profiles yet" in run(["profile", "list"]).output
+    kept = run([*base, "--secret-stdin", "--secret-store", "vault"], input="s3cret\n", env=VAULT)
+    assert kept.exit_code == 0 and "Encrypted vault file" in kept.output
+
+
+def test_show_warns_when_the_secret_is_missing() -> None:
+    added = run([*ADD, "--no-secret"], env=VAULT)
+    assert added.exit_code == 0, added.output
+    shown = run(["profile", "show", "team"], env=VAULT)
+    assert shown.exit_code == 0
+    assert "Warning: No client secret is stored for 'team'" in shown.stderr
+    data = json.loads(run(["profile", "show", "team", "--json"], env=VAULT).stdout)
+    assert data["secrets"]["client_secret"] == "missing"
+    assert any("No client secret is stored" in w for w in data["warnings"])
