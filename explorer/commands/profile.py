@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from explorer.core.auth import AUTH_ERRORS, TokenManager
-from explorer.core.environments import custom_environment
+from explorer.core.environments import SANDBOX_ID, custom_environment
 from explorer.core.models import Flow
 from explorer.core.profiles import (
     DEFAULT_REDIRECT_URI,
@@ -356,19 +356,37 @@ def remove(name: str, secret_store: str | None) -> None:
 def login(name: str, timeout_s: float, secret_store: str | None) -> None:
     profiles = open_profiles()
     profile = _get(profiles, name)
+    if profile.environment_id == SANDBOX_ID:
+        raise click.ClickException(
+            f"Profile '{name}' uses the in-process Sandbox, which keeps no tokens between "
+            f"commands: 'thumbtack-explorer call --profile {name} ...' starts it and gets a "
+            "token (signing in as its demo user for the authorization code flow) each time."
+        )
     _paths, profiles, store = open_stores(secret_store, profiles)
     try:
         environment = profiles.environment(profile.environment_id)
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from None
 
+    for issue in validate_profile(profile):
+        if issue.level is IssueLevel.WARNING:
+            click.echo(f"Warning: {issue}", err=True)
+
     def open_browser(url: str) -> bool:
-        click.echo(
-            f"Opening the browser to sign in. If it does not open, visit:\n  {url}", err=True
-        )
+        sys.stdout.flush()
+        click.echo("Opening the browser to sign in. If it does not open, visit:", err=True)
+        click.echo(f"  {url}", err=True)
+        click.echo("", err=True)  # whatever the browser prints starts on a line of its own
         import webbrowser
 
-        return webbrowser.open(url)
+        opened = webbrowser.open(url)
+        if not opened:
+            click.echo(
+                "Warning: no browser could be started here; open the address above in a "
+                "browser on this machine. Waiting for the sign-in...",
+                err=True,
+            )
+        return opened
 
     manager = TokenManager(profile, environment, store, open_browser=open_browser)
     cancel = threading.Event()
@@ -395,4 +413,11 @@ def _get(profiles: ProfileStore, name: str) -> Profile:
     try:
         return profiles.get(name)
     except ProfileNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+        hint = (
+            ""
+            if profiles.names()
+            else " Add one with: thumbtack-explorer profile add NAME --environment "
+            "production|staging|sandbox --client-id ID (the secret is prompted for; see "
+            "thumbtack-explorer profile add --help)."
+        )
+        raise click.ClickException(f"{exc}{hint}") from None
