@@ -3,7 +3,13 @@
 This module owns the drafts file (``drafts.json`` in the data directory): one versioned
 JSON document, written atomically, keyed by the catalog's title and the endpoint's key.
 A damaged file is set aside and reported (:class:`~explorer.core.files.DocumentError`),
-never emptied in place. An ``Authorization`` header value is never stored.
+never emptied in place.
+
+No secret is written: a header whose name says it holds a credential (``Authorization``,
+``Cookie``, ``X-Api-Key``, ``*-Token``...) is left out, a parameter or variable holding a
+secret (``access_token``, ``client_secret``, a JWT...) is kept with an empty value, and
+the body text passes through the storage redactor, so a secret typed into it comes back as
+the mask and must be typed again. ``{{variable}}`` references are kept as they are.
 """
 
 from __future__ import annotations
@@ -14,15 +20,46 @@ from typing import Any
 
 from explorer.core.builder import RequestInputs
 from explorer.core.files import VersionedDocument
+from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.redact_rules import is_reference, is_secret_header, is_secret_key
 from explorer.paths import AppPaths
 
 DRAFTS_FILE = "drafts.json"
 _DOCUMENT = VersionedDocument(kind="drafts", version=1, migrations={})
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
 def _empty() -> dict[str, Any]:
     return {"version": 1, "catalogs": {}}
+
+
+def without_secrets(inputs: RequestInputs) -> RequestInputs:
+    """``inputs`` as it may be written to a file: secret headers dropped, secret parameter
+    and variable values emptied, the body text redacted."""
+    redactor = Redactor(RedactionPolicy.for_storage())
+
+    def value(key: str, text: str) -> str:
+        if is_reference(text):
+            return text
+        if is_secret_key(key) or redactor.redact_text(text) != text:
+            return ""
+        return text
+
+    headers = tuple(
+        (k, v)
+        for k, v in inputs.headers
+        if is_reference(v) or (not is_secret_header(k) and redactor.redact_text(v) == v)
+    )
+    body = inputs.body_text
+    if body:
+        raw = body.encode("utf-8", errors="surrogatepass")
+        body = redactor.redact_body(raw).decode("utf-8", errors="surrogatepass")
+    return RequestInputs(
+        path_params={k: value(k, v) for k, v in inputs.path_params.items()},
+        query_params=tuple((k, value(k, v)) for k, v in inputs.query_params),
+        headers=headers,
+        body_text=body,
+        variables={k: value(k, v) for k, v in inputs.variables.items()},
+    )
 
 
 class DraftStore:
@@ -53,16 +90,8 @@ class DraftStore:
         return RequestInputs.from_dict(entry.get("inputs", {}))
 
     def put(self, catalog: str, endpoint_key: str, inputs: RequestInputs) -> None:
-        """Keep ``inputs`` (minus any Authorization value) and save the file."""
-        safe = RequestInputs(
-            path_params=inputs.path_params,
-            query_params=inputs.query_params,
-            headers=tuple(
-                (k, v) for k, v in inputs.headers if k.strip().lower() not in _SECRET_HEADERS
-            ),
-            body_text=inputs.body_text,
-            variables=inputs.variables,
-        )
+        """Keep ``inputs`` (with every secret left out) and save the file."""
+        safe = without_secrets(inputs)
         entries = self._document["catalogs"].setdefault(catalog, {})
         entries[endpoint_key] = {
             "inputs": safe.to_dict(),

@@ -4,7 +4,8 @@ Every exchange (request, response, timing, explanation, environment, profile) is
 with secrets on *before* it is written; callers cannot opt out. The store is searchable by
 endpoint, status (``404`` or ``4xx``) and text (FTS5 trigram index, ``LIKE`` when FTS5 is
 missing), bounded by limits the user sets (kept in the database), and written in WAL mode
-inside transactions so a crash loses at most the exchange being written. A damaged
+inside transactions so a crash loses at most the exchange being written. The database and
+its -wal/-shm files are readable by their owner only. A damaged
 database is set aside (renamed, never emptied), reported as a :class:`HistoryError`, and a
 new empty one is created. One lock serialises all use, so a worker thread may write while
 the GUI thread reads.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -164,6 +166,22 @@ def parse_status_filter(text: str) -> tuple[int, int] | None:
     )
 
 
+def _make_private(path: Path) -> None:
+    """The database file and its -wal/-shm files readable by their owner only (0600).
+
+    The file is created with that mode before SQLite opens it (SQLite gives the -wal and
+    -shm files the database's mode); files left by an older version are tightened. Where
+    the file cannot be made, SQLite's own error reports it.
+    """
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(path.with_name(name), 0o600)
+
+
 class HistoryStore:
     """The history database. Open with :meth:`open`; check :attr:`damage` after opening."""
 
@@ -190,6 +208,7 @@ class HistoryStore:
 
     # -- connection -------------------------------------------------------------------
     def _connect(self) -> None:
+        _make_private(self.path)
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -208,6 +227,7 @@ class HistoryStore:
         except BaseException:
             conn.close()
             raise
+        _make_private(self.path)  # the -wal and -shm files now exist
         self._conn = conn
 
     def _set_aside(self, problem: str) -> HistoryError:

@@ -1,17 +1,24 @@
 """The one-shot loopback listener that receives the authorization-code redirect.
 
 It binds the redirect URI's port on 127.0.0.1 *before* the browser is opened (so a busy
-port is reported at once, naming the port and the fix), answers the one redirect with a
-clear page for the browser, checks ``state``, and hands the code to the caller, who can
-cancel (a ``threading.Event``) or give up after a timeout.
+port is reported at once, naming the port and the fix), answers the redirect with a clear
+page for the browser, checks ``state``, and hands the code to the caller, who can cancel
+(a ``threading.Event``) or give up after a timeout.
+
+Any local program or web page can reach the port, so nothing it sends may end or stall
+the sign-in: each connection is served on its own thread with a short socket timeout (an
+idle connection cannot wedge the listener, and :meth:`LoopbackListener.close` returns at
+once), and a redirect with a wrong ``state`` gets a 400 page while the listener keeps
+waiting for the right one until the timeout or a cancel.
 """
 
 from __future__ import annotations
 
 import html
 import threading
+import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,7 +39,17 @@ class LoopbackPortBusy(LoginError):
 
 
 class StateMismatch(LoginError):
-    """The redirect's ``state`` is not the one sent: possibly a forged request."""
+    """Only redirects with another ``state`` than the one sent arrived before the timeout
+    (possibly forged requests)."""
+
+
+#: how long one connection may sit idle before it is dropped (seconds).
+CONNECTION_TIMEOUT_S = 5.0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # close() never waits for a slow or idle connection
 
 
 class AuthorizationDenied(LoginError):
@@ -73,16 +90,25 @@ def _page(ok: bool, text: str) -> bytes:
 
 
 class LoopbackListener:
-    """Receives exactly one redirect at ``redirect_uri`` and checks its ``state``."""
+    """Receives the redirect at ``redirect_uri`` whose ``state`` is the expected one."""
 
-    def __init__(self, redirect_uri: str, expected_state: str) -> None:
+    def __init__(
+        self,
+        redirect_uri: str,
+        expected_state: str,
+        *,
+        connection_timeout_s: float = CONNECTION_TIMEOUT_S,
+    ) -> None:
         parts = urlsplit(redirect_uri)
         self.port = parts.port or 80
         self.path = parts.path or "/"
         self._state = expected_state
+        self._connection_timeout_s = connection_timeout_s
         self._done = threading.Event()
+        self._lock = threading.Lock()
         self._outcome = _Outcome()
-        self._server: HTTPServer | None = None
+        self.rejected = 0  # redirects with another state, answered with 400
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -90,6 +116,8 @@ class LoopbackListener:
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = self._connection_timeout_s  # an idle connection is dropped
+
             def do_GET(self) -> None:
                 listener._handle(self)
 
@@ -97,7 +125,7 @@ class LoopbackListener:
                 return
 
         try:
-            self._server = HTTPServer(("127.0.0.1", self.port), Handler)
+            self._server = _Server(("127.0.0.1", self.port), Handler)
         except OSError as exc:
             raise LoopbackPortBusy(self.port, exc.strerror or str(exc)) from exc
         self._thread = threading.Thread(
@@ -116,16 +144,22 @@ class LoopbackListener:
             request.end_headers()
             return
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        outcome: _Outcome
         if query.get("state") != self._state:
-            outcome = _Outcome(
-                error=StateMismatch(
-                    "The sign-in redirect carried a different 'state' than the one this program "
-                    "sent, so it was rejected (it may not come from your sign-in). Start the "
-                    "sign-in again."
-                )
+            with self._lock:
+                self.rejected += 1
+            _reply(
+                request,
+                400,
+                _page(
+                    False,
+                    "This redirect does not belong to the sign-in Thumbtack API Explorer is "
+                    "waiting for (its 'state' is different), so it was ignored. If you are "
+                    "signing in, finish in the tab the program opened.",
+                ),
             )
-        elif "error" in query:
+            return
+        outcome: _Outcome
+        if "error" in query:
             outcome = _Outcome(
                 error=AuthorizationDenied(query["error"], query.get("error_description", ""))
             )
@@ -137,6 +171,11 @@ class LoopbackListener:
             )
         else:
             outcome = _Outcome(code=query["code"])
+        with self._lock:
+            if self._done.is_set():
+                return
+            self._outcome = outcome
+            self._done.set()
         if outcome.error is None:
             body = _page(
                 True,
@@ -145,29 +184,17 @@ class LoopbackListener:
             )
         else:
             body = _page(False, f"{outcome.error} You can close this tab.")
-        request.send_response(200 if outcome.error is None else 400)
-        request.send_header("Content-Type", "text/html; charset=utf-8")
-        request.send_header("Content-Length", str(len(body)))
-        request.send_header("Cache-Control", "no-store")
-        request.end_headers()
-        request.wfile.write(body)
-        self._outcome = outcome
-        self._done.set()
+        _reply(request, 200 if outcome.error is None else 400, body)
 
     def wait(self, *, cancel: threading.Event | None = None, timeout_s: float = 300.0) -> str:
         """The authorization code; raises a :class:`LoginError` on every other outcome."""
         try:
-            remaining = timeout_s
-            step = 0.05
-            while not self._done.wait(min(step, max(remaining, 0.0))):
-                remaining -= step
+            deadline = time.monotonic() + timeout_s
+            while not self._done.wait(min(0.05, max(deadline - time.monotonic(), 0.0))):
                 if cancel is not None and cancel.is_set():
                     raise LoginCancelled("The sign-in was cancelled.")
-                if remaining <= 0:
-                    raise LoginTimedOut(
-                        f"No sign-in redirect arrived within {timeout_s:.0f} seconds. Finish "
-                        "signing in in the browser sooner, or start again."
-                    )
+                if time.monotonic() >= deadline:
+                    raise self._timed_out(timeout_s)
             if self._outcome.error is not None:
                 raise self._outcome.error
             assert self._outcome.code is not None
@@ -175,8 +202,34 @@ class LoopbackListener:
         finally:
             self.close()
 
+    def _timed_out(self, timeout_s: float) -> LoginError:
+        if self.rejected:
+            return StateMismatch(
+                f"No sign-in redirect with this program's 'state' arrived within "
+                f"{timeout_s:.0f} seconds; {self.rejected} redirect(s) with a different 'state' "
+                "were rejected (they may not come from your sign-in). Start the sign-in again."
+            )
+        return LoginTimedOut(
+            f"No sign-in redirect arrived within {timeout_s:.0f} seconds. Finish "
+            "signing in in the browser sooner, or start again."
+        )
+
     def close(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        """Stop listening and free the port; returns at once (open connections are left to
+        their own short timeout)."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+
+def _reply(request: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+    try:
+        request.send_response(status)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.send_header("Cache-Control", "no-store")
+        request.end_headers()
+        request.wfile.write(body)
+    except OSError:  # the browser went away: the outcome stands
+        return

@@ -30,6 +30,7 @@ from explorer.core.environments import (
 )
 from explorer.core.files import DocumentError, VersionedDocument, atomic_write, dump_json
 from explorer.core.models import Flow
+from explorer.core.redact_rules import is_secret_key
 from explorer.paths import AppPaths
 
 PARTNER_AUDIENCE = "urn:partner-api"
@@ -296,7 +297,15 @@ def validate_profile(profile: Profile, *, location: str = "profile") -> list[Pro
         if problem:
             add("redirect_uri", problem)
     for key, _value in profile.extra_token_params:
-        if key in _RESERVED_PARAMS:
+        if is_secret_key(key):
+            add(
+                f"extra_token_params.{key}",
+                "holds a secret, and profile files are stored in plain text; remove it here. "
+                "The client secret belongs in the secret store ('profile add --secret-stdin' "
+                "or the profile editor, which put it in the OS keychain or the vault); other "
+                "secret token parameters are not supported",
+            )
+        elif key in _RESERVED_PARAMS:
             add(
                 f"extra_token_params.{key}",
                 "is set by the program itself; remove it here (the audience has its own field)",

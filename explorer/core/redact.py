@@ -33,12 +33,15 @@ from explorer.core.redact_rules import (
     ERROR_SIBLINGS,
     FORM_PAIR,
     JWT,
+    LINK_HEADERS,
+    LINK_TARGET,
     MASK,
     MIN_KNOWN_SECRET,
     PHONE,
     PHONE_ANCHOR,
     STREET,
     STREET_ANCHOR,
+    URL_HEADERS,
     Kind,
     classify,
     find_all,
@@ -143,6 +146,11 @@ class Redactor:
                 first, sep, attributes = value.partition(";")
                 return mask_cookie(first) + sep + attributes
             return MASK if value else value
+        lowered = name.strip().lower()
+        if lowered in URL_HEADERS:
+            return self.redact_url(value.strip()) if value.strip() else value
+        if lowered in LINK_HEADERS:
+            value = LINK_TARGET.sub(lambda m: f"<{self.redact_url(m.group(1))}>", value)
         return self.redact_text(value)
 
     def redact_headers(

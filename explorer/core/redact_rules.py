@@ -118,6 +118,11 @@ DESCRIPTIVE_HEADERS = frozenset(
 AUTH_CONTAINERS = frozenset(
     {"auth", "authentication", "credential", "credentials", "webhookauth", "basicauth"}
 )
+#: headers whose value is a URL (a redirect's ``?code=`` is an authorization code).
+URL_HEADERS = frozenset({"location", "content-location", "referer", "origin"})
+#: headers holding ``<URL>; rel=...`` lists.
+LINK_HEADERS = frozenset({"link"})
+LINK_TARGET = re.compile(r"<([^<>]*)>")
 ERROR_SIBLINGS = frozenset({"error", "message", "detail", "title", "status", "errors"})
 
 REFERENCE = re.compile(r"\s*\{\{\s*[\w.\-]+\s*\}\}\s*")
@@ -128,6 +133,14 @@ KEY_VALUE = re.compile(
     r"(?i)(access_token|refresh_token|id_token|client_secret|code_verifier|password|api_key"
     r"|apikey|client_assertion)(\\?[\"']?\s*[:=]\s*\\?[\"']?)(?!\{\{)([^\s\"'\\&,;}<>]+)"
 )
+#: ``token=...``, ``secret=...`` and ``'token': '...'`` in free text (query strings, form
+#: bodies, exception messages quoting a dict); a bare ``token: word`` in prose is left alone.
+BARE_KEY_VALUE = re.compile(
+    r"(?i)(?<![\w\-])(token|secret|passwd|passphrase|assertion)"
+    r"(\s*=\s*\\?[\"']?|\\?[\"']\s*[:=]\s*\\?[\"']?)(?!\{\{)([^\s\"'\\&,;}<>]+)"
+)
+#: an authorization code in a redirect's query string or fragment (``?code=...``).
+QUERY_CODE = re.compile(r"(?i)([?&#;]code)(=)(?!\{\{)([^\s\"'&#;<>]+)")
 EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
@@ -336,4 +349,6 @@ CREDENTIAL_PATTERNS: tuple[
     (("bearer",), BEARER, keep_prefix),
     (("basic",), BASIC, basic_repl),
     (KEY_WORDS, KEY_VALUE, keep_prefix),
+    (("token", "secret", "passwd", "passphrase", "assertion"), BARE_KEY_VALUE, keep_prefix),
+    (("?code=", "&code=", "#code=", ";code="), QUERY_CODE, keep_prefix),
 )

@@ -1,8 +1,10 @@
 """Crash safety: an unexpected exception anywhere is logged and shown, and the program goes on.
 
 ``install(handler)`` hooks ``sys.excepthook`` and ``threading.excepthook``; exceptions
-from worker threads are passed to the GUI thread before a dialog is shown. The report the
-user can copy is redacted.
+from worker threads are passed to the GUI thread, where the report is written, logged and
+shown. The report (log line, dialog and copy) is redacted twice: by the window's current
+redactor, read at report time (the profile's own client secret and tokens, and personal
+data in presentation mode), and by the base redactor given at start-up.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -45,17 +47,56 @@ def format_report(
     return redact(header + "".join(lines))
 
 
+Redact = Callable[[str], str]
+
+
+def window_redactor() -> Redact | None:
+    """The redactor of the program's window (known secrets, presentation mode), or None.
+
+    Call on the GUI thread only.
+    """
+    from explorer.ui.presentation import RedactionContext
+
+    for widget in QApplication.topLevelWidgets():
+        context = getattr(widget, "redaction", None)
+        if isinstance(context, RedactionContext):
+            redact: Redact = context.redactor.redact_text
+            return redact
+    return None
+
+
 class CrashReporter(QObject):
-    """Receives exceptions from any thread and shows them on the GUI thread."""
+    """Receives exceptions from any thread and reports them on the GUI thread.
 
-    _report = Signal(str, str)
+    ``redact`` is the base redactor; ``current`` returns the window's redactor at report
+    time (by default :func:`window_redactor`), so the report masks what the window masks.
+    """
 
-    def __init__(self, redact: Callable[[str], str], parent: QObject | None = None) -> None:
+    _exception = Signal(object, object, object)
+
+    def __init__(
+        self,
+        redact: Redact,
+        parent: QObject | None = None,
+        *,
+        current: Callable[[], Redact | None] = window_redactor,
+    ) -> None:
         super().__init__(parent)
         self._redact = redact
-        self._report.connect(self._on_report, Qt.ConnectionType.QueuedConnection)
+        self._current = current
+        self._exception.connect(self._on_exception, Qt.ConnectionType.QueuedConnection)
         self.shown: list[str] = []
         self.show_dialog = True
+
+    def redact(self, text: str) -> str:
+        """``text`` through the window's current redactor, then the base one."""
+        try:
+            current = self._current()
+        except Exception:  # a half-built window: the base redactor still applies
+            current = None
+        if current is not None:
+            text = current(text)
+        return self._redact(text)
 
     def handle(
         self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
@@ -63,10 +104,22 @@ class CrashReporter(QObject):
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
-        report = format_report(exc_type, exc, tb, self._redact)
+        app = QApplication.instance()
+        if app is not None and QThread.currentThread() is not app.thread():
+            self._exception.emit(exc_type, exc, tb)  # reported on the GUI thread
+            return
+        self._on_exception(exc_type, exc, tb)
+
+    @Slot(object, object, object)
+    def _on_exception(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        report = format_report(exc_type, exc, tb, self.redact)
         log.error("Unexpected error\n%s", report)
-        summary = self._redact(f"{exc_type.__name__}: {exc}")
-        self._report.emit(summary, report)
+        summary = self.redact(f"{exc_type.__name__}: {exc}")
+        self.shown.append(report)
+        if self.show_dialog:
+            CrashDialog(summary, report, QApplication.activeWindow()).open()
 
     def install(self) -> None:
         sys.excepthook = self.handle
@@ -76,12 +129,6 @@ class CrashReporter(QObject):
                 self.handle(args.exc_type, args.exc_value, args.exc_traceback)
 
         threading.excepthook = thread_hook
-
-    @Slot(str, str)
-    def _on_report(self, summary: str, report: str) -> None:
-        self.shown.append(report)
-        if self.show_dialog:
-            CrashDialog(summary, report, QApplication.activeWindow()).open()
 
 
 class CrashDialog(QDialog):

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.endpoint_tree = EndpointTree()
         self.drafts = DraftKeeper(services.drafts, self)
         self.request_panel = RequestPanel(drafts=self.drafts, variables=services.variables)
+        self.request_panel.set_redactor(lambda: self.redaction.redactor, self.redaction.changed)
         self.response_pane = ResponsePane()
         self.explanation_panel = ExplanationPanel()
         self._build_layout()

@@ -3,7 +3,7 @@
 Owns :class:`EndpointHeader` (summary, operationId, flow, scopes, doc link and the amber
 "unverified" chip), :class:`MessageBar` (an inline bar with buttons, used for "would fail
 validation" and "Undo reset"), :class:`ProblemList`, :func:`preview_text` (the exact
-request with secrets masked) and :func:`panel_stylesheet` (colours for notes, chips,
+request through the window's redactor) and :func:`panel_stylesheet` (colours for notes, chips,
 method badges and bars, chosen for the current light or dark palette).
 """
 
@@ -27,12 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.builder import InputProblem
-from explorer.core.codegen import MASK, mask_credentials
+from explorer.core.codegen import MASK
 from explorer.core.models import Endpoint, RequestSpec, Severity
+from explorer.core.redact import RedactionPolicy, Redactor
 
-SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"}
-)
 AUTH_PLACEHOLDER = f"Bearer {MASK}"
 
 
@@ -163,37 +161,25 @@ class ProblemList(QListWidget):
         self.setFixedHeight(max(rows, 1) * (self.fontMetrics().lineSpacing() + 8) + 6)
 
 
-def masked_spec(spec: RequestSpec) -> RequestSpec:
-    """``spec`` with every secret header value masked (for the preview and the clipboard)."""
-    headers = tuple(
-        (k, mask_credentials(v) if MASK in mask_credentials(v) else MASK)
-        if k.lower() in SECRET_HEADERS and v != AUTH_PLACEHOLDER
-        else (k, v)
-        for k, v in spec.headers
-    )
-    return RequestSpec(
-        method=spec.method,
-        url=spec.url,
-        headers=headers,
-        body=spec.body,
-        operation_id=spec.operation_id,
-        timeout_s=spec.timeout_s,
-        follow_redirects=spec.follow_redirects,
-    )
+def preview_text(spec: RequestSpec, redactor: Redactor | None = None) -> str:
+    """The request as it goes on the wire (HTTP/1.1 style), through ``redactor``.
 
-
-def preview_text(spec: RequestSpec) -> str:
-    """The request as it goes on the wire (HTTP/1.1 style), secrets masked."""
-    safe = masked_spec(spec)
+    ``redactor`` is the window's (secrets always masked, personal data too in presentation
+    mode); without one, the storage policy masks the secrets. The URL's query, every
+    secret-looking header and secret fields in the body are masked.
+    """
+    redactor = redactor or Redactor(RedactionPolicy.for_storage())
+    safe = redactor.redact_spec(spec)
+    placeholders = {i for i, (_k, v) in enumerate(spec.headers) if v == AUTH_PLACEHOLDER}
     lines = [f"{safe.method} {safe.url}"]
-    for key, value in safe.headers:
-        note = "   ← from the selected profile when sent" if value == AUTH_PLACEHOLDER else ""
+    for index, (key, value) in enumerate(safe.headers):
+        note = "   ← from the selected profile when sent" if index in placeholders else ""
         lines.append(f"{key}: {value}{note}")
     if safe.body is not None:
         body = safe.body.decode("utf-8", errors="replace")
         with contextlib.suppress(ValueError):
             body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-        lines += ["", mask_credentials(body)]
+        lines += ["", redactor.redact_text(body)]
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +43,7 @@ from explorer.core.builder import (
 )
 from explorer.core.codegen import to_curl, to_httpx
 from explorer.core.models import Endpoint, RequestSpec, Severity
+from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.ui.composite_editors import make_editor
 from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.field_editors import MISSING, Editor
@@ -52,7 +53,6 @@ from explorer.ui.panel_parts import (
     EndpointHeader,
     MessageBar,
     ProblemList,
-    masked_spec,
     panel_stylesheet,
     preview_text,
 )
@@ -88,6 +88,8 @@ class RequestPanel(ProblemDisplay, QWidget):
         self._example = RequestInputs()
         self._undo_inputs: RequestInputs | None = None
         self._syncing = False
+        storage = Redactor(RedactionPolicy.for_storage())
+        self._redactor: Callable[[], Redactor] = lambda: storage
         self._build()
         self._check_timer = _timer(self, self.run_checks)
         self._raw_timer = _timer(self, self.on_raw_settled)
@@ -147,7 +149,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.copy_curl_button = QPushButton("Copy as curl")
         self.copy_httpx_button = QPushButton("Copy as httpx")
         for button in (self.copy_curl_button, self.copy_httpx_button):
-            button.setToolTip("Copies the request with the Authorization value masked")
+            button.setToolTip("Copies the request with secrets masked, as the preview shows it")
         preview_page = QWidget()
         preview_layout = QVBoxLayout(preview_page)
         preview_layout.setContentsMargins(0, 0, 0, 0)
@@ -412,8 +414,12 @@ class RequestPanel(ProblemDisplay, QWidget):
             return
         self.url.setText(spec.url)
         self.url.setCursorPosition(0)
-        self.url.setToolTip(spec.url)
-        self.preview.setPlainText(preview_text(spec))
+        self._show_preview(spec)
+
+    def _show_preview(self, spec: RequestSpec) -> None:
+        redactor = self.redactor()
+        self.url.setToolTip(redactor.redact_url(spec.url))
+        self.preview.setPlainText(preview_text(spec, redactor))
 
     def preview_spec(self, values: Mapping[str, str] | None = None) -> RequestSpec | None:
         if self.endpoint is None:
@@ -432,10 +438,32 @@ class RequestPanel(ProblemDisplay, QWidget):
         spec = self.preview_spec()
         if spec is None:
             return
-        safe = masked_spec(spec)
-        text = to_curl(safe) if kind == "curl" else to_httpx(safe)
+        redactor = self.redactor()
+        safe = redactor.redact_spec(spec)
+        text = redactor.redact_text(to_curl(safe) if kind == "curl" else to_httpx(safe))
         QApplication.clipboard().setText(text)
-        self.message.emit(f"Copied as {kind} (the Authorization value is masked).")
+        self.message.emit(f"Copied as {kind} (secrets are masked).")
+
+    def set_redactor(
+        self, redactor: Callable[[], Redactor], changed: SignalInstance | None = None
+    ) -> None:
+        """Use the window's redactor (read at each use) for the preview, the URL tooltip
+        and the copies; ``changed`` (e.g. presentation mode toggled) re-renders them."""
+        self._redactor = redactor
+        if changed is not None:
+            changed.connect(self.refresh_preview)
+        self.refresh_preview()
+
+    def redactor(self) -> Redactor:
+        """What the preview and copies are masked with now."""
+        return self._redactor()
+
+    @Slot()
+    def refresh_preview(self) -> None:
+        """Re-render the preview and URL tooltip (the redaction changed)."""
+        spec = self.preview_spec()
+        if spec is not None:
+            self._show_preview(spec)
 
     # ----- sending ------------------------------------------------------------------------
     def build_spec(self) -> RequestSpec | None:

@@ -83,6 +83,7 @@ class SessionUi(QObject):
         redaction = getattr(window, "redaction", None)
         if redaction is not None:
             controller.secrets_seen.connect(redaction.set_known_secrets)
+            self.token_panel.set_redactor(lambda: redaction.redactor, redaction.changed)
         controller.token_failed.connect(self.on_token_failed)
 
         self.token_timer = QTimer(self)
@@ -203,6 +204,9 @@ class SessionUi(QObject):
 
     @Slot(str)
     def on_token_failed(self, message: str) -> None:
+        redaction = getattr(self.window, "redaction", None)
+        if redaction is not None:
+            message = redaction.redactor.redact_text(message)
         self.window.statusBar().showMessage(message, 15000)
 
     # ----- profiles dialog and file problems ------------------------------------------------

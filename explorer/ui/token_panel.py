@@ -3,16 +3,20 @@
 Shows the decoded JWT header and claims (decoded, NOT verified), the granted scopes,
 audience, issuer and a live expiry countdown, with Get token, Refresh, Forget and, for
 authorization-code profiles, "Log in in browser…" (cancellable). The token itself is never
-shown or offered for copying: the panel shows a mask in its place.
+shown or offered for copying: the panel shows a mask in its place. Claims, issuer, subject
+and error messages pass through the window's redactor (:meth:`TokenPanel.set_redactor`),
+so presentation mode masks the personal data a token carries.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, SignalInstance, Slot
 from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 from explorer.core.auth import TokenInfo
 from explorer.core.models import Flow
 from explorer.core.profiles import PARTNER_AUDIENCE, Profile
+from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.ui.session_controller import MASK, SessionController
 from explorer.ui.session_style import style_session_widget
 
@@ -88,6 +93,8 @@ class TokenPanel(QDockWidget):
         super().__init__("Token", parent)
         self.setObjectName("tokenDock")
         self.controller = controller
+        storage = Redactor(RedactionPolicy.for_storage())
+        self._redactor: Callable[[], Redactor] = lambda: storage
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 8)
@@ -222,6 +229,34 @@ class TokenPanel(QDockWidget):
         self.controller.login()
 
     @Slot()
+    def set_redactor(
+        self, redactor: Callable[[], Redactor], changed: SignalInstance | None = None
+    ) -> None:
+        """Show claims and messages through ``redactor()`` (the window's, read at each use);
+        ``changed`` (presentation mode toggled) re-renders them."""
+        self._redactor = redactor
+        if changed is not None:
+            changed.connect(self.on_redaction_changed)
+        self.on_redaction_changed()
+
+    @Slot()
+    def on_redaction_changed(self) -> None:
+        self.on_token_changed(self.controller.token_info)
+        if self.controller.token_error:
+            self.error.setText(self._redactor().redact_text(self.controller.token_error))
+
+    def _claims_text(self, info: TokenInfo) -> str:
+        redactor = self._redactor()
+        # The claims describe one subject (a person for user tokens): "name" is personal.
+        claims: Any = redactor.redact_json({"user": dict(info.claims)})["user"]
+        header: Any = redactor.redact_json(dict(info.header))
+        return (
+            "// header\n"
+            + json.dumps(header, indent=2, sort_keys=True, default=str)
+            + "\n\n// claims\n"
+            + json.dumps(claims, indent=2, sort_keys=True, default=str)
+        )
+
     def on_cancel_clicked(self) -> None:
         self.controller.cancel_login()
         self.on_token_changed(self.controller.token_info)
@@ -248,7 +283,7 @@ class TokenPanel(QDockWidget):
 
     @Slot(str)
     def on_token_failed(self, message: str) -> None:
-        self.error.setText(message)
+        self.error.setText(self._redactor().redact_text(message))
         self.error.show()
         self.on_timer_tick()
 
@@ -263,23 +298,19 @@ class TokenPanel(QDockWidget):
             self.refresh_info.setText("—")
             self.claims.setPlainText("")
         else:
-            self.issuer.setText(info.issuer or "—")
+            text_of = self._redactor().redact_text
+            self.issuer.setText(text_of(info.issuer or "—"))
             audience = ", ".join(info.audience) or "—"
             if info.audience and PARTNER_AUDIENCE not in info.audience:
                 audience += f"  (Thumbtack needs {PARTNER_AUDIENCE})"
             self.audience.setText(audience)
-            self.subject.setText(info.subject or "—")
+            self.subject.setText(text_of(info.subject or "—"))
             self.scopes.setText("\n".join(info.scopes) or "none listed")
             self.refresh_info.setText(
                 "yes (kept in the secret store)" if info.has_refresh_token else "none"
             )
             if info.is_jwt:
-                text = (
-                    "// header\n"
-                    + json.dumps(dict(info.header), indent=2, sort_keys=True)
-                    + "\n\n// claims\n"
-                    + json.dumps(dict(info.claims), indent=2, sort_keys=True, default=str)
-                )
+                text = self._claims_text(info)
             else:
                 text = "// The token is opaque (not a JWT): there are no claims to decode."
             self.claims.setPlainText(text)

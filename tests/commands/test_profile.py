@@ -195,3 +195,16 @@ def test_login_for_a_sandbox_profile_explains_that_call_signs_in() -> None:
     assert run([*ADD[:4], "sandbox", *ADD[5:], "--no-secret"], env=VAULT).exit_code == 0
     result = run(["profile", "login", "team"], env=VAULT)
     assert result.exit_code == 1 and "in-process Sandbox" in result.output
+
+
+@pytest.mark.parametrize("name", ["client_assertion", "client_secret", "password"])
+def test_add_refuses_a_secret_token_parameter(explorer_home: Path, name: str) -> None:
+    result = run([*ADD, "--no-secret", "--param", f"{name}=pv_SECRET_1"], env=VAULT)
+    assert result.exit_code == 2, result.output
+    assert f"extra_token_params.{name}" in result.output and "secret store" in result.output
+    assert "pv_SECRET_1" not in result.output
+    for path in explorer_home.rglob("*"):
+        if path.is_file():
+            assert b"pv_SECRET_1" not in path.read_bytes(), path
+    ok = run([*ADD, "--no-secret", "--param", "resource=urn:x"], env=VAULT)
+    assert ok.exit_code == 0, ok.output

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,7 @@ from helpers import scripted_session as s
 
 from explorer.core.history import (
     BODY_CAP_BYTES,
+    HISTORY_FILE,
     HistoryError,
     HistoryLimits,
     HistoryStore,
@@ -266,3 +268,22 @@ def test_committed_exchanges_survive_a_kill_during_writes(tmp_path: Path) -> Non
         stored = {row.id for row in store.search(limit=10000)}
         assert set(committed) <= stored
         assert store.get(committed[-1]) is not None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_database_files_are_private_to_the_user(explorer_home: Path) -> None:
+    old_umask = os.umask(0o022)  # the usual umask: new files readable by everyone
+    try:
+        paths = AppPaths.from_environment().ensure()
+        with HistoryStore.open(paths) as history:
+            _fill(history)
+            files = list(paths.data.glob("history.sqlite3*"))
+            assert {p.name for p in files} >= {"history.sqlite3", "history.sqlite3-wal"}
+            for path in files:
+                assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        legacy = paths.data / HISTORY_FILE
+        legacy.chmod(0o644)  # a file left by an older version is tightened when opened
+        with HistoryStore.open(paths):
+            assert stat.S_IMODE(legacy.stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)

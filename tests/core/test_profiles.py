@@ -161,3 +161,16 @@ def test_export_and_import_share_profiles_without_secrets(tmp_path: Path) -> Non
     bogus.write_text('{"kind": "something-else"}')
     with pytest.raises(Exception, match="not a profiles file"):
         other.import_file(bogus)
+
+
+@pytest.mark.parametrize(
+    "name", ["client_assertion", "client_secret", "password", "refresh_token", "api_key"]
+)
+def test_secret_token_parameters_are_refused(name: str) -> None:
+    bad = profile(extra_token_params=((name, "value-1"),))
+    errors = messages(bad, IssueLevel.ERROR)
+    assert any(f"extra_token_params.{name}" in e and "secret store" in e for e in errors)
+    with pytest.raises(ProfileInvalid):
+        store().save_profile(bad)
+    fine = profile(extra_token_params=(("resource", "urn:x"),))
+    assert not messages(fine, IssueLevel.ERROR)

@@ -290,3 +290,73 @@ def test_plain_name_value_pairs_are_kept() -> None:
     assert STORAGE.redact_json({"filter": {"value": "94117"}}) == {"filter": {"value": "94117"}}
     ref = {"auth": {"header": "X-Hook", "value": "{{hook_key}}"}}
     assert STORAGE.redact_json(ref) == ref
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("refresh failed for {'grant_type': 'refresh_token', 'token': 'rt_T1x9'}", "rt_T1x9"),
+        ("POST body grant_type=client_credentials&secret=cs_T2x9&x=1", "cs_T2x9"),
+        ("GET /cb?token=tk_T3x9&state=s", "tk_T3x9"),
+        ('{"secret": "cs_T4x9"}', "cs_T4x9"),
+        ("redirected to http://127.0.0.1:8765/callback?code=AC_T5x9&state=s1", "AC_T5x9"),
+        ("fragment #state=s&code=AC_T6x9", "AC_T6x9"),
+        ("password = pw_T7x9 was wrong", "pw_T7x9"),
+        ("refresh_token=rt_T8x9&client_secret=cs_T9x9", "rt_T8x9"),
+    ],
+)
+def test_secret_pairs_in_free_text_are_masked(text: str, secret: str) -> None:
+    masked = Redactor().redact_text(text)
+    assert secret not in masked and MASK in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invalid token: expired",
+        "error code=E123",
+        "tokens=5",
+        "token_type=Bearer",
+        "status code 401",
+    ],
+)
+def test_plain_words_about_tokens_are_kept(text: str) -> None:
+    assert Redactor().redact_text(text) == text
+
+
+@pytest.mark.parametrize("name", ["Location", "Content-Location", "Referer", "location"])
+def test_url_headers_are_redacted_as_urls(name: str) -> None:
+    value = "http://127.0.0.1:8765/callback?code=AC_abc123XYZ&state=s1&scope=a+b"
+    for redactor in (STORAGE, PRESENTATION):
+        shown = redactor.redact_header_value(name, value)
+        assert shown == f"http://127.0.0.1:8765/callback?code={MASK}&state=s1&scope=a+b"
+    with_secret = "https://app.example.com/next?access_token=at_LOC_1&page=2"
+    assert "at_LOC_1" not in STORAGE.redact_header_value(name, with_secret)
+    assert "page=2" in STORAGE.redact_header_value(name, with_secret)
+    assert STORAGE.redact_header_value(name, "/api/v4/businesses/1") == "/api/v4/businesses/1"
+    for secret, url in (
+        ("sx_LOC_4", "https://app.example.com/?sessionid=sx_LOC_4&x=1"),
+        ("pw_LOC_5", "https://partner:pw_LOC_5@app.example.com/next"),
+        ("ck_LOC_6", "https://app.example.com/#cookie=ck_LOC_6"),
+    ):
+        assert secret not in STORAGE.redact_header_value(name, url), url
+
+
+def test_link_header_targets_are_redacted_as_urls() -> None:
+    value = (
+        '<https://api.example.com/items?page=2&token=tk_LINK_1>; rel="next", '
+        '<https://api.example.com/cb?code=AC_LINK_2>; rel="prev"'
+    )
+    shown = STORAGE.redact_header_value("Link", value)
+    assert "tk_LINK_1" not in shown and "AC_LINK_2" not in shown
+    assert 'page=2&token=••••••>; rel="next"' in shown and 'rel="prev"' in shown
+
+
+def test_a_redirect_record_keeps_no_authorization_code() -> None:
+    spec = RequestSpec(method="GET", url="https://auth.thumbtack.com/oauth2/authorize")
+    record = ResponseRecord(
+        request=spec,
+        status=302,
+        headers=(("Location", "http://127.0.0.1:8765/callback?code=AC_REC_3&state=s1"),),
+    )
+    assert "AC_REC_3" not in str(STORAGE.redact_record(record).headers)

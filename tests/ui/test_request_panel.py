@@ -301,3 +301,38 @@ def test_free_url_mode_without_an_endpoint(open_window, qtbot) -> None:  # type:
     assert spec is not None and spec.url == "http://127.0.0.1:9/anything"
     with qtbot.waitSignal(panel.send_requested, timeout=1000):
         qtbot.mouseClick(panel.send_button, LEFT)
+
+
+def test_preview_and_copies_use_the_window_redactor(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    panel = window.request_panel
+    secrets = ("cs_PREVIEW_1", "xat_PREVIEW_2", "rt_PREVIEW_3", "pw_PREVIEW_4")
+    window.endpoint_tree.select("searchBusinessesV4")
+    qtbot.mouseClick(panel.param_form.more_button, LEFT)
+    qtbot.keyClicks(panel.param_form.extra_query, "client_secret=cs_PREVIEW_1")
+    qtbot.keyClicks(panel.param_form.extra_headers, "X-Auth-Token: xat_PREVIEW_2")
+    panel.tabs.setCurrentIndex(2)
+    panel.raw.setPlainText(
+        '{"refresh_token":"rt_PREVIEW_3","auth":{"password":"pw_PREVIEW_4"},'
+        '"email":"dana.reyes@example.com"}'
+    )
+    panel.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: "pw_PREVIEW_4" in (panel.build_spec().body or b"").decode())
+    qtbot.waitUntil(lambda: "X-Auth-Token" in panel.preview.toPlainText())
+    qtbot.waitUntil(lambda: "dana.reyes" in panel.preview.toPlainText())
+    preview = panel.preview.toPlainText()
+    assert "client_secret=••••••" in preview and "X-Auth-Token: ••••••" in preview
+    assert "dana.reyes@example.com" in preview  # personal data shows outside presentation mode
+    copies = []
+    for button in (panel.copy_curl_button, panel.copy_httpx_button):
+        qtbot.mouseClick(button, LEFT)
+        copies.append(QApplication.clipboard().text())
+    for text in (preview, panel.url.toolTip(), *copies):
+        for secret in secrets:
+            assert secret not in text, (secret, text)
+    window.redaction.set_presentation(True)
+    qtbot.waitUntil(lambda: "dana.reyes@example.com" not in panel.preview.toPlainText())
+    qtbot.mouseClick(panel.copy_curl_button, LEFT)
+    assert "dana.reyes@example.com" not in QApplication.clipboard().text()
+    spec = panel.build_spec()  # what is sent is what was typed
+    assert spec is not None and spec.body is not None and b"rt_PREVIEW_3" in spec.body

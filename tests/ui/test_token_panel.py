@@ -184,3 +184,37 @@ def test_cancel_sign_in_closes_the_listener(session_window, qtbot) -> None:  # t
             return True
 
     qtbot.waitUntil(port_free, timeout=5000)
+
+
+def test_claims_and_messages_follow_presentation_mode(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core.auth import TokenInfo
+
+    window = session_window()
+    panel = shown_panel(window, qtbot)
+    controller = controller_of(window)
+    info = TokenInfo(
+        token_type="Bearer",
+        is_jwt=True,
+        header={"alg": "HS256"},
+        claims={"sub": "dana.reyes@example.com", "name": "Dana Reyes", "email": "dana@example.com"},
+        subject="dana.reyes@example.com",
+        issuer="http://127.0.0.1:1",
+    )
+    controller.token_info = info
+    panel.on_token_changed(info)
+    assert "Dana Reyes" in all_text(panel)  # personal data shows outside presentation mode
+    failure = "refresh failed: client_secret=cs_TOKEN_9x for dana.reyes@example.com"
+    controller.token_error = failure  # as the controller does before it emits
+    controller.token_failed.emit(failure)
+    qtbot.waitUntil(lambda: "refresh failed" in window.statusBar().currentMessage())
+    assert "cs_TOKEN_9x" not in window.statusBar().currentMessage()
+    assert "cs_TOKEN_9x" not in panel.error.text()
+
+    window.redaction.set_presentation(True)
+    qtbot.waitUntil(lambda: "Dana Reyes" not in all_text(panel))
+    for personal in ("dana.reyes@example.com", "dana@example.com"):
+        assert personal not in all_text(panel)
+    assert '"alg": "HS256"' in panel.claims.toPlainText()  # the rest stays readable
+    controller.token_failed.emit(failure)
+    qtbot.waitUntil(lambda: "refresh failed" in window.statusBar().currentMessage())
+    assert "dana.reyes@example.com" not in window.statusBar().currentMessage()
