@@ -40,7 +40,8 @@ def test_demo_needs_screenshot() -> None:
 
 def test_no_display_is_one_clear_line() -> None:
     message = display_problem({}, "linux")
-    assert message is not None and "xvfb-run" in message and "\n" not in message
+    assert message is not None and "xvfb-run -a thumbtack-explorer" in message
+    assert "xvfb-run -a scripts/run.sh" in message and "\n" not in message
     assert display_problem({"DISPLAY": ":0"}, "linux") is None
 
 

@@ -4,8 +4,8 @@ Gets or refreshes the token as needed, prints the pre-flight warnings, then the 
 headers, body and explanation (``--json``: one object). Without ``--profile`` it starts the
 embedded Sandbox in this process and uses its demo client; ``--as customer`` or ``--as pro``
 (or ``--profile`` with a built-in demo profile's name) signs in to it as the demo customer
-or pro, with a real authorization code + PKCE flow that needs no browser. Exit codes: 0 for a 2xx
-answer, 1 for an HTTP error or a failure, 2 for a usage error.
+or pro (authorization code, no browser). Exit codes: 0 for a 2xx answer, 1 for an HTTP
+error or a failure, 2 for a usage error.
 
 Secrets are always masked in what is printed (headers, bodies, explanations): credential
 headers, secret fields such as ``access_token``, and the profile's own client secret and
@@ -18,28 +18,33 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
-from explorer.core.environments import sandbox_environment
-from explorer.core.models import FixAction, RequestSpec, ResponseRecord
-from explorer.core.profiles import Profile, sandbox_demo_profiles
-from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
-from explorer.core.sandbox_note import FAULT_HEADER, sandbox_fault_note
-from explorer.core.sandbox_signin import (
-    DEMO_CLIENT_SECRETS,
-    SIGN_IN_TIMEOUT_S,
-    approve_in_sandbox,
-    signs_in_unattended,
+from explorer.commands.call_support import (
+    FAULT_HEADER,
+    check_fault,
+    demo_secret,
+    parse_headers,
+    record_exchange,
+    running_sandbox,
+    sandbox_secrets,
+    sign_in_unattended,
+    warn_undeclared,
 )
-from explorer.core.secrets import MemoryStore, SecretKind
+from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
+from explorer.core.environments import SANDBOX_ID, EnvironmentKind
+from explorer.core.models import FixAction, Flow, ResponseRecord
+from explorer.core.profiles import Profile, sandbox_demo_profile, sandbox_demo_profiles
+from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
+from explorer.core.sandbox_note import sandbox_fault_note
+from explorer.core.secrets import MemoryStore, SecretKind, SecretStore
 from explorer.core.session import BadInput, CallService, UnknownEndpoint, parse_params
 
-DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published, not a real secret
+DEMO_SECRET = "sandbox-demand-secret"  # the Sandbox's published demo client, not a real secret
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
 _DEMO_HINTS = {
     FixAction.USE_SANDBOX_CUSTOMER: "--as customer",
@@ -64,39 +69,22 @@ def _demo_profile(profile_name: str | None, role: str | None) -> Profile | None:
 
 
 @contextmanager
-def _sandbox_service(profile: Profile | None = None) -> Iterator[CallService]:
-    try:
-        from explorer.sandbox.server import SandboxConfig, SandboxServer
-    except ImportError:
-        raise click.ClickException(
-            "The embedded Sandbox is not available in this installation; pass --profile NAME "
-            "(see: thumbtack-explorer profile list)."
-        ) from None
-    server = SandboxServer(SandboxConfig())
-    server.start()
-    try:
-        environment = sandbox_environment(
-            server.api_base, authorize_url=server.authorize_url, token_url=server.token_url
-        )
-        profile = profile or sandbox_demo_profiles()[0]
-        store = MemoryStore()
-        store.set(profile.name, SecretKind.CLIENT_SECRET, _demo_secret(server, profile.client_id))
+def _sandbox_service(
+    profile: Profile | None = None, stored: SecretStore | None = None
+) -> Iterator[CallService]:
+    """The in-process Sandbox, called with ``profile`` (default: the demo profile)."""
+    with running_sandbox() as (server, environment):
+        if profile is None:
+            profile = sandbox_demo_profile()
+            store = MemoryStore()
+            secret = demo_secret(server, profile.client_id) or DEMO_SECRET
+            store.set(profile.name, SecretKind.CLIENT_SECRET, secret)
+        else:
+            store = sandbox_secrets(profile, stored, server)
         tokens = TokenManager(profile, environment, store)
-        if signs_in_unattended(profile, environment):
-            try:
-                tokens.login(timeout_s=SIGN_IN_TIMEOUT_S, open_browser=approve_in_sandbox)
-            except AUTH_ERRORS as exc:
-                raise click.ClickException(f"Signing in to the Sandbox failed: {exc}") from None
+        if profile.flow is Flow.AUTHORIZATION_CODE:
+            sign_in_unattended(tokens, server)
         yield CallService(profile=profile, environment=environment, tokens=tokens)
-    finally:
-        server.stop()
-
-
-def _demo_secret(server: Any, client_id: str) -> str:
-    for client in getattr(server, "demo_clients", ()) or ():
-        if getattr(client, "client_id", None) == client_id:
-            return str(client.client_secret)
-    return DEMO_CLIENT_SECRETS.get(client_id, DEMO_SECRET)
 
 
 @contextmanager
@@ -106,6 +94,10 @@ def _profile_service(name: str, secret_store: str | None) -> Iterator[CallServic
     profiles = open_profiles()
     profile = _get(profiles, name)
     _paths, profiles, store = open_stores(secret_store, profiles)
+    if profile.environment_id == SANDBOX_ID:
+        with _sandbox_service(profile, store) as service:
+            yield service
+        return
     try:
         environment = profiles.environment(profile.environment_id)
     except KeyError as exc:
@@ -113,17 +105,6 @@ def _profile_service(name: str, secret_store: str | None) -> Iterator[CallServic
     yield CallService(
         profile=profile, environment=environment, tokens=TokenManager(profile, environment, store)
     )
-
-
-def _with_fault(spec: RequestSpec, fault: str) -> RequestSpec:
-    """``spec`` asking the Sandbox for ``fault``; a name it does not know is a usage error."""
-    from explorer.sandbox.faults import FaultSyntaxError, parse_faults
-
-    try:
-        parse_faults(fault)
-    except FaultSyntaxError as exc:
-        raise click.UsageError(f"--sandbox-fault: {exc}") from None
-    return replace(spec, headers=(*spec.headers, (FAULT_HEADER, fault)))
 
 
 def _read_body(body: str | None) -> bytes | None:
@@ -224,13 +205,23 @@ def _body_value(record: ResponseRecord) -> Any:
     metavar="NAME=VALUE",
     help="A path, query or header parameter; repeat for several.",
 )
+@click.option(
+    "-H",
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="A request header; repeat for several.",
+)
 @click.option("--body", help="A JSON body, or @FILE to read it from a file.")
 @click.option(
-    "--sandbox-fault",
+    "--fault",
+    callback=check_fault,
     metavar="NAME",
-    help="Ask the embedded Sandbox for a documented fault (X-Sandbox-Fault), e.g. "
-    "proxy-oauth-failed; see 'thumbtack-explorer sandbox --help' for the names.",
+    help=f"Sandbox only: ask it for a fault ({FAULT_HEADER}: NAME), e.g. rate-limited, "
+    "token-expired, latency=500 (see: thumbtack-explorer sandbox --help).",
 )
+@click.option("--no-history", is_flag=True, help="Do not record this exchange in the history.")
 @click.option(
     "--json",
     "as_json",
@@ -254,50 +245,70 @@ def command(
     profile_name: str | None,
     role: str | None,
     params: tuple[str, ...],
+    headers: tuple[str, ...],
     body: str | None,
-    sandbox_fault: str | None,
+    fault: str | None,
+    no_history: bool,
     as_json: bool,
     redact: bool,
     secret_store: str | None,
 ) -> None:
     ctx = click.get_current_context()
+    if profile_name is not None and not profile_name.strip():
+        raise click.UsageError(
+            "--profile needs a profile name (see: thumbtack-explorer profile list); leave it "
+            "out to use the Sandbox's demo profile."
+        )
     try:
         values = parse_params(params)
     except BadInput as exc:
         raise click.UsageError(str(exc)) from None
+    extra_headers = parse_headers(headers)
     payload = _read_body(body)
     demo = _demo_profile(profile_name, role)
-    if sandbox_fault is not None and profile_name and demo is None:
-        raise click.UsageError("--sandbox-fault works only with the embedded Sandbox.")
     service_cm = (
         _profile_service(profile_name, secret_store)
         if profile_name and demo is None
         else _sandbox_service(demo)
     )
     with service_cm as service:
+        if fault is not None:
+            if service.environment.kind is not EnvironmentKind.SANDBOX:
+                raise click.UsageError(
+                    f"--fault works only against the Sandbox, and profile '{profile_name}' "
+                    f"calls {service.environment.name}. Leave out --profile, or use a "
+                    "profile whose environment is sandbox."
+                )
+            extra_headers.append((FAULT_HEADER, fault))
         try:
             endpoint, path_values = service.resolve(" ".join(target))
-            spec = service.build(endpoint, {**path_values, **values}, payload)
-            if sandbox_fault is not None:
-                spec = _with_fault(spec, sandbox_fault)
+            spec = service.build(
+                endpoint, {**path_values, **values}, payload, headers=extra_headers
+            )
         except (UnknownEndpoint, BadInput) as exc:
             raise click.UsageError(str(exc)) from None
+        warn_undeclared(endpoint, values)
         warnings = service.check(endpoint)
         for warning in warnings:
             click.echo(f"Pre-flight warning: {warning.message}", err=True)
-        hints = {_DEMO_HINTS[w.fix] for w in warnings if w.fix in _DEMO_HINTS}
-        for hint in sorted(hints):
+        for hint in sorted({_DEMO_HINTS[w.fix] for w in warnings if w.fix in _DEMO_HINTS}):
             click.echo(f"  From the command line: {hint}", err=True)
         try:
             result = service.call(endpoint, spec)
         except TokenError as exc:
-            _report_token_error(exc, as_json, redact, _known_secrets(service))
+            known = _known_secrets(service)
+            if exc.record is not None and not no_history:
+                _remember(_for_output(exc.record, redact=False, known=known), service, known)
+            _report_token_error(exc, as_json, redact, known)
             ctx.exit(1)
         except AUTH_ERRORS as exc:
             raise click.ClickException(str(exc)) from None
         known = _known_secrets(service)
-    raw = result.record
-    shown = _for_output(raw, redact=redact, known=known)
+        raw = result.record
+        shown = _for_output(raw, redact=redact, known=known)
+        if not no_history:
+            stored = _for_output(raw, redact=False, known=known) if redact else shown
+            _remember(stored, service, known)
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
         click.echo(
@@ -320,6 +331,17 @@ def command(
         _print_record(record, explanation_text, result.retried)
     ok = raw.failure is None and raw.status is not None and 200 <= raw.status < 300
     ctx.exit(0 if ok else 1)
+
+
+def _remember(stored: _Output, service: CallService, known: tuple[str, ...]) -> None:
+    """Record the exchange (already masked for storage) in the history."""
+    record_exchange(
+        stored.record,
+        explanation=stored.explanation,
+        environment=service.environment.name,
+        profile=service.profile.name if service.profile is not None else "",
+        known=known,
+    )
 
 
 def _print_record(record: ResponseRecord, explanation_text: str, retried: bool) -> None:

@@ -1,5 +1,6 @@
 """``thumbtack-explorer endpoints``: list the catalog as a table or as JSON.
 
+The table fits the terminal's width (cells cut with an ellipsis; ``--json`` is never cut).
 Reads the shipped Thumbtack description, or any OpenAPI 3.0/3.1 file given with
 ``--spec``. A broken file or an unknown section ends with a message that says what to
 do, never a traceback.
@@ -8,6 +9,8 @@ do, never a traceback.
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +44,30 @@ def _auth_text(endpoint: Endpoint) -> str:
     return ": ".join(part for part in (flows, scopes) if part) or "-"
 
 
-def _table(endpoints: tuple[Endpoint, ...]) -> str:
-    header = ("METHOD", "PATH", "OPERATION", "SECTION", "CHECK", "AUTH (flow: scopes)")
-    rows = [header] + [
+#: the narrowest each column gets before the table may run past the terminal's width
+_MIN_WIDTHS = (6, 20, 18, 8, 10, 12)
+#: which columns give up width first: the free text, section, path, and the operationId
+#: (what is typed after ``call``) last
+_SHRINK_ORDER = (5, 3, 1, 2)
+ELLIPSIS = "…"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def _table(endpoints: tuple[Endpoint, ...], max_width: int) -> str:
+    """The table, no wider than ``max_width`` where the minimum widths allow; cut cells
+    end with an ellipsis (``--json`` has every value in full)."""
+    header: tuple[str, ...] = (
+        "METHOD",
+        "PATH",
+        "OPERATION",
+        "SECTION",
+        "CHECK",
+        "AUTH (flow: scopes)",
+    )
+    rows: list[tuple[str, ...]] = [header] + [
         (
             e.method,
             e.path,
@@ -54,9 +78,27 @@ def _table(endpoints: tuple[Endpoint, ...]) -> str:
         )
         for e in endpoints
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    excess = sum(widths) + 2 * (len(widths) - 1) - max_width
+    for index in _SHRINK_ORDER:
+        if excess <= 0:
+            break
+        cut = min(excess, max(widths[index] - _MIN_WIDTHS[index], 0))
+        widths[index] -= cut
+        excess -= cut
+    if excess > 0:  # a narrow terminal: the section column goes, its room to the free text
+        section = _SHRINK_ORDER[1]
+        rows = [row[:section] + row[section + 1 :] for row in rows]
+        excess -= widths[section] + 2
+        del widths[section]
+        widths[-1] += max(-excess, 0)
     return "\n".join(
-        "  ".join([*(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])), row[-1]])
+        "  ".join(
+            [
+                *(_fit(cell, widths[i]).ljust(widths[i]) for i, cell in enumerate(row[:-1])),
+                _fit(row[-1], widths[-1]),
+            ]
+        ).rstrip()
         for row in rows
     )
 
@@ -91,9 +133,10 @@ def command(section: str | None, as_json: bool, spec: Path | None) -> None:
     if as_json:
         click.echo(json.dumps([_row(e) for e in endpoints], indent=2, ensure_ascii=False))
         return
-    click.echo(_table(endpoints))
+    width = shutil.get_terminal_size(fallback=(120, 24)).columns
+    click.echo(_table(endpoints, width))
     unverified = sum(1 for e in endpoints if e.inferred)
-    click.echo(
-        f"\n{len(endpoints)} endpoints from {catalog.title} {catalog.version}"
-        + (f"; {unverified} {UNVERIFIED} (inferred, check the API reference)" if unverified else "")
+    footer = f"{len(endpoints)} endpoints from {catalog.title} {catalog.version}" + (
+        f"; {unverified} {UNVERIFIED} (inferred, check the API reference)" if unverified else ""
     )
+    click.echo("\n" + textwrap.fill(footer, width=max(width, 40)))

@@ -103,6 +103,12 @@ def command(
 ) -> None:
     if status is None and failure is None:
         raise click.UsageError("Give --status N (or --failure KIND for a network failure).")
+    notes: list[str] = []
+    if status is not None and failure is not None:
+        notes.append(
+            f"--status {status} is ignored: a network failure ({failure}) means no response, "
+            "so there is no status to explain."
+        )
     body_bytes = _read_body(body)
     header_list = _parse_headers(headers)
     try:
@@ -118,16 +124,24 @@ def command(
         failure_kind,
         host_kind=host_kind,
     )
+    body_json = parse_json_body(body_bytes)
+    body_is_json = None if not body_bytes.strip() else body_json is not None
+    if body_is_json is False and failure_kind is None:
+        notes.append("The body is not valid JSON; it was explained as text.")
     if failure_kind is not None:
         info = classify_failure(failure_kind)
     else:
-        info = classify_status(status, body_json=parse_json_body(body_bytes), headers=header_list)
+        info = classify_status(status, body_json=body_json, headers=header_list)
     if as_json:
         payload = explanation.to_dict()
         payload["label"] = info.label
         payload["meaning"] = info.meaning
+        payload["body_is_json"] = body_is_json
+        payload["notes"] = notes
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
     click.echo(f"{info.label} — {info.meaning}")
     click.echo("")
     click.echo(format_explanation_text(explanation))

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from explorer.core.auth import AUTH_ERRORS, TokenManager
-from explorer.core.environments import custom_environment
+from explorer.core.environments import SANDBOX_ID, custom_environment
 from explorer.core.models import Flow
 from explorer.core.profiles import (
     DEFAULT_REDIRECT_URI,
@@ -30,6 +30,7 @@ from explorer.core.profiles import (
     validate_profile,
 )
 from explorer.core.secrets import (
+    MemoryStore,
     SecretBackend,
     SecretKind,
     SecretStore,
@@ -40,6 +41,11 @@ from explorer.core.secrets import (
 from explorer.paths import AppPaths
 
 PASSPHRASE_ENV = "THUMBTACK_EXPLORER_VAULT_PASSPHRASE"
+NO_KEYCHAIN = (
+    "No OS keychain is available here; keep the secret in the encrypted vault with "
+    "--secret-store vault (you'll be asked for a passphrase, or set "
+    f"{PASSPHRASE_ENV})."
+)
 STORE_OPTION = click.option(
     "--secret-store",
     "secret_store",
@@ -226,6 +232,9 @@ def add(
         raise click.UsageError("The profile is not valid:\n" + "\n".join(f"  {i}" for i in errors))
     secret = None if no_secret else read_secret(secret_stdin, secret_env, "Client secret")
     _paths, profiles, store = open_stores(secret_store)
+    if secret is not None and isinstance(store, MemoryStore):
+        # a CLI process ends right after saving: a memory-only secret would be lost
+        raise click.UsageError(NO_KEYCHAIN + " The profile was not saved.")
     if api_base or token_url:
         if not (api_base and token_url):
             raise click.UsageError("A custom environment needs both --api-base and --token-url.")
@@ -275,15 +284,28 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
         info = TokenManager(profile, environment, store).token_info()
     except KeyError:
         pass
+    has_secret = bool(store.get(name, SecretKind.CLIENT_SECRET))
+    warnings = [str(i) for i in validate_profile(profile) if i.level is IssueLevel.WARNING]
+    if not has_secret:
+        missing = (
+            f"No client secret is stored for '{name}' in {store.location}; token requests "
+            f"will fail until you store one: thumbtack-explorer profile add '{name}' "
+            f"--environment {profile.environment_id} --client-id {profile.client_id} "
+            "--secret-store vault"
+        )
+        if as_json:
+            warnings.insert(0, missing)
+        else:
+            click.echo(f"Warning: {missing}", err=True)
     data: dict[str, Any] = {
         **profile.to_dict(),
         "secrets": {
             "location": store.location,
-            "client_secret": "stored" if store.get(name, SecretKind.CLIENT_SECRET) else "missing",
+            "client_secret": "stored" if has_secret else "missing",
             "refresh_token": "stored" if store.get(name, SecretKind.REFRESH_TOKEN) else "none",
         },
         "token": info.to_dict() if info else None,
-        "warnings": [str(i) for i in validate_profile(profile) if i.level is IssueLevel.WARNING],
+        "warnings": warnings,
     }
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -297,6 +319,9 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
             click.echo(f"{key}:")
             for k, v in value.items():
                 click.echo(f"  {k}: {v}")
+        elif key == "warnings":
+            for warning in value:
+                click.echo(f"Warning: {warning}", err=True)
         else:
             click.echo(f"{key}: {value}")
 
@@ -331,19 +356,37 @@ def remove(name: str, secret_store: str | None) -> None:
 def login(name: str, timeout_s: float, secret_store: str | None) -> None:
     profiles = open_profiles()
     profile = _get(profiles, name)
+    if profile.environment_id == SANDBOX_ID:
+        raise click.ClickException(
+            f"Profile '{name}' uses the in-process Sandbox, which keeps no tokens between "
+            f"commands: 'thumbtack-explorer call --profile {name} ...' starts it and gets a "
+            "token (signing in as its demo user for the authorization code flow) each time."
+        )
     _paths, profiles, store = open_stores(secret_store, profiles)
     try:
         environment = profiles.environment(profile.environment_id)
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from None
 
+    for issue in validate_profile(profile):
+        if issue.level is IssueLevel.WARNING:
+            click.echo(f"Warning: {issue}", err=True)
+
     def open_browser(url: str) -> bool:
-        click.echo(
-            f"Opening the browser to sign in. If it does not open, visit:\n  {url}", err=True
-        )
+        sys.stdout.flush()
+        click.echo("Opening the browser to sign in. If it does not open, visit:", err=True)
+        click.echo(f"  {url}", err=True)
+        click.echo("", err=True)  # whatever the browser prints starts on a line of its own
         import webbrowser
 
-        return webbrowser.open(url)
+        opened = webbrowser.open(url)
+        if not opened:
+            click.echo(
+                "Warning: no browser could be started here; open the address above in a "
+                "browser on this machine. Waiting for the sign-in...",
+                err=True,
+            )
+        return opened
 
     manager = TokenManager(profile, environment, store, open_browser=open_browser)
     cancel = threading.Event()
@@ -370,4 +413,11 @@ def _get(profiles: ProfileStore, name: str) -> Profile:
     try:
         return profiles.get(name)
     except ProfileNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+        hint = (
+            ""
+            if profiles.names()
+            else " Add one with: thumbtack-explorer profile add NAME --environment "
+            "production|staging|sandbox --client-id ID (the secret is prompted for; see "
+            "thumbtack-explorer profile add --help)."
+        )
+        raise click.ClickException(f"{exc}{hint}") from None

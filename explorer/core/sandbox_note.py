@@ -1,7 +1,7 @@
 """The note that tells a user a response was injected by the Sandbox, not earned.
 
 A request that carries ``X-Sandbox-Fault: NAME`` (the window's Sandbox menu, ``call
---sandbox-fault``) gets the documented error NAME whatever the request holds, and the
+--fault``) gets the documented error NAME whatever the request holds, and the
 Sandbox marks such answers with the same header. The explanation's own fix (a new token,
 the right audience) cannot cure it, so the window and the CLI show this note beside it.
 """
@@ -29,5 +29,5 @@ def sandbox_fault_note(record: ResponseRecord) -> str:
     return (
         f"This response was injected by the Sandbox ({FAULT_HEADER}: {fault}). The fix "
         "below cannot cure it: pick Sandbox ▸ No fault in the window (from the command "
-        "line, leave out --sandbox-fault) to see the real answer."
+        "line, leave out --fault) to see the real answer."
     )

@@ -12,7 +12,7 @@ import importlib
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -98,6 +98,11 @@ def resolve(target: str, catalog: Iterable[Endpoint]) -> tuple[Endpoint, dict[st
                 names = re.findall(r"\{([^}/]+)\}", endpoint.path)
                 return endpoint, dict(zip(names, match.groups(), strict=True))
         return Endpoint(operation_id="", method=method, path=path, section="Ad hoc"), {}
+    if len(words) == 2 and words[1].startswith("/"):
+        raise UnknownEndpoint(
+            f"'{words[0]}' is not an HTTP method; use GET, POST, PUT, PATCH or DELETE, "
+            "or an operationId (list them with: thumbtack-explorer endpoints)."
+        )
     lowered = text.lower()
     for endpoint in endpoints:
         if endpoint.operation_id.lower() == lowered:
@@ -123,9 +128,11 @@ def build_request(
     body: bytes | None,
     *,
     timeout_s: float = 30.0,
+    extra_headers: Sequence[tuple[str, str]] = (),
 ) -> RequestSpec:
     """The request for ``endpoint``: path parameters filled in, the rest in the query
-    (or headers where the endpoint declares them), the JSON body checked."""
+    (or headers where the endpoint declares them), the JSON body checked. ``extra_headers``
+    are sent as given and replace a default header of the same name (``Accept``)."""
     declared = {p.name: p for p in endpoint.parameters}
     path = endpoint.path
     query: list[tuple[str, str]] = []
@@ -155,6 +162,10 @@ def build_request(
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise BadInput(f"The body is not valid JSON ({exc}).") from exc
         headers.append(("Content-Type", endpoint.body_media_type or "application/json"))
+    if extra_headers:
+        given = {name.lower() for name, _ in extra_headers}
+        headers = [(k, v) for k, v in headers if k.lower() not in given]
+        headers.extend(extra_headers)
     url = join_url(environment, endpoint, path)
     if query:
         url += ("&" if "?" in url else "?") + urlencode(query)
@@ -166,6 +177,16 @@ def build_request(
         operation_id=endpoint.operation_id or None,
         timeout_s=timeout_s,
     )
+
+
+def undeclared_params(endpoint: Endpoint, params: Iterable[str]) -> list[str]:
+    """The names in ``params`` that ``endpoint`` neither declares nor has in its path; they
+    end up in the query. Empty for an ad hoc endpoint (one not in the catalog)."""
+    if not endpoint.operation_id:
+        return []
+    known = {p.name for p in endpoint.parameters}
+    known.update(re.findall(r"\{([^}/]+)\}", endpoint.path))
+    return [name for name in params if name not in known]
 
 
 def join_url(environment: Environment, endpoint: Endpoint, path: str) -> str:
@@ -210,9 +231,14 @@ class CallService:
         return resolve(target, self.catalog)
 
     def build(
-        self, endpoint: Endpoint, params: Mapping[str, str], body: bytes | None
+        self,
+        endpoint: Endpoint,
+        params: Mapping[str, str],
+        body: bytes | None,
+        *,
+        headers: Sequence[tuple[str, str]] = (),
     ) -> RequestSpec:
-        return build_request(endpoint, self.environment, params, body)
+        return build_request(endpoint, self.environment, params, body, extra_headers=headers)
 
     def check(self, endpoint: Endpoint) -> list[PreflightWarning]:
         if self.profile is None:

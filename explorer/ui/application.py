@@ -39,7 +39,8 @@ def display_problem(
         return None
     return (
         "No display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it under a virtual "
-        "screen with `xvfb-run -a thumbtack-explorer`, or render a picture with "
+        "screen with `xvfb-run -a thumbtack-explorer` (from a checkout: "
+        "`xvfb-run -a scripts/run.sh`), or render a picture with "
         "`thumbtack-explorer --screenshot window.png`."
     )
 

@@ -45,19 +45,19 @@ def test_as_and_profile_together_is_a_usage_error() -> None:
 
 def test_an_injected_fault_says_so_and_names_a_wrong_audience() -> None:
     args = ["call", "searchKeywordsV4", "-p", "searchQuery=car"]
-    result = run([*args, "--sandbox-fault", "proxy-oauth-failed"])
+    result = run([*args, "--fault", "proxy-oauth-failed"])
     assert result.exit_code == 1
     assert "This response was injected by the Sandbox (X-Sandbox-Fault: proxy-oauth-failed)" in (
         result.stdout
     )
     assert "'https://api.partner.example'" in result.stdout
-    as_json = json.loads(run([*args, "--sandbox-fault", "proxy-oauth-failed", "--json"]).stdout)
+    as_json = json.loads(run([*args, "--fault", "proxy-oauth-failed", "--json"]).stdout)
     assert "injected by the Sandbox" in as_json["sandbox_note"]
     clean = json.loads(run([*args, "--json"]).stdout)
     assert clean["status"] == 200 and clean["sandbox_note"] is None
 
 
 def test_an_unknown_sandbox_fault_is_a_usage_error() -> None:
-    result = run(["call", "searchKeywordsV4", "--sandbox-fault", "gremlins"])
+    result = run(["call", "searchKeywordsV4", "--fault", "gremlins"])
     assert result.exit_code == 2
     assert "gremlins" in result.output and "proxy-oauth-failed" in result.output

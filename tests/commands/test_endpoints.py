@@ -11,7 +11,7 @@ from explorer.commands.endpoints import command
 
 
 def test_table_lists_every_endpoint_with_unverified_marker() -> None:
-    result = CliRunner().invoke(command, [])
+    result = CliRunner().invoke(command, [], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split()[:4] == ["METHOD", "PATH", "OPERATION", "SECTION"]
@@ -58,3 +58,15 @@ def test_other_description_and_broken_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{broken} at line 3, column 1" in result.output
     assert "Traceback" not in result.output
+
+
+def test_table_fits_the_terminal_and_json_is_never_cut() -> None:
+    for columns in (80, 120):
+        result = CliRunner().invoke(command, [], env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert max(len(line) for line in lines) <= columns
+        assert "…" in result.output and "searchKeywordsV4" in result.output
+    rows = json.loads(CliRunner().invoke(command, ["--json"], env={"COLUMNS": "80"}).output)
+    send = next(row for row in rows if row["operation_id"] == "sendMessageV4")
+    assert "supply::messages.write" in send["scopes"] and "…" not in json.dumps(rows)

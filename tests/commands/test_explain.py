@@ -110,3 +110,32 @@ def test_bad_input_exits_2_with_a_clear_message(run, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("status", ["400", "401"])
+def test_unauthorized_client_from_the_token_server_is_not_an_api_rule(run, status):
+    body = (
+        '{"error":"unauthorized_client",'
+        '"error_description":"not allowed to use grant client_credentials"}'
+    )
+    result = run("--status", status, "--body", body, "--url", TOKEN_URL, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rule_id"] == "unauthorized-client"
+
+
+def test_a_status_given_with_a_network_failure_is_said_to_be_ignored(run):
+    result = run("--status", "404", "--failure", "dns")
+    assert result.exit_code == 0, result.output
+    assert "--status 404 is ignored" in result.stderr
+    assert result.stdout.startswith("Network: DNS")
+    data = json.loads(run("--status", "404", "--failure", "dns", "--json").stdout)
+    assert data["rule_id"] == "network-dns" and "ignored" in data["notes"][0]
+
+
+def test_a_body_that_is_not_json_is_noted(run):
+    text = run("--status", "200", "--body", "not json {")
+    assert "The body is not valid JSON" in text.stderr
+    data = json.loads(run("--status", "200", "--body", "not json {", "--json").stdout)
+    assert data["body_is_json"] is False and data["notes"]
+    good = json.loads(run("--status", "200", "--body", '{"data": []}', "--json").stdout)
+    assert good["body_is_json"] is True and good["notes"] == []

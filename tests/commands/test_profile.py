@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,75 @@ def test_a_broken_profiles_file_is_reported_and_kept(explorer_home: Path, broken
     assert str(path) in result.output and "set aside" in result.output
     backups = list(path.parent.glob("profiles.json.broken-*"))
     assert len(backups) == 1 and backups[0].read_text() == broken
+
+
+def test_without_a_keychain_a_secret_is_never_kept_in_memory_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from explorer.core import secrets
+
+    monkeypatch.setattr(secrets, "keyring_status", lambda _backend=None: (False, "no keychain"))
+    base = [a for a in ADD if a not in ("--secret-store", "vault")]
+    for args in (base, [*base, "--secret-store", "memory"]):
+        result = run([*args, "--secret-stdin"], input="s3cret\n")
+        assert result.exit_code == 2, result.output
+        assert "No OS keychain is available here" in result.output
+        assert "--secret-store vault" in result.output and "was not saved" in result.output
+        assert "Saved profile" not in result.output
+    assert "No profiles yet" in run(["profile", "list"]).output
+    kept = run([*base, "--secret-stdin", "--secret-store", "vault"], input="s3cret\n", env=VAULT)
+    assert kept.exit_code == 0 and "Encrypted vault file" in kept.output
+
+
+def test_show_warns_when_the_secret_is_missing() -> None:
+    added = run([*ADD, "--no-secret"], env=VAULT)
+    assert added.exit_code == 0, added.output
+    shown = run(["profile", "show", "team"], env=VAULT)
+    assert shown.exit_code == 0
+    assert "Warning: No client secret is stored for 'team'" in shown.stderr
+    data = json.loads(run(["profile", "show", "team", "--json"], env=VAULT).stdout)
+    assert data["secrets"]["client_secret"] == "missing"
+    assert any("No client secret is stored" in w for w in data["warnings"])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_login_prints_the_address_and_its_warning_on_lines_of_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "open", lambda _url: False)
+    added = run(
+        [
+            "profile", "add", "web", "--environment", "local", "--client-id", "c",
+            "--flow", "authorization_code", "--scope", "demand::users.read",
+            "--api-base", "http://127.0.0.1:9/api/", "--token-url",
+            "http://127.0.0.1:9/oauth2/token", "--authorize-url", "http://127.0.0.1:9/oauth2/auth",
+            "--redirect-uri", f"http://127.0.0.1:{free_port()}/callback",
+            "--secret-stdin", "--secret-store", "vault",
+        ],
+        input="s\n",
+        env=VAULT,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    result = run(["profile", "login", "web", "--timeout", "0.2"], env=VAULT)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    url_line = next(line for line in lines if "oauth2/auth?" in line)
+    assert url_line.startswith("  http://127.0.0.1:9/oauth2/auth?") and " " not in url_line[2:]
+    assert any(line.startswith("Warning: no browser could be started") for line in lines)
+    assert any(line.startswith("Warning: profile.scopes: without offline_access") for line in lines)
+
+
+def test_login_for_a_sandbox_profile_explains_that_call_signs_in() -> None:
+    assert run([*ADD[:4], "sandbox", *ADD[5:], "--no-secret"], env=VAULT).exit_code == 0
+    result = run(["profile", "login", "team"], env=VAULT)
+    assert result.exit_code == 1 and "in-process Sandbox" in result.output
 
 
 @pytest.mark.parametrize("name", ["client_assertion", "client_secret", "password"])

@@ -117,6 +117,27 @@ CASES: list[Case] = [
         cause_has=("not allowed to use authorization grant",),
     ),
     Case(
+        # the token server's 401 for a grant the client may not use: not an API-side rule
+        rule_id="unauthorized-client",
+        status=401,
+        url=TOKEN,
+        body={
+            "error": "unauthorized_client",
+            "error_description": "not allowed to use grant client_credentials",
+        },
+        cause_has=("not allowed to use grant client_credentials",),
+    ),
+    Case(
+        # a token server whose URL does not look like one (host inferred as the API)
+        rule_id="unauthorized-client",
+        status=401,
+        url="http://127.0.0.1:9000/token",
+        body={
+            "error": "unauthorized_client",
+            "error_description": "client_credentials is not allowed for this client",
+        },
+    ),
+    Case(
         rule_id="token-audience-not-allowed",
         status=400,
         url=TOKEN,

@@ -1,0 +1,182 @@
+"""What the ``call`` command needs around the request itself.
+
+Owns: the in-process Sandbox a call runs against (for the default demo profile and for
+any profile whose environment is ``sandbox``), the client secret such a profile uses
+there, ``-H 'Name: value'`` headers, the ``--fault`` header, the warning for a
+parameter the endpoint does not declare, and recording each exchange in the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from explorer.core.auth import AUTH_ERRORS, TokenManager
+from explorer.core.environments import Environment, sandbox_environment
+from explorer.core.history import HistoryError, HistoryStore
+from explorer.core.models import Endpoint, ResponseRecord
+from explorer.core.profiles import Profile
+from explorer.core.secrets import MemoryStore, SecretKind, SecretStore
+from explorer.core.session import undeclared_params
+from explorer.paths import AppPaths
+
+FAULT_HEADER = "X-Sandbox-Fault"
+
+
+@contextmanager
+def running_sandbox() -> Iterator[tuple[Any, Environment]]:
+    """A Sandbox on a free port of 127.0.0.1 for the length of one command."""
+    try:
+        from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
+    except ImportError:
+        raise click.ClickException(
+            "The embedded Sandbox is not available in this installation; pass --profile NAME "
+            "with another environment (see: thumbtack-explorer profile list)."
+        ) from None
+    server = SandboxServer(SandboxConfig())
+    try:
+        server.start()
+    except SandboxError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield (
+            server,
+            sandbox_environment(
+                server.api_base, authorize_url=server.authorize_url, token_url=server.token_url
+            ),
+        )
+    finally:
+        server.stop()
+
+
+def demo_secret(server: Any, client_id: str) -> str | None:
+    """The published secret of the Sandbox's demo client ``client_id``, if it is one."""
+    for client in getattr(server, "demo_clients", ()) or ():
+        if getattr(client, "client_id", None) == client_id:
+            return str(client.client_secret)
+    return None
+
+
+def sandbox_secrets(profile: Profile, stored: SecretStore | None, server: Any) -> MemoryStore:
+    """The secrets a profile uses against the in-process Sandbox, in memory only.
+
+    The client secret comes from the profile's store; tokens are not persisted, because
+    the Sandbox that issued them stops when the command ends. A Sandbox demo client with
+    no stored secret uses the Sandbox's published one (said on stderr).
+    """
+    secret = stored.get(profile.name, SecretKind.CLIENT_SECRET) if stored is not None else None
+    if not secret:
+        secret = demo_secret(server, profile.client_id)
+        if secret is not None and stored is not None:
+            click.echo(
+                f"Note: profile '{profile.name}' has no stored client secret; using the "
+                f"Sandbox's published secret for its demo client {profile.client_id}.",
+                err=True,
+            )
+    if not secret:
+        where = stored.location if stored is not None else "the secret store"
+        raise click.ClickException(
+            f"Profile '{profile.name}' has no client secret in {where}. Store it with: "
+            f"thumbtack-explorer profile add '{profile.name}' --environment sandbox "
+            f"--client-id {profile.client_id} --secret-store vault"
+        )
+    memory = MemoryStore(note="the in-process Sandbox's tokens are forgotten when it stops")
+    memory.set(profile.name, SecretKind.CLIENT_SECRET, secret)
+    return memory
+
+
+def sign_in_unattended(tokens: TokenManager, server: Any) -> None:
+    """Authorization code against the in-process Sandbox: it approves at once, and the
+    redirect to the profile's loopback address is followed here instead of in a browser.
+    The user signed in is the Sandbox's demo user."""
+    import httpx2 as httpx
+
+    def follow(url: str) -> bool:
+        with httpx.Client(timeout=10.0, follow_redirects=True, trust_env=False) as client:
+            client.get(url)
+        return True
+
+    server.set_auto_approve(True)
+    try:
+        tokens.login(open_browser=follow, timeout_s=15.0)
+    except AUTH_ERRORS as exc:
+        raise click.ClickException(f"Signing in to the Sandbox failed: {exc}") from None
+    click.echo("Signed in to the in-process Sandbox as its demo user.", err=True)
+
+
+def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``'Name: value'`` options into header pairs; a malformed one is a usage error."""
+    headers: list[tuple[str, str]] = []
+    for raw in values:
+        name, sep, value = raw.partition(":")
+        name = name.strip()
+        if not sep or not name or any(ch.isspace() for ch in name):
+            raise click.BadParameter(
+                f"'{raw}' is not 'Name: value', for example -H 'X-Request-ID: 42'.",
+                param_hint="-H/--header",
+            )
+        if name.lower() == FAULT_HEADER.lower():
+            click.echo(f"Note: {FAULT_HEADER} is honoured only by the Sandbox.", err=True)
+        elif name.lower() == "authorization":
+            click.echo(
+                "Note: the Authorization header is replaced by the profile's access token.",
+                err=True,
+            )
+        headers.append((name, value.strip()))
+    return headers
+
+
+def check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--fault``: the name (and any parameter) must be one the Sandbox knows."""
+    if value is None:
+        return None
+    from explorer.sandbox.faults import FaultSyntaxError, parse_faults
+
+    if not value.strip():
+        raise click.BadParameter("give a fault name.", param_hint="--fault")
+    try:
+        parse_faults(value)
+    except FaultSyntaxError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fault") from None
+    return value.strip()
+
+
+def warn_undeclared(endpoint: Endpoint, params: Mapping[str, str]) -> None:
+    """Say on stderr which ``-p`` names the endpoint does not declare."""
+    for name in undeclared_params(endpoint, params):
+        click.echo(
+            f"Warning: '{name}' is not a parameter of {endpoint.operation_id}; sent as a "
+            "query parameter. Use -H for headers.",
+            err=True,
+        )
+
+
+def record_exchange(
+    record: ResponseRecord,
+    *,
+    explanation: Mapping[str, Any] | None,
+    environment: str,
+    profile: str,
+    known: tuple[str, ...],
+) -> int | None:
+    """Store the exchange in the history (the store masks secrets); returns its id.
+
+    A history that cannot be written is a warning on stderr, never a failed call.
+    """
+    try:
+        with HistoryStore.open(AppPaths.from_environment()) as store:
+            if store.damage is not None:
+                click.echo(f"Warning: {store.damage}", err=True)
+            return store.add(
+                record,
+                explanation=explanation,
+                environment=environment,
+                profile=profile,
+                known_secrets=known,
+            )
+    except (HistoryError, OSError) as exc:
+        click.echo(f"Warning: the exchange was not saved in the history: {exc}", err=True)
+        return None
