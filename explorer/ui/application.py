@@ -122,6 +122,7 @@ def run(options: GuiOptions) -> int:
         window.resize(*options.size)
     if options.screenshot is not None:
         return _screenshot(app, window, options)
+    app.styleHints().colorSchemeChanged.connect(window.on_system_color_scheme_changed)
     window.show()
     after_first_paint(window, window.load_catalog, window.start_environment)
     return app.exec()

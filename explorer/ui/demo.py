@@ -10,28 +10,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEventLoop, QTimer
 
-from explorer.core.models import RequestSpec
 from explorer.ui.main_window import MainWindow
 
 DEMO_OPERATION = "getCategoryRecommendationsV4"
-DEMO_PATH = "/api/v4/categories/recommendations?zipCode=94103&recommendationType=popular&limit=3"
 DEMO_FAULT = "token-expired"
 
 
 def run_demo(window: MainWindow, *, timeout_ms: int = 15000) -> bool:
-    """Send the sample request and wait until its response is on screen."""
-    if not window.base_url:
+    """Pick the sample endpoint and fault as a user would, press Send, and wait until the
+    response is on screen. The form, the Sandbox menu and the response all agree."""
+    if not window.base_url or not window.endpoint_tree.select(DEMO_OPERATION):
         return False
-    window.endpoint_tree.select(DEMO_OPERATION)
-    spec = window.request_panel.build_spec()
-    url = window.base_url.rstrip("/") + DEMO_PATH
-    headers = tuple(spec.headers) if spec is not None else ()
-    spec = RequestSpec(
-        method="GET",
-        url=url,
-        headers=(*headers, ("X-Sandbox-Fault", DEMO_FAULT)),
-        operation_id=DEMO_OPERATION,
-    )
+    window.sandbox_menu.select_fault(DEMO_FAULT)
     loop = QEventLoop()
     shown: list[object] = []
 
@@ -41,6 +31,7 @@ def run_demo(window: MainWindow, *, timeout_ms: int = 15000) -> bool:
 
     window.response_shown.connect(on_shown)
     QTimer.singleShot(timeout_ms, loop.quit)
-    window.send_spec(spec)
-    loop.exec()
+    window.send_current()
+    if not shown:
+        loop.exec()
     return bool(shown)

@@ -84,8 +84,13 @@ class EndpointDelegate(QStyledItemDelegate):
         title_left = badge.right() + 8
         title_rect = QRect(title_left, rect.top(), rect.right() - title_left, line)
         title = endpoint.summary or endpoint.operation_id or endpoint.path
-        if endpoint.inferred:
-            mark = " ◆ unverified" if title_rect.width() > 260 else " ◆"
+        partly = not endpoint.inferred and bool(endpoint.inferred_notes)
+        if endpoint.inferred or partly:
+            wide = title_rect.width() > 260
+            if endpoint.inferred:
+                mark = " ◆ unverified" if wide else " ◆"
+            else:
+                mark = " ◇ partly" if wide else " ◇"
             mark_width = metrics.horizontalAdvance(mark)
             title_rect.setRight(title_rect.right() - mark_width)
             painter.setFont(option.font)
@@ -165,9 +170,11 @@ class EndpointTree(QWidget):
             item.setData(0, ENDPOINT_ROLE, endpoint)
             tip = f"{endpoint.method} {endpoint.path}\n{endpoint.summary or endpoint.operation_id}"
             if endpoint.inferred:
-                tip += "\nUnverified: parts of this endpoint are inferred, not documented."
-                for note in endpoint.inferred_notes[:4]:
-                    tip += f"\n  • {note}"
+                tip += "\nUnverified: this endpoint is inferred, not documented by Thumbtack."
+            elif endpoint.inferred_notes:
+                tip += "\nPartly unverified: some fields are inferred, not documented."
+            for note in endpoint.inferred_notes[:4]:
+                tip += f"\n  • {note}"
             item.setToolTip(0, tip)
             section.addChild(item)
             self._items[endpoint.key] = item

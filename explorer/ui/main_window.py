@@ -336,6 +336,12 @@ class MainWindow(QMainWindow):
         self.theme_actions[choice].setChecked(True)
         self.response_pane.refresh_theme()
 
+    @Slot(object)
+    def on_system_color_scheme_changed(self, _scheme: object = None) -> None:
+        """The OS switched between dark and light: follow it unless the user chose a theme."""
+        if self.settings.theme is ThemeChoice.SYSTEM:
+            self.set_theme(ThemeChoice.SYSTEM)
+
     # ----- environment --------------------------------------------------------------------
     def start_environment(self) -> None:
         """Start the selected environment (the Sandbox starts a local server) off the GUI thread."""
@@ -417,11 +423,7 @@ class MainWindow(QMainWindow):
         self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
         self.fault_label.setVisible(bool(fault))
         if fault:
-            self.statusBar().showMessage(
-                f"Sandbox: the next requests carry {FAULT_HEADER}: {fault}. "
-                "Pick Sandbox > No fault to stop.",
-                8000,
-            )
+            self.statusBar().showMessage(f"Fault on: {fault} (Sandbox > No fault stops it)", 8000)
         else:
             self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 

@@ -72,7 +72,7 @@ class QuickOpenDialog(QDialog):
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.hint)
-        self.resize(620, 380)
+        self.resize(780, 420)
         self.search.textChanged.connect(self.on_search_changed)
         self.search.installEventFilter(self)
         self.list.itemActivated.connect(self.on_list_activated)

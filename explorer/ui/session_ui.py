@@ -67,7 +67,7 @@ class SessionUi(QObject):
         toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
         window.view_menu.addAction(toggle)
         self.manage_action = QAction("&Profiles and environments…", window)
-        self.manage_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.manage_action.setShortcut(QKeySequence("Ctrl+Alt+P"))
         self.manage_action.triggered.connect(self.open_profiles)
         self._file_menu().insertAction(self._file_menu().actions()[0], self.manage_action)
 

@@ -117,3 +117,20 @@ def test_theme_override_changes_palette(make_window) -> None:  # type: ignore[no
     window.set_theme(ThemeChoice.LIGHT)
     light = QApplication.palette().window().color().lightness()
     assert dark < 80 < light
+
+
+def test_system_theme_is_followed_unless_overridden(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core.settings import ThemeChoice
+    from explorer.ui import theme
+
+    window = make_window()
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: True)
+    window.set_theme(ThemeChoice.SYSTEM)
+    assert QApplication.palette().window().color().lightness() < 80
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: False)
+    window.on_system_color_scheme_changed()
+    assert QApplication.palette().window().color().lightness() > 80
+    window.set_theme(ThemeChoice.DARK)
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: False)
+    window.on_system_color_scheme_changed()
+    assert QApplication.palette().window().color().lightness() < 80
