@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from explorer.commands.options import parse_header_options
 from explorer.core.auth import AUTH_ERRORS, TokenManager
 from explorer.core.environments import Environment, sandbox_environment
 from explorer.core.history import HistoryError, HistoryStore
@@ -108,16 +109,11 @@ def sign_in_unattended(tokens: TokenManager, server: Any) -> None:
 
 
 def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    """``'Name: value'`` options into header pairs; a malformed one is a usage error."""
-    headers: list[tuple[str, str]] = []
-    for raw in values:
-        name, sep, value = raw.partition(":")
-        name = name.strip()
-        if not sep or not name or any(ch.isspace() for ch in name):
-            raise click.BadParameter(
-                f"'{raw}' is not 'Name: value', for example -H 'X-Request-ID: 42'.",
-                param_hint="-H/--header",
-            )
+    """``-H 'Name: value'`` options into header pairs, with a note for special headers."""
+    headers = parse_header_options(
+        values, param_hint="-H/--header", example="-H 'X-Request-ID: 42'"
+    )
+    for name, _value in headers:
         if name.lower() == FAULT_HEADER.lower():
             click.echo(f"Note: {FAULT_HEADER} is honoured only by the Sandbox.", err=True)
         elif name.lower() == "authorization":
@@ -125,7 +121,6 @@ def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
                 "Note: the Authorization header is replaced by the profile's access token.",
                 err=True,
             )
-        headers.append((name, value.strip()))
     return headers
 
 

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 import click
 
+from explorer.commands.options import parse_header_options
 from explorer.core.explain import ExplanationEngine, format_explanation_text
 from explorer.core.explain_rules import RulesFileError
 from explorer.core.models import NetworkFailureKind
@@ -41,20 +42,6 @@ def _read_body(value: str | None) -> bytes:
                 param_hint="--body",
             ) from None
     return value.encode("utf-8", errors="surrogateescape")
-
-
-def _parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    headers: list[tuple[str, str]] = []
-    for raw in values:
-        name, sep, value = raw.partition(":")
-        name = name.strip()
-        if not sep or not name or any(ch.isspace() for ch in name):
-            raise click.BadParameter(
-                f"'{raw}' is not 'Name: value', for example 'Retry-After: 30'.",
-                param_hint="--header",
-            )
-        headers.append((name, value.strip()))
-    return headers
 
 
 @click.command(
@@ -110,7 +97,7 @@ def command(
             "so there is no status to explain."
         )
     body_bytes = _read_body(body)
-    header_list = _parse_headers(headers)
+    header_list = parse_header_options(headers, param_hint="--header", example="'Retry-After: 30'")
     try:
         engine = ExplanationEngine.from_resources()
     except (RulesFileError, FileNotFoundError) as exc:

@@ -10,46 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from explorer.core.profiles import DEMAND_SCOPES, OIDC_SCOPES, SUPPLY_SCOPES
 from explorer.sandbox import fixtures
 
 AUDIENCE = "urn:partner-api"
-GENERAL_SCOPES = ("openid", "profile", "email", "phone", "offline_access")
-
-DEMAND_SCOPES = (
-    "demand::businesses/media.read",
-    "demand::businesses/reviews.read",
-    "demand::businesses/search.read",
-    "demand::categories.read",
-    "demand::categories/request-form.read",
-    "demand::keywords.read",
-    "demand::messages.read",
-    "demand::messages.write",
-    "demand::negotiations.read",
-    "demand::orders.read",
-    "demand::orders.write",
-    "demand::orders/availability.read",
-    "demand::requests.write",
-    "demand::users.disconnect",
-    "demand::users.read",
-    "demand::users.write",
-    "demand::webhooks.read",
-    "demand::webhooks.write",
-)
-SUPPLY_SCOPES = (
-    "supply::businesses.list",
-    "supply::businesses/associate-phone-numbers.read",
-    "supply::businesses/associate-phone-numbers.write",
-    "supply::associate-phone-numbers.read",
-    "supply::associate-phone-numbers.write",
-    "supply::messages.read",
-    "supply::messages.write",
-    "supply::negotiations.read",
-    "supply::negotiations.write",
-    "supply::users.disconnect",
-    "supply::users.read",
-    "supply::webhooks.read",
-    "supply::webhooks.write",
-)
+GENERAL_SCOPES = OIDC_SCOPES
 
 
 class GrantType(StrEnum):
