@@ -175,8 +175,10 @@ def _make_private(path: Path) -> None:
     """
     if os.name != "posix":
         return
+    # Create only: opening and closing the file while SQLite has it open would drop this
+    # process's POSIX locks on it, and another process could then delete the live -wal.
     with contextlib.suppress(OSError):
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     for name in (path.name, path.name + "-wal", path.name + "-shm"):
         with contextlib.suppress(OSError):
             os.chmod(path.with_name(name), 0o600)

@@ -287,3 +287,38 @@ def test_database_files_are_private_to_the_user(explorer_home: Path) -> None:
             assert stat.S_IMODE(legacy.stat().st_mode) == 0o600
     finally:
         os.umask(old_umask)
+
+
+def test_another_process_opening_the_history_never_cuts_this_one_off(tmp_path: Path) -> None:
+    """The window keeps its history open while the CLI opens and closes the same file."""
+    import subprocess
+    import sys
+
+    from explorer.core.models import RequestSpec as _Spec
+    from explorer.core.models import ResponseRecord as _Record
+
+    path = tmp_path / "history.sqlite3"
+    reader = (
+        "import sys; from pathlib import Path; from explorer.core.history import HistoryStore;"
+        "s = HistoryStore(Path(sys.argv[1])); print(len(s.search())); s.close()"
+    )
+
+    def count_from_other_process() -> int:
+        out = subprocess.run(
+            [sys.executable, "-c", reader, str(path)], capture_output=True, text=True, check=True
+        )
+        return int(out.stdout.strip())
+
+    with HistoryStore(path) as window:
+        window.add(_Record(request=_Spec(method="GET", url="http://x/1"), status=200))
+        assert count_from_other_process() == 1
+        window.add(_Record(request=_Spec(method="GET", url="http://x/2"), status=200))
+        assert count_from_other_process() == 2
+        if Path("/proc/self/fd").is_dir():
+            targets = []
+            for fd in Path("/proc/self/fd").iterdir():
+                try:
+                    targets.append(str(fd.readlink()))
+                except OSError:
+                    continue
+            assert not [t for t in targets if "history.sqlite3" in t and "(deleted)" in t]
