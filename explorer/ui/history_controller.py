@@ -21,7 +21,12 @@ from explorer.core.models import ResponseRecord
 from explorer.paths import AppPaths
 from explorer.ui.history_panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
 from explorer.ui.history_service import HistoryService, Purpose, explanation_from
-from explorer.ui.reopen import load_into_request_panel, sendable, window_variables
+from explorer.ui.reopen import (
+    current_sandbox_base,
+    load_into_request_panel,
+    sendable,
+    window_variables,
+)
 
 if TYPE_CHECKING:
     from explorer.ui.main_window import MainWindow, ShownResponse
@@ -123,7 +128,11 @@ class HistoryController(QObject):
     @Slot(object, str)
     def on_service_loaded(self, exchange: Exchange, purpose: str) -> None:
         window = self.window
-        ready = sendable(exchange.resend_spec(), window_variables(window))
+        ready = sendable(
+            exchange.resend_spec(),
+            window_variables(window),
+            sandbox_base=current_sandbox_base(window),
+        )
         if purpose == Purpose.RESEND:
             window.send_spec(ready)
             window.statusBar().showMessage(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
@@ -28,9 +28,28 @@ _NOT_TYPED = ("authorization", "content-type", "content-length", "host")
 _FREE = Endpoint(operation_id="", method="GET", path="/", section="")
 
 
-def sendable(spec: RequestSpec, variables: Mapping[str, str] | None = None) -> RequestSpec:
+def on_current_sandbox(url: str, sandbox_base: str) -> str:
+    """A Sandbox URL from an earlier run (another port on this computer) moved to the
+    Sandbox running now; any other URL unchanged. The Sandbox picks its port at start."""
+    if not sandbox_base:
+        return url
+    try:
+        old, new = urlsplit(url), urlsplit(sandbox_base)
+    except ValueError:
+        return url
+    loopback = old.hostname in ("127.0.0.1", "localhost", "::1")
+    thumbtack_path = old.path.startswith(("/api/v4/", "/oauth2/"))
+    if not loopback or not thumbtack_path or old.netloc == new.netloc:
+        return url
+    return urlunsplit((new.scheme, new.netloc, old.path, old.query, old.fragment))
+
+
+def sendable(
+    spec: RequestSpec, variables: Mapping[str, str] | None = None, *, sandbox_base: str = ""
+) -> RequestSpec:
     """``spec`` ready to send: masked or ``{{...}}`` credentials dropped (the window adds
-    the current ones), other ``{{variables}}`` filled in from the environment."""
+    the current ones), other ``{{variables}}`` filled in from the environment, and a URL of
+    an earlier Sandbox run moved to ``sandbox_base`` (the Sandbox running now)."""
     headers = tuple(
         (name, resolve_variables(value, variables).text)
         for name, value in spec.headers
@@ -44,7 +63,7 @@ def sendable(spec: RequestSpec, variables: Mapping[str, str] | None = None) -> R
         body = resolve_variables(body.decode("utf-8", errors="replace"), variables).text.encode()
     return RequestSpec(
         method=spec.method,
-        url=resolve_variables(spec.url, variables).text,
+        url=on_current_sandbox(resolve_variables(spec.url, variables).text, sandbox_base),
         headers=headers,
         body=body,
         operation_id=spec.operation_id,
@@ -122,3 +141,9 @@ def load_into_request_panel(window: MainWindow, spec: RequestSpec) -> bool:
     if isinstance(body, QPlainTextEdit) and not body.isReadOnly():
         body.setPlainText(spec.body.decode("utf-8", errors="replace") if spec.body else "")
     return True
+
+
+def current_sandbox_base(window: MainWindow) -> str:
+    """The running Sandbox's base URL when the window's environment is the Sandbox."""
+    on_sandbox = window.environment_combo.currentData() in (None, "sandbox")
+    return window.base_url if on_sandbox else ""

@@ -37,7 +37,12 @@ from explorer.core.saved import (
     SavedRequestStore,
     request_file_name,
 )
-from explorer.ui.reopen import load_into_request_panel, sendable, window_variables
+from explorer.ui.reopen import (
+    current_sandbox_base,
+    load_into_request_panel,
+    sendable,
+    window_variables,
+)
 from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
@@ -398,7 +403,11 @@ class SavedRequestsController(QObject):
             status.showMessage(f"Saved {payload} (no secrets inside).", 5000)
             self.refresh()
         elif kind in ("open", "send"):
-            spec = sendable(payload.to_spec(), window_variables(window))
+            spec = sendable(
+                payload.to_spec(),
+                window_variables(window),
+                sandbox_base=current_sandbox_base(window),
+            )
             if kind == "send":
                 window.send_spec(spec)
             else:

@@ -35,8 +35,7 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
             if "server" not in sandbox:
                 from explorer.sandbox.server import SandboxConfig, SandboxServer
 
-                server = SandboxServer(SandboxConfig())
-                server.start()
+                server = _start_sandbox(SandboxServer, SandboxConfig)
                 sandbox["server"] = server
                 session.announce_sandbox(server)
             return str(sandbox["server"].api_base)
@@ -59,6 +58,23 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         session=session,
         shutdown=shutdown,
     )
+
+
+#: The window's Sandbox listens here when it can, so saved and history URLs stay valid
+#: between runs; when the port is taken (another window), any free port is used.
+PREFERRED_SANDBOX_PORT = 48400
+
+
+def _start_sandbox(server_cls: Any, config_cls: Any) -> Any:
+    from explorer.sandbox.server import SandboxError
+
+    try:
+        server = server_cls(config_cls(port=PREFERRED_SANDBOX_PORT))
+        server.start()
+    except (SandboxError, OSError):
+        server = server_cls(config_cls())
+        server.start()
+    return server
 
 
 def _draft_store(paths: AppPaths) -> Any:
