@@ -39,6 +39,8 @@ def to_curl(spec: RequestSpec, *, redact: Redact | None = mask_credentials) -> s
     """
     clean = redact or (lambda text: text)
     parts = ["curl"]
+    if any(ch in spec.url for ch in "[]{}"):
+        parts.append("--globoff")  # deep-object names like utmData[utm_source] are literal
     if spec.method != "GET" or spec.body is not None:
         parts += ["--request", spec.method]
     parts.append(shlex.quote(spec.url))

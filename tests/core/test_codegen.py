@@ -27,7 +27,7 @@ SPEC = RequestSpec(
 def test_curl_round_trips_through_shell_parsing() -> None:
     text = to_curl(SPEC, redact=None)
     argv = shlex.split(text.replace("\\\n", " "))
-    assert argv[:4] == ["curl", "--request", "POST", SPEC.url]
+    assert argv[:5] == ["curl", "--globoff", "--request", "POST", SPEC.url]
     headers = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--header"]
     assert headers == [f"{k}: {v}" for k, v in SPEC.headers]
     assert argv[argv.index("--data-raw") + 1].encode() == SPEC.body
@@ -73,3 +73,30 @@ def test_httpx_code_masks_the_token_by_default() -> None:
 def test_mask_credentials_handles_basic_and_leaves_other_text() -> None:
     assert mask_credentials("Basic dXNlcjpwYXNz") == "Basic ••••••"
     assert mask_credentials("no secrets here") == "no secrets here"
+
+
+def test_copied_curl_runs_with_deep_object_query(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The copied command works as pasted: curl must not read [] as a URL range."""
+    import shutil
+    import subprocess
+
+    import pytest
+    from helpers.servers import local_server, reply
+
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    with local_server(reply(200, b"{}")) as server:
+        spec = RequestSpec(
+            method="GET",
+            url=server.url + "/api/v4/categories/recommendations?zipCode=94103"
+            "&utmData[utm_source]=cma-demo&utmData[utm_medium]=partnership",
+        )
+        command = to_curl(spec, redact=None)
+        done = subprocess.run(
+            ["bash", "-c", command.replace("curl", "curl --silent --show-error", 1)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 0, done.stderr
+        assert server.requests[0][1].endswith("utmData[utm_medium]=partnership")
