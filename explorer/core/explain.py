@@ -14,6 +14,7 @@ import json
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -281,16 +282,28 @@ class ExplanationEngine:
         for rule in self._ordered:
             fragments = rule.matches(facts)
             if fragments is not None:
-                return self._render(
-                    rule,
-                    info=info,
-                    values=values,
-                    fragments=fragments,
-                    trace_id=trace_id,
-                    retry_after_s=retry_after_s,
+                return _warn_unsafe_retry(
+                    self._render(
+                        rule,
+                        info=info,
+                        values=values,
+                        fragments=fragments,
+                        trace_id=trace_id,
+                        retry_after_s=retry_after_s,
+                    ),
+                    method=method,
+                    failure=failure_obj,
                 )
-        return self._undocumented(
-            info=info, values=values, body=parsed, trace_id=trace_id, retry_after_s=retry_after_s
+        return _warn_unsafe_retry(
+            self._undocumented(
+                info=info,
+                values=values,
+                body=parsed,
+                trace_id=trace_id,
+                retry_after_s=retry_after_s,
+            ),
+            method=method,
+            failure=failure_obj,
         )
 
     def _values(
@@ -487,3 +500,32 @@ def format_explanation_text(expl: Explanation, *, width: int = 88) -> str:
         lines.append("Matched: " + "  ".join(expl.matched))
     lines.append(f"Rule: {expl.rule_id} ({expl.status_class.value})")
     return "\n".join(lines)
+
+
+#: Failures after which the server may already have acted on the request.
+_MAYBE_DONE = frozenset(
+    {
+        NetworkFailureKind.RESET,
+        NetworkFailureKind.READ_TIMEOUT,
+        NetworkFailureKind.PROTOCOL,
+        NetworkFailureKind.CANCELLED,
+        NetworkFailureKind.OTHER,
+    }
+)
+UNSAFE_RETRY_STEP = (
+    "Careful before retrying this {method}: the request was sent, so the server may already "
+    "have acted on it (for example created the record). Check first (list or get it) to "
+    "avoid a duplicate."
+)
+
+
+def _warn_unsafe_retry(
+    explanation: Explanation, *, method: str, failure: NetworkFailure | None
+) -> Explanation:
+    """A POST or PATCH whose answer was lost may have happened: say so before any retry."""
+    if failure is None or failure.kind not in _MAYBE_DONE:
+        return explanation
+    if method.upper() not in ("POST", "PATCH"):
+        return explanation
+    step = UNSAFE_RETRY_STEP.format(method=method.upper())
+    return replace(explanation, fix=(step, *explanation.fix))

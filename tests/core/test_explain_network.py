@@ -272,3 +272,24 @@ def test_real_refused_connection_on_localhost(engine):
     assert explanation.rule_id == "network-refused"
     assert "127.0.0.1" in explanation.cause
     assert "Connection refused" in explanation.cause
+
+
+def test_a_lost_answer_to_a_post_warns_before_retrying() -> None:
+    from explorer.core.explain import ExplanationEngine
+    from explorer.core.models import NetworkFailure, NetworkFailureKind, RequestSpec, ResponseRecord
+
+    engine = ExplanationEngine.from_resources()
+    failure = NetworkFailure(
+        kind=NetworkFailureKind.RESET,
+        exception_type="RemoteProtocolError",
+        message="peer closed connection without sending complete message body",
+    )
+    url = "http://127.0.0.1:48400/api/v4/requests"
+    post = engine.explain(
+        ResponseRecord(request=RequestSpec(method="POST", url=url), failure=failure)
+    )
+    assert post.fix[0].startswith("Careful before retrying this POST")
+    get = engine.explain(
+        ResponseRecord(request=RequestSpec(method="GET", url=url), failure=failure)
+    )
+    assert not any(step.startswith("Careful") for step in get.fix)
