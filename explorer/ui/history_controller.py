@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog
 
@@ -59,15 +59,13 @@ class HistoryController(QObject):
         self.window = window
         self.service = HistoryService(history_path(window), self)
         self.panel = HistoryPanel(window)
-        self.panel.hide()
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel)
+        window.docks.add(self.panel, min_width=260)
         self.action = self.panel.toggleViewAction()
         self.action.setText("&History")
         self.action.setShortcut(QKeySequence("Ctrl+H"))
         self.action.setObjectName("historyAction")
         window.addAction(self.action)
         window.view_menu.addAction(self.action)
-        self._sized = False
         self.panel.visibilityChanged.connect(self.on_panel_visibility_changed)
         self.settings_dialog: HistorySettingsDialog | None = None
         self._want_dialog = False
@@ -91,10 +89,6 @@ class HistoryController(QObject):
 
     @Slot(bool)
     def on_panel_visibility_changed(self, visible: bool) -> None:
-        if visible and not self._sized:
-            self._sized = True
-            width = max(300, min(420, self.window.width() // 3))
-            self.window.resizeDocks([self.panel], [width], Qt.Orientation.Horizontal)
         if visible:
             self.panel.refresh()
 

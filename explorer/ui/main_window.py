@@ -43,6 +43,7 @@ from explorer.core.settings import Settings, SettingsStore, ThemeChoice
 from explorer.ui import safe_features
 from explorer.ui.description_loader import DescriptionLoader
 from explorer.ui.dialogs import Ask
+from explorer.ui.dock_area import DockArea
 from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.endpoint_tree import EndpointTree
 from explorer.ui.explanation_panel import ExplanationPanel
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ENDPOINT_TREE_MIN_WIDTH = 200  # the tree stays readable however narrow the window
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         self.response_pane = ResponsePane()
         self.explanation_panel = ExplanationPanel()
         self._build_layout()
+        self.docks = DockArea(self)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -182,6 +185,8 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.endpoint_tree)
         self.main_splitter.addWidget(self.request_panel)
         self.main_splitter.addWidget(right)
+        self.endpoint_tree.setMinimumWidth(ENDPOINT_TREE_MIN_WIDTH)
+        self.main_splitter.setCollapsible(0, False)
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setStretchFactor(2, 4)

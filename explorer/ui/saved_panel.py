@@ -213,14 +213,11 @@ class SavedRequestsController(QObject):
         super().__init__(window)
         self.window = window
         self.panel = SavedRequestsPanel(window)
-        self.panel.hide()
-        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.panel)
+        window.docks.add(self.panel, min_width=260)
         self.view_action = self.panel.toggleViewAction()
         self.view_action.setText("&Saved requests")
         self.view_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         window.view_menu.addAction(self.view_action)
-        self._sized = False
-        self.panel.visibilityChanged.connect(self.on_panel_visibility_changed)
         window.addAction(self.view_action)
         self.save_action = QAction("&Save current request…", window)
         self.save_action.setObjectName("saveRequestAction")
@@ -242,13 +239,6 @@ class SavedRequestsController(QObject):
         p.tree.itemDoubleClicked.connect(lambda *_: self._with_selected("open"))
         if window.settings.saved_requests_dir:
             self.set_folder(Path(window.settings.saved_requests_dir), remember=False)
-
-    @Slot(bool)
-    def on_panel_visibility_changed(self, visible: bool) -> None:
-        if visible and not self._sized:
-            self._sized = True
-            width = max(260, min(360, self.window.width() // 4))
-            self.window.resizeDocks([self.panel], [width], Qt.Orientation.Horizontal)
 
     # ----- folder ------------------------------------------------------------------------
     @Slot()

@@ -35,8 +35,6 @@ DEMO_SWITCHES = {
     FixAction.USE_SANDBOX_CUSTOMER: SANDBOX_CUSTOMER_PROFILE,
     FixAction.USE_SANDBOX_PRO: SANDBOX_PRO_PROFILE,
 }
-NARROW_WINDOW = 1100  # narrower than this, the token panel docks below the panels
-DOCK_WIDTH = 300  # ... and also when the panels leave less room than this beside them
 
 
 class SessionUi(QObject):
@@ -63,9 +61,7 @@ class SessionUi(QObject):
         self.preflight_bar.fix_requested.connect(self.on_preflight_fix)
 
         self.token_panel = TokenPanel(controller, window)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.token_panel)
-        self.token_panel.hide()
-        self.token_panel.visibilityChanged.connect(self.on_token_panel_visibility)
+        window.docks.add(self.token_panel, min_width=260)
         toggle = self.token_panel.toggleViewAction()
         toggle.setText("&Token panel")
         toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
@@ -175,26 +171,6 @@ class SessionUi(QObject):
     def on_profile_changed(self, _profile: Profile | None) -> None:
         self._fill_profiles()
         self.preflight_bar.hide()
-
-    @Slot(bool)
-    def on_token_panel_visibility(self, visible: bool) -> None:
-        if not visible or self.token_panel.isFloating():
-            return
-        window, panel = self.window, self.token_panel
-        room = window.width() - window.centralWidget().minimumSizeHint().width()
-        narrow = window.width() < NARROW_WINDOW or room < DOCK_WIDTH
-        area = (
-            Qt.DockWidgetArea.BottomDockWidgetArea
-            if narrow
-            else Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        if window.dockWidgetArea(panel) != area:
-            window.addDockWidget(area, panel)  # beside the panels only when there is room
-        if narrow:
-            window.resizeDocks([panel], [max(200, window.height() // 3)], Qt.Orientation.Vertical)
-        else:
-            width = max(DOCK_WIDTH, min(380, window.width() // 3))
-            window.resizeDocks([panel], [width], Qt.Orientation.Horizontal)
 
     # ----- token status ---------------------------------------------------------------------
     @Slot()
