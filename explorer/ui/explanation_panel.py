@@ -12,13 +12,15 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +108,10 @@ class ExplanationPanel(QWidget):
         self.actions_row.addStretch(1)
 
         content = QWidget()
+        # Ignored width: the scroll area gives the text exactly its own width, so every
+        # label wraps there instead of running past the right edge.
+        content.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.content = content
         inner = QVBoxLayout(content)
         inner.setContentsMargins(10, 8, 10, 8)
         inner.setSpacing(6)
@@ -123,6 +129,7 @@ class ExplanationPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -186,6 +193,23 @@ class ExplanationPanel(QWidget):
             button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
             self.actions_row.insertWidget(self.actions_row.count() - 1, button)
             self.buttons[action] = button
+        self._arrange_actions()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_actions()
+
+    def _arrange_actions(self) -> None:
+        """Fix buttons side by side when they fit, one under another when they do not."""
+        needed = sum(
+            b.sizeHint().width() + self.actions_row.spacing() for b in self.buttons.values()
+        )
+        room = self.scroll.viewport().width() - 20
+        direction = (
+            QBoxLayout.Direction.LeftToRight if needed <= room else QBoxLayout.Direction.TopToBottom
+        )
+        if self.actions_row.direction() != direction:
+            self.actions_row.setDirection(direction)
 
     def set_retry_wait(self, seconds_left: int) -> None:
         """Keep "Retry when allowed" disabled while the Retry-After countdown runs."""

@@ -14,8 +14,9 @@ import html
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from explorer.core.models import StatusClass
 from explorer.ui.theme import is_dark, status_colors
@@ -78,6 +79,40 @@ def legend_html(*, dark: bool) -> str:
     )
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when narrower than its text; ``text()`` stays whole."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(
+            min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 4), hint.height()
+        )
+
+    def shown_text(self) -> str:
+        """What fits: the whole text, or its start and "…"."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def is_elided(self) -> bool:
+        return self.shown_text() != self.text()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
+
+
 class StatusBadge(QFrame):
     """Shows one status; ``countdown_finished`` fires when a Retry-After wait is over."""
 
@@ -90,25 +125,17 @@ class StatusBadge(QFrame):
         self.setProperty("statusClass", "none")
         self.icon = QLabel("")
         self.icon.setObjectName("statusIcon")
-        font = self.icon.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        self.icon.setFont(font)
         self.icon.setFixedWidth(28)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label = QLabel("No response yet")
+        self.label = ElidedLabel("No response yet")
         self.label.setObjectName("statusLabel")
-        bold = self.label.font()
-        bold.setBold(True)
-        bold.setPointSizeF(bold.pointSizeF() * 1.1)
-        self.label.setFont(bold)
-        self.meaning = QLabel("")
+        self.meaning = ElidedLabel("")
         self.meaning.setObjectName("statusMeaning")
-        self.meaning.setWordWrap(True)
         self.countdown = QLabel("")
         self.countdown.setObjectName("retryCountdown")
-        self.countdown.setFont(bold)
-        self.detail = QLabel("")
+        self.detail = ElidedLabel("")
         self.detail.setObjectName("statusDetail")
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         words = QVBoxLayout()
         words.setSpacing(0)
         words.addWidget(self.label)
@@ -116,22 +143,49 @@ class StatusBadge(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 10, 4)
         layout.addWidget(self.icon)
-        layout.addLayout(words, 1)
+        layout.addLayout(words, 3)
         layout.addWidget(self.countdown)
-        layout.addWidget(self.detail)
+        layout.addWidget(self.detail, 1)
         self.info: StatusInfo | None = None
         self.seconds_left = 0
         self._deadline = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.on_timer_timeout)
+        self._scale_fonts()
         self.refresh_theme()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._scale_fonts()  # presentation mode's larger font reaches the badge too
+
+    def _scale_fonts(self) -> None:
+        base = self.font()
+        icon = QFont(base)
+        icon.setPointSizeF(base.pointSizeF() * 1.5)
+        self.icon.setFont(icon)
+        bold = QFont(base)
+        bold.setBold(True)
+        bold.setPointSizeF(base.pointSizeF() * 1.1)
+        self.label.setFont(bold)
+        self.countdown.setFont(bold)
 
     # ----- theme --------------------------------------------------------------------------
     def refresh_theme(self) -> None:
         dark = is_dark()
         self.setStyleSheet(badge_stylesheet(dark=dark))
-        self.setToolTip(legend_html(dark=dark))
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        """The whole text (the badge may show it cut short), then the legend."""
+        words = [w.text() for w in (self.label, self.meaning, self.detail) if w.text()]
+        shown = (
+            "<b>" + html.escape(words[0]) + "</b><br>" + "<br>".join(map(html.escape, words[1:]))
+            if words
+            else ""
+        )
+        self.setToolTip((shown + "<hr>" if shown else "") + legend_html(dark=is_dark()))
 
     def _set_class(self, value: str) -> None:
         self.setProperty("statusClass", value)
@@ -164,6 +218,7 @@ class StatusBadge(QFrame):
         self.meaning.setText(meaning)
         self.meaning.setVisible(bool(meaning))
         self.detail.setText("")
+        self._update_tooltip()
 
     def show_status(self, info: StatusInfo, *, detail: str = "") -> None:
         """Show a classification; start the countdown when it carries a Retry-After."""
@@ -176,6 +231,7 @@ class StatusBadge(QFrame):
         self.meaning.setText(info.meaning[:1].upper() + info.meaning[1:] + suffix)
         self.meaning.setVisible(info.meaning.lower() not in info.label.lower())
         self.detail.setText(detail)
+        self._update_tooltip()
         if info.retry_after_s is not None and info.retry_after_s > 0:
             self.start_countdown(info.retry_after_s)
 

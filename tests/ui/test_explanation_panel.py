@@ -111,3 +111,23 @@ def test_copy_trace_id_goes_to_the_clipboard(make_window, qtbot) -> None:  # typ
         button = window.explanation_panel.buttons[FixAction.COPY_TRACE_ID]
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == "feca66787a0a9ee8"
+
+
+def test_narrow_panel_wraps_its_text_and_stacks_its_buttons(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = ExplanationPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    long_cause = INFERRED.cause + " " + "Every word here wraps at the panel's edge. " * 8
+    panel.show_explanation(
+        Explanation(**{**INFERRED.__dict__, "cause": long_cause})  # type: ignore[arg-type]
+    )
+    panel.resize(260, 400)
+    qtbot.waitUntil(lambda: panel.content.width() <= panel.scroll.viewport().width())
+    assert panel.cause.width() <= panel.scroll.viewport().width()
+    assert panel.cause.height() > 3 * panel.cause.fontMetrics().height()  # wrapped lines
+    buttons = list(panel.buttons.values())
+    qtbot.waitUntil(lambda: buttons[0].y() < buttons[1].y())  # one under another
+    for button in buttons:
+        assert button.geometry().right() <= panel.content.width()
+    panel.resize(900, 400)
+    qtbot.waitUntil(lambda: buttons[0].y() == buttons[1].y())  # side by side again

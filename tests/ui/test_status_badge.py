@@ -116,3 +116,21 @@ def test_legend_lists_every_class_on_hover(qtbot) -> None:  # type: ignore[no-un
     for words in ("Challenge", "Set-up error", "Rate limited", "Network", "Unauthorized"):
         assert words in tip
     assert QApplication.instance() is not None
+
+
+def test_narrow_badge_elides_and_keeps_the_whole_text_in_its_tooltip(qtbot) -> None:  # type: ignore[no-untyped-def]
+    badge = StatusBadge()
+    qtbot.addWidget(badge)
+    badge.show()
+    badge.show_status(classify(record(401)), detail="HTTP/1.1 · 12 ms · 120 B")
+    badge.resize(180, badge.sizeHint().height())
+    qtbot.waitUntil(lambda: badge.label.width() < 150)
+    assert badge.label.text().startswith("401 Unauthorized")  # the words stay whole
+    assert badge.label.is_elided()
+    assert badge.label.shown_text().endswith("…")
+    assert badge.minimumSizeHint().width() <= 180
+    tip = badge.toolTip()
+    assert "401 Unauthorized" in tip and "HTTP/1.1 · 12 ms · 120 B" in tip
+    assert "Status legend" in tip
+    badge.resize(900, badge.sizeHint().height())
+    qtbot.waitUntil(lambda: not badge.label.is_elided())
