@@ -73,6 +73,10 @@ class HistoryController(QObject):
         self.export_handler: Callable[[Exchange], None] | None = None
 
         window.runner.finished.connect(self.on_window_exchange_finished)
+        window.response_shown.connect(self.on_window_response_shown)
+        window.runner.cancelled.connect(lambda _id: self._resend_done("was cancelled"))
+        window.runner.failed.connect(lambda _id, _exc: self._resend_done(""))
+        self._resending: int | None = None
         self.service.opened.connect(self.panel.refresh)
         self.service.results.connect(self.panel.show_rows)
         self.service.recorded.connect(lambda _id: self.panel.refresh())
@@ -107,6 +111,26 @@ class HistoryController(QObject):
             known_secrets=window.redaction.known_secrets,
         )
 
+    @Slot(object)
+    def on_window_response_shown(self, record: ResponseRecord) -> None:
+        if record.failure is not None:
+            self._resend_done("got no answer")
+        else:
+            self._resend_done(f"answered {record.status}")
+
+    def _resend_done(self, outcome: str) -> None:
+        """Replace "Sending exchange #N again…" once that request is over."""
+        exchange_id, self._resending = self._resending, None
+        if exchange_id is None:
+            return
+        bar = self.window.statusBar()
+        if not bar.currentMessage().startswith(f"Sending exchange #{exchange_id} "):
+            return  # something newer is on the bar already
+        if outcome:
+            bar.showMessage(f"Exchange #{exchange_id} sent again: {outcome}.", 5000)
+        else:
+            bar.clearMessage()
+
     # ----- list, open, resend ------------------------------------------------------------
     @Slot(object)
     def on_panel_search(self, query: HistoryQuery) -> None:
@@ -129,9 +153,12 @@ class HistoryController(QObject):
         )
         if purpose == Purpose.RESEND:
             window.send_spec(ready)
-            window.statusBar().showMessage(
-                f"Sending exchange #{exchange.id} again with the current credentials…", 5000
-            )
+            if window.runner.busy:  # not held back by the pre-flight check
+                self._resending = exchange.id
+                window.statusBar().showMessage(
+                    f"Sending exchange #{exchange.id} again with the current credentials…",
+                    30000,
+                )
         elif purpose == Purpose.EXPORT:
             if self.export_handler is not None:
                 self.export_handler(exchange)

@@ -106,6 +106,9 @@ def test_double_click_reopens_and_resend_sends_again(make_window, qtbot) -> None
             qtbot.mouseClick(window.safe.history.panel.resend_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(rows(window)) == 4)
         assert rows(window)[0] == "404 GET /status/404"
+        # the "Sending again…" note is replaced as soon as the answer is on screen
+        qtbot.waitUntil(lambda: "sent again: answered 404" in window.statusBar().currentMessage())
+        assert "Sending exchange" not in window.statusBar().currentMessage()
         method, path, headers, _ = server.requests[sent_before]
         assert (method, path) == ("GET", "/api/v4/status/404")
         assert headers["Authorization"] == f"Bearer {s.ACCESS_TOKEN}"  # the current token
