@@ -196,3 +196,21 @@ def preflight(
             )
         )
     return out
+
+
+#: A few words per warning for the request builder's readiness line.
+HEADLINES: dict[PreflightCode, str] = {
+    PreflightCode.ENVIRONMENT_MISMATCH: "the API and the token server are different environments",
+    PreflightCode.TOKEN_FROM_OTHER_SERVER: "the token comes from another environment",
+    PreflightCode.WRONG_AUDIENCE: "the profile's audience is not urn:partner-api",
+    PreflightCode.TOKEN_AUDIENCE: "the token's audience is not urn:partner-api",
+    PreflightCode.MISSING_SCOPE: "needs a scope the profile does not request",
+    PreflightCode.TOKEN_LACKS_SCOPE: "the token lacks the scope this endpoint needs",
+    PreflightCode.USER_CONTEXT_REQUIRED: "needs a user sign-in (authorization code flow)",
+    PreflightCode.SUPPLY_WITH_CLIENT_CREDENTIALS: "supply:: scopes need a pro sign-in",
+}
+
+
+def headline(warning: PreflightWarning) -> str:
+    """The warning in a few words (its message says the rest)."""
+    return HEADLINES.get(warning.code, warning.message)

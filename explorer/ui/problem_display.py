@@ -8,13 +8,14 @@ and moves the focus to a problem when the user asks to fix it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QTabWidget
 
 from explorer.core.builder import InputProblem, ProblemLocation, resolve_variables
 from explorer.core.models import Endpoint, ParamLocation, Severity
+from explorer.core.preflight import PreflightWarning, headline
 from explorer.ui.field_editors import Editor, FieldRow
 from explorer.ui.json_editor import JsonEditor, line_of_path
 from explorer.ui.panel_parts import ProblemList
@@ -34,6 +35,8 @@ class ProblemDisplay:
     problem_list: ProblemList
     problem_count: QLabel
     tabs: QTabWidget
+    #: endpoint -> the pre-flight warnings for sending it now (no I/O); set by the session.
+    readiness_check: Callable[[Endpoint], list[PreflightWarning]] | None = None
 
     def _rows(self) -> list[FieldRow]:
         rows = list(self.param_form.all_rows())
@@ -72,6 +75,15 @@ class ProblemDisplay:
         self.raw_status.setProperty("note", "error" if body else "")
         self.raw_status.style().polish(self.raw_status)
         self.problem_list.show_problems(self.problems)
+        self.refresh_readiness()
+
+    def set_readiness_check(self, check: Callable[[Endpoint], list[PreflightWarning]]) -> None:
+        self.readiness_check = check
+        self.refresh_readiness()
+
+    def refresh_readiness(self) -> None:
+        """The line under the form: input problems first, then what the pre-flight check
+        already knows will fail, else "Ready to send"."""
         errors = sum(p.severity is Severity.ERROR for p in self.problems)
         warnings = len(self.problems) - errors
         words = [
@@ -79,9 +91,21 @@ class ProblemDisplay:
             for n, w in ((errors, "problem"), (warnings, "warning"))
             if n
         ]
-        self.problem_count.setText(
-            " · ".join(words) if words else ("✔ Ready to send" if self.endpoint else "")
-        )
+        tip = ""
+        if words:
+            text = " · ".join(words)
+        elif self.endpoint is None:
+            text = ""
+        else:
+            preflight = self.readiness_check(self.endpoint) if self.readiness_check else []
+            if preflight:
+                warnings = len(preflight)
+                text = f"⚠ Will probably fail: {headline(preflight[0])} — see the bar when you send"
+                tip = "\n\n".join(w.message for w in preflight)
+            else:
+                text = "✔ Ready to send"
+        self.problem_count.setText(text)
+        self.problem_count.setToolTip(tip)
         self.problem_count.setProperty(
             "note", "error" if errors else "warning" if warnings else "ok"
         )

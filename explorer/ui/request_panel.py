@@ -177,6 +177,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.problem_list = ProblemList()
         self.problem_count = QLabel("")
         self.problem_count.setObjectName("problemCount")
+        self.problem_count.setWordWrap(True)
 
         line = QHBoxLayout()
         line.setSpacing(6)

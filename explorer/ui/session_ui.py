@@ -85,6 +85,15 @@ class SessionUi(QObject):
             controller.secrets_seen.connect(redaction.set_known_secrets)
             self.token_panel.set_redactor(lambda: redaction.redactor, redaction.changed)
         controller.token_failed.connect(self.on_token_failed)
+        # The readiness line under the request form says what the pre-flight check knows.
+        panel = window.request_panel
+        panel.set_readiness_check(controller.preflight_for)
+        for signal in (
+            controller.profile_changed,
+            controller.environment_changed,
+            controller.token_changed,
+        ):
+            signal.connect(lambda *_: panel.refresh_readiness())
 
         self.token_timer = QTimer(self)
         self.token_timer.setInterval(1000)

@@ -7,7 +7,13 @@ from dataclasses import replace
 from explorer.core.auth import TokenInfo
 from explorer.core.environments import PRODUCTION, STAGING
 from explorer.core.models import Endpoint, FixAction, Flow
-from explorer.core.preflight import PreflightCode, preflight
+from explorer.core.preflight import (
+    HEADLINES,
+    PreflightCode,
+    PreflightWarning,
+    headline,
+    preflight,
+)
 from explorer.core.profiles import Profile
 
 SEARCH = Endpoint(
@@ -77,3 +83,10 @@ def test_token_issued_by_the_other_environment() -> None:
         token_type="Bearer", is_jwt=True, issuer="https://staging-auth.thumbtack.com/"
     )
     assert codes(SEARCH, PROFILE, PRODUCTION, token) == [PreflightCode.TOKEN_FROM_OTHER_SERVER]
+
+
+def test_every_warning_kind_has_a_short_headline() -> None:
+    assert set(HEADLINES) == set(PreflightCode)
+    for code in PreflightCode:
+        words = headline(PreflightWarning(code=code, message="the long message"))
+        assert words != "the long message" and len(words) < 60

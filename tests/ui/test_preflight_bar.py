@@ -17,6 +17,8 @@ from helpers.session_window import (
 )
 from PySide6.QtCore import Qt
 
+from explorer.core.profiles import SANDBOX_PRO_PROFILE
+
 __all__ = ["sandbox", "session_window"]
 
 
@@ -104,3 +106,22 @@ def test_mixed_environment_moves_the_profile_to_the_matching_token_server(  # ty
     assert window.environment_combo.currentData() == "production"
     assert controller.preflight_for(endpoint) == []
     qtbot.waitUntil(lambda: window.base_url == "https://api.thumbtack.com", timeout=5000)
+
+
+def test_readiness_line_says_what_the_pre_flight_check_knows(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = session_window()
+    panel = window.request_panel
+    window.endpoint_tree.select("listBusinessNegotiationsV4")  # supply::, demand client profile
+    text = panel.problem_count.text()
+    assert text.startswith("⚠ Will probably fail:")
+    assert "see the bar when you send" in text
+    assert panel.problem_count.property("note") == "warning"
+    assert "authorization code" in panel.problem_count.toolTip()  # the whole message
+    assert not window.runner.busy  # the check sent nothing
+
+    window.endpoint_tree.select("searchKeywordsV4")  # the demand profile fits this one
+    assert panel.problem_count.text() == "✔ Ready to send"
+
+    window.endpoint_tree.select("listBusinessNegotiationsV4")
+    controller_of(window).select_profile(SANDBOX_PRO_PROFILE)  # a pro signs in: it fits now
+    qtbot.waitUntil(lambda: not panel.problem_count.text().startswith("⚠"))
