@@ -1,4 +1,6 @@
-"""Parts of the body view: the bar over a capped body, and the lazy JSON tree.
+"""Parts of the body view: the search box, the bar over a capped body, the lazy JSON tree.
+
+:class:`SearchBox` is a line edit that shows "3 of 12" or "No match" inside its right end.
 
 :class:`CapBar` says how much of a big body is on screen and offers the ways to get
 the rest (show all, save to a file, copy). :class:`JsonTree` shows a parsed document
@@ -11,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,6 +29,45 @@ from explorer.ui.json_highlight import dump_pretty
 
 TREE_PAGE = 500
 _PLACEHOLDER = "…"
+
+
+class SearchBox(QLineEdit):
+    """A search line edit with its result ("3 of 12", "No match") inside, at the right."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, placeholderText=placeholder)
+        self.setClearButtonEnabled(True)
+        self.count = QLabel("", self)
+        self.count.setObjectName("bodySearchCount")
+        self.count.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.count.hide()
+        self._min_width = 50
+        self.setMinimumWidth(self._min_width)
+
+    def set_count(self, text: str, *, warning: bool = False) -> None:
+        self.count.setText(text)
+        self.count.setToolTip(text)
+        self.count.setProperty("role", "inferred" if warning else "dim")
+        self.count.style().unpolish(self.count)
+        self.count.style().polish(self.count)
+        self.count.setVisible(bool(text))
+        # Room for a few typed letters, the result and the clear button.
+        room = self.count.sizeHint().width() + self.fontMetrics().horizontalAdvance("mmmm") + 24
+        self.setMinimumWidth(room if text else self._min_width)
+        self._place_count()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_count()
+
+    def _place_count(self) -> None:
+        if self.count.isHidden():
+            self.setTextMargins(0, 0, 0, 0)
+            return
+        width = self.count.sizeHint().width()
+        clear = self.height() if self.text() else 4  # the clear button's room
+        self.count.setGeometry(self.width() - clear - width, 0, width, self.height())
+        self.setTextMargins(0, 0, width + 2, 0)
 
 
 class CapBar(QFrame):

@@ -11,6 +11,7 @@ on the GUI thread by a short timer, a few milliseconds of work per turn, into a
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import re
@@ -50,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.body_jobs import body_job, filter_job, image_job, text_job
-from explorer.ui.body_parts import CapBar, JsonTree
+from explorer.ui.body_parts import CapBar, JsonTree, SearchBox
 from explorer.ui.body_search import find_in_body, parse_json
 from explorer.ui.code_view import CodeView
 from explorer.ui.json_highlight import (
@@ -168,10 +169,11 @@ class BodyView(QWidget):
         self.filter_edit.setObjectName("bodyFilter")
         self.filter_edit.returnPressed.connect(lambda: self.apply_filter(self.filter_edit.text()))
         self.filter_edit.textChanged.connect(self.on_filter_edit_changed)
-        self.search_edit = QLineEdit(placeholderText="Find (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = SearchBox("Find (Ctrl+F)")
         self.search_edit.setObjectName("bodySearch")
         self.search_edit.returnPressed.connect(lambda: self.search(self.search_edit.text()))
+        self.search_edit.textChanged.connect(lambda _text: self._set_search_count(""))
+        self.search_count = self.search_edit.count
         self.prev_button = _tool_button("▲")
         self.prev_button.setToolTip("Previous match (Shift+F3)")
         self.prev_button.clicked.connect(lambda: self.search(self.search_edit.text(), True))
@@ -194,7 +196,6 @@ class BodyView(QWidget):
         for widget in (self.tree_button, self.hex_button):
             bar.addWidget(widget)
         self.filter_edit.setMinimumWidth(60)
-        self.search_edit.setMinimumWidth(50)
         bar.addWidget(self.filter_edit, 3)
         bar.addWidget(self.search_edit, 2)
         for widget in (self.prev_button, self.next_button, self.copy_button):
@@ -293,6 +294,7 @@ class BodyView(QWidget):
         self._document, self._has_document = None, False
         self._fragments = ()
         self.code.reset()
+        self._set_search_count("")
         self.note.setText("")
         self.format_button.hide()
         self.message.setText(text)
@@ -317,6 +319,7 @@ class BodyView(QWidget):
         self._sniffed = sniff(body, content_type)
         self._document, self._has_document = None, False
         self._fragments = ()
+        self._set_search_count("")
         self.format_button.hide()
         self.filter_edit.blockSignals(True)
         self.filter_edit.clear()
@@ -615,13 +618,35 @@ class BodyView(QWidget):
             self.code.centerCursor()
         return found
 
-    def _show_search_state(self, text: str, found: bool) -> None:
+    def _show_search_state(self, text: str, found: bool, *, beyond: int = 0) -> None:
         self.search_edit.setProperty("state", "ok" if found else "none")
         self.search_edit.setToolTip("" if found else f"No match for {text!r}")
+        if not found:
+            self._set_search_count("No match", warning=True)
+        elif beyond:
+            self._set_search_count(f"{beyond} in all")
+        else:
+            at, total = self._match_position(text)
+            self._set_search_count(f"{at} of {total}" if total else "")
         self.search_edit.style().unpolish(self.search_edit)
         self.search_edit.style().polish(self.search_edit)
         if found:
             self.code.centerCursor()
+
+    def _match_position(self, text: str) -> tuple[int, int]:
+        """(which match is selected, how many) in the text on screen, case-insensitively."""
+        plain, wanted = self.code.toPlainText().lower(), text.lower()
+        starts: list[int] = []
+        at = plain.find(wanted)
+        while at >= 0 and wanted:
+            starts.append(at)
+            at = plain.find(wanted, at + len(wanted))
+        selected = self.code.textCursor().selectionStart()
+        return max(1, bisect.bisect_right(starts, selected)), len(starts)
+
+    def _set_search_count(self, text: str, *, warning: bool = False) -> None:
+        """ "3 of 12", "No match" or nothing inside the search box."""
+        self.search_edit.set_count(text, warning=warning)
 
     def _search_beyond(self, text: str) -> None:
         body, encoding = self._body, self._sniffed.encoding or "utf-8"
@@ -651,7 +676,7 @@ class BodyView(QWidget):
             f"(at about {human_size(found.next_offset)} of {human_size(len(self._body))}). "
             f"Show all loads the rest and goes there."
         )
-        self._show_search_state(text, True)
+        self._show_search_state(text, True, beyond=found.count)
         self.search_finished.emit(True)
 
     @Slot(str)

@@ -267,17 +267,25 @@ def test_search_next_previous_and_wrap(qtbot) -> None:  # type: ignore[no-untype
     qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
     first = view.code.textCursor().blockNumber()
     assert view.code.textCursor().selectedText() == "Pro "
+    total = view.code.toPlainText().lower().count("pro ")
+    assert total >= 2
+    assert view.search_count.isVisible() and view.search_count.text() == f"1 of {total}"
     assert view.search("Pro ")
     second = view.code.textCursor().blockNumber()
     assert second > first
+    assert view.search_count.text() == f"2 of {total}"
     assert view.search("Pro ", backward=True)
     assert view.code.textCursor().blockNumber() == first
     view.search("Pro ")
     view.search("Pro ")
     assert view.search("Pro ")  # wraps around to the first
     assert view.code.textCursor().blockNumber() == first
+    assert view.search_count.text() == f"1 of {total}"
     assert not view.search("no such text")
     assert view.search_edit.property("state") == "none"
+    assert view.search_count.isVisible() and view.search_count.text() == "No match"
+    view.search_edit.clear()
+    assert not view.search_count.isVisible()
 
 
 def test_matched_fragments_are_highlighted(qtbot) -> None:  # type: ignore[no-untyped-def]
