@@ -129,7 +129,7 @@ class ExplanationPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll = scroll
+        self.scroll_area = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -204,7 +204,7 @@ class ExplanationPanel(QWidget):
         needed = sum(
             b.sizeHint().width() + self.actions_row.spacing() for b in self.buttons.values()
         )
-        room = self.scroll.viewport().width() - 20
+        room = self.scroll_area.viewport().width() - 20
         direction = (
             QBoxLayout.Direction.LeftToRight if needed <= room else QBoxLayout.Direction.TopToBottom
         )

@@ -122,8 +122,8 @@ def test_narrow_panel_wraps_its_text_and_stacks_its_buttons(qtbot) -> None:  # t
         Explanation(**{**INFERRED.__dict__, "cause": long_cause})  # type: ignore[arg-type]
     )
     panel.resize(260, 400)
-    qtbot.waitUntil(lambda: panel.content.width() <= panel.scroll.viewport().width())
-    assert panel.cause.width() <= panel.scroll.viewport().width()
+    qtbot.waitUntil(lambda: panel.content.width() <= panel.scroll_area.viewport().width())
+    assert panel.cause.width() <= panel.scroll_area.viewport().width()
     assert panel.cause.height() > 3 * panel.cause.fontMetrics().height()  # wrapped lines
     buttons = list(panel.buttons.values())
     qtbot.waitUntil(lambda: buttons[0].y() < buttons[1].y())  # one under another
