@@ -200,6 +200,12 @@ def _body_error(body_json: Any) -> str | None:
     return None
 
 
+#: Where the token server's answer means something else than the API's same status.
+_TOKEN_SERVER_MEANINGS: dict[int, str] = {
+    401: "Unauthorized: the token server refused the client",
+}
+
+
 def classify_status(
     status: int | None,
     *,
@@ -209,7 +215,6 @@ def classify_status(
     reason: str = "",
 ) -> StatusInfo:
     """Classify an HTTP status (with the parsed body and headers where known)."""
-    del host_kind  # the status table is the same on both servers; kept for callers' symmetry
     if status is None or not isinstance(status, int) or isinstance(status, bool):
         return StatusInfo(
             status_class=StatusClass.UNKNOWN,
@@ -233,6 +238,8 @@ def classify_status(
         )
     if status in _TABLE:
         status_class, short, meaning, icon = _TABLE[status]
+        if host_kind == HostKind.TOKEN and status in _TOKEN_SERVER_MEANINGS:
+            meaning = _TOKEN_SERVER_MEANINGS[status]
         retry_after_s: float | None = None
         if status == 429:
             retry_after_s = parse_retry_after(header_value(headers, "retry-after"))

@@ -204,3 +204,16 @@ def test_classify_survives_a_broken_record():
     broken = record(200, body=b"\x00\xff" * 10)
     assert classify(broken).status_class is StatusClass.SUCCESS
     assert classify(record(200), host_kind="bogus").status_class is StatusClass.SUCCESS
+
+
+def test_401_from_the_token_server_says_the_client_was_refused():
+    token = ResponseRecord(
+        request=RequestSpec(method="POST", url="https://auth.thumbtack.com/oauth2/token"),
+        status=401,
+    )
+    info = classify(token)
+    assert info.label == "401 Unauthorized"
+    assert info.meaning == "Unauthorized: the token server refused the client"
+    assert info.status_class is StatusClass.AUTH_ERROR
+    assert classify(record(401)).meaning == "Unauthorized: invalid auth key"  # the API's
+    assert classify(record(401), host_kind=HostKind.TOKEN).meaning.endswith("refused the client")
