@@ -14,7 +14,8 @@ import html
 import json
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -157,8 +158,27 @@ class ProblemList(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole, problem)
             self.addItem(item)
         self.setVisible(bool(problems))
-        rows = min(len(problems), 4)
-        self.setFixedHeight(max(rows, 1) * (self.fontMetrics().lineSpacing() + 8) + 6)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()  # wrapped items take more lines when narrower
+
+    def _fit_height(self) -> None:
+        """Tall enough for up to four problems, each wrapped over as many lines as it needs."""
+        line = self.fontMetrics().lineSpacing()
+        width = max(80, self.viewport().width() - 30)
+        height = 0
+        for row in range(min(self.count(), 4)):
+            item = self.item(row)
+            text = item.text() if item is not None else ""
+            wrapped = self.fontMetrics().boundingRect(
+                QRect(0, 0, width, 100 * line), Qt.TextFlag.TextWordWrap, text
+            )
+            height += max(line, wrapped.height()) + 8
+        height = max(height, line + 8) + 6
+        if self.height() != height:
+            self.setFixedHeight(height)
 
 
 def preview_text(spec: RequestSpec, redactor: Redactor | None = None) -> str:

@@ -74,8 +74,18 @@ class ProblemDisplay:
         )
         self.raw_status.setProperty("note", "error" if body else "")
         self.raw_status.style().polish(self.raw_status)
-        self.problem_list.show_problems(self.problems)
+        self.show_problem_list()
         self.refresh_readiness()
+
+    def show_problem_list(self) -> None:
+        """The list below the tabs, without what the page on screen already says: on the
+        Raw JSON page, the body problem written under the editor is not repeated."""
+        shown_inline = None
+        if self.tabs.currentWidget() is self.raw.parentWidget() and self.raw_status.text():
+            shown_inline = next(
+                (p for p in self.problems if p.location is ProblemLocation.BODY), None
+            )
+        self.problem_list.show_problems([p for p in self.problems if p is not shown_inline])
 
     def set_readiness_check(self, check: Callable[[Endpoint], list[PreflightWarning]]) -> None:
         self.readiness_check = check

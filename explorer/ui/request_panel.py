@@ -168,6 +168,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.tabs.addTab(_scroll(self.body_holder), "Body")
         self.tabs.addTab(raw_page, "Raw JSON")
         self.tabs.addTab(preview_page, "Preview")
+        self.tabs.currentChanged.connect(lambda _index: self.show_problem_list())
         self.reset_button = QToolButton()
         self.reset_button.setObjectName("resetButton")
         self.reset_button.setText("↺ Reset to example")

@@ -163,6 +163,18 @@ def test_invalid_json_points_at_the_line(open_window, qtbot) -> None:  # type: i
     assert panel.raw.marked_lines == [3]
     assert "not valid JSON" in panel.raw_status.text()
     assert not panel.form_banner.isHidden()
+
+    def listed() -> list[str]:
+        return [panel.problem_list.item(i).text() for i in range(panel.problem_list.count())]
+
+    # said once: under the editor on this page, in the list below the tabs elsewhere
+    assert not any("not valid JSON" in m for m in listed())
+    assert panel.problem_list.isHidden()
+    panel.tabs.setCurrentIndex(0)
+    assert [m for m in listed() if "not valid JSON" in m] == [listed()[0]]
+    qtbot.waitUntil(panel.problem_list.isVisible)
+    item = panel.problem_list.item(0)
+    assert panel.problem_list.visualItemRect(item).bottom() < panel.problem_list.viewport().height()
     assert body_field(panel, "zipCode").text() == "90210"  # the last valid body stays
 
 
