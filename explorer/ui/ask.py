@@ -24,6 +24,7 @@ class QuestionKind(StrEnum):
     OPEN_FILE = "open_file"  # answer: a path text, or None
     SAVE_FILE = "save_file"  # answer: a path text, or None
     INFO = "info"  # answer: None (a message the user acknowledges)
+    WARNING = "warning"  # answer: None (something went wrong; the user acknowledges it)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +56,7 @@ class DialogAsk:
             QuestionKind.OPEN_FILE: self._open_file,
             QuestionKind.SAVE_FILE: self._save_file,
             QuestionKind.INFO: self._info,
+            QuestionKind.WARNING: self._warning,
         }[question.kind]
         return handler(question)
 
@@ -100,3 +102,6 @@ class DialogAsk:
 
     def _info(self, q: Question) -> None:
         QMessageBox.information(self.parent, q.title, q.text)
+
+    def _warning(self, q: Question) -> None:
+        QMessageBox.warning(self.parent, q.title, q.text)

@@ -60,6 +60,8 @@ class ProfileDialog(QDialog):
         self.tabs = QTabWidget()
         self.profile_list = QListWidget()
         self.profile_list.setObjectName("profileList")
+        self.profile_list.setMinimumWidth(240)
+        self.profile_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.new_button = QPushButton("New profile")
         self.delete_button = QPushButton("Delete")
         self.form = ProfileForm()
@@ -129,6 +131,7 @@ class ProfileDialog(QDialog):
             env_name = self._env_name(profile.environment_id)
             item = QListWidgetItem(f"{profile.name}\n{env_name} · {profile.flow.value}")
             item.setData(Qt.ItemDataRole.UserRole, profile.name)
+            item.setToolTip(f"{profile.name}\n{env_name} · {profile.flow.value}")
             self.profile_list.addItem(item)
             if profile.name == select:
                 self.profile_list.setCurrentItem(item)
@@ -262,6 +265,12 @@ class ProfileDialog(QDialog):
             self._say(f"Saved. The client secret is stored in: {location}.", "ok")
         elif location:
             self._say(f"Saved. Secrets of this profile live in: {location}.", "ok")
+        elif self.controller.unlock_cancelled:
+            self._say(
+                "Saved the profile. The vault stays locked: the secret was not saved. "
+                "Save again to enter the passphrase.",
+                "warning",
+            )
         else:
             self._say(
                 "Saved the profile, but not its client secret: no place was chosen for "

@@ -157,6 +157,8 @@ class SessionController(QObject):
         self.demo_store = MemoryStore(note="the Sandbox's public demo secrets")
         self._set_demo_secrets(DEMO_CLIENT_SECRETS)
         self.user_store: SecretStore | None = None
+        #: True when the user cancelled the vault passphrase during the last ensure_store.
+        self.unlock_cancelled = False
         self.environment: Environment = self._sandbox_placeholder()
         self.profile: Profile | None = None
         self.token_info: TokenInfo | None = None
@@ -243,7 +245,13 @@ class SessionController(QObject):
             raise
 
     def is_demo(self, profile: Profile | None) -> bool:
-        return profile is not None and profile in self.demo_profiles
+        """A built-in Sandbox demo profile (by name: its URLs follow the running Sandbox),
+        unless the user saved a profile of that name."""
+        if profile is None or profile.name not in {p.name for p in self.demo_profiles}:
+            return False
+        return profile in self.demo_profiles or profile.name not in {
+            p.name for p in self.profiles.profiles()
+        }
 
     def profiles_for(self, env_id: str) -> list[Profile]:
         found = [p for p in self.profiles.profiles() if p.environment_id == env_id]
@@ -358,6 +366,7 @@ class SessionController(QObject):
     def ensure_store(self, then: Done, on_cancel: Callable[[], None] | None = None) -> None:
         """Call ``then(store)`` with the user's secret store, asking for a fallback (and a
         vault passphrase) when there is no keychain. Keychain probing runs off this thread."""
+        self.unlock_cancelled = False
         if self.user_store is not None:
             then(self.user_store)
             return
@@ -415,6 +424,7 @@ class SessionController(QObject):
                 )
             )
             if not answer:
+                self.unlock_cancelled = True  # the dialog says the vault stays locked
                 if on_cancel is not None:
                     on_cancel()
                 return
@@ -438,7 +448,7 @@ class SessionController(QObject):
 
         def failed(exc: object) -> None:
             if isinstance(exc, WrongPassphrase):
-                self.ask(Question(kind=QuestionKind.INFO, title="Vault", text=_message(exc)))
+                self.ask(Question(kind=QuestionKind.WARNING, title="Vault", text=_message(exc)))
                 self._open_store(wanted, vault_exists, then, on_cancel)
                 return
             self._report(exc)
@@ -451,6 +461,14 @@ class SessionController(QObject):
         store = self.store_for(profile)
         if store is not None:
             return store.location
+        recorded = recorded_backend(self.paths)  # where an earlier run (or the CLI) put them
+        if recorded is SecretBackend.VAULT:
+            return (
+                f"Encrypted vault file {vault_path(self.paths)} (locked: its passphrase is "
+                "asked when a secret is needed)"
+            )
+        if recorded is SecretBackend.KEYRING:
+            return "OS keychain"
         return "the OS keychain, or a fallback you choose when you first save a secret"
 
     # ----- tokens ---------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from helpers.session_window import (
     ScriptedAsk,
     controller_of,
     sandbox,
+    sandbox_profile,
+    save_profile_with_secret,
     session_window,
 )
 from PySide6.QtCore import Qt
@@ -146,3 +148,50 @@ def test_export_and_import_share_profiles_without_secrets(  # type: ignore[no-un
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert controller_of(window).profiles.names() == ["My demand"]
     assert "added My demand" in dialog.status.text()
+
+
+def select_profile_row(dialog: ProfileDialog, name: str) -> None:
+    rows = [dialog.profile_list.item(i) for i in range(dialog.profile_list.count())]
+    dialog.profile_list.setCurrentItem(next(r for r in rows if r.text().startswith(name)))
+
+
+def test_a_locked_vault_is_named_where_the_secret_is(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    save_profile_with_secret(sandbox_profile(), DEMAND_SECRET)  # as the command line leaves it
+    ask = ScriptedAsk()
+    window = session_window(ask)
+    dialog = open_dialog(window, qtbot)
+    select_profile_row(dialog, "My demand")
+    location = dialog.form.secret_location.text()
+    assert location.startswith("Stored in: Encrypted vault file")
+    assert str(vault_path(AppPaths.from_environment())) in location
+    assert "a fallback you choose" not in location
+    assert ask.asked == []  # naming the place asked for no passphrase
+    assert dialog.profile_list.minimumWidth() >= 240
+    assert dialog.profile_list.currentItem().toolTip().startswith("My demand")
+
+
+def test_cancelled_or_wrong_vault_passphrase_is_said_plainly(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    save_profile_with_secret(sandbox_profile(), DEMAND_SECRET)
+    ask = ScriptedAsk(passphrase=["not the passphrase", None])
+    window = session_window(ask)
+    dialog = open_dialog(window, qtbot)
+    select_profile_row(dialog, "My demand")
+    qtbot.keyClicks(dialog.form.client_secret, "a-new-secret")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Saved the profile"), timeout=10000)
+    assert QuestionKind.WARNING in ask.kinds()  # the wrong passphrase, as a warning
+    assert QuestionKind.INFO not in ask.kinds()
+    assert "The vault stays locked: the secret was not saved" in dialog.status.text()
+    assert "Save again to enter the passphrase" in dialog.status.text()
+    assert "no place was chosen" not in dialog.status.text()
+
+
+def test_demo_profiles_stay_read_only_after_the_sandbox_moves(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = session_window()
+    controller = controller_of(window)
+    stale = controller.demo_profiles[0].with_changes(redirect_uri="http://127.0.0.1:1/old")
+    assert controller.is_demo(stale)  # the same built-in profile, seen before the move
+    dialog = open_dialog(window, qtbot)
+    dialog.edit(stale)
+    assert not dialog.form.client_secret.isEnabled()
+    assert "public demo value" in dialog.form.read_only_note.text()
