@@ -203,7 +203,7 @@ class ResponsePane(QWidget):
         layout.addWidget(self.tabs, 1)
         self.record: ResponseRecord | None = None
         self._raw_loaded = False
-        self.setMinimumWidth(240)  # narrower than its parts prefer: they shrink, not the window
+        self.setMinimumWidth(200)  # narrower than its parts prefer: they shrink, not the window
 
     def clear(self) -> None:
         self.record = None

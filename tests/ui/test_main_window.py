@@ -88,15 +88,15 @@ def test_only_the_newest_result_is_shown(make_window, qtbot) -> None:  # type: i
 
 def test_geometry_and_splitters_persist(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    window.resize(700, 520)
-    window.main_splitter.setSizes([100, 300, 500])
+    window.resize(790, 520)  # fits the offscreen screen (800 px) with a 200 px endpoint tree
+    window.main_splitter.setSizes([210, 300, 500])
     sizes = window.main_splitter.sizes()
     window.close()
     paths = AppPaths.from_environment()
     saved = SettingsStore(paths.settings_file).load()
     assert saved.window_geometry and saved.splitters["main"]
     again = make_window()
-    assert again.size().width() == 700
+    assert again.size().width() == 790
     assert again.main_splitter.sizes() == sizes
 
 
