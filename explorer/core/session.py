@@ -133,21 +133,13 @@ def build_request(
     """The request for ``endpoint``: path parameters filled in, the rest in the query
     (or headers where the endpoint declares them), the JSON body checked. ``extra_headers``
     are sent as given and replace a default header of the same name (``Accept``)."""
+    check_buildable(endpoint, params, body)
     declared = {p.name: p for p in endpoint.parameters}
     path = endpoint.path
     query: list[tuple[str, str]] = []
     headers: list[tuple[str, str]] = [("Accept", "application/json")]
-    missing: list[str] = []
     for name in re.findall(r"\{([^}/]+)\}", endpoint.path):
-        if name not in params or not params[name]:
-            missing.append(name)
-            continue
         path = path.replace("{" + name + "}", quote(params[name], safe=""))
-    if missing:
-        raise BadInput(
-            f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
-            f"{', '.join(missing)}; pass them as -p NAME=VALUE."
-        )
     for name, value in params.items():
         if "{" + name + "}" in endpoint.path:
             continue
@@ -157,10 +149,6 @@ def build_request(
         else:
             query.append((name, value))
     if body is not None:
-        try:
-            json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadInput(f"The body is not valid JSON ({exc}).") from exc
         headers.append(("Content-Type", endpoint.body_media_type or "application/json"))
     if extra_headers:
         given = {name.lower() for name, _ in extra_headers}
@@ -177,6 +165,23 @@ def build_request(
         operation_id=endpoint.operation_id or None,
         timeout_s=timeout_s,
     )
+
+
+def check_buildable(endpoint: Endpoint, params: Mapping[str, str], body: bytes | None) -> None:
+    """Raise :class:`BadInput` when no request can be built: a path parameter without a
+    value, or a body that is not JSON. Needs no environment, so it runs before any
+    network work (token, sign-in, starting the Sandbox)."""
+    missing = [name for name in re.findall(r"\{([^}/]+)\}", endpoint.path) if not params.get(name)]
+    if missing:
+        raise BadInput(
+            f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
+            f"{', '.join(missing)}; pass them as -p NAME=VALUE."
+        )
+    if body is not None:
+        try:
+            json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadInput(f"The body is not valid JSON ({exc}).") from exc
 
 
 def undeclared_params(endpoint: Endpoint, params: Iterable[str]) -> list[str]:
