@@ -27,6 +27,7 @@ import click
 from explorer.commands.call_support import (
     FAULT_HEADER,
     check_fault,
+    check_inputs,
     demo_secret,
     parse_headers,
     record_exchange,
@@ -241,6 +242,13 @@ def _body_value(record: ResponseRecord) -> Any:
     help=f"Sandbox only: ask it for a fault ({FAULT_HEADER}: NAME), e.g. rate-limited, "
     "token-expired, latency=500 (see: thumbtack-explorer sandbox --help).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Do not send when the inputs have a problem the API would refuse (a required "
+    "parameter missing, a value of the wrong type): exit 2 instead. Without it such "
+    "problems are warnings and the request is sent as typed.",
+)
 @click.option("--no-history", is_flag=True, help="Do not record this exchange in the history.")
 @click.option(
     "--json",
@@ -268,6 +276,7 @@ def command(
     headers: tuple[str, ...],
     body: str | None,
     fault: str | None,
+    strict: bool,
     no_history: bool,
     as_json: bool,
     redact: bool,
@@ -300,6 +309,7 @@ def command(
         check_buildable(endpoint, values, payload)
     except (UnknownEndpoint, BadInput) as exc:
         raise click.UsageError(str(exc)) from None
+    check_inputs(endpoint, values, payload, headers=extra_headers, strict=strict)
     if fault is not None:
         extra_headers.append((FAULT_HEADER, fault))
     service_cm = _profile_service(*saved, secret_store) if saved else _sandbox_service(demo)

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx2 as httpx
 
 from explorer.core.auth import TokenManager, is_token_not_active
+from explorer.core.builder import InputProblem, RequestInputs, validate_inputs
 from explorer.core.environments import Environment
 from explorer.core.http import make_client, send
 from explorer.core.models import Endpoint, ParamLocation, RequestSpec, ResponseRecord
@@ -182,6 +183,29 @@ def check_buildable(endpoint: Endpoint, params: Mapping[str, str], body: bytes |
             json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise BadInput(f"The body is not valid JSON ({exc}).") from exc
+
+
+def input_problems(
+    endpoint: Endpoint,
+    params: Mapping[str, str],
+    body: bytes | None,
+    *,
+    headers: Sequence[tuple[str, str]] = (),
+) -> list[InputProblem]:
+    """What the API would refuse in these flat ``name=value`` parameters (placed as
+    :func:`build_request` places them), extra headers and body, errors first; see
+    :func:`explorer.core.builder.validate_inputs`. Never blocks: the caller decides."""
+    in_path = set(re.findall(r"\{([^}/]+)\}", endpoint.path))
+    in_header = {p.name for p in endpoint.parameters if p.location is ParamLocation.HEADER}
+    inputs = RequestInputs(
+        path_params={k: v for k, v in params.items() if k in in_path},
+        query_params=tuple(
+            (k, v) for k, v in params.items() if k not in in_path and k not in in_header
+        ),
+        headers=(*((k, v) for k, v in params.items() if k in in_header), *headers),
+        body_text=body.decode("utf-8", errors="replace") if body else "",
+    )
+    return validate_inputs(endpoint, inputs)
 
 
 def undeclared_params(endpoint: Endpoint, params: Iterable[str]) -> list[str]:
