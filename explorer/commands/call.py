@@ -27,6 +27,7 @@ import click
 from explorer.commands.call_support import (
     FAULT_HEADER,
     check_fault,
+    check_inputs,
     demo_secret,
     parse_headers,
     record_exchange,
@@ -36,13 +37,26 @@ from explorer.commands.call_support import (
     warn_undeclared,
 )
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
-from explorer.core.environments import SANDBOX_ID, EnvironmentKind
+from explorer.core.environments import SANDBOX_ID
 from explorer.core.models import FixAction, Flow, ResponseRecord
-from explorer.core.profiles import Profile, sandbox_demo_profile, sandbox_demo_profiles
+from explorer.core.profiles import (
+    Profile,
+    ProfileStore,
+    sandbox_demo_profile,
+    sandbox_demo_profiles,
+)
 from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
 from explorer.core.sandbox_note import sandbox_fault_note
 from explorer.core.secrets import MemoryStore, SecretKind, SecretStore
-from explorer.core.session import BadInput, CallService, UnknownEndpoint, parse_params
+from explorer.core.session import (
+    BadInput,
+    CallService,
+    UnknownEndpoint,
+    check_buildable,
+    load_catalog,
+    parse_params,
+    resolve,
+)
 
 DEMO_SECRET = "sandbox-demand-secret"  # the Sandbox's published demo client, not a real secret
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
@@ -87,12 +101,19 @@ def _sandbox_service(
         yield CallService(profile=profile, environment=environment, tokens=tokens)
 
 
-@contextmanager
-def _profile_service(name: str, secret_store: str | None) -> Iterator[CallService]:
-    from explorer.commands.profile import _get, open_profiles, open_stores
+def _saved_profile(name: str) -> tuple[Profile, ProfileStore]:
+    from explorer.commands.profile import _get, open_profiles
 
     profiles = open_profiles()
-    profile = _get(profiles, name)
+    return _get(profiles, name), profiles
+
+
+@contextmanager
+def _profile_service(
+    profile: Profile, profiles: ProfileStore, secret_store: str | None
+) -> Iterator[CallService]:
+    from explorer.commands.profile import open_stores
+
     _paths, profiles, store = open_stores(secret_store, profiles)
     if profile.environment_id == SANDBOX_ID:
         with _sandbox_service(profile, store) as service:
@@ -221,6 +242,13 @@ def _body_value(record: ResponseRecord) -> Any:
     help=f"Sandbox only: ask it for a fault ({FAULT_HEADER}: NAME), e.g. rate-limited, "
     "token-expired, latency=500 (see: thumbtack-explorer sandbox --help).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Do not send when the inputs have a problem the API would refuse (a required "
+    "parameter missing, a value of the wrong type): exit 2 instead. Without it such "
+    "problems are warnings and the request is sent as typed.",
+)
 @click.option("--no-history", is_flag=True, help="Do not record this exchange in the history.")
 @click.option(
     "--json",
@@ -248,6 +276,7 @@ def command(
     headers: tuple[str, ...],
     body: str | None,
     fault: str | None,
+    strict: bool,
     no_history: bool,
     as_json: bool,
     redact: bool,
@@ -265,27 +294,29 @@ def command(
         raise click.UsageError(str(exc)) from None
     extra_headers = parse_headers(headers)
     payload = _read_body(body)
+    # everything the user typed is checked here, before any token, sign-in or Sandbox
     demo = _demo_profile(profile_name, role)
-    service_cm = (
-        _profile_service(profile_name, secret_store)
-        if profile_name and demo is None
-        else _sandbox_service(demo)
-    )
+    saved = _saved_profile(profile_name) if profile_name and demo is None else None
+    if fault is not None and saved is not None and saved[0].environment_id != SANDBOX_ID:
+        raise click.UsageError(
+            f"--fault works only against the Sandbox, and profile '{profile_name}' calls "
+            f"the environment '{saved[0].environment_id}'. Leave out --profile, or use a "
+            "profile whose environment is sandbox."
+        )
+    try:
+        endpoint, path_values = resolve(" ".join(target), load_catalog())
+        values = {**path_values, **values}
+        check_buildable(endpoint, values, payload)
+    except (UnknownEndpoint, BadInput) as exc:
+        raise click.UsageError(str(exc)) from None
+    check_inputs(endpoint, values, payload, headers=extra_headers, strict=strict)
+    if fault is not None:
+        extra_headers.append((FAULT_HEADER, fault))
+    service_cm = _profile_service(*saved, secret_store) if saved else _sandbox_service(demo)
     with service_cm as service:
-        if fault is not None:
-            if service.environment.kind is not EnvironmentKind.SANDBOX:
-                raise click.UsageError(
-                    f"--fault works only against the Sandbox, and profile '{profile_name}' "
-                    f"calls {service.environment.name}. Leave out --profile, or use a "
-                    "profile whose environment is sandbox."
-                )
-            extra_headers.append((FAULT_HEADER, fault))
         try:
-            endpoint, path_values = service.resolve(" ".join(target))
-            spec = service.build(
-                endpoint, {**path_values, **values}, payload, headers=extra_headers
-            )
-        except (UnknownEndpoint, BadInput) as exc:
+            spec = service.build(endpoint, values, payload, headers=extra_headers)
+        except BadInput as exc:
             raise click.UsageError(str(exc)) from None
         warn_undeclared(endpoint, values)
         warnings = service.check(endpoint)

@@ -3,7 +3,8 @@
 Owns: the in-process Sandbox a call runs against (for the default demo profile and for
 any profile whose environment is ``sandbox``), the client secret such a profile uses
 there, ``-H 'Name: value'`` headers, the ``--fault`` header, the warning for a
-parameter the endpoint does not declare, and recording each exchange in the history.
+parameter the endpoint does not declare, the input checks said before sending (and
+``--strict``), and recording each exchange in the history.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import click
 
 from explorer.commands.options import parse_header_options
 from explorer.core.auth import AUTH_ERRORS, TokenManager
+from explorer.core.builder import InputProblem, ProblemLocation
 from explorer.core.environments import Environment, sandbox_environment
 from explorer.core.history import HistoryError, HistoryStore
-from explorer.core.models import Endpoint, ResponseRecord
+from explorer.core.models import Endpoint, ResponseRecord, Severity
 from explorer.core.profiles import Profile
 from explorer.core.secrets import MemoryStore, SecretKind, SecretStore
-from explorer.core.session import undeclared_params
+from explorer.core.session import input_problems, undeclared_params
 from explorer.paths import AppPaths
 
 FAULT_HEADER = "X-Sandbox-Fault"
@@ -147,6 +149,58 @@ def warn_undeclared(endpoint: Endpoint, params: Mapping[str, str]) -> None:
             "query parameter. Use -H for headers.",
             err=True,
         )
+
+
+def check_inputs(
+    endpoint: Endpoint,
+    params: Mapping[str, str],
+    body: bytes | None,
+    *,
+    headers: list[tuple[str, str]],
+    strict: bool,
+) -> None:
+    """Say on stderr, one warning each, what the API would refuse in these inputs; they
+    are sent anyway (the API's own validation is worth seeing) unless ``strict``, when
+    an error stops the call with exit code 2. Runs before any network work."""
+    undeclared = set(undeclared_params(endpoint, params))
+    problems = [
+        p
+        for p in input_problems(endpoint, params, body, headers=headers)
+        if not (p.location is ProblemLocation.QUERY and p.field in undeclared)
+    ]
+    given = {name.lower() for name in params} | {name.lower() for name, _ in headers}
+    for problem in problems:
+        click.echo(f"Warning: {_describe(endpoint, problem, given)}", err=True)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if strict and errors:
+        raise click.UsageError(
+            f"Not sent: {len(errors)} input problem(s) above (--strict). Fix them, or leave "
+            "out --strict to send anyway and see the API's own answer."
+        )
+
+
+def _describe(endpoint: Endpoint, problem: InputProblem, given: set[str]) -> str:
+    """One input problem in command-line words (options, not the window's fields)."""
+    if problem.location is ProblemLocation.BODY and "needs a request body" in problem.message:
+        return (
+            "Missing request body: this endpoint needs one; pass it with --body JSON or "
+            "--body @FILE."
+        )
+    declared = {p.name: p for p in endpoint.parameters}
+    param = declared.get(problem.field)
+    if (
+        param is not None
+        and param.required
+        and problem.severity is Severity.ERROR
+        and param.name.lower() not in given
+    ):
+        value = "VALUE" if param.example is None else str(param.example)
+        about = f"{param.description.rstrip('.')}; " if param.description else ""
+        return (
+            f"Missing required {param.location.value} parameter {param.name}: {about}pass it "
+            f"with -p '{param.name}={value}'."
+        )
+    return problem.message
 
 
 def record_exchange(

@@ -59,7 +59,11 @@ def command() -> None:
 
 @command.command(name="list")
 @click.option("--endpoint", help="An operationId, or part of the path (e.g. /businesses).")
-@click.option("--status", callback=_status_option, help="A code (404), a class (4xx) or 'none'.")
+@click.option(
+    "--status",
+    callback=_status_option,
+    help="A code 100-599 (404), a class 1xx-5xx (4xx), or 'none' (no response).",
+)
 @click.option("--search", "text", help="Text anywhere in the URL, bodies or explanation.")
 @click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")

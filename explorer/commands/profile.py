@@ -27,6 +27,7 @@ from explorer.core.profiles import (
     ProfileInvalid,
     ProfileNotFound,
     ProfileStore,
+    sandbox_demo_profiles,
     validate_profile,
 )
 from explorer.core.secrets import (
@@ -53,6 +54,7 @@ STORE_OPTION = click.option(
     help="Where secrets live: the OS keychain (default when there is one), an encrypted "
     f"vault file (passphrase prompted, or from ${PASSPHRASE_ENV}), or memory only.",
 )
+BUILTIN_MARK = "(built in, Sandbox)"
 
 
 def open_profiles() -> ProfileStore:
@@ -129,18 +131,35 @@ def command() -> None:
     pass
 
 
-@command.command(name="list", help="List the profiles (secrets are never shown).")
+@command.command(
+    name="list",
+    help="List your profiles, then the built-in Sandbox demo profiles (secrets are never shown).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_profiles(as_json: bool) -> None:
-    profiles = open_profiles().profiles()
+    store = open_profiles()
+    profiles, builtin = store.profiles(), builtin_profiles(store)
     if as_json:
-        click.echo(json.dumps([p.to_dict() for p in profiles], indent=2))
-        return
-    if not profiles:
-        click.echo("No profiles yet. Add one with: thumbtack-explorer profile add NAME ...")
+        listed = [{**p.to_dict(), "builtin": False} for p in profiles]
+        listed += [{**p.to_dict(), "builtin": True} for p in builtin]
+        click.echo(json.dumps(listed, indent=2))
         return
     for p in profiles:
         click.echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}")
+    for p in builtin:
+        click.echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}\t{BUILTIN_MARK}")
+    if not profiles:
+        click.echo(
+            "No profiles of your own yet. Add one with: thumbtack-explorer profile add NAME ...",
+            err=True,
+        )
+
+
+def builtin_profiles(profiles: ProfileStore) -> list[Profile]:
+    """The built-in Sandbox demo profiles that no saved profile of the same name hides
+    (``call --profile NAME`` prefers the saved one)."""
+    saved = set(profiles.names())
+    return [p for p in sandbox_demo_profiles() if p.name not in saved]
 
 
 @command.command(
@@ -276,7 +295,10 @@ def add(
 @STORE_OPTION
 def show(name: str, as_json: bool, secret_store: str | None) -> None:
     profiles = open_profiles()
-    profile = _get(profiles, name)
+    profile, builtin = _lookup(profiles, name)
+    if builtin:
+        _print_profile(_builtin_details(profile), as_json)
+        return
     _paths, profiles, store = open_stores(secret_store, profiles)
     info = None
     try:
@@ -299,6 +321,7 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
             click.echo(f"Warning: {missing}", err=True)
     data: dict[str, Any] = {
         **profile.to_dict(),
+        "builtin": False,
         "secrets": {
             "location": store.location,
             "client_secret": "stored" if has_secret else "missing",
@@ -307,6 +330,28 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
         "token": info.to_dict() if info else None,
         "warnings": warnings,
     }
+    _print_profile(data, as_json)
+
+
+def _builtin_details(profile: Profile) -> dict[str, Any]:
+    """What ``profile show`` says about a built-in Sandbox demo profile."""
+    return {
+        **profile.to_dict(),
+        "builtin": True,
+        "secrets": {
+            "location": "none: the Sandbox's demo client secret is published, not a real one",
+            "client_secret": "built in",
+            "refresh_token": "none",
+        },
+        "token": None,
+        "note": "Calls the in-process Sandbox, which each 'thumbtack-explorer call "
+        f'--profile "{profile.name}" ...\' starts (signing in as its demo user for the '
+        "authorization code flow); it keeps no tokens between commands.",
+        "warnings": [],
+    }
+
+
+def _print_profile(data: dict[str, Any], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
         return
@@ -331,7 +376,12 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
 @STORE_OPTION
 def remove(name: str, secret_store: str | None) -> None:
     profiles = open_profiles()
-    _get(profiles, name)
+    _profile, builtin = _lookup(profiles, name)
+    if builtin:
+        raise click.ClickException(
+            f"'{name}' is a built-in Sandbox demo profile and cannot be removed; it holds "
+            "no secret and calls only the in-process Sandbox."
+        )
     _paths, profiles, store = open_stores(secret_store, profiles)
     profiles.remove(name)
     forget_profile(store, name)
@@ -355,11 +405,11 @@ def remove(name: str, secret_store: str | None) -> None:
 @STORE_OPTION
 def login(name: str, timeout_s: float, secret_store: str | None) -> None:
     profiles = open_profiles()
-    profile = _get(profiles, name)
+    profile, _builtin = _lookup(profiles, name)
     if profile.environment_id == SANDBOX_ID:
         raise click.ClickException(
             f"Profile '{name}' uses the in-process Sandbox, which keeps no tokens between "
-            f"commands: 'thumbtack-explorer call --profile {name} ...' starts it and gets a "
+            f"commands: 'thumbtack-explorer call --profile \"{name}\" ...' starts it and gets a "
             "token (signing in as its demo user for the authorization code flow) each time."
         )
     _paths, profiles, store = open_stores(secret_store, profiles)
@@ -412,12 +462,22 @@ def login(name: str, timeout_s: float, secret_store: str | None) -> None:
 def _get(profiles: ProfileStore, name: str) -> Profile:
     try:
         return profiles.get(name)
-    except ProfileNotFound as exc:
-        hint = (
-            ""
-            if profiles.names()
-            else " Add one with: thumbtack-explorer profile add NAME --environment "
-            "production|staging|sandbox --client-id ID (the secret is prompted for; see "
-            "thumbtack-explorer profile add --help)."
-        )
-        raise click.ClickException(f"{exc}{hint}") from None
+    except ProfileNotFound:
+        pass
+    known = [*profiles.names(), *(p.name for p in builtin_profiles(profiles))]
+    hint = (
+        ""
+        if profiles.names()
+        else " Add one with: thumbtack-explorer profile add NAME --environment "
+        "production|staging|sandbox --client-id ID (the secret is prompted for; see "
+        "thumbtack-explorer profile add --help)."
+    )
+    raise click.ClickException(f"{ProfileNotFound(name, known)}{hint}") from None
+
+
+def _lookup(profiles: ProfileStore, name: str) -> tuple[Profile, bool]:
+    """The saved profile ``name``, else the built-in one; and whether it is built in."""
+    for profile in builtin_profiles(profiles):
+        if profile.name == name:
+            return profile, True
+    return _get(profiles, name), False

@@ -155,14 +155,14 @@ def parse_status_filter(text: str) -> tuple[int, int] | None:
     value = text.strip().lower()
     if value in ("none", "failed", "network"):
         return None
-    if len(value) == 3 and value[0].isdigit() and value[1:] == "xx":
+    if len(value) == 3 and value[0] in "12345" and value[1:] == "xx":
         low = int(value[0]) * 100
         return low, low + 99
     if value.isdigit() and 100 <= int(value) <= 599:
         return int(value), int(value)
     raise ValueError(
-        f"'{text}' is not a status: give a code like 404, a class like 4xx, or 'none' "
-        "for requests that got no response."
+        f"'{text}' is not a status: give a code from 100 to 599 (e.g. 404), a class from "
+        "1xx to 5xx (e.g. 4xx), or 'none' for requests that got no response."
     )
 
 

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx2 as httpx
 
 from explorer.core.auth import TokenManager, is_token_not_active
+from explorer.core.builder import InputProblem, RequestInputs, validate_inputs
 from explorer.core.environments import Environment
 from explorer.core.http import make_client, send
 from explorer.core.models import Endpoint, ParamLocation, RequestSpec, ResponseRecord
@@ -133,21 +134,13 @@ def build_request(
     """The request for ``endpoint``: path parameters filled in, the rest in the query
     (or headers where the endpoint declares them), the JSON body checked. ``extra_headers``
     are sent as given and replace a default header of the same name (``Accept``)."""
+    check_buildable(endpoint, params, body)
     declared = {p.name: p for p in endpoint.parameters}
     path = endpoint.path
     query: list[tuple[str, str]] = []
     headers: list[tuple[str, str]] = [("Accept", "application/json")]
-    missing: list[str] = []
     for name in re.findall(r"\{([^}/]+)\}", endpoint.path):
-        if name not in params or not params[name]:
-            missing.append(name)
-            continue
         path = path.replace("{" + name + "}", quote(params[name], safe=""))
-    if missing:
-        raise BadInput(
-            f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
-            f"{', '.join(missing)}; pass them as -p NAME=VALUE."
-        )
     for name, value in params.items():
         if "{" + name + "}" in endpoint.path:
             continue
@@ -157,10 +150,6 @@ def build_request(
         else:
             query.append((name, value))
     if body is not None:
-        try:
-            json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadInput(f"The body is not valid JSON ({exc}).") from exc
         headers.append(("Content-Type", endpoint.body_media_type or "application/json"))
     if extra_headers:
         given = {name.lower() for name, _ in extra_headers}
@@ -177,6 +166,46 @@ def build_request(
         operation_id=endpoint.operation_id or None,
         timeout_s=timeout_s,
     )
+
+
+def check_buildable(endpoint: Endpoint, params: Mapping[str, str], body: bytes | None) -> None:
+    """Raise :class:`BadInput` when no request can be built: a path parameter without a
+    value, or a body that is not JSON. Needs no environment, so it runs before any
+    network work (token, sign-in, starting the Sandbox)."""
+    missing = [name for name in re.findall(r"\{([^}/]+)\}", endpoint.path) if not params.get(name)]
+    if missing:
+        raise BadInput(
+            f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
+            f"{', '.join(missing)}; pass them as -p NAME=VALUE."
+        )
+    if body is not None:
+        try:
+            json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadInput(f"The body is not valid JSON ({exc}).") from exc
+
+
+def input_problems(
+    endpoint: Endpoint,
+    params: Mapping[str, str],
+    body: bytes | None,
+    *,
+    headers: Sequence[tuple[str, str]] = (),
+) -> list[InputProblem]:
+    """What the API would refuse in these flat ``name=value`` parameters (placed as
+    :func:`build_request` places them), extra headers and body, errors first; see
+    :func:`explorer.core.builder.validate_inputs`. Never blocks: the caller decides."""
+    in_path = set(re.findall(r"\{([^}/]+)\}", endpoint.path))
+    in_header = {p.name for p in endpoint.parameters if p.location is ParamLocation.HEADER}
+    inputs = RequestInputs(
+        path_params={k: v for k, v in params.items() if k in in_path},
+        query_params=tuple(
+            (k, v) for k, v in params.items() if k not in in_path and k not in in_header
+        ),
+        headers=(*((k, v) for k, v in params.items() if k in in_header), *headers),
+        body_text=body.decode("utf-8", errors="replace") if body else "",
+    )
+    return validate_inputs(endpoint, inputs)
 
 
 def undeclared_params(endpoint: Endpoint, params: Iterable[str]) -> list[str]:

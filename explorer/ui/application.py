@@ -115,7 +115,13 @@ def run(options: GuiOptions) -> int:
     reporter = CrashReporter(redact=_redactor(), parent=app)
     reporter.install()
 
-    window = build_window(paths, store, settings)
+    # The --demo request is a picture, not the user's work: its history goes to a scratch file.
+    demo_history = None
+    if options.demo:
+        import tempfile
+
+        demo_history = Path(tempfile.mkdtemp(prefix="thumbtack-demo-")) / "history.sqlite3"
+    window = build_window(paths, store, settings, history_path=demo_history)
     if store.problem is not None:
         window.statusBar().showMessage(f"Settings were reset: {store.problem}", 15000)
     if options.size:
@@ -183,11 +189,15 @@ def _redactor() -> Callable[[str], str]:
         return lambda text: pattern.sub(lambda m: (m.group(1) or "") + "••••••", text)
 
 
-def build_window(paths: AppPaths, store: SettingsStore, settings):  # type: ignore[no-untyped-def]
+def build_window(  # type: ignore[no-untyped-def]
+    paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
+):
     from explorer.ui.main_window import MainWindow
     from explorer.ui.services import build_services
 
     services = build_services(paths, store, settings)
+    if history_path is not None:
+        services.history_path = history_path  # type: ignore[attr-defined]
     return MainWindow(services)
 
 

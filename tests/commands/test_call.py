@@ -89,7 +89,7 @@ def test_wrong_secret_shows_the_token_servers_answer(oauth: MockOAuthServer) -> 
         add_profile(oauth, api, secret="wrong")
         result = run(["call", "GET", "/api/v4/keywords/search", "--profile", "local", "--json"])
     assert result.exit_code == 1
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["status"] == 401 and data["body"]["error"] == "invalid_client"
     assert api.requests == []  # nothing was sent without a token
 

@@ -64,7 +64,7 @@ def test_redact_masks_secrets_and_personal_data_everywhere(oauth: MockOAuthServe
     result, token = call(oauth, "--redact")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith("HTTP 200")
+    assert result.stdout.startswith("HTTP 200")
     for value in (token, SECRET, "ck_4Fh8Jw2Lq9Zt", *s.PERSONAL):
         assert value not in out, value
     assert MASK in out
@@ -74,7 +74,7 @@ def test_redact_masks_secrets_and_personal_data_everywhere(oauth: MockOAuthServe
 def test_redact_with_json_output(oauth: MockOAuthServer) -> None:
     result, token = call(oauth, "--redact", "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     customer = data["body"]["data"]["customer"]
     assert customer["lastName"] == MASK and customer["phone"] == MASK
     assert data["body"]["echo"]["authorization"] in (MASK, f"Bearer {MASK}")
@@ -88,7 +88,7 @@ def test_without_redact_bodies_are_as_received_but_secrets_masked(
 ) -> None:
     result, token = call(oauth, "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["body"]["data"]["customer"]["lastName"] == s.LAST_NAME  # personal data shown
     assert data["body"]["echo"]["authorization"] in (MASK, f"Bearer {MASK}")  # the token is not
     assert data["body"]["echo"]["note"] == f"was {MASK}"  # nor the client secret

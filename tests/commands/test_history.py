@@ -55,11 +55,20 @@ def test_list_json(ids: list[int]) -> None:
     assert rows[0]["status"] == 401
 
 
-def test_bad_status_says_what_to_use(ids: list[int]) -> None:
-    result = run("list", "--status", "teapot")
+@pytest.mark.parametrize("status", ["teapot", "7xx", "0xx", "600", "42"])
+def test_bad_status_says_what_to_use(ids: list[int], status: str) -> None:
+    result = run("list", "--status", status)
     assert result.exit_code == 2
-    assert "like 4xx" in result.output
-    assert "Traceback" not in result.output
+    assert f"Invalid value for '--status': '{status}' is not a status" in result.output
+    assert "a code from 100 to 599 (e.g. 404), a class from 1xx to 5xx (e.g. 4xx), or 'none'" in (
+        result.output
+    )
+    assert "No exchanges match" not in result.output and "Traceback" not in result.output
+
+
+def test_every_accepted_status_form_filters(ids: list[int]) -> None:
+    for status in ("401", "4XX", "5xx", "none", "NONE"):
+        assert run("list", "--status", status).exit_code == 0, status
 
 
 def test_show_is_redacted(ids: list[int]) -> None:

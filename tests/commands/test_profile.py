@@ -141,7 +141,8 @@ def test_without_a_keychain_a_secret_is_never_kept_in_memory_only(
         assert "No OS keychain is available here" in result.output
         assert "--secret-store vault" in result.output and "was not saved" in result.output
         assert "Saved profile" not in result.output
-    assert "No profiles yet" in run(["profile", "list"]).output
+    listed = run(["profile", "list"])
+    assert "No profiles of your own yet" in listed.stderr and "team" not in listed.stdout
     kept = run([*base, "--secret-stdin", "--secret-store", "vault"], input="s3cret\n", env=VAULT)
     assert kept.exit_code == 0 and "Encrypted vault file" in kept.output
 
@@ -208,3 +209,54 @@ def test_add_refuses_a_secret_token_parameter(explorer_home: Path, name: str) ->
             assert b"pv_SECRET_1" not in path.read_bytes(), path
     ok = run([*ADD, "--no-secret", "--param", "resource=urn:x"], env=VAULT)
     assert ok.exit_code == 0, ok.output
+
+
+DEMOS = (
+    "Sandbox demo",
+    "Sandbox demo — customer (authorization code)",
+    "Sandbox demo — pro (authorization code)",
+)
+
+
+def test_list_shows_the_built_in_demo_profiles_after_your_own() -> None:
+    empty = run(["profile", "list"])
+    assert empty.exit_code == 0
+    lines = empty.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == list(DEMOS)
+    assert all(line.endswith("\t(built in, Sandbox)") for line in lines)
+    assert "No profiles of your own yet" in empty.stderr
+    assert run([*ADD, "--secret-stdin"], input="s\n", env=VAULT).exit_code == 0
+    lines = run(["profile", "list"]).stdout.splitlines()
+    assert lines[0] == "team\tstaging\tclient_credentials\tcid"
+    assert [line.split("\t")[0] for line in lines[1:]] == list(DEMOS)
+    listed = json.loads(run(["profile", "list", "--json"]).stdout)
+    assert [(p["name"], p["builtin"]) for p in listed] == [
+        ("team", False),
+        *((name, True) for name in DEMOS),
+    ]
+    assert listed[3]["client_id"] == "sandbox-supply-client"
+
+
+def test_show_and_remove_of_a_built_in_demo_profile() -> None:
+    shown = run(["profile", "show", DEMOS[1], "--json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["builtin"] is True and data["flow"] == "authorization_code"
+    assert data["environment"] == "sandbox" and data["token"] is None
+    text = run(["profile", "show", DEMOS[0]])
+    assert text.exit_code == 0 and "builtin: True" in text.stdout
+    removed = run(["profile", "remove", DEMOS[0]])
+    assert removed.exit_code == 1
+    assert "built-in Sandbox demo profile and cannot be removed" in removed.output
+    assert DEMOS[0] in run(["profile", "list"]).stdout
+    unknown = run(["profile", "show", "nope"])
+    assert unknown.exit_code == 1 and "Known profiles: Sandbox demo, " in unknown.output
+
+
+def test_a_saved_profile_with_a_demo_name_hides_the_built_in_one() -> None:
+    args = ["profile", "add", DEMOS[0], "--environment", "staging", "--client-id", "mine"]
+    assert run([*args, "--no-secret"]).exit_code == 0
+    listed = json.loads(run(["profile", "list", "--json"]).stdout)
+    assert [(p["name"], p["builtin"]) for p in listed][:2] == [(DEMOS[0], False), (DEMOS[1], True)]
+    assert len(listed) == 3
+    assert json.loads(run(["profile", "show", DEMOS[0], "--json"]).stdout)["client_id"] == "mine"

@@ -117,8 +117,10 @@ def test_status_filter_words() -> None:
     assert parse_status_filter("4xx") == (400, 499)
     assert parse_status_filter("404") == (404, 404)
     assert parse_status_filter("none") is None
-    with pytest.raises(ValueError, match="like 404"):
-        parse_status_filter("teapot")
+    assert parse_status_filter("1XX") == (100, 199)
+    for nonsense in ("teapot", "7xx", "0xx", "6xx", "600", "99", "4x", ""):
+        with pytest.raises(ValueError, match=r"from 100 to 599 .* from 1xx to 5xx"):
+            parse_status_filter(nonsense)
 
 
 def test_failed_requests_have_no_status(store: HistoryStore) -> None:
