@@ -261,54 +261,80 @@ def classify_status(
     return _by_range(status, reason)
 
 
+@dataclass(frozen=True)
+class _Range:
+    """How a status class outside Thumbtack's table is shown."""
+
+    first: int
+    status_class: StatusClass
+    fallback: str  # label text when there is no reason phrase
+    use_reason: bool  # show the server's reason phrase when it sent one
+    meaning: str
+    icon: StatusIcon
+    documented: bool = False
+    doc_url: str = ""
+
+
+_RANGES = (
+    _Range(
+        100,
+        StatusClass.INFORMATIONAL,
+        "Informational",
+        True,
+        "an interim response; not documented by Thumbtack",
+        StatusIcon.INFO,
+    ),
+    _Range(
+        200,
+        StatusClass.SUCCESS,
+        "Success",
+        True,
+        "success (this code is not in Thumbtack's status table)",
+        StatusIcon.OK,
+    ),
+    _Range(
+        300,
+        StatusClass.REDIRECT,
+        "Redirect",
+        False,
+        "a redirect: the answer is somewhere else (not documented by Thumbtack)",
+        StatusIcon.REDIRECT,
+    ),
+    _Range(
+        400,
+        StatusClass.CLIENT_ERROR,
+        "Client error",
+        True,
+        "a client error not in Thumbtack's status table",
+        StatusIcon.ERROR,
+    ),
+    _Range(
+        500,
+        StatusClass.SERVER_ERROR,
+        "Server error",
+        False,
+        "server error at Thumbtack: retry, and report the traceID",
+        StatusIcon.ERROR,
+        documented=True,
+        doc_url=TROUBLESHOOTING_URL,
+    ),
+)
+
+
 def _by_range(status: int, reason: str) -> StatusInfo:
     short = reason.strip()[:40]
-    if 100 <= status < 200:
-        return StatusInfo(
-            status_class=StatusClass.INFORMATIONAL,
-            code=status,
-            label=f"{status} {short or 'Informational'}",
-            meaning="an interim response; not documented by Thumbtack",
-            icon=StatusIcon.INFO,
-            documented=False,
-        )
-    if 200 <= status < 300:
-        return StatusInfo(
-            status_class=StatusClass.SUCCESS,
-            code=status,
-            label=f"{status} {short or 'Success'}",
-            meaning="success (this code is not in Thumbtack's status table)",
-            icon=StatusIcon.OK,
-            documented=False,
-        )
-    if 300 <= status < 400:
-        return StatusInfo(
-            status_class=StatusClass.REDIRECT,
-            code=status,
-            label=f"{status} Redirect",
-            meaning="a redirect: the answer is somewhere else (not documented by Thumbtack)",
-            icon=StatusIcon.REDIRECT,
-            documented=False,
-        )
-    if 400 <= status < 500:
-        return StatusInfo(
-            status_class=StatusClass.CLIENT_ERROR,
-            code=status,
-            label=f"{status} {short or 'Client error'}",
-            meaning="a client error not in Thumbtack's status table",
-            icon=StatusIcon.ERROR,
-            documented=False,
-        )
-    if 500 <= status < 600:
-        return StatusInfo(
-            status_class=StatusClass.SERVER_ERROR,
-            code=status,
-            label=f"{status} Server error",
-            meaning="server error at Thumbtack: retry, and report the traceID",
-            icon=StatusIcon.ERROR,
-            documented=True,
-            doc_url=TROUBLESHOOTING_URL,
-        )
+    for item in _RANGES:
+        if item.first <= status < item.first + 100:
+            text = (short or item.fallback) if item.use_reason else item.fallback
+            return StatusInfo(
+                status_class=item.status_class,
+                code=status,
+                label=f"{status} {text}",
+                meaning=item.meaning,
+                icon=item.icon,
+                documented=item.documented,
+                doc_url=item.doc_url,
+            )
     return StatusInfo(
         status_class=StatusClass.UNKNOWN,
         code=status,
