@@ -47,6 +47,7 @@ from explorer.core.profiles import (
 )
 from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
 from explorer.core.sandbox_note import sandbox_fault_note
+from explorer.core.sandbox_signin import DEMO_CLIENT_SECRETS
 from explorer.core.secrets import MemoryStore, SecretKind, SecretStore
 from explorer.core.session import (
     BadInput,
@@ -58,7 +59,7 @@ from explorer.core.session import (
     resolve,
 )
 
-DEMO_SECRET = "sandbox-demand-secret"  # the Sandbox's published demo client, not a real secret
+DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published Sandbox demo value
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
 _DEMO_HINTS = {
     FixAction.USE_SANDBOX_CUSTOMER: "--as customer",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from explorer.core.profiles import DEMAND_SCOPES, OIDC_SCOPES, SUPPLY_SCOPES
+from explorer.core.sandbox_signin import DEMO_CLIENT_SECRETS
 from explorer.sandbox import fixtures
 
 AUDIENCE = "urn:partner-api"
@@ -47,7 +48,7 @@ def demo_clients() -> tuple[DemoClient, ...]:
     return (
         DemoClient(
             client_id="sandbox-demand-client",
-            client_secret="sandbox-demand-secret",
+            client_secret=DEMO_CLIENT_SECRETS["sandbox-demand-client"],
             family="demand",
             scopes=DEMAND_SCOPES,
             grant_types=frozenset(GrantType),
@@ -56,7 +57,7 @@ def demo_clients() -> tuple[DemoClient, ...]:
         ),
         DemoClient(
             client_id="sandbox-supply-client",
-            client_secret="sandbox-supply-secret",
+            client_secret=DEMO_CLIENT_SECRETS["sandbox-supply-client"],
             family="supply",
             scopes=SUPPLY_SCOPES,
             grant_types=frozenset({GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN}),
