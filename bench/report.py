@@ -15,8 +15,9 @@ class Figure:
     value: float
     yardstick: str
     yardstick_value: float
-    #: the most the ratio (or, with ``absolute_limit``, the value) may be
-    target: float
+    #: the most the ratio (or, with ``absolute_limit``, the value) may be; None: shown for
+    #: information, with no target
+    target: float | None
     absolute_limit: bool = False
     samples: int = 0
 
@@ -26,10 +27,14 @@ class Figure:
 
     @property
     def met(self) -> bool:
+        if self.target is None:
+            return True
         measured = self.value if self.absolute_limit else self.ratio
         return measured <= self.target
 
     def target_text(self) -> str:
+        if self.target is None:
+            return "(no target)"
         if self.absolute_limit:
             return f"<= {self.target:g} {self.unit}"
         return f"<= {self.target:g}x"
@@ -51,7 +56,7 @@ def table(figures: list[Figure]) -> str:
                 f"{f.yardstick_value:.4g} {f.unit} ({f.yardstick})",
                 f"{f.ratio:.2f}x",
                 f.target_text(),
-                "met" if f.met else "MISSED",
+                "" if f.target is None else "met" if f.met else "MISSED",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

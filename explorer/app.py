@@ -1,6 +1,7 @@
 """Composition root: the only place that picks concrete implementations.
 
-``main`` builds the CLI and hands it the function that starts the window; the window's
+``main`` opens the window straight away when there is nothing to parse; otherwise it builds
+the CLI and hands it the function that starts the window; the window's
 own wiring (paths -> settings -> secret store -> profiles -> window) happens in
 :mod:`explorer.ui.application`, imported only when a window is wanted.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from explorer.cli import GuiOptions, build_cli
+from explorer.options import GuiOptions
 
 
 def launch_gui(options: GuiOptions) -> int:
@@ -19,5 +20,12 @@ def launch_gui(options: GuiOptions) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        # How the launcher and the desktop entry start it: with nothing to parse, the
+        # window opens without loading the command-line parser (a tenth of the start-up).
+        raise SystemExit(launch_gui(GuiOptions()))
+    from explorer.cli import build_cli
+
     cli = build_cli(launch_gui)
-    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="thumbtack-explorer")
+    cli.main(args=args, prog_name="thumbtack-explorer")

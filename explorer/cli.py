@@ -12,12 +12,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from explorer import __version__
+from explorer.options import GuiOptions
+
+__all__ = ["GuiOptions", "LazyGroup", "build_cli"]
 
 #: subcommand name -> module under explorer.commands that defines ``command``
 SUBCOMMANDS: dict[str, str] = {
@@ -28,16 +30,6 @@ SUBCOMMANDS: dict[str, str] = {
     "profile": "profile",
     "history": "history",
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class GuiOptions:
-    """How to start the window."""
-
-    screenshot: Path | None = None
-    demo: bool = False
-    theme: str | None = None  # "dark", "light" or None (follow the system / saved choice)
-    size: tuple[int, int] | None = None
 
 
 class LazyGroup(click.Group):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from explorer import __version__
@@ -58,4 +59,31 @@ def test_window_without_display_exits_with_message(tmp_path) -> None:  # type: i
 def test_cli_module_does_not_import_qt() -> None:
     code = "import explorer.cli, sys; print('PySide6' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False"
+
+
+def test_no_arguments_open_the_window_without_the_parser(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The launcher starts it with no arguments: same options as the parser gives, and the
+    exit code of the window."""
+    import explorer.app
+
+    seen: list[GuiOptions] = []
+    monkeypatch.setattr(explorer.app, "launch_gui", lambda o: seen.append(o) or 3)
+    with pytest.raises(SystemExit) as exited:
+        explorer.app.main([])
+    assert exited.value.code == 3
+    parsed: list[GuiOptions] = []
+    result = CliRunner().invoke(build_cli(lambda o: parsed.append(o) or 0), [])
+    assert result.exit_code == 0
+    assert seen == parsed == [GuiOptions()]
+
+
+def test_starting_the_window_does_not_load_the_parser() -> None:
+    code = (
+        "import sys, explorer.app\n"
+        "explorer.app.launch_gui = lambda o: print('click' in sys.modules) or 0\n"
+        "explorer.app.main([])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -9,7 +9,6 @@ offscreen to a PNG and exits.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -17,12 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from explorer.cli import GuiOptions
 from explorer.core.settings import SettingsStore, ThemeChoice
+from explorer.options import GuiOptions
 from explorer.paths import AppPaths
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
+
+    from explorer.core.settings import Settings
+    from explorer.ui.main_window import MainWindow
 
 log = logging.getLogger("explorer")
 
@@ -52,6 +54,8 @@ QUIET_LOGGERS = ("httpx2", "httpcore2", "httpx", "httpcore", "authlib", "urllib3
 def setup_logging(paths: AppPaths) -> None:
     """Log to a private rotating file. HTTP libraries only log warnings: their INFO lines
     carry full URLs. Messages pass through the program's redaction before they are written."""
+    import logging.handlers
+
     if not paths.log_file.exists():
         paths.log_file.touch(mode=0o600)
     os.chmod(paths.log_file, 0o600)
@@ -92,7 +96,8 @@ def run(options: GuiOptions) -> int:
         print(problem, file=sys.stderr)
         return 2
     paths = AppPaths.from_environment().ensure()
-    setup_logging(paths)
+    if options.screenshot is not None:
+        setup_logging(paths)
 
     from PySide6.QtWidgets import QApplication
 
@@ -104,7 +109,6 @@ def run(options: GuiOptions) -> int:
     app.setApplicationName("Thumbtack API Explorer")
     app.setOrganizationName("thumbtack-explorer")
     app.setDesktopFileName("thumbtack-explorer")
-    _set_window_icon(app)
 
     store = SettingsStore(paths.settings_file)
     settings = store.load()
@@ -121,23 +125,53 @@ def run(options: GuiOptions) -> int:
         import tempfile
 
         demo_history = Path(tempfile.mkdtemp(prefix="thumbtack-demo-")) / "history.sqlite3"
-    window = build_window(paths, store, settings, history_path=demo_history)
-    if store.problem is not None:
-        window.statusBar().showMessage(f"Settings were reset: {store.problem}", 15000)
+    if options.screenshot is not None:
+        _set_window_icon(app)
+        window = build_window(paths, store, settings, history_path=demo_history)
+        _report_settings_problem(window, store)
+        if options.size:
+            window.resize(*options.size)
+        return _screenshot(app, window, options)
+    # The frame paints first; the panels, the description and the Sandbox follow it.
+    window = open_window(settings)
     if options.size:
         window.resize(*options.size)
-    if options.screenshot is not None:
-        return _screenshot(app, window, options)
     app.styleHints().colorSchemeChanged.connect(window.on_system_color_scheme_changed)
     window.show()
-    after_first_paint(window, window.load_catalog, window.start_environment)
+    after_first_paint(
+        window,
+        lambda: setup_logging(paths),
+        lambda: _set_window_icon(app),
+        lambda: complete_window(window, paths, store, settings),
+        window.load_catalog,
+        window.start_environment,
+    )
     return app.exec()
+
+
+def open_window(settings: Settings) -> MainWindow:
+    """The main window's frame, which paints before the panels' modules are imported."""
+    from explorer.ui.main_window import MainWindow
+
+    return MainWindow(settings=settings)
+
+
+def complete_window(  # type: ignore[no-untyped-def]
+    window, paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
+) -> None:
+    """Build the services and the panels into a window opened by :func:`open_window`."""
+    window.complete(_services(paths, store, settings, history_path))
+    _report_settings_problem(window, store)
+
+
+def _report_settings_problem(window, store: SettingsStore) -> None:  # type: ignore[no-untyped-def]
+    if store.problem is not None:
+        window.statusBar().showMessage(f"Settings were reset: {store.problem}", 15000)
 
 
 def after_first_paint(window: QWidget, *steps: Callable[[], None]) -> None:
     """Run ``steps`` once the window has painted, so start-up work never delays it."""
     from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication
 
     class FirstPaint(QObject):
         def __init__(self) -> None:
@@ -151,17 +185,16 @@ def after_first_paint(window: QWidget, *steps: Callable[[], None]) -> None:
             return False
 
         def run(self) -> None:
-            app = QApplication.instance()
-            if app is not None:
-                app.removeEventFilter(self)
+            window.removeEventFilter(self)
             for step in steps:
+                if not window.isVisible():
+                    return  # closed while opening: the program is on its way out
                 step()
 
+    # The filter sits on the window, not the application: an application-wide Python
+    # filter would cost every event of every widget a Python wrapper until first paint.
     watcher = FirstPaint()
-    app = QApplication.instance()
-    if app is None:
-        return
-    app.installEventFilter(watcher)
+    window.installEventFilter(watcher)
     QTimer.singleShot(500, lambda: watcher.eventFilter(window, QEvent(QEvent.Type.Paint)))
 
 
@@ -177,6 +210,18 @@ def _set_window_icon(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def _redactor() -> Callable[[str], str]:
+    """The program's redaction of free text, loaded when it is first needed."""
+    loaded: list[Callable[[str], str]] = []
+
+    def redact(text: str) -> str:
+        if not loaded:
+            loaded.append(_load_redactor())
+        return loaded[0](text)
+
+    return redact
+
+
+def _load_redactor() -> Callable[[str], str]:
     try:
         from explorer.core.redact import Redactor
 
@@ -193,12 +238,19 @@ def build_window(  # type: ignore[no-untyped-def]
     paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
 ):
     from explorer.ui.main_window import MainWindow
+
+    return MainWindow(_services(paths, store, settings, history_path))
+
+
+def _services(  # type: ignore[no-untyped-def]
+    paths: AppPaths, store: SettingsStore, settings, history_path: Path | None
+):
     from explorer.ui.services import build_services
 
     services = build_services(paths, store, settings)
     if history_path is not None:
         services.history_path = history_path  # type: ignore[attr-defined]
-    return MainWindow(services)
+    return services
 
 
 def _screenshot(app, window, options: GuiOptions) -> int:  # type: ignore[no-untyped-def]

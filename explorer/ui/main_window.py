@@ -31,31 +31,21 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import __version__
-from explorer.core.models import (
-    Endpoint,
-    Explanation,
-    FixAction,
-    RequestSpec,
-    ResponseRecord,
-)
-from explorer.core.sandbox_note import FAULT_HEADER, sandbox_fault_note
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
-from explorer.ui import safe_features
-from explorer.ui.description_loader import DescriptionLoader
-from explorer.ui.dialogs import Ask
-from explorer.ui.dock_area import DockArea
-from explorer.ui.draft_keeper import DraftKeeper
-from explorer.ui.endpoint_tree import EndpointTree
-from explorer.ui.explanation_panel import ExplanationPanel
-from explorer.ui.presentation import RedactionContext
-from explorer.ui.quick_open import QuickOpenDialog
-from explorer.ui.request_panel import RequestPanel
-from explorer.ui.response_pane import ResponsePane
-from explorer.ui.theme import apply_theme, resolve_dark
-from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
+    from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.core.status import StatusInfo
+    from explorer.ui.dialogs import Ask
+    from explorer.ui.dock_area import DockArea
+    from explorer.ui.draft_keeper import DraftKeeper
+    from explorer.ui.endpoint_tree import EndpointTree
+    from explorer.ui.explanation_panel import ExplanationPanel
+    from explorer.ui.presentation import RedactionContext
+    from explorer.ui.quick_open import QuickOpenDialog
+    from explorer.ui.request_panel import RequestPanel
+    from explorer.ui.response_pane import ResponsePane
+    from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -110,31 +100,74 @@ class MainWindow(QMainWindow):
     environment_ready = Signal(str)  # API base URL
     environment_failed = Signal(str)  # what went wrong
     catalog_ready = Signal()  # the endpoint tree shows a description
+    ready = Signal()  # the panels are built (see complete())
 
-    def __init__(self, services: WindowServices) -> None:
+    def __init__(
+        self, services: WindowServices | None = None, *, settings: Settings | None = None
+    ) -> None:
+        """``MainWindow(services)`` builds the whole window. ``MainWindow(settings=...)``
+        builds only its frame (title, size, an "Opening…" placeholder), which paints at
+        once; :meth:`complete` then builds the panels. The program starts that way so the
+        window appears before the panels' modules are even imported."""
         super().__init__()
+        chosen = services.settings if services is not None else settings
+        if chosen is None:
+            raise TypeError("MainWindow needs its services, or settings to open its frame")
+        self.settings = chosen
+        self.completed = False
+        self._closed = False
+        self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
+        self._restore_geometry()
+        if services is None:
+            opening = QLabel("Opening Thumbtack API Explorer…")
+            opening.setObjectName("openingPlaceholder")
+            opening.setProperty("role", "dim")
+            opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.setCentralWidget(opening)
+        else:
+            self.complete(services)
+
+    def complete(self, services: WindowServices) -> None:
+        """Build the panels, menus and toolbar and wire them; emits :attr:`ready`."""
+        if self.completed:
+            raise RuntimeError("the window is already complete")
+        from explorer.ui import safe_features
+        from explorer.ui.description_loader import DescriptionLoader
+        from explorer.ui.dialogs import Ask
+        from explorer.ui.dock_area import DockArea
+        from explorer.ui.draft_keeper import DraftKeeper
+        from explorer.ui.endpoint_tree import EndpointTree
+        from explorer.ui.explanation_panel import ExplanationPanel
+        from explorer.ui.presentation import RedactionContext
+        from explorer.ui.request_panel import RequestPanel
+        from explorer.ui.response_pane import ResponsePane
+        from explorer.ui.workers import TaskRunner
+
         self.services = services
         self.settings = services.settings
         self.base_url = ""
         self.last_record: ResponseRecord | None = None
         self.last_shown: ShownResponse | None = None
-        self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
-        self.runner = TaskRunner(self, latest_only=True)
-        self.background = TaskRunner(self, latest_only=False, max_workers=2)
+        self.runner: TaskRunner = TaskRunner(self, latest_only=True)
+        self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
         self._request_id: int | None = None
         self._client: Any = None
-        self.ask = Ask(self)
-        self.redaction = RedactionContext(self, presentation=self.settings.presentation_mode)
+        self.ask: Ask = Ask(self)
+        self.redaction: RedactionContext = RedactionContext(
+            self, presentation=self.settings.presentation_mode
+        )
         self.redaction.changed.connect(self.on_redaction_changed)
 
-        self.endpoint_tree = EndpointTree()
-        self.drafts = DraftKeeper(services.drafts, self)
-        self.request_panel = RequestPanel(drafts=self.drafts, variables=services.variables)
+        self.endpoint_tree: EndpointTree = EndpointTree()
+        self.drafts: DraftKeeper = DraftKeeper(services.drafts, self)
+        self.request_panel: RequestPanel = RequestPanel(
+            drafts=self.drafts, variables=services.variables
+        )
         self.request_panel.set_redactor(lambda: self.redaction.redactor, self.redaction.changed)
-        self.response_pane = ResponsePane()
-        self.explanation_panel = ExplanationPanel()
+        self.response_pane: ResponsePane = ResponsePane()
+        self.explanation_panel: ExplanationPanel = ExplanationPanel()
         self._build_layout()
-        self.docks = DockArea(self)
+        self.docks: DockArea = DockArea(self)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -159,7 +192,7 @@ class MainWindow(QMainWindow):
         self.catalog = services.catalog
         self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(services.endpoints)
-        self._restore_state()
+        self._restore_splitters()
         self.session_ui: Any = None
         if services.session is not None:
             from explorer.ui.session_ui import SessionUi
@@ -170,6 +203,8 @@ class MainWindow(QMainWindow):
             self.endpoint_tree.select(self.settings.last_endpoint)
         if self.drafts.load_problem:
             self.statusBar().showMessage(self.drafts.load_problem, 15000)
+        self.completed = True
+        self.ready.emit()
 
     # ----- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -292,11 +327,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.token_label)
 
     # ----- state --------------------------------------------------------------------------
-    def _restore_state(self) -> None:
+    def _restore_geometry(self) -> None:
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray(base64.b64decode(self.settings.window_geometry)))
         else:
             self.resize(1280, 800)
+
+    def _restore_splitters(self) -> None:
         for name, splitter in (("main", self.main_splitter), ("response", self.response_splitter)):
             state = self.settings.splitters.get(name)
             if state:
@@ -319,6 +356,10 @@ class MainWindow(QMainWindow):
             log.warning("could not save settings: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
+        if not self.completed:  # closed while opening: nothing was changed, nothing to save
+            super().closeEvent(event)
+            return
         self.save_state()
         self.request_panel.remember_draft()
         self.drafts.flush()
@@ -334,6 +375,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def set_theme(self, choice: ThemeChoice) -> None:
+        from explorer.ui.theme import apply_theme, resolve_dark
+
         self.settings = self.settings.with_changes(theme=choice)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -344,7 +387,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def on_system_color_scheme_changed(self, _scheme: object = None) -> None:
         """The OS switched between dark and light: follow it unless the user chose a theme."""
-        if self.settings.theme is ThemeChoice.SYSTEM:
+        if self.completed and self.settings.theme is ThemeChoice.SYSTEM:
             self.set_theme(ThemeChoice.SYSTEM)
 
     # ----- environment --------------------------------------------------------------------
@@ -415,6 +458,8 @@ class MainWindow(QMainWindow):
 
     def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
         """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
+        from explorer.core.sandbox_note import FAULT_HEADER
+
         fault = self.sandbox_menu.selected_fault()
         on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
         if not fault or not on_sandbox or not self.base_url:
@@ -454,6 +499,8 @@ class MainWindow(QMainWindow):
     def _show_record(self, shown: ShownResponse, *, rerender: bool = False) -> None:
         """Show a response; ``rerender`` repaints the same one (theme or redaction changed)
         without announcing a new response."""
+        from explorer.core.sandbox_note import sandbox_fault_note
+
         self.last_record = shown.record
         self.last_shown = shown
         explanation = self.redaction.redact_explanation(shown.explanation)
@@ -488,6 +535,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def on_explanation_action(self, action: FixAction) -> None:
         """Do a one-click fix. Fixes that need credentials go to :meth:`on_credential_fix`."""
+        from explorer.core.models import FixAction
+
         if self.session_ui is not None and self.session_ui.handle_fix(action):
             return
         if action in (FixAction.RETRY, FixAction.RETRY_AFTER):
@@ -504,6 +553,8 @@ class MainWindow(QMainWindow):
     def on_credential_fix(self, action: FixAction) -> None:
         """Hook for fixes that change the profile or token (refresh, audience, token
         server, scopes, profile). Until profiles are wired in, it says what would happen."""
+        from explorer.core.models import FixAction
+
         what = {
             FixAction.REFRESH_TOKEN_AND_RETRY: "Refreshing the token",
             FixAction.SET_AUDIENCE_AND_RETRY: "Setting the audience to urn:partner-api",
@@ -518,6 +569,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_quick_open(self) -> None:
+        from explorer.ui.quick_open import QuickOpenDialog
+
         endpoints = list(getattr(self.catalog, "endpoints", None) or self.services.endpoints)
         dialog = QuickOpenDialog(endpoints, self.catalog, self)
         dialog.endpoint_chosen.connect(lambda endpoint: self.endpoint_tree.select(endpoint.key))

@@ -8,13 +8,17 @@ and icon beside a colour always say the same thing, so colour is never the only 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from explorer.core.models import StatusClass
 from explorer.core.settings import ThemeChoice
+
+if TYPE_CHECKING:
+    from explorer.core.models import StatusClass
 
 
 @dataclass(frozen=True)
@@ -53,29 +57,39 @@ LIGHT = Colors(
     "#c9cdd3",
 )
 
-# (background, foreground) per status class, for dark and light. Contrast >= 4.5:1.
-_STATUS_COLORS: dict[StatusClass, tuple[tuple[str, str], tuple[str, str]]] = {
-    StatusClass.SUCCESS: (("#1f6f3f", "#ffffff"), ("#d7f2e0", "#0d4a25")),
-    StatusClass.INFORMATIONAL: (("#3b4a63", "#ffffff"), ("#e1e8f5", "#23324d")),
-    StatusClass.REDIRECT: (("#3b4a63", "#ffffff"), ("#e1e8f5", "#23324d")),
-    StatusClass.CHALLENGE: (("#8a5a00", "#ffffff"), ("#ffe9bf", "#5c3b00")),
-    StatusClass.RATE_LIMITED: (("#8a5a00", "#ffffff"), ("#ffe9bf", "#5c3b00")),
-    StatusClass.BAD_REQUEST: (("#9c3a12", "#ffffff"), ("#ffe0d2", "#6b2408")),
-    StatusClass.CLIENT_ERROR: (("#9c3a12", "#ffffff"), ("#ffe0d2", "#6b2408")),
-    StatusClass.NOT_FOUND: (("#9c3a12", "#ffffff"), ("#ffe0d2", "#6b2408")),
-    StatusClass.AUTH_ERROR: (("#a3243b", "#ffffff"), ("#ffd9df", "#6e1023")),
-    StatusClass.FORBIDDEN: (("#a3243b", "#ffffff"), ("#ffd9df", "#6e1023")),
-    StatusClass.LEGAL: (("#6a2c91", "#ffffff"), ("#efdcfa", "#45175f")),
-    StatusClass.SETUP_ERROR: (("#7a3aa8", "#ffffff"), ("#eddffa", "#4a1f6b")),
-    StatusClass.SERVER_ERROR: (("#b3261e", "#ffffff"), ("#ffd6d3", "#6d0f0a")),
-    StatusClass.NETWORK_ERROR: (("#4a4f57", "#ffffff"), ("#e3e5e8", "#2a2e33")),
-    StatusClass.UNKNOWN: (("#4a4f57", "#ffffff"), ("#e3e5e8", "#2a2e33")),
-}
+
+@cache
+def _status_table() -> dict[StatusClass, tuple[tuple[str, str], tuple[str, str]]]:
+    """(background, foreground) per status class, for dark and light. Contrast >= 4.5:1.
+
+    Built on first use: the window's frame paints before the core's models are imported."""
+    from explorer.core.models import StatusClass
+
+    return {
+        StatusClass.SUCCESS: (("#1f6f3f", "#ffffff"), ("#d7f2e0", "#0d4a25")),
+        StatusClass.INFORMATIONAL: (("#3b4a63", "#ffffff"), ("#e1e8f5", "#23324d")),
+        StatusClass.REDIRECT: (("#3b4a63", "#ffffff"), ("#e1e8f5", "#23324d")),
+        StatusClass.CHALLENGE: (("#8a5a00", "#ffffff"), ("#ffe9bf", "#5c3b00")),
+        StatusClass.RATE_LIMITED: (("#8a5a00", "#ffffff"), ("#ffe9bf", "#5c3b00")),
+        StatusClass.BAD_REQUEST: (("#9c3a12", "#ffffff"), ("#ffe0d2", "#6b2408")),
+        StatusClass.CLIENT_ERROR: (("#9c3a12", "#ffffff"), ("#ffe0d2", "#6b2408")),
+        StatusClass.NOT_FOUND: (("#9c3a12", "#ffffff"), ("#ffe0d2", "#6b2408")),
+        StatusClass.AUTH_ERROR: (("#a3243b", "#ffffff"), ("#ffd9df", "#6e1023")),
+        StatusClass.FORBIDDEN: (("#a3243b", "#ffffff"), ("#ffd9df", "#6e1023")),
+        StatusClass.LEGAL: (("#6a2c91", "#ffffff"), ("#efdcfa", "#45175f")),
+        StatusClass.SETUP_ERROR: (("#7a3aa8", "#ffffff"), ("#eddffa", "#4a1f6b")),
+        StatusClass.SERVER_ERROR: (("#b3261e", "#ffffff"), ("#ffd6d3", "#6d0f0a")),
+        StatusClass.NETWORK_ERROR: (("#4a4f57", "#ffffff"), ("#e3e5e8", "#2a2e33")),
+        StatusClass.UNKNOWN: (("#4a4f57", "#ffffff"), ("#e3e5e8", "#2a2e33")),
+    }
 
 
 def status_colors(status_class: StatusClass, *, dark: bool) -> tuple[str, str]:
     """(background, foreground) for a status badge."""
-    pair = _STATUS_COLORS.get(status_class, _STATUS_COLORS[StatusClass.UNKNOWN])
+    from explorer.core.models import StatusClass
+
+    table = _status_table()
+    pair = table.get(status_class) or table[StatusClass.UNKNOWN]
     return pair[0] if dark else pair[1]
 
 
