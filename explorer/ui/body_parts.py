@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.app_style import LINE_EDIT_TEXT_MARGINS
 from explorer.ui.json_highlight import dump_pretty
 
 TREE_PAGE = 500
@@ -61,13 +62,14 @@ class SearchBox(QLineEdit):
         self._place_count()
 
     def _place_count(self) -> None:
+        left, top, right, bottom = LINE_EDIT_TEXT_MARGINS
         if self.count.isHidden():
-            self.setTextMargins(0, 0, 0, 0)
+            self.setTextMargins(left, top, right, bottom)
             return
         width = self.count.sizeHint().width()
         clear = self.height() if self.text() else 4  # the clear button's room
         self.count.setGeometry(self.width() - clear - width, 0, width, self.height())
-        self.setTextMargins(0, 0, width + 2, 0)
+        self.setTextMargins(left, top, right + width + 2, bottom)
 
 
 class CapBar(QFrame):

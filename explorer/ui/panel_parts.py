@@ -218,6 +218,7 @@ def panel_stylesheet(dark: bool) -> str:
         "PATCH": "#7a4fd0",
         "DELETE": "#c2352b",
     }
+    # An invalid line edit's red border is drawn by explorer.ui.app_style, not here.
     badge_rules = "\n".join(
         f'QLabel[badge="{m}"] {{ background: {c}; }}' for m, c in methods.items()
     )
@@ -237,7 +238,7 @@ QFrame[bar="error"] {{ background: {bar_err_bg}; border: 1px solid {bar_err_bord
     border-radius: 4px; }}
 QFrame[bar="info"] {{ background: {bar_info_bg}; border: 1px solid {bar_info_border};
     border-radius: 4px; }}
-QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 1px solid {error}; }}
+QComboBox[invalid="true"] {{ border: 1px solid {error}; }}
 QListWidget[role="problems"] {{ color: {error}; }}
 QPushButton#sendButton {{ font-weight: 600; padding: 4px 14px; }}
 """

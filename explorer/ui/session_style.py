@@ -51,12 +51,13 @@ def colors() -> dict[str, str]:
 
 
 def session_stylesheet() -> str:
+    # No rule for QLabel[role="dim"]: such a label paints in the palette's PlaceholderText
+    # colour (explorer.ui.app_style), which a colour rule here would halve.
     c = colors()
     return f"""
 QLabel[role="error"] {{ color: {c["error"]}; }}
 QLabel[role="warning"] {{ color: {c["warning"]}; }}
 QLabel[role="ok"] {{ color: {c["ok"]}; }}
-QLabel[role="dim"] {{ color: {c["dim"]}; }}
 QLabel[role="chip"] {{ border-radius: 9px; padding: 2px 10px; color: {c["chip_text"]};
     background: {c["chip_none"]}; }}
 QLabel[role="chip"][state="valid"] {{ background: {c["chip_valid"]}; }}

@@ -1,8 +1,10 @@
-"""Dark and light themes: a palette plus one small stylesheet, and the status colours.
+"""Dark and light themes: the widget style, a palette and the status colours.
 
-The theme follows the OS colour scheme unless the user overrides it. Status colours are
-chosen by :class:`~explorer.core.models.StatusClass` here, once, for every view; the text
-and icon beside a colour always say the same thing, so colour is never the only signal.
+The theme follows the OS colour scheme unless the user overrides it. There is no
+application-wide style sheet: :mod:`explorer.ui.app_style` says why and what replaces it.
+Status colours are chosen by :class:`~explorer.core.models.StatusClass` here, once, for
+every view; the text and icon beside a colour always say the same thing, so colour is
+never the only signal.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from explorer.core.settings import ThemeChoice
+from explorer.ui.app_style import AppStyle
 
 if TYPE_CHECKING:
     from explorer.core.models import StatusClass
@@ -108,7 +111,11 @@ def resolve_dark(choice: ThemeChoice) -> bool:
 
 def apply_theme(app: QApplication, *, dark: bool, font_scale: float = 1.0) -> None:
     colors = DARK if dark else LIGHT
-    app.setStyle("Fusion")
+    if not isinstance(app.style(), AppStyle):  # once: a new style re-polishes every widget
+        # A panel's own style sheet then sets only the colours its rules name; without this
+        # Qt gives each widget under it a fixed copy of the palette, deaf to a theme switch.
+        app.setAttribute(Qt.ApplicationAttribute.AA_UseStyleSheetPropagationInWidgetStyles)
+        app.setStyle(AppStyle())
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: colors.window,
@@ -141,26 +148,8 @@ def apply_theme(app: QApplication, *, dark: bool, font_scale: float = 1.0) -> No
     font.setPointSizeF(float(base_size) * font_scale)
     app.setFont(font)
     app.setProperty("explorer_dark", dark)
-    app.setStyleSheet(_stylesheet(colors))
 
 
 def is_dark(app: QApplication | None = None) -> bool:
     instance = app or QApplication.instance()
     return bool(instance.property("explorer_dark")) if instance is not None else False
-
-
-def _stylesheet(c: Colors) -> str:
-    return f"""
-QToolBar {{ border: none; spacing: 6px; padding: 4px; }}
-QSplitter::handle {{ background: {c.border}; }}
-QSplitter::handle:horizontal {{ width: 1px; }}
-QSplitter::handle:vertical {{ height: 1px; }}
-QLabel[role="heading"] {{ font-weight: 600; font-size: 115%; }}
-QLabel[role="dim"] {{ color: {c.dim_text}; }}
-QLabel[role="banner"] {{ background: #b3261e; color: white; font-weight: 600; padding: 4px 8px; }}
-QLabel[role="inferred"] {{ color: #b26b00; font-weight: 600; }}
-QFrame[role="card"] {{ border: 1px solid {c.border}; border-radius: 6px; }}
-QLineEdit, QPlainTextEdit, QTextEdit {{ border: 1px solid {c.border};
-    border-radius: 4px; padding: 3px; }}
-QTabWidget::pane {{ border: 1px solid {c.border}; }}
-"""
