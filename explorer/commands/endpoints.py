@@ -1,6 +1,7 @@
 """``thumbtack-explorer endpoints``: list the catalog as a table or as JSON.
 
-The table fits the terminal's width (cells cut with an ellipsis; ``--json`` is never cut).
+On a terminal the table fits its width (cells cut with an ellipsis); piped or redirected,
+every line is whole unless ``$COLUMNS`` asks for a width. ``--json`` is never cut.
 Reads the shipped Thumbtack description, or any OpenAPI 3.0/3.1 file given with
 ``--spec``. A broken file or an unknown section ends with a message that says what to
 do, never a traceback.
@@ -9,7 +10,9 @@ do, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -56,9 +59,25 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
 
 
-def _table(endpoints: tuple[Endpoint, ...], max_width: int) -> str:
-    """The table, no wider than ``max_width`` where the minimum widths allow; cut cells
-    end with an ellipsis (``--json`` has every value in full)."""
+def output_width() -> int | None:
+    """The width the table fits: ``$COLUMNS`` when set, else the terminal's when standard
+    output is one, else ``None`` (piped or redirected: whole lines, nothing cut)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stdout = sys.stdout
+    isatty = getattr(stdout, "isatty", None)
+    if not (callable(isatty) and isatty()):
+        return None
+    try:
+        return os.get_terminal_size(stdout.fileno()).columns or None
+    except (AttributeError, ValueError, OSError):  # a terminal-like stream with no descriptor
+        return shutil.get_terminal_size().columns
+
+
+def _table(endpoints: tuple[Endpoint, ...], max_width: int | None) -> str:
+    """The table, no wider than ``max_width`` where the minimum widths allow (``None``: as
+    wide as its longest cells); cut cells end with an ellipsis (``--json`` is never cut)."""
     header: tuple[str, ...] = (
         "METHOD",
         "PATH",
@@ -79,6 +98,8 @@ def _table(endpoints: tuple[Endpoint, ...], max_width: int) -> str:
         for e in endpoints
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    if max_width is None:
+        max_width = sum(widths) + 2 * (len(widths) - 1)
     excess = sum(widths) + 2 * (len(widths) - 1) - max_width
     for index in _SHRINK_ORDER:
         if excess <= 0:
@@ -133,10 +154,10 @@ def command(section: str | None, as_json: bool, spec: Path | None) -> None:
     if as_json:
         click.echo(json.dumps([_row(e) for e in endpoints], indent=2, ensure_ascii=False))
         return
-    width = shutil.get_terminal_size(fallback=(120, 24)).columns
+    width = output_width()
     click.echo(_table(endpoints, width))
     unverified = sum(1 for e in endpoints if e.inferred)
     footer = f"{len(endpoints)} endpoints from {catalog.title} {catalog.version}" + (
         f"; {unverified} {UNVERIFIED} (inferred, check the API reference)" if unverified else ""
     )
-    click.echo("\n" + textwrap.fill(footer, width=max(width, 40)))
+    click.echo("\n" + (footer if width is None else textwrap.fill(footer, width=max(width, 40))))

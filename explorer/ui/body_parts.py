@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from explorer.ui.app_style import LINE_EDIT_TEXT_MARGINS
 from explorer.ui.json_highlight import dump_pretty
+from explorer.ui.overflow_bar import OverflowBar
 
 TREE_PAGE = 500
 _PLACEHOLDER = "…"
@@ -98,13 +99,21 @@ class CapBar(QFrame):
         self.copy_button = QPushButton("Copy all")
         self.copy_button.setObjectName("copyBody")
         self.copy_button.setToolTip("Copy the whole body exactly as received")
+        # Narrow, Copy all and then Save leave the row for its "⋯" menu; Show all stays longest.
+        self.row = OverflowBar(spacing=6)
+        self.row.add_widget(self.label, comfort_chars=16, stretch=1)
+        self.row.add_button(self.show_all_button, "Show all", priority=3)
+        self.row.add_button(self.save_button, "Save body to file…", priority=2)
+        self.row.add_button(self.copy_button, "Copy all", priority=1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        layout.setSpacing(6)
-        layout.addWidget(self.label, 1)
-        for button in (self.show_all_button, self.save_button, self.copy_button):
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.row)
         self.hide()
+
+    def set_file_actions(self, shown: bool) -> None:
+        """Offer Save and Copy all (not while a filter's result is shown)."""
+        self.row.set_wanted(self.save_button, shown)
+        self.row.set_wanted(self.copy_button, shown)
 
     def show_capped(self, shown: str, total: str) -> None:
         self.label.setText(

@@ -63,6 +63,7 @@ from explorer.ui.json_highlight import (
     human_size,
     sniff,
 )
+from explorer.ui.overflow_bar import OverflowBar
 from explorer.ui.theme import is_dark
 
 HEX_PAGE = 16 * 1024
@@ -190,18 +191,21 @@ class BodyView(QWidget):
         self.format_button.clicked.connect(self.format_anyway)
         self.format_button.hide()
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(4)
-        for widget in (self.tree_button, self.hex_button):
-            bar.addWidget(widget)
         self.filter_edit.setMinimumWidth(60)
-        bar.addWidget(self.filter_edit, 3)
-        bar.addWidget(self.search_edit, 2)
-        for widget in (self.prev_button, self.next_button, self.copy_button):
-            bar.addWidget(widget)
-        self.tree_button.setVisible(not self.raw)
-        self.filter_edit.setVisible(not self.raw)
+        # Narrow, the tools leave the row for its "⋯" menu: Hex first, the text boxes last.
+        bar = self.toolbar = OverflowBar()
+        bar.setObjectName("bodyToolbar")
+        bar.add_button(self.tree_button, "Tree view", priority=2)
+        bar.add_button(self.hex_button, "Hex view", priority=1)
+        bar.add_line_edit(
+            self.filter_edit, "JSONPath filter", priority=5, comfort_chars=16, stretch=3
+        )
+        bar.add_line_edit(self.search_edit, "Find", priority=6, comfort_chars=12, stretch=2)
+        bar.add_button(self.prev_button, "Previous match\tShift+F3", priority=3)
+        bar.add_button(self.next_button, "Next match\tF3", priority=3)
+        bar.add_button(self.copy_button, "Copy the body", priority=4)
+        bar.set_wanted(self.tree_button, not self.raw)
+        bar.set_wanted(self.filter_edit, not self.raw)
 
         self.note = _NoteLabel("")
         self.note.setProperty("role", "dim")
@@ -254,7 +258,7 @@ class BodyView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addLayout(note_row)
         layout.addWidget(self.cap_bar)
         layout.addWidget(self.stack, 1)
@@ -492,8 +496,7 @@ class BodyView(QWidget):
         self._shown_bytes = 0 if self._filtering else min(consumed, characters)
         shown = human_size(characters if self._filtering else self._shown_bytes)
         self.cap_bar.show_capped(shown, total)
-        self.cap_bar.save_button.setVisible(not self._filtering)
-        self.cap_bar.copy_button.setVisible(not self._filtering)
+        self.cap_bar.set_file_actions(not self._filtering)
         self.code.set_dark(is_dark())
         self._set_mode(self.mode)
         self._apply_fragments()
@@ -585,8 +588,8 @@ class BodyView(QWidget):
     # ----- search, filter, copy, matched fragments ----------------------------------------
     @Slot()
     def focus_search(self) -> None:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
+        if self.toolbar.focus_tool(self.search_edit) and self.search_edit.isVisible():
+            self.search_edit.selectAll()
 
     def search(self, text: str, backward: bool = False) -> bool:
         """Select the next (or previous) match, wrapping around; False if none.

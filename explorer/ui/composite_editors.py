@@ -27,11 +27,11 @@ from explorer.ui.field_editors import (
     MISSING,
     Editor,
     FieldRow,
-    RowGrid,
     ScalarEditor,
     describe_type,
     schema_kind,
 )
+from explorer.ui.row_grid import RowGrid
 
 
 class ObjectEditor(Editor):

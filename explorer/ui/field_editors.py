@@ -2,8 +2,8 @@
 
 Owns the :class:`Editor` interface, :class:`ScalarEditor` (text, numbers, dates, enums,
 booleans and free JSON), :class:`FieldRow` (the label + editor + inline note that every
-form row uses) and :class:`RowGrid`. Nested objects and lists are in
-:mod:`explorer.ui.composite_editors`.
+form row uses). Rows are laid out by :class:`~explorer.ui.row_grid.RowGrid`; nested
+objects and lists are in :mod:`explorer.ui.composite_editors`.
 
 Editors are lossless: a value loaded from raw JSON is given back unchanged until the user
 edits that field, so a wrong type typed on purpose (QA) or a field the form does not
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -340,31 +339,3 @@ class FieldRow:
         self.note.setVisible(bool(text))
         if isinstance(self.editor, ScalarEditor):
             self.editor.set_invalid(kind == "error")
-
-
-class RowGrid(QWidget):
-    """A two-column grid of :class:`FieldRow` s (label | editor, note under the editor)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(10)
-        self.grid.setVerticalSpacing(3)
-        self.grid.setColumnStretch(1, 1)
-        self.next_row = 0
-
-    def add_row(self, row: FieldRow, *, full_width: bool = False) -> None:
-        r = self.next_row
-        if full_width:
-            self.grid.addWidget(row.editor, r, 0, 1, 3)
-        else:
-            self.grid.addWidget(row.label, r, 0)
-            self.grid.addWidget(row.editor, r, 1)
-            if row.unverified is not None:  # a compact marker; the tooltip says why
-                row.unverified.setText("?")
-                row.unverified.setAccessibleName("unverified")
-                row.unverified.setToolTip(f"Unverified: {row.unverified.toolTip()}")
-                self.grid.addWidget(row.unverified, r, 2)
-        self.grid.addWidget(row.note, r + 1, 1)
-        self.next_row += 2

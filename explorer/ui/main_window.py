@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENDPOINT_TREE_MIN_WIDTH = 200  # the tree stays readable however narrow the window
+#: The request builder's least width: an 800 px window still shows its form side by side
+#: (with less room, from a larger font or longer labels, each label goes above its editor).
+REQUEST_PANEL_MIN_WIDTH = 340
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
@@ -221,6 +224,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.request_panel)
         self.main_splitter.addWidget(right)
         self.endpoint_tree.setMinimumWidth(ENDPOINT_TREE_MIN_WIDTH)
+        self.request_panel.setMinimumWidth(REQUEST_PANEL_MIN_WIDTH)
         self.main_splitter.setCollapsible(0, False)
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, 
 
 from explorer.core.builder import RequestInputs
 from explorer.core.models import Endpoint, ParamLocation
-from explorer.ui.field_editors import FieldRow, RowGrid, ScalarEditor
+from explorer.ui.field_editors import FieldRow, ScalarEditor
+from explorer.ui.row_grid import RowGrid
 
 _TITLES = {
     ParamLocation.PATH: "Path parameters",
@@ -56,13 +57,17 @@ class ParamForm(QWidget):
         self.more_button.setArrowType(Qt.ArrowType.RightArrow)
         self.more_button.setAutoRaise(True)
         self.more_button.toggled.connect(self.on_more_toggled)
+        # Narrow, its words are cut in the middle (the tooltip has them) rather than the form.
+        self.more_button.setToolTip(self.more_button.text())
+        self.more_button.setMinimumWidth(self.more_button.fontMetrics().averageCharWidth() * 12)
         self.layout_.addWidget(self.more_button)
-        self.extras = [
+        extra_titles = [
             QLabel("Query parameters (name=value per line)"),
-            self.extra_query,
             QLabel("Headers (Name: value per line)"),
-            self.extra_headers,
         ]
+        for title in extra_titles:
+            title.setWordWrap(True)
+        self.extras = [extra_titles[0], self.extra_query, extra_titles[1], self.extra_headers]
         for widget in self.extras:
             self.layout_.addWidget(widget)
             widget.hide()
@@ -96,8 +101,7 @@ class ParamForm(QWidget):
                 if prefix and prefix != group:
                     heading = QLabel(f"{prefix}  · deep object")
                     heading.setProperty("role", "dim")
-                    grid.grid.addWidget(heading, grid.next_row, 1)
-                    grid.next_row += 1
+                    grid.add_heading(heading)
                 group = prefix
                 schema = {**param.schema}
                 if param.description and "description" not in schema:

@@ -48,6 +48,7 @@ from explorer.ui.composite_editors import make_editor
 from explorer.ui.draft_keeper import DraftKeeper
 from explorer.ui.field_editors import MISSING, Editor
 from explorer.ui.json_editor import JsonEditor, monospace_font
+from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.panel_parts import (
     AUTH_PLACEHOLDER,
     EndpointHeader,
@@ -156,7 +157,9 @@ class RequestPanel(ProblemDisplay, QWidget):
         preview_layout.addWidget(self.preview, 1)
         copy_row = QHBoxLayout()
         copy_row.setContentsMargins(6, 2, 6, 6)
-        copy_row.addWidget(QLabel("Secrets are masked."), 1)
+        masked_note = QLabel("Secrets are masked.")
+        masked_note.setWordWrap(True)  # narrow, it wraps beside the buttons instead of pushing
+        copy_row.addWidget(masked_note, 1)
         copy_row.addWidget(self.copy_curl_button)
         copy_row.addWidget(self.copy_httpx_button)
         preview_layout.addLayout(copy_row)
@@ -169,6 +172,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.tabs.addTab(raw_page, "Raw JSON")
         self.tabs.addTab(preview_page, "Preview")
         self.tabs.currentChanged.connect(lambda _index: self.show_problem_list())
+        self.tab_list = TabListButton(self.tabs)  # narrow: every tab stays a click away
         self.reset_button = QToolButton()
         self.reset_button.setObjectName("resetButton")
         self.reset_button.setText("↺ Reset to example")
@@ -260,9 +264,9 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.set_inputs(self.drafts.get(endpoint.key) or self._example)
         self._show_mode()
         takes_body = endpoint.body_schema is not None or endpoint.body_example is not None
-        self.tabs.setTabVisible(1, takes_body)
-        self.tabs.setTabVisible(2, takes_body or bool(self.raw.toPlainText().strip()))
-        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
+        self.tab_list.set_tab_wanted(1, takes_body)
+        self.tab_list.set_tab_wanted(2, takes_body or bool(self.raw.toPlainText().strip()))
+        if not self.tab_list.is_tab_wanted(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(0)
         if takes_body and not endpoint.parameters and self.tabs.currentIndex() == 0:
             self.tabs.setCurrentIndex(1)
@@ -554,7 +558,9 @@ def _timer(parent: QWidget, slot: Callable[[], object]) -> QTimer:
 def _scroll(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    # The forms shrink to their labels' width (labels go above the editors); past that
+    # they scroll sideways rather than being cut.
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
     return area

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from explorer.core.models import Explanation, RequestSpec, ResponseRecord, Timing
 from explorer.ui.body_view import BodyView
 from explorer.ui.json_highlight import human_size
+from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.status_badge import StatusBadge
 from explorer.ui.theme import is_dark
 
@@ -196,6 +197,7 @@ class ResponsePane(QWidget):
         ):
             self.tabs.addTab(widget, name)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
+        self.tab_list = TabListButton(self.tabs)  # narrow: every tab stays a click away
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

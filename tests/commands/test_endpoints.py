@@ -1,8 +1,15 @@
-"""``thumbtack-explorer endpoints`` through click's runner."""
+"""``thumbtack-explorer endpoints`` through click's runner, a pipe and a terminal."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -70,3 +77,74 @@ def test_table_fits_the_terminal_and_json_is_never_cut() -> None:
     rows = json.loads(CliRunner().invoke(command, ["--json"], env={"COLUMNS": "80"}).output)
     send = next(row for row in rows if row["operation_id"] == "sendMessageV4")
     assert "supply::messages.write" in send["scopes"] and "…" not in json.dumps(rows)
+
+
+def _env_without_columns() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
+
+
+def _assert_whole(output: str) -> None:
+    lines = output.splitlines()
+    assert "…" not in output
+    assert max(len(line) for line in lines) > 120  # the longest rows are not cut at 120
+    rows = json.loads(CliRunner().invoke(command, ["--json"]).output)
+    for row in rows:  # every row carries its path and its scopes in full
+        line = next(line for line in lines if f" {row['operation_id']} " in line)
+        auth = ": ".join(p for p in ("+".join(row["flows"]), " ".join(row["scopes"])) if p)
+        assert row["path"] in line and line.rstrip().endswith(auth or "-")
+    assert lines[-1].startswith("43 endpoints from Thumbtack Partner API 4.0.0; ")
+    assert lines[-1].endswith("(inferred, check the API reference)")  # the footer is one line
+
+
+def test_piped_output_is_never_cut_unless_columns_is_set() -> None:
+    # CliRunner's output is not a terminal, as with `| grep` or `> file`.
+    result = CliRunner().invoke(command, [], env={"COLUMNS": None})
+    assert result.exit_code == 0, result.output
+    _assert_whole(result.output)
+    narrow = CliRunner().invoke(command, [], env={"COLUMNS": "100"})
+    assert max(len(line) for line in narrow.output.splitlines()) <= 100
+    assert "…" in narrow.output
+
+
+def test_a_real_pipe_gets_whole_lines() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "explorer", "endpoints"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env_without_columns(),
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    _assert_whole(proc.stdout)
+
+
+def test_a_terminal_gets_a_table_that_fits_its_width() -> None:
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 90, 0, 0))
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "explorer", "endpoints"],
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            env=_env_without_columns(),
+        )
+    finally:
+        os.close(terminal)
+    chunks: list[bytes] = []
+    try:
+        while chunk := os.read(controller, 65536):
+            chunks.append(chunk)
+    except OSError:  # EIO: the program closed the terminal
+        pass
+    finally:
+        os.close(controller)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    lines = b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+    assert any("sendMessageV4" in line for line in lines)
+    assert max(len(line) for line in lines) <= 90
+    assert any("…" in line for line in lines)
