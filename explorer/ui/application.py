@@ -102,7 +102,7 @@ def run(options: GuiOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from explorer.ui.crash import CrashReporter
-    from explorer.ui.theme import apply_theme, resolve_dark
+    from explorer.ui.theme import apply_theme, install_style, resolve_dark
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -114,7 +114,11 @@ def run(options: GuiOptions) -> int:
     settings = store.load()
     if options.theme:
         settings = settings.with_changes(theme=ThemeChoice(options.theme))
-    apply_theme(app, dark=resolve_dark(settings.theme), font_scale=settings.font_scale)
+    # The first frame paints in plain Fusion; the program's style is set right after it.
+    staged = options.screenshot is None
+    apply_theme(
+        app, dark=resolve_dark(settings.theme), font_scale=settings.font_scale, style=not staged
+    )
 
     reporter = CrashReporter(redact=_redactor(), parent=app)
     reporter.install()
@@ -142,6 +146,7 @@ def run(options: GuiOptions) -> int:
         window,
         lambda: setup_logging(paths),
         lambda: _set_window_icon(app),
+        lambda: install_style(app),
         lambda: complete_window(window, paths, store, settings),
         window.load_catalog,
         window.start_environment,

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -124,7 +131,7 @@ class MainWindow(QMainWindow):
         if services is None:
             opening = QLabel("Opening Thumbtack API Explorer…")
             opening.setObjectName("openingPlaceholder")
-            opening.setProperty("role", "dim")
+            opening.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # dim
             opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.setCentralWidget(opening)
         else:

@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from explorer.core.settings import ThemeChoice
-from explorer.ui.app_style import AppStyle
 
 if TYPE_CHECKING:
     from explorer.core.models import StatusClass
@@ -109,13 +108,18 @@ def resolve_dark(choice: ThemeChoice) -> bool:
     return system_prefers_dark()
 
 
-def apply_theme(app: QApplication, *, dark: bool, font_scale: float = 1.0) -> None:
+def apply_theme(
+    app: QApplication, *, dark: bool, font_scale: float = 1.0, style: bool = True
+) -> None:
+    """Palette, font size and (with ``style``) the program's widget style.
+
+    ``style=False`` is for the window's first frame: plain Fusion, which paints the same
+    colours; :func:`install_style` follows once the frame has painted."""
     colors = DARK if dark else LIGHT
-    if not isinstance(app.style(), AppStyle):  # once: a new style re-polishes every widget
-        # A panel's own style sheet then sets only the colours its rules name; without this
-        # Qt gives each widget under it a fixed copy of the palette, deaf to a theme switch.
-        app.setAttribute(Qt.ApplicationAttribute.AA_UseStyleSheetPropagationInWidgetStyles)
-        app.setStyle(AppStyle())
+    if style:
+        install_style(app)
+    else:
+        app.setStyle("Fusion")
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: colors.window,
@@ -148,6 +152,17 @@ def apply_theme(app: QApplication, *, dark: bool, font_scale: float = 1.0) -> No
     font.setPointSizeF(float(base_size) * font_scale)
     app.setFont(font)
     app.setProperty("explorer_dark", dark)
+
+
+def install_style(app: QApplication) -> None:
+    """Set :class:`~explorer.ui.app_style.AppStyle`, once: a new style re-polishes every widget."""
+    from explorer.ui.app_style import AppStyle
+
+    if not isinstance(app.style(), AppStyle):
+        # A panel's own style sheet then sets only the colours its rules name; without this
+        # Qt gives each widget under it a fixed copy of the palette, deaf to a theme switch.
+        app.setAttribute(Qt.ApplicationAttribute.AA_UseStyleSheetPropagationInWidgetStyles)
+        app.setStyle(AppStyle())
 
 
 def is_dark(app: QApplication | None = None) -> bool:

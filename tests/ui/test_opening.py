@@ -11,11 +11,13 @@ import base64
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from explorer.core.settings import SettingsStore
 from explorer.paths import AppPaths
+from explorer.ui.app_style import AppStyle
 from explorer.ui.application import after_first_paint, complete_window, open_window
+from explorer.ui.theme import apply_theme, install_style
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +38,9 @@ def start(qtbot):  # type: ignore[no-untyped-def]
 
 
 def test_the_frame_paints_first_then_the_window_completes_and_sends(qtbot) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, dark=True, style=False)  # as the program paints its first frame
     window, paths, store, settings = start(qtbot)
     placeholder = window.centralWidget()
     assert isinstance(placeholder, QLabel) and placeholder.text().startswith("Opening")
@@ -48,11 +53,13 @@ def test_the_frame_paints_first_then_the_window_completes_and_sends(qtbot) -> No
         window.show()
         after_first_paint(
             window,
+            lambda: install_style(app),
             lambda: complete_window(window, paths, store, settings),
             window.load_catalog,
             window.start_environment,
         )
     assert window.completed
+    assert isinstance(app.style(), AppStyle)
     assert window.centralWidget() is not placeholder
     assert window.base_url.startswith("http://127.0.0.1:")
     tree = window.endpoint_tree.tree
