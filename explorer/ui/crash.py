@@ -10,23 +10,13 @@ data in presentation mode), and by the base redactor given at start-up.
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import threading
-import traceback
 from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication
 
 from explorer import __version__
 
@@ -39,6 +29,9 @@ def format_report(
     tb: TracebackType | None,
     redact: Callable[[str], str],
 ) -> str:
+    import platform
+    import traceback
+
     lines = traceback.format_exception(exc_type, exc, tb)
     header = (
         f"Thumbtack API Explorer {__version__}\n"
@@ -119,6 +112,8 @@ class CrashReporter(QObject):
         summary = self.redact(f"{exc_type.__name__}: {exc}")
         self.shown.append(report)
         if self.show_dialog:
+            from explorer.ui.crash_dialog import CrashDialog
+
             CrashDialog(summary, report, QApplication.activeWindow()).open()
 
     def install(self) -> None:
@@ -129,28 +124,3 @@ class CrashReporter(QObject):
                 self.handle(args.exc_type, args.exc_value, args.exc_traceback)
 
         threading.excepthook = thread_hook
-
-
-class CrashDialog(QDialog):
-    """Says something went wrong, that the program goes on, and offers a copyable report."""
-
-    def __init__(self, summary: str, report: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Something went wrong")
-        layout = QVBoxLayout(self)
-        text = QLabel(
-            "An unexpected error happened. The program keeps running and nothing you typed "
-            f"was lost.\n\n{summary}\n\nThe report below has secrets removed; copy it into "
-            "a bug report if this keeps happening."
-        )
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        self.report = QPlainTextEdit(report)
-        self.report.setReadOnly(True)
-        layout.addWidget(self.report)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(lambda: QApplication.clipboard().setText(report))
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(640, 420)

@@ -16,31 +16,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QDesktopServices,
-    QKeySequence,
-    QPalette,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+# Only what the frame needs is imported here: importing a Qt class builds its enums, and
+# the panels' classes are imported by complete(), after the frame has painted.
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from explorer import __version__
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.core.status import StatusInfo
     from explorer.ui.dialogs import Ask
@@ -218,6 +205,8 @@ class MainWindow(QMainWindow):
 
     # ----- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
+        from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("responseSplitter")
         right.addWidget(self.response_pane)
@@ -249,6 +238,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(container)
 
     def _build_toolbar(self) -> None:
+        from PySide6.QtWidgets import QComboBox, QToolBar
+
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -267,6 +258,9 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _build_menus(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
+
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.quit_action = QAction("&Quit", self)
@@ -614,6 +608,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About Thumbtack API Explorer",

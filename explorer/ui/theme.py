@@ -113,13 +113,12 @@ def apply_theme(
 ) -> None:
     """Palette, font size and (with ``style``) the program's widget style.
 
-    ``style=False`` is for the window's first frame: plain Fusion, which paints the same
-    colours; :func:`install_style` follows once the frame has painted."""
+    ``style=False`` is for the window's first frame, which only needs the palette: the
+    platform's default style paints it (creating a style costs as much as the frame), and
+    :func:`install_style` follows once the frame has painted."""
     colors = DARK if dark else LIGHT
     if style:
         install_style(app)
-    else:
-        app.setStyle("Fusion")
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: colors.window,
