@@ -164,8 +164,15 @@ def open_window(settings: Settings) -> MainWindow:
 def complete_window(  # type: ignore[no-untyped-def]
     window, paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
 ) -> None:
-    """Build the services and the panels into a window opened by :func:`open_window`."""
-    window.complete(_services(paths, store, settings, history_path))
+    """Build the services and the panels into a window opened by :func:`open_window`.
+
+    If that fails, the window says so in place of its "Opening…" line (the crash report
+    then has the details) instead of looking as if it were still opening."""
+    try:
+        window.complete(_services(paths, store, settings, history_path))
+    except Exception as exc:
+        window.show_opening_failed(str(exc) or type(exc).__name__)
+        raise
     _report_settings_problem(window, store)
 
 

@@ -124,6 +124,20 @@ class MainWindow(QMainWindow):
         else:
             self.complete(services)
 
+    def show_opening_failed(self, reason: str) -> None:
+        """In place of the frame's "Opening…" line: the window could not be built."""
+        message = QLabel(
+            f"Thumbtack API Explorer could not finish opening: {reason}\n\n"
+            "Close it and start it again. If this happens again, copy the report from the "
+            '"Something went wrong" dialog into a bug report. Your settings, saved '
+            "requests and history are untouched."
+        )
+        message.setObjectName("openingFailed")
+        message.setWordWrap(True)
+        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        message.setMargin(24)
+        self.setCentralWidget(message)
+
     def complete(self, services: WindowServices) -> None:
         """Build the panels, menus and toolbar and wire them; emits :attr:`ready`."""
         if self.completed:

@@ -99,3 +99,22 @@ def test_closing_while_opening_builds_nothing_and_keeps_the_settings(qtbot) -> N
     assert steps == []
     assert not window.completed
     assert paths.settings_file.read_bytes() == before
+
+
+def test_a_window_that_cannot_finish_opening_says_so(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from explorer.ui import application
+
+    def broken(*_args: object) -> None:
+        raise OSError("the drafts folder is not readable")
+
+    monkeypatch.setattr(application, "_services", broken)
+    window, paths, store, settings = start(qtbot)
+    window.show()
+    with pytest.raises(OSError):
+        complete_window(window, paths, store, settings)
+    shown = window.centralWidget()
+    assert isinstance(shown, QLabel)
+    assert "could not finish opening: the drafts folder is not readable" in shown.text()
+    assert "start it again" in shown.text()
+    assert not window.completed
+    window.close()  # closing a window that never completed saves nothing and does not fail
