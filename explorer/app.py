@@ -24,7 +24,12 @@ def main(argv: list[str] | None = None) -> None:
     if not args:
         # How the launcher and the desktop entry start it: with nothing to parse, the
         # window opens without loading the command-line parser (a tenth of the start-up).
-        raise SystemExit(launch_gui(GuiOptions()))
+        try:
+            code = launch_gui(GuiOptions())
+        except KeyboardInterrupt:  # Ctrl+C before the window took over: as the parser does
+            print("Aborted!", file=sys.stderr)
+            code = 1
+        raise SystemExit(code)
     from explorer.cli import build_cli
 
     cli = build_cli(launch_gui)

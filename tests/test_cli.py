@@ -87,3 +87,16 @@ def test_starting_the_window_does_not_load_the_parser() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_ctrl_c_before_the_window_opens_is_one_word(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import explorer.app
+
+    def interrupted(_options: GuiOptions) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(explorer.app, "launch_gui", interrupted)
+    with pytest.raises(SystemExit) as exited:
+        explorer.app.main([])
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == "Aborted!\n"

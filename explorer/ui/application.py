@@ -51,17 +51,25 @@ def display_problem(
 QUIET_LOGGERS = ("httpx2", "httpcore2", "httpx", "httpcore", "authlib", "urllib3")
 
 
-def setup_logging(paths: AppPaths) -> None:
+def setup_logging(paths: AppPaths) -> str | None:
     """Log to a private rotating file. HTTP libraries only log warnings: their INFO lines
     carry full URLs. Messages pass through the program's redaction before they are written."""
     import logging.handlers
 
-    if not paths.log_file.exists():
-        paths.log_file.touch(mode=0o600)
-    os.chmod(paths.log_file, 0o600)
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    try:
+        if not paths.log_file.exists():
+            paths.log_file.touch(mode=0o600)
+        os.chmod(paths.log_file, 0o600)
+        handler = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:  # e.g. a log file left by another user: run on, without one
+        problem = (
+            f"No log file this time: {paths.log_file} cannot be written ({exc.strerror or exc}). "
+            "Check who owns it, or delete it."
+        )
+        print(problem, file=sys.stderr)
+        return problem
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(_redactor()))
     root = logging.getLogger()
@@ -69,6 +77,7 @@ def setup_logging(paths: AppPaths) -> None:
     root.setLevel(logging.INFO)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    return None
 
 
 class RedactingFilter(logging.Filter):
@@ -102,7 +111,7 @@ def run(options: GuiOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from explorer.ui.crash import CrashReporter
-    from explorer.ui.theme import apply_theme, install_style, resolve_dark
+    from explorer.ui.theme import apply_theme, resolve_dark
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -142,12 +151,10 @@ def run(options: GuiOptions) -> int:
         window.resize(*options.size)
     app.styleHints().colorSchemeChanged.connect(window.on_system_color_scheme_changed)
     window.show()
+
     after_first_paint(
         window,
-        lambda: setup_logging(paths),
-        lambda: _set_window_icon(app),
-        lambda: install_style(app),
-        lambda: complete_window(window, paths, store, settings),
+        lambda: finish_opening(app, window, paths, store, settings),
         window.load_catalog,
         window.start_environment,
     )
@@ -161,18 +168,32 @@ def open_window(settings: Settings) -> MainWindow:
     return MainWindow(settings=settings)
 
 
-def complete_window(  # type: ignore[no-untyped-def]
-    window, paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
+def finish_opening(  # type: ignore[no-untyped-def]
+    app, window, paths: AppPaths, store: SettingsStore, settings
 ) -> None:
-    """Build the services and the panels into a window opened by :func:`open_window`.
+    """After the frame's first paint: logging, the icon, the widget style, then the panels.
 
-    If that fails, the window says so in place of its "Opening…" line (the crash report
-    then has the details) instead of looking as if it were still opening."""
+    If any of it fails, the window says so in place of its "Opening…" line (the crash
+    report then has the details) instead of looking as if it were still opening."""
+    from explorer.ui.theme import install_style
+
     try:
-        window.complete(_services(paths, store, settings, history_path))
+        log_problem = setup_logging(paths)
+        _set_window_icon(app)
+        install_style(app)
+        complete_window(window, paths, store, settings)
     except Exception as exc:
         window.show_opening_failed(str(exc) or type(exc).__name__)
         raise
+    if log_problem:
+        window.statusBar().showMessage(log_problem, 15000)
+
+
+def complete_window(  # type: ignore[no-untyped-def]
+    window, paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
+) -> None:
+    """Build the services and the panels into a window opened by :func:`open_window`."""
+    window.complete(_services(paths, store, settings, history_path))
     _report_settings_problem(window, store)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer import __version__
 
@@ -80,6 +80,7 @@ class CrashReporter(QObject):
         self._exception.connect(self._on_exception, Qt.ConnectionType.QueuedConnection)
         self.shown: list[str] = []
         self.show_dialog = True
+        self.dialog: QWidget | None = None  # the last report shown
 
     def redact(self, text: str) -> str:
         """``text`` through the window's current redactor, then the base one."""
@@ -114,7 +115,9 @@ class CrashReporter(QObject):
         if self.show_dialog:
             from explorer.ui.crash_dialog import CrashDialog
 
-            CrashDialog(summary, report, QApplication.activeWindow()).open()
+            # Kept here: with no active window to own it, the dialog would be freed at once.
+            self.dialog = CrashDialog(summary, report, QApplication.activeWindow())
+            self.dialog.open()
 
     def install(self) -> None:
         sys.excepthook = self.handle

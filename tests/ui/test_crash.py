@@ -68,3 +68,16 @@ def test_reports_mask_what_the_window_masks(make_window, qtbot, caplog) -> None:
         assert "dana.reyes@example.com" in text  # personal data only in presentation mode
     window.redaction.set_presentation(True)
     assert "dana.reyes@example.com" not in raise_in_a_worker(reporter, qtbot, message)
+
+
+def test_the_report_dialog_shows_with_no_active_window(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.activeWindow() is None
+    reporter = CrashReporter(redact=lambda text: text)
+    raise_in_a_worker(reporter, qtbot, "while opening")
+    dialog = reporter.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    assert dialog.windowTitle() == "Something went wrong"

@@ -46,3 +46,15 @@ def test_log_file_is_private_and_quiet_about_urls(logged: AppPaths) -> None:
     assert "cs_LOG_9876" not in text
     assert "Zm9vYmFyYmF6cXV4MTIzNDU2" not in text
     assert "explorer.test" in text
+
+
+def test_a_log_file_that_cannot_be_written_is_one_clear_line(capsys) -> None:  # type: ignore[no-untyped-def]
+    root = logging.getLogger()
+    before = list(root.handlers)
+    paths = AppPaths.from_environment().ensure()
+    paths.log_file.mkdir(parents=True)  # not a file: it cannot be opened for writing
+    problem = setup_logging(paths)
+    assert problem is not None
+    assert str(paths.log_file) in problem and "cannot be written" in problem
+    assert capsys.readouterr().err.strip() == problem
+    assert root.handlers == before  # the program runs on, without a file log

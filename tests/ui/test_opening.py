@@ -108,10 +108,12 @@ def test_a_window_that_cannot_finish_opening_says_so(qtbot, monkeypatch) -> None
         raise OSError("the drafts folder is not readable")
 
     monkeypatch.setattr(application, "_services", broken)
+    monkeypatch.setattr(application, "setup_logging", lambda _paths: None)  # no file log here
     window, paths, store, settings = start(qtbot)
     window.show()
+    app = QApplication.instance()
     with pytest.raises(OSError):
-        complete_window(window, paths, store, settings)
+        application.finish_opening(app, window, paths, store, settings)
     shown = window.centralWidget()
     assert isinstance(shown, QLabel)
     assert "could not finish opening: the drafts folder is not readable" in shown.text()

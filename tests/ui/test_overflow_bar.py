@@ -215,7 +215,7 @@ def test_a_narrow_cap_bar_keeps_show_all(qtbot, monkeypatch) -> None:  # type: i
     row = view.cap_bar.row
     qtbot.waitUntil(lambda: view.cap_bar.copy_button in row.collapsed_widgets())
     assert view.cap_bar.show_all_button.isVisible()
-    check_bar(row, view)
+    qtbot.waitUntil(lambda: check_bar(row, view), timeout=3000)  # once the bar has laid out
     copy = next(a for a in row.menu_actions() if a.text() == "Copy all")
     copy.trigger()
     from PySide6.QtWidgets import QApplication
