@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,10 +124,13 @@ def run(options: GuiOptions) -> int:
     settings = store.load()
     if options.theme:
         settings = settings.with_changes(theme=ThemeChoice(options.theme))
-    # The first frame paints in plain Fusion; the program's style is set right after it.
-    staged = options.screenshot is None
+    # A picture is taken of the whole window at once; otherwise the first frame needs only
+    # the palette, and the program's widget style is set right after that frame paints.
     apply_theme(
-        app, dark=resolve_dark(settings.theme), font_scale=settings.font_scale, style=not staged
+        app,
+        dark=resolve_dark(settings.theme),
+        font_scale=settings.font_scale,
+        style=options.screenshot is not None,
     )
 
     reporter = CrashReporter(redact=_redactor(), parent=app)
@@ -243,17 +247,16 @@ def _set_window_icon(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def _redactor() -> Callable[[str], str]:
-    """The program's redaction of free text, loaded when it is first needed."""
-    loaded: list[Callable[[str], str]] = []
+    """The program's redaction of free text, loaded when it is first needed (once, for the
+    log and the crash reporter alike)."""
 
     def redact(text: str) -> str:
-        if not loaded:
-            loaded.append(_load_redactor())
-        return loaded[0](text)
+        return _load_redactor()(text)
 
     return redact
 
 
+@cache
 def _load_redactor() -> Callable[[str], str]:
     try:
         from explorer.core.redact import Redactor

@@ -112,31 +112,33 @@ class MainWindow(QMainWindow):
             raise TypeError("MainWindow needs its services, or settings to open its frame")
         self.settings = chosen
         self.completed = False
-        self._closed = False
         self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
         self._restore_geometry()
         if services is None:
-            opening = QLabel("Opening Thumbtack API Explorer…")
-            opening.setObjectName("openingPlaceholder")
+            opening = self._central_note("openingPlaceholder", "Opening Thumbtack API Explorer…")
             opening.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # dim
-            opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.setCentralWidget(opening)
         else:
             self.complete(services)
 
     def show_opening_failed(self, reason: str) -> None:
         """In place of the frame's "Opening…" line: the window could not be built."""
-        message = QLabel(
+        self._central_note(
+            "openingFailed",
             f"Thumbtack API Explorer could not finish opening: {reason}\n\n"
             "Close it and start it again. If this happens again, copy the report from the "
             '"Something went wrong" dialog into a bug report. Your settings, saved '
-            "requests and history are untouched."
+            "requests and history are untouched.",
         )
-        message.setObjectName("openingFailed")
-        message.setWordWrap(True)
-        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        message.setMargin(24)
-        self.setCentralWidget(message)
+
+    def _central_note(self, name: str, text: str) -> QLabel:
+        """A centred line of text as the whole window, while it has no panels."""
+        note = QLabel(text)
+        note.setObjectName(name)
+        note.setWordWrap(True)
+        note.setMargin(24)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(note)
+        return note
 
     def complete(self, services: WindowServices) -> None:
         """Build the panels, menus and toolbar and wire them; emits :attr:`ready`."""
@@ -375,7 +377,6 @@ class MainWindow(QMainWindow):
             log.warning("could not save settings: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._closed = True
         if not self.completed:  # closed while opening: nothing was changed, nothing to save
             super().closeEvent(event)
             return
