@@ -18,7 +18,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from explorer.core.explain_body import BodyKind, ParsedBody, parse_body
+from explorer.core.evidence import Evidence
+from explorer.core.explain_body import BodyKind, ParsedBody, parse_body, required_scopes
 from explorer.core.explain_rules import Facts, Rule, RuleSet, load_rules
 from explorer.core.models import (
     Explanation,
@@ -355,6 +356,9 @@ class ExplanationEngine:
             "failure_chain": _short(" ← ".join(failure.chain), 600) if failure else "",
             "failure_type": failure.exception_type if failure else "",
             "problem_summary": _problem_summary(body),
+            "required_scopes": " ".join(
+                required_scopes(" ".join(filter(None, (body.field_text("detail"), body.message))))
+            ),
             "html_title": body.html_title,
             "body_kind": body.kind.value,
         }
@@ -399,7 +403,8 @@ class ExplanationEngine:
             severity=rule.severity,
             actions=tuple(dict.fromkeys(actions)),
             matched=fragments,
-            documented=rule.documented,
+            evidence=rule.evidence,
+            evidence_note=rule.evidence_note,
             trace_id=trace_id,
             retry_after_s=retry_after_s,
         )
@@ -479,9 +484,17 @@ def _retry_after(info: StatusInfo, headers: Iterable[tuple[str, str]]) -> float 
     return None
 
 
+#: What the terminal shows beside an explanation's title, by grade.
+EVIDENCE_MARKERS: dict[Evidence, str] = {
+    Evidence.DOCUMENTED: "",
+    Evidence.OBSERVED: "  [seen in real traffic: not on Thumbtack's pages]",
+    Evidence.INFERRED: "  [unverified: our inference, not confirmed by Thumbtack]",
+}
+
+
 def format_explanation_text(expl: Explanation, *, width: int = 88) -> str:
     """An explanation as plain text for a terminal: title, cause, numbered fix steps, link."""
-    marker = "" if expl.documented else "  [unverified: not confirmed by Thumbtack's docs]"
+    marker = EVIDENCE_MARKERS[expl.grade]
     lines = [f"{expl.severity.value.upper()}: {expl.title}{marker}", ""]
     lines += textwrap.wrap(f"Cause: {expl.cause}", width=width, subsequent_indent="  ")
     if expl.fix:
@@ -498,6 +511,8 @@ def format_explanation_text(expl: Explanation, *, width: int = 88) -> str:
         lines.append(f"Retry after: {expl.retry_after_s:g} s")
     if expl.matched:
         lines.append("Matched: " + "  ".join(expl.matched))
+    if expl.evidence_note:
+        lines.append(f"Evidence: {expl.grade.label}. {expl.evidence_note}")
     lines.append(f"Rule: {expl.rule_id} ({expl.status_class.value})")
     return "\n".join(lines)
 

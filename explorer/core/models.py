@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from explorer.core.evidence import Evidence
+
 
 class Flow(StrEnum):
     """OAuth 2.0 flows Thumbtack documents."""
@@ -65,6 +67,7 @@ class FixAction(StrEnum):
     COPY_TRACE_ID = "copy_trace_id"
     USE_SANDBOX_CUSTOMER = "use_sandbox_customer"  # switch to the built-in demo customer
     USE_SANDBOX_PRO = "use_sandbox_pro"  # switch to the built-in demo pro
+    USE_SANDBOX_APP = "use_sandbox_app"  # switch to the built-in application profile
 
 
 class NetworkFailureKind(StrEnum):
@@ -209,9 +212,25 @@ class Explanation:
     severity: Severity = Severity.INFO
     actions: tuple[FixAction, ...] = ()
     matched: tuple[str, ...] = ()  # fragments of the body that the rule matched, to highlight
-    documented: bool = True  # False: the rule is inferred, and the UI says so
+    documented: bool = True  # True only when ``evidence`` is documented
     trace_id: str | None = None
     retry_after_s: float | None = None
+    #: How well the explanation is known: documented, observed (seen in real traffic) or
+    #: inferred. Left out, it follows ``documented`` (False means inferred); given, it
+    #: decides ``documented``, so nothing observed or inferred is ever marked documented.
+    evidence: Evidence | None = None
+    evidence_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.evidence is None:
+            grade = Evidence.DOCUMENTED if self.documented else Evidence.INFERRED
+            object.__setattr__(self, "evidence", grade)
+        object.__setattr__(self, "documented", self.evidence is Evidence.DOCUMENTED)
+
+    @property
+    def grade(self) -> Evidence:
+        """``evidence``, never None after construction."""
+        return self.evidence or Evidence.INFERRED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -225,6 +244,9 @@ class Explanation:
             "actions": [action.value for action in self.actions],
             "matched": list(self.matched),
             "documented": self.documented,
+            "evidence": self.grade.value,
+            "evidence_label": self.grade.label,
+            "evidence_note": self.evidence_note,
             "trace_id": self.trace_id,
             "retry_after_s": self.retry_after_s,
         }

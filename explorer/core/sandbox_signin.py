@@ -21,6 +21,7 @@ from explorer.core.environments import Environment, EnvironmentKind
 from explorer.core.loopback import LoginError
 from explorer.core.models import Flow, RequestSpec
 from explorer.core.profiles import (
+    DEMAND_AUTHORIZATION_CODE_SCOPES,
     SANDBOX_CUSTOMER_PROFILE,
     SANDBOX_PRO_PROFILE,
     Profile,
@@ -32,6 +33,7 @@ from explorer.core.profiles import (
 #: used until the running server tells its own.
 DEMO_CLIENT_SECRETS: dict[str, str] = {
     "sandbox-demand-client": "sandbox-demand-secret",
+    "sandbox-customer-client": "sandbox-customer-secret",
     "sandbox-supply-client": "sandbox-supply-secret",
 }
 SIGN_IN_TIMEOUT_S = 20.0
@@ -91,12 +93,16 @@ def authorize_signing_in(
 
 
 def demo_profile_for(scopes: Iterable[str]) -> Profile | None:
-    """The demo customer for demand:: scopes, the demo pro for supply:: ones (None when
-    the endpoint names no scope)."""
+    """The demo customer for the demand:: scopes of its authorization-code client, the
+    application for the other demand:: scopes (its client-credentials client), the demo
+    pro for supply:: ones (None when the endpoint names no scope)."""
     wanted = list(scopes)
-    by_name = {p.name: p for p in sandbox_demo_profiles()}
-    if any(s.startswith("demand::") for s in wanted):
+    demos = sandbox_demo_profiles()
+    by_name = {p.name: p for p in demos}
+    if any(s in DEMAND_AUTHORIZATION_CODE_SCOPES for s in wanted):
         return by_name[SANDBOX_CUSTOMER_PROFILE]
+    if any(s.startswith("demand::") for s in wanted):
+        return demos[0]
     if any(s.startswith("supply::") for s in wanted):
         return by_name[SANDBOX_PRO_PROFILE]
     return None
