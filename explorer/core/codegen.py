@@ -126,12 +126,13 @@ TARGETS: tuple[Target, ...] = (
         id="csharp", label="C# (HttpClient)", template="csharp.cs.j2", lexer="csharp", suffix=".cs"
     ),
     Target(
-        id="php-guzzle", label="PHP (Guzzle)", template="php_guzzle.php.j2", lexer="php",
+        id="php-guzzle",
+        label="PHP (Guzzle)",
+        template="php_guzzle.php.j2",
+        lexer="php",
         suffix=".php",
     ),
-    Target(
-        id="ruby", label="Ruby (net/http)", template="ruby.rb.j2", lexer="ruby", suffix=".rb"
-    ),
+    Target(id="ruby", label="Ruby (net/http)", template="ruby.rb.j2", lexer="ruby", suffix=".rb"),
     Target(
         id="python-oauth",
         label="Python with OAuth done right (authlib)",
@@ -141,12 +142,13 @@ TARGETS: tuple[Target, ...] = (
     ),
 )
 _BY_ID = {t.id: t for t in TARGETS}
+_ALIASES = {"httpx": "python-httpx", "requests": "python-requests", "bash": "curl"}
 
 
 def target(target_id: str) -> Target:
     """The target called ``target_id``; ``KeyError`` names the known ones."""
     try:
-        return _BY_ID[target_id]
+        return _BY_ID[_ALIASES.get(target_id, target_id)]
     except KeyError:
         known = ", ".join(_BY_ID)
         raise KeyError(f"'{target_id}' is not a code target; choose one of: {known}") from None
@@ -201,8 +203,10 @@ def _quote_java(text: str) -> str:
 
 
 def _quote_js(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace(
-        "\u2029", "\\u2029"
+    return (
+        json.dumps(text, ensure_ascii=False)
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 
@@ -303,7 +307,6 @@ def _environment() -> Any:
             "sh_value": _sh_value,
             "cmd_value": _cmd_value,
             "uri_safe": _uri_safe,
-            "tojson_py": lambda value: json.dumps(value),
         }
     )
     return env
@@ -371,8 +374,7 @@ def _context(templated: Templated, masked: bool) -> dict[str, Any]:
         "masked": masked,
         "env_names": env_names,
         "secrets": [
-            {"env": ref.env_name, "where": ref.where, "name": ref.name}
-            for ref in templated.secrets
+            {"env": ref.env_name, "where": ref.where, "name": ref.name} for ref in templated.secrets
         ],
         "uses_env": bool(env_names),
         "globoff": any(ch in spec.url for ch in "[]{}"),
@@ -407,11 +409,7 @@ def generate(
 
 def _oauth_context(templated: Templated, oauth: OAuthScript) -> dict[str, Any]:
     """The OAuth script reads its own credentials; the request's bearer token is dropped."""
-    headers = [
-        h
-        for h in _context(templated, True)["headers"]
-        if h.name.lower() != "authorization"
-    ]
+    headers = [h for h in _context(templated, True)["headers"] if h.name.lower() != "authorization"]
     others: list[SecretRef] = [ref for ref in templated.secrets if ref.name != "access_token"]
     return {
         "headers": headers,
@@ -447,11 +445,15 @@ def curl_script(
         templated = template_secrets(spec, known_secrets) if masked else _plain(spec)
         for ref in templated.secrets:
             env_names.setdefault(ref.env_name, ref.where)
-        body = _environment().get_template("curl.sh.j2").render(
-            **{**_context(templated, masked), "fragment": True}
+        body = (
+            _environment()
+            .get_template("curl.sh.j2")
+            .render(**{**_context(templated, masked), "fragment": True})
         )
         items.append({"name": name.replace("\n", " "), "command": body})
-    rendered: str = _environment().get_template("curl_script.sh.j2").render(
-        items=items, env_names=env_names, masked=masked
+    rendered: str = (
+        _environment()
+        .get_template("curl_script.sh.j2")
+        .render(items=items, env_names=env_names, masked=masked)
     )
     return rendered

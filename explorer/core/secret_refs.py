@@ -21,7 +21,9 @@ from explorer.core.models import RequestSpec
 from explorer.core.redact import MASK, RedactionPolicy, Redactor
 from explorer.core.variables import VARIABLE_PATTERN
 
-_KEY_BEFORE = re.compile(r"""(?:^|[?&;\s"'{,])([A-Za-z_][A-Za-z0-9_.\[\]-]*)["']?\s*[:=]\s*["']?$""")
+_KEY_BEFORE = re.compile(
+    r"""(?:^|[?&;\s"'{,])([A-Za-z_][A-Za-z0-9_.\[\]-]*)["']?\s*[:=]\s*["']?$"""
+)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -186,7 +188,9 @@ def template_secrets(spec: RequestSpec, known_secrets: Iterable[str] = ()) -> Te
                     templated = _template_json(text_body, redactor, names)
             body = masked_body if templated is None else templated.encode("utf-8")
     new_spec = dataclasses.replace(
-        spec, url=redactor.redact_url(spec.url) if url is None else url, headers=tuple(headers),
+        spec,
+        url=redactor.redact_url(spec.url) if url is None else url,
+        headers=tuple(headers),
         body=body,
     )
     return Templated(spec=new_spec, secrets=tuple(names.refs))

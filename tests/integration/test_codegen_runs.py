@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers.echo_server import Arrival, EchoServer, echo_server
 
 from explorer.core.codegen import TARGETS, generate, target
 from explorer.core.http import make_client, send
 from explorer.core.models import RequestSpec
 from explorer.core.secret_refs import template_secrets
-from helpers.echo_server import Arrival, EchoServer, echo_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -93,7 +93,9 @@ def _venv_path() -> dict[str, str]:
 
 
 RUNNERS: dict[str, Runner] = {
-    "curl": Runner(("curl", "bash"), "apt-get install curl", lambda f: ["bash", str(f)], "request_copy.sh"),
+    "curl": Runner(
+        ("curl", "bash"), "apt-get install curl", lambda f: ["bash", str(f)], "request_copy.sh"
+    ),
     "httpie": Runner(
         ("bash",),
         "pip install httpie (a dev dependency)",
@@ -127,7 +129,9 @@ RUNNERS: dict[str, Runner] = {
         "request_copy.php",
         prepare=_php_vendor,
     ),
-    "ruby": Runner(("ruby",), "apt-get install ruby", lambda f: ["ruby", str(f)], "request_copy.rb"),
+    "ruby": Runner(
+        ("ruby",), "apt-get install ruby", lambda f: ["ruby", str(f)], "request_copy.rb"
+    ),
 }
 
 
