@@ -321,6 +321,7 @@ class MainWindow(QMainWindow):
         self.sandbox_menu = build_sandbox_menu(self)
         self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
         bar.addMenu(self.sandbox_menu)
+        self.request_panel.set_send_preparation(self._with_sandbox_fault)
 
         help_menu = bar.addMenu("&Help")
         self.help_action = QAction("&Troubleshooting guide", self)
@@ -498,6 +499,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_sandbox_fault_changed(self, fault: str | None) -> None:
+        self.request_panel.refresh_preview()  # the preview shows the fault it will send
         self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
         self.fault_label.setVisible(bool(fault))
         if fault:
