@@ -12,7 +12,6 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 from click.testing import CliRunner, Result
-from helpers.httpbin import httpbin_url  # noqa: F401 (a fixture)
 
 from explorer.cli import build_cli
 

@@ -4,7 +4,6 @@ statuses, timeouts, redirects and encodings are classified and explained correct
 from __future__ import annotations
 
 import pytest
-from helpers.httpbin import httpbin_url  # noqa: F401 (a fixture)
 
 from explorer.core.explain import ExplanationEngine
 from explorer.core.http import make_client, send

@@ -1,4 +1,5 @@
-"""httpbin (PyPI) under gunicorn on a free port of 127.0.0.1, started by the tests that use it."""
+"""Integration fixtures: httpbin (PyPI) under gunicorn on a free port of 127.0.0.1, started
+by the tests that use it."""
 
 from __future__ import annotations
 
