@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "profile": "profile",
     "history": "history",
     "import": "importing",
+    "export": "exporting",
     "webhooks": "webhooks",
 }
 

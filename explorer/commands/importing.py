@@ -138,3 +138,103 @@ def _save(spec: RequestSpec, name: str, root: Path, match: Any) -> str:
         )
     except SavedRequestError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _apply(plan: Any, into: Path | None, under: str, dry_run: bool) -> None:
+    from explorer.core.interchange import apply_plan
+    from explorer.core.saved import SavedRequestError, SavedRequestStore
+
+    for line in plan.preview():
+        click.echo(line)
+    if dry_run:
+        click.echo("Nothing was written (--dry-run).")
+        return
+    if not plan.requests:
+        click.echo("Nothing to import.")
+        return
+    root = _saved_root(into)
+    try:
+        written = apply_plan(plan, SavedRequestStore(root), under=under)
+    except SavedRequestError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {len(written)} saved request{'s' * (len(written) != 1)} in {root}.")
+    if plan.secrets:
+        click.echo(
+            "The secrets above were not written. Store each one as a secret (the window "
+            "offers it on import) or set it as a variable before sending."
+        )
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{path} cannot be read ({exc.strerror}).") from None
+
+
+_INTO = click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The saved-requests folder (default: the one chosen in the window).",
+)
+_UNDER = click.option("--under", default="", metavar="FOLDER", help="A folder inside it.")
+_DRY = click.option("--dry-run", is_flag=True, help="Only show what would be created.")
+
+
+@command.command(name="har", help="Import a HAR 1.2 file (a browser's network log).")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--page-resources", is_flag=True, help="Also import documents, images, scripts and styles."
+)
+@_INTO
+@_UNDER
+@_DRY
+def har(path: Path, page_resources: bool, into: Path | None, under: str, dry_run: bool) -> None:
+    from explorer.core.har_io import har_plan
+    from explorer.core.interchange import InterchangeError
+
+    try:
+        plan = har_plan(_read(path), include_page_resources=page_resources)
+    except InterchangeError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    _apply(plan, into, under, dry_run)
+
+
+@command.command(name="postman", help="Import a Postman collection (v2.0 or v2.1).")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--environment",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A Postman environment file whose variables to import too.",
+)
+@_INTO
+@_UNDER
+@_DRY
+def postman(
+    path: Path, environment: Path | None, into: Path | None, under: str, dry_run: bool
+) -> None:
+    from explorer.core.interchange import InterchangeError
+    from explorer.core.postman import postman_plan
+
+    try:
+        plan = postman_plan(
+            _read(path), environment=None if environment is None else _read(environment)
+        )
+    except InterchangeError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    _apply(plan, into, under, dry_run)
+
+
+@command.command(name="suite", help="Import another folder of saved requests (a suite).")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@_INTO
+@_UNDER
+@_DRY
+def suite(path: Path, into: Path | None, under: str, dry_run: bool) -> None:
+    from explorer.core.interchange import InterchangeError, suite_plan
+
+    try:
+        plan = suite_plan(path)
+    except InterchangeError as exc:
+        raise click.ClickException(str(exc)) from None
+    _apply(plan, into, under, dry_run)

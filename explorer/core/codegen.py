@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 from explorer.core.models import RequestSpec
 from explorer.core.redact import MASK
 from explorer.core.secret_refs import SecretRef, Templated, split_references, template_secrets
+from explorer.core.variables import VARIABLE_PATTERN
 
 __all__ = [
     "MASK",
@@ -382,7 +383,27 @@ def _context(templated: Templated, masked: bool) -> dict[str, Any]:
 
 
 def _plain(spec: RequestSpec) -> Templated:
-    return Templated(spec=spec, secrets=())
+    return _with_references(Templated(spec=spec, secrets=()))
+
+
+def _with_references(templated: Templated) -> Templated:
+    """``{{name}}`` references left in a request (a saved request's ``{{access_token}}``,
+    an unset variable) are read from ``THUMBTACK_NAME`` too, so the copy still runs."""
+    spec = templated.spec
+    texts = [spec.url, *(value for _, value in spec.headers)]
+    if spec.body is not None:
+        texts.append(spec.body.decode("utf-8", errors="replace"))
+    known = {ref.name for ref in templated.secrets}
+    extra: list[SecretRef] = []
+    for text in texts:
+        for match in VARIABLE_PATTERN.finditer(text):
+            name = match.group(1)
+            if name not in known and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                known.add(name)
+                extra.append(SecretRef(name=name, value="", where=f"the variable {{{{{name}}}}}"))
+    if not extra:
+        return templated
+    return Templated(spec=spec, secrets=(*templated.secrets, *extra))
 
 
 def generate(
@@ -399,7 +420,7 @@ def generate(
     secrets". A masked copy reads every secret from a ``THUMBTACK_…`` environment variable.
     """
     chosen = target(target_id)
-    templated = template_secrets(spec, known_secrets) if masked else _plain(spec)
+    templated = _with_references(template_secrets(spec, known_secrets)) if masked else _plain(spec)
     context = _context(templated, masked)
     if chosen.id == "python-oauth":
         context.update(_oauth_context(templated, oauth or OAuthScript()))
@@ -442,7 +463,9 @@ def curl_script(
     items = []
     env_names: dict[str, str] = {}
     for name, spec in requests:
-        templated = template_secrets(spec, known_secrets) if masked else _plain(spec)
+        templated = (
+            _with_references(template_secrets(spec, known_secrets)) if masked else _plain(spec)
+        )
         for ref in templated.secrets:
             env_names.setdefault(ref.env_name, ref.where)
         body = (
