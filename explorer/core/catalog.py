@@ -5,7 +5,11 @@ YAML), validation (openapi-spec-validator), ``$ref`` resolution (referencing) an
 mapping of each operation onto an :class:`~explorer.core.models.Endpoint`. A file that
 cannot be used raises :class:`CatalogError`, whose message names the file, the place of
 the problem and what to do. Nothing here is specific to Thumbtack except the ``x-``
-extensions it understands (``x-server``, ``x-flows``, ``x-inferred``, ``x-inferred-note``).
+extensions it understands (``x-server``, ``x-flows``, ``x-inferred``, ``x-inferred-note``, and
+the evidence grades ``x-evidence``, ``x-evidence-note`` and ``x-evidence-scopes``; see
+:mod:`explorer.core.evidence`). In a description that grades its facts, a fact without a
+grade is read as inferred; a description that grades nothing (Thumbtack's own file) is the
+documentation itself, so its facts are documented. ``x-inferred`` always means inferred.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from explorer.core.evidence import EXTENSION as EVIDENCE_EXTENSION
+from explorer.core.evidence import Evidence, grade_of, note_of, weakest
+from explorer.core.evidence import parse as parse_evidence
 from explorer.core.models import Endpoint, Flow, Parameter, ParamLocation
 from explorer.core.openapi_doc import (
     CatalogError,
@@ -208,7 +215,11 @@ def _build(
     endpoints: list[Endpoint] = []
     used_ids: set[str] = set()
     context = _Context(
-        schemes=schemes, root_security=root_security, resolver=resolver, used_ids=used_ids
+        schemes=schemes,
+        root_security=root_security,
+        resolver=resolver,
+        used_ids=used_ids,
+        default_grade=_default_grade(document),
     )
     for raw_path, raw_item in document.get("paths", {}).items():
         path = str(raw_path)
@@ -256,6 +267,17 @@ class _Context:
     root_security: Any
     resolver: SchemaResolver
     used_ids: set[str]
+    default_grade: Evidence = Evidence.DOCUMENTED
+
+
+def _default_grade(document: Mapping[str, Any]) -> Evidence:
+    """Inferred for a description that grades its facts (an ungraded one is then a gap),
+    documented for one that grades nothing: it is the documentation itself."""
+    for item in (document.get("paths") or {}).values():
+        for operation in (item or {}).values() if isinstance(item, Mapping) else ():
+            if isinstance(operation, Mapping) and EVIDENCE_EXTENSION in operation:
+                return Evidence.INFERRED
+    return Evidence.DOCUMENTED
 
 
 def _endpoint(
@@ -270,7 +292,10 @@ def _endpoint(
     notes: list[str] = []
     if operation.get("x-inferred-note"):
         notes.append(str(operation["x-inferred-note"]))
-    parameters = _parameters(shared_params, operation.get("parameters", []), resolver, where, notes)
+    grade = grade_of(operation, context.default_grade)
+    parameters = _parameters(
+        shared_params, operation.get("parameters", []), resolver, where, notes, grade=grade
+    )
     body = resolver.resolve(operation.get("requestBody", {}), (*where, "requestBody"))
     body_schema, body_example, media_type = _body(body, resolver, where, notes)
     scopes, flows = _security(
@@ -301,6 +326,9 @@ def _endpoint(
         inferred_notes=tuple(notes),
         server="auth" if operation.get("x-server") == "auth" else "api",
         responses=responses,
+        evidence=grade,
+        evidence_note=note_of(operation) if grade is not Evidence.DOCUMENTED else "",
+        scope_evidence=parse_evidence(operation.get("x-evidence-scopes"), grade),
     )
 
 
@@ -310,6 +338,8 @@ def _parameters(
     resolver: SchemaResolver,
     where: tuple[str, ...],
     notes: list[str],
+    *,
+    grade: Evidence = Evidence.DOCUMENTED,
 ) -> tuple[Parameter, ...]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for index, raw in enumerate([*shared, *own]):
@@ -328,8 +358,9 @@ def _parameters(
                 (v.get("value") for v in param["examples"].values() if isinstance(v, dict)), None
             )
         is_deep = param.get("style") == "deepObject" and schema.get("type") == "object"
+        param_grade = grade_of(param, grade)
         if is_deep:
-            result.extend(_deep_object(name, param, schema, notes))
+            result.extend(_deep_object(name, param, schema, notes, param_grade))
             continue
         result.append(
             Parameter(
@@ -340,13 +371,19 @@ def _parameters(
                 description=str(param.get("description", "")),
                 example=example,
                 inferred=bool(param.get("x-inferred", False)),
+                evidence=param_grade,
+                evidence_note=note_of(param),
             )
         )
     return tuple(result)
 
 
 def _deep_object(
-    name: str, param: Mapping[str, Any], schema: Mapping[str, Any], notes: list[str]
+    name: str,
+    param: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    notes: list[str],
+    grade: Evidence = Evidence.DOCUMENTED,
 ) -> list[Parameter]:
     """``utmData`` with ``style: deepObject`` becomes ``utmData[utm_source]`` and so on."""
     required = set(schema.get("required", []))
@@ -367,6 +404,8 @@ def _deep_object(
                 example=(example.get(prop) if isinstance(example, dict) else None)
                 or prop_schema.get("example", prop_schema.get("default")),
                 inferred=bool(param.get("x-inferred") or prop_schema.get("x-inferred")),
+                evidence=weakest((grade, grade_of(prop_schema, grade))),
+                evidence_note=note_of(prop_schema) or note_of(param),
             )
         )
     return result

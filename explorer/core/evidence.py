@@ -107,6 +107,45 @@ def note_of(node: Mapping[str, Any] | None) -> str:
     return ""
 
 
+def field_grades(
+    schema: Mapping[str, Any] | None, default: Evidence, *, prefix: str = "", depth: int = 0
+) -> dict[str, Evidence]:
+    """The grade of every property of a (resolved) schema, by dotted path (``a.b``,
+    ``items[].c``); a property takes its parent's grade unless it has its own."""
+    out: dict[str, Evidence] = {}
+    if not isinstance(schema, Mapping) or depth > 12:
+        return out
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping):
+        for name, sub in properties.items():
+            if not isinstance(sub, Mapping):
+                continue
+            grade = weakest((default, grade_of(sub, default)))
+            path = f"{prefix}{name}"
+            out[path] = grade
+            out.update(field_grades(sub, grade, prefix=f"{path}.", depth=depth + 1))
+    items = schema.get("items")
+    if isinstance(items, Mapping):
+        out.update(
+            field_grades(
+                items, default, prefix=f"{prefix[:-1]}[]." if prefix else "[].", depth=depth + 1
+            )
+        )
+    for key in ("allOf", "oneOf", "anyOf"):
+        for sub in schema.get(key) or ():
+            out.update(field_grades(sub, default, prefix=prefix, depth=depth + 1))
+    return out
+
+
+def response_grades(responses: Mapping[str, Any], default: Evidence) -> dict[str, Evidence]:
+    """The grade of each documented status (``"200"``, ``"5XX"``) of an operation."""
+    return {
+        str(code): grade_of(response, default)
+        for code, response in responses.items()
+        if isinstance(response, Mapping)
+    }
+
+
 def tag(grade: Evidence) -> str:
     """A short bracketed tag for plain-text output, e.g. ``[our inference]``."""
     return f"[{grade.label}]"
@@ -117,9 +156,11 @@ __all__ = [
     "LABELS",
     "MEANINGS",
     "Evidence",
+    "field_grades",
     "grade_of",
     "note_of",
     "parse",
+    "response_grades",
     "tag",
     "weakest",
 ]

@@ -98,6 +98,13 @@ class Parameter:
     description: str = ""
     example: Any = None
     inferred: bool = False
+    #: The parameter's evidence grade (``x-evidence``; never documented when inferred).
+    evidence: Evidence = Evidence.DOCUMENTED
+    evidence_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.inferred and self.evidence is not Evidence.INFERRED:
+            object.__setattr__(self, "evidence", Evidence.INFERRED)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +129,14 @@ class Endpoint:
     inferred_notes: tuple[str, ...] = ()
     server: str = "api"  # "api" or "auth": which base URL of the environment it uses
     responses: Mapping[str, Any] = field(default_factory=dict)
+    #: How well the operation (its method and path) is known, and its scopes.
+    evidence: Evidence = Evidence.DOCUMENTED
+    evidence_note: str = ""
+    scope_evidence: Evidence = Evidence.DOCUMENTED
+
+    def __post_init__(self) -> None:
+        if self.inferred and self.evidence is not Evidence.INFERRED:
+            object.__setattr__(self, "evidence", Evidence.INFERRED)
 
     @property
     def key(self) -> str:
