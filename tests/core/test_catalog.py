@@ -307,7 +307,7 @@ def _broken(tmp_path: Path, name: str, text: str) -> CatalogError:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError) as info:
-        load_catalog(path)
+        load_catalog(path, validate=True)
     assert str(path) in str(info.value)
     return info.value
 
