@@ -200,6 +200,7 @@ class ContractChecker:
         self._lock = threading.Lock()
         self._validator: Any = None
         self._fast: dict[tuple[str, ...], Any] = {}
+        self._fast_root: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ public
 
@@ -331,7 +332,9 @@ class ContractChecker:
         try:
             if len(body) >= FAST_PATH_BYTES and "json" in mime_type:
                 engine = "jsonschema-rs"
-                problems += self._fast_problems(where, status, schema, body)
+                response_key, media_key = str(response.parts[-1]), str(media.parts[-1])
+                schema_where = (*where, "responses", response_key, "content", media_key, "schema")
+                problems += self._fast_problems(schema_where, body)
             else:
                 value = validator._deserialise_media_type(media, mime_type, parameters, body)
                 problems += self._body_problems(validator, schema, value)
@@ -384,18 +387,16 @@ class ContractChecker:
             return [_from_jsonschema(error) for error in exc.schema_errors][:_MAX_PROBLEMS]
         return []
 
-    def _fast_problems(
-        self, where: tuple[str, ...], status: int, schema: Any, body: bytes
-    ) -> list[Problem]:
+    def _fast_problems(self, where: tuple[str, ...], body: bytes) -> list[Problem]:
         try:
             value = json.loads(body)
         except (ValueError, RecursionError) as exc:
             raise _BodyUnreadable(f"the body is not valid JSON ({exc})") from None
-        key = (*where, str(status), str(schema))
+        key = where
         with self._lock:
             compiled = self._fast.get(key)
         if compiled is None:
-            compiled = self._compile_fast(schema)
+            compiled = self._compile_fast(where)
             with self._lock:
                 self._fast[key] = compiled
         problems = []
@@ -413,34 +414,69 @@ class ContractChecker:
                 break
         return problems
 
-    def _compile_fast(self, schema: Any) -> Any:
+    def _compile_fast(self, where: tuple[str, ...]) -> Any:
+        """A jsonschema-rs validator for the schema at ``where`` (logical parts, through
+        ``$ref``s), which refers into the document (and its other files) by absolute URI."""
         import jsonschema_rs
 
-        with schema.resolve() as resolved:
-            contents = resolved.contents
-            base_uri = str(getattr(resolved.resolver, "_base_uri", "")) or "urn:explorer:doc"
-        document = self.catalog.document
         openapi_30 = self.catalog.openapi_version.startswith("3.0")
         doc_uri = self.catalog.base_uri or "urn:explorer:doc"
-        root = _to_2020(document) if openapi_30 else document
-        registry = jsonschema_rs.Registry([(doc_uri, dict(root))])
-        node = _to_2020(contents) if openapi_30 else contents
+        with self._lock:
+            if self._fast_root is None:
+                document = dict(self.catalog.document)
+                self._fast_root = _to_2020(document) if openapi_30 else document
+            root = self._fast_root
+        uri, pointer = self._pointer(where, doc_uri)
+        registry = jsonschema_rs.Registry([(doc_uri, root)])
 
-        def retrieve(uri: str) -> Any:
+        def retrieve(target: str) -> Any:
             from explorer.core.openapi_doc import file_of, parse_text
 
-            path = file_of(uri.split("#", maxsplit=1)[0])
+            path = file_of(target.split("#", maxsplit=1)[0])
             with open(path, encoding="utf-8") as handle:
                 loaded = parse_text(handle.read(), source=path)
             return _to_2020(loaded) if openapi_30 else loaded
 
         return jsonschema_rs.Draft202012Validator(
-            node,
+            {"$ref": f"{uri}#{pointer}"},
             registry=registry,
-            base_uri=base_uri.split("#", maxsplit=1)[0],
             retriever=retrieve,
             validate_formats=True,
         )
+
+    def _pointer(self, where: tuple[str, ...], doc_uri: str) -> tuple[str, str]:
+        """The file and JSON pointer of the node at the logical path ``where``."""
+        from urllib.parse import urldefrag, urljoin
+
+        import referencing
+
+        resolver_source = self.catalog.resolver
+        if resolver_source is None or self.catalog.reader is None:
+            raise _BodyUnreadable("the description cannot be followed to this schema")
+        from explorer.core.openapi_doc import make_registry
+
+        resolver = make_registry(self.catalog.document, self.catalog.reader).resolver(
+            base_uri=self.catalog.reader.base_uri
+        )
+        node: Any = self.catalog.document
+        uri, pointer = doc_uri, ""
+        for part in where:
+            seen = 0
+            while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 50:
+                ref = str(node["$ref"])
+                try:
+                    resolved = resolver.lookup(ref)
+                except referencing.exceptions.Unresolvable:
+                    raise _BodyUnreadable(f"the reference {ref!r} points to nothing") from None
+                target, fragment = urldefrag(urljoin(uri, ref))
+                uri, pointer = target or uri, fragment
+                node, resolver = resolved.contents, resolved.resolver
+                seen += 1
+            if not isinstance(node, Mapping) or part not in node:
+                raise _BodyUnreadable("the description cannot be followed to this schema")
+            node = node[part]
+            pointer += "/" + part.replace("~", "~0").replace("/", "~1")
+        return uri, pointer
 
 
 class _BodyUnreadable(Exception):

@@ -25,6 +25,7 @@ from explorer.core.openapi_doc import (
     file_of,
     format_location,
     make_registry,
+    reference_problem,
 )
 
 if TYPE_CHECKING:
@@ -100,10 +101,11 @@ def _reference_findings(catalog: Catalog, cancel: threading.Event | None) -> Ite
             try:
                 resolved = resolver.lookup(ref)
             except referencing.exceptions.Unresolvable as exc:
+                why = reference_problem(exc, ref, uri)
                 yield Finding(
                     file=reader.source if in_root else file_of(uri),
                     location=reader.locate(path) if in_root else format_location(path),
-                    message=f"the reference {ref!r} points to nothing ({_reason(exc, ref)})",
+                    message=f"the reference {ref!r} points to nothing ({why})",
                     hint="Correct the $ref, add what it names, or put the file it names "
                     "beside the description.",
                 )
@@ -116,14 +118,6 @@ def _reference_findings(catalog: Catalog, cancel: threading.Event | None) -> Ite
                 except referencing.exceptions.Unresolvable:
                     continue
                 queue.append((whole.contents, whole.resolver, target_file))
-
-
-def _reason(exc: referencing.exceptions.Unresolvable, ref: str) -> str:
-    if isinstance(exc, referencing.exceptions.NoSuchResource):
-        return f"the file {file_of(urldefrag(str(exc.ref)).url)} cannot be read"
-    if isinstance(exc, referencing.exceptions.PointerToNowhere):
-        return f"nothing is at {urldefrag(ref).fragment or ref}"
-    return "it cannot be followed"
 
 
 def _iter_refs(node: Any, path: tuple[object, ...]) -> Iterator[tuple[tuple[object, ...], str]]:
@@ -195,7 +189,8 @@ def _validator_findings(catalog: Catalog, cancel: threading.Event | None) -> lis
 def _finding(catalog: Catalog, error: Any) -> Finding:
     assert catalog.reader is not None
     path = tuple(getattr(error, "absolute_path", ()) or ())
-    message = str(getattr(error, "message", error))
+    # the validator's first paragraph says what is wrong; the rest repeats the whole value
+    message = str(getattr(error, "message", error)).split("\n\n", 1)[0].strip()
     if len(message) > 300:
         message = message[:300] + "…"
     return Finding(

@@ -34,6 +34,8 @@ _ROOT_URI = "urn:explorer:openapi-root"
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: keys whose values are data, never schemas or references to follow
 _DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum"})
+#: references inside references that one resolution follows (forms never show deeper)
+_MAX_REF_DEPTH = 30
 
 
 @dataclass(frozen=True)
@@ -407,9 +409,10 @@ class SchemaResolver:
                 try:
                     resolved = resolver.lookup(ref)
                 except referencing.exceptions.Unresolvable as exc:
+                    why = reference_problem(exc, ref, _base(resolver))
                     raise CatalogError(
                         file_of(_base(resolver)) if _base(resolver) != _ROOT_URI else self.source,
-                        f"the reference {ref!r} points to nothing ({_reason(exc)})",
+                        f"the reference {ref!r} points to nothing ({why})",
                         location=self._locate_in(resolver, (*where, "$ref")),
                         hint="Correct the $ref, add what it names, or put the file it names "
                         "beside the description.",
@@ -470,7 +473,7 @@ class SchemaResolver:
                 file=self.source if base in (self._reader.base_uri, _ROOT_URI) else file_of(base),
                 path=(*where, "$ref"),
                 ref=ref,
-                reason=_reason(exc),
+                reason=reference_problem(exc, ref, base),
             )
             self.unresolved.append(problem)
             return {
@@ -484,6 +487,11 @@ class SchemaResolver:
             return known
         if id(contents) in self._busy:
             return {"description": f"(recursive reference to {ref})", "x-recursive-ref": ref}
+        if len(self._busy) >= _MAX_REF_DEPTH:
+            return {
+                "description": f"(reference to {ref}, nested too deep to show)",
+                "x-deep-ref": ref,
+            }
         self._busy.add(id(contents))
         try:
             fragment = urldefrag(ref).fragment
@@ -519,11 +527,18 @@ def _base(resolver: referencing._core.Resolver[Any]) -> str:
     return str(getattr(resolver, "_base_uri", ""))
 
 
-def _reason(exc: referencing.exceptions.Unresolvable) -> str:
-    if isinstance(exc, referencing.exceptions.NoSuchResource):
-        return f"the file {file_of(urldefrag(str(exc.ref)).url)} cannot be read"
+def reference_problem(exc: referencing.exceptions.Unresolvable, ref: str, base: str) -> str:
+    """Why ``ref`` (written in the file ``base``) cannot be followed, in words."""
     if isinstance(exc, referencing.exceptions.PointerToNowhere):
-        return f"nothing is at {exc.ref}"
+        return f"nothing is at {urldefrag(ref).fragment or ref}"
+    target = urldefrag(urljoin(base, ref)).url if base != _ROOT_URI else ""
+    if target.startswith("file:") and target != urldefrag(base).url:
+        path = Path(file_of(target))
+        if not path.is_file():
+            return f"the file {path} does not exist"
+        return f"the file {path} cannot be read as JSON or YAML"
+    if urldefrag(ref).url and not target.startswith("file:"):
+        return "only references to local files are followed"
     return "it cannot be followed"
 
 
