@@ -29,6 +29,9 @@ SUBCOMMANDS: dict[str, str] = {
     "explain": "explain",
     "profile": "profile",
     "history": "history",
+    "import": "importing",
+    "export": "exporting",
+    "webhooks": "webhooks",
 }
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog
 from explorer.core.history import HISTORY_FILE, Exchange, HistoryError, HistoryLimits
 from explorer.core.models import ResponseRecord
 from explorer.core.reopen import sendable
+from explorer.core.resend import without_added_headers
 from explorer.paths import AppPaths
 from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
 from explorer.ui.history.service import HistoryService, Purpose, explanation_from
@@ -147,7 +148,7 @@ class HistoryController(QObject):
     def on_service_loaded(self, exchange: Exchange, purpose: str) -> None:
         window = self.window
         ready = sendable(
-            exchange.resend_spec(),
+            without_added_headers(exchange.resend_spec()),  # the current fault is added
             window_variables(window),
             sandbox_base=current_sandbox_base(window),
         )
@@ -166,6 +167,7 @@ class HistoryController(QObject):
             load_into_request_panel(window, ready)
             window._show_record(shown_response(window, exchange))
             window.last_record = dataclasses.replace(exchange.record, request=ready)
+            window.last_asked = (ready, window.base_url)  # what Retry sends
             window.statusBar().showMessage(
                 f"Opened exchange #{exchange.id} from the history "
                 f"({exchange.created_at[:19].replace('T', ' ')} UTC). "

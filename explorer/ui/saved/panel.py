@@ -52,10 +52,13 @@ _PATH_ROLE = Qt.ItemDataRole.UserRole
 _FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def current_spec(window: MainWindow) -> RequestSpec | None:
+def current_spec(window: MainWindow, *, as_previewed: bool = False) -> RequestSpec | None:
     """The request on screen; when it is the one just sent, the sent one (with the
-    Authorization the window added, which saving turns into ``{{access_token}}``)."""
-    built = window.request_panel.build_spec()
+    Authorization the window added, which saving turns into ``{{access_token}}``).
+    ``as_previewed``: before it is sent, the request as its Preview shows it (with the
+    profile's Authorization placeholder and the Sandbox fault the window will add)."""
+    panel = window.request_panel
+    built = panel.preview_spec() if as_previewed else panel.build_spec()
     sent = window.last_record.request if window.last_record is not None else None
     if built is None:
         return sent

@@ -13,13 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QMenu
 
 from explorer.core.bundle import BundleFormat, write_bundle
-from explorer.core.codegen import to_curl, to_httpx
+from explorer.core.codegen import generate, target, to_curl
 from explorer.core.history import Exchange
+from explorer.core.models import RequestSpec
 from explorer.core.redact import redactor_for_output
 from explorer.ui.saved.panel import current_spec
 from explorer.ui.sharing.presentation import copy_text
@@ -55,6 +56,8 @@ def format_for(path: Path, chosen_filter: str) -> BundleFormat:
 
 class BundleExporter(QObject):
     """The export and copy actions of one window."""
+
+    secrets_copied = Signal()  # "copy with secrets" put the command on the clipboard
 
     def __init__(self, window: MainWindow, history: HistoryController | None = None) -> None:
         super().__init__(window)
@@ -118,16 +121,16 @@ class BundleExporter(QObject):
     # ----- copy --------------------------------------------------------------------------
     def copy_as(self, kind: str) -> str | None:
         """Copy the current request as code, redacted as the screen is."""
-        spec = current_spec(self.window)
+        spec = current_spec(self.window, as_previewed=True)
         if spec is None:
             self.window.statusBar().showMessage("There is no request to copy yet.", 5000)
             return None
         redactor = self.window.redaction.redactor
-        safe = redactor.redact_spec(spec)
-        text = to_curl(safe, redact=None) if kind == "curl" else to_httpx(safe, redact=None)
+        text = generate(kind, spec, known_secrets=redactor.policy.known_secrets)
         copied = self.window.redaction.copy_text(text)
         self.window.statusBar().showMessage(
-            f"Copied as {kind}; secrets are masked as ••••••.", 5000
+            f"Copied as {target(kind).label}; secrets are read from THUMBTACK_* variables.",
+            5000,
         )
         return copied
 
@@ -141,8 +144,9 @@ class BundleExporter(QObject):
                 "Turn presentation mode off to copy a request with its secrets.", 8000
             )
             return None
-        spec = current_spec(window)
+        spec = current_spec(window, as_previewed=True)
         if spec is None:
+            window.statusBar().showMessage("There is no request to copy yet.", 5000)
             return None
         if not window.ask.confirm(
             "Copy with secrets",
@@ -151,8 +155,17 @@ class BundleExporter(QObject):
             action="Copy with secrets",
         ):
             return None
-        copied = copy_text(to_curl(spec, redact=None), redactor_for_output(False))
-        window.statusBar().showMessage("Copied as curl WITH secrets: handle with care.", 8000)
+        session = window.services.session
+        with_credentials = getattr(session, "with_credentials", None)
+        if callable(with_credentials):  # the current token in place of the masked one
+            with_credentials(spec, self._copy_with_secrets)
+            return None
+        return self._copy_with_secrets(spec)
+
+    def _copy_with_secrets(self, spec: RequestSpec) -> str:
+        copied = copy_text(to_curl(spec, masked=False), redactor_for_output(False))
+        self.window.statusBar().showMessage("Copied as curl WITH secrets: handle with care.", 8000)
+        self.secrets_copied.emit()
         return copied
 
     # ----- export ------------------------------------------------------------------------

@@ -9,7 +9,6 @@ with their own services.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -161,6 +160,7 @@ class MainWindow(QMainWindow):
         self.base_url = ""
         self.last_record: ResponseRecord | None = None
         self.last_shown: ShownResponse | None = None
+        self.last_asked: tuple[RequestSpec, str] | None = None  # (request, base URL) sent last
         self.runner: TaskRunner = TaskRunner(self, latest_only=True)
         self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
         self._request_id: int | None = None
@@ -321,6 +321,7 @@ class MainWindow(QMainWindow):
         self.sandbox_menu = build_sandbox_menu(self)
         self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
         bar.addMenu(self.sandbox_menu)
+        self.request_panel.set_send_preparation(self._with_sandbox_fault)
 
         help_menu = bar.addMenu("&Help")
         self.help_action = QAction("&Troubleshooting guide", self)
@@ -459,6 +460,7 @@ class MainWindow(QMainWindow):
 
     def send_spec(self, spec: RequestSpec) -> int:
         perform = self.services.perform or self._plain_perform
+        self.last_asked = (spec, self.base_url)  # what a retry rebuilds from
         spec = self._with_sandbox_fault(spec)
 
         self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
@@ -478,18 +480,26 @@ class MainWindow(QMainWindow):
 
     def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
         """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
-        from explorer.core.sandbox_note import FAULT_HEADER
+        from explorer.core.resend import with_sandbox_fault
 
-        fault = self.sandbox_menu.selected_fault()
         on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
-        if not fault or not on_sandbox or not self.base_url:
-            return spec
-        if not spec.url.startswith(self.base_url) or spec.header(FAULT_HEADER) is not None:
-            return spec
-        return dataclasses.replace(spec, headers=(*spec.headers, (FAULT_HEADER, fault)))
+        base = self.base_url if on_sandbox else ""
+        return with_sandbox_fault(spec, self.sandbox_menu.selected_fault(), sandbox_base=base)
+
+    def retry_spec(self) -> RequestSpec | None:
+        """The last request rebuilt from the current state: the user's request (never the
+        headers of the answer that failed), on the current base URL; the current token and
+        Sandbox fault are added when it is sent."""
+        from explorer.core.resend import rebuild_for_retry
+
+        if self.last_asked is None:
+            return None
+        asked, asked_base = self.last_asked
+        return rebuild_for_retry(asked, asked_base=asked_base, current_base=self.base_url)
 
     @Slot(object)
     def on_sandbox_fault_changed(self, fault: str | None) -> None:
+        self.request_panel.refresh_preview()  # the preview shows the fault it will send
         self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
         self.fault_label.setVisible(bool(fault))
         if fault:
@@ -560,8 +570,9 @@ class MainWindow(QMainWindow):
         if self.session_ui is not None and self.session_ui.handle_fix(action):
             return
         if action in (FixAction.RETRY, FixAction.RETRY_AFTER):
-            if self.last_record is not None:
-                self.send_spec(self.last_record.request)
+            spec = self.retry_spec()
+            if spec is not None:
+                self.send_spec(spec)
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
