@@ -106,6 +106,7 @@ class ExchangeSummary:
     environment: str
     profile: str
     total_ms: float
+    cause: str = ""  # why the outcome came from elsewhere (the token could not be had)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,6 +145,7 @@ class Exchange:
             operation_id=spec.operation_id,
             timeout_s=spec.timeout_s,
             follow_redirects=spec.follow_redirects,
+            thumbtack=spec.thumbtack,
         )
 
 
@@ -467,7 +469,7 @@ class HistoryStore:
                 args.append(f"%{_like(needle)}%")
         sql = (
             "SELECT id, created_at, method, url, endpoint, operation_id, status, environment,"
-            " profile, total_ms FROM exchanges"
+            " profile, total_ms, json_extract(response, '$.cause') FROM exchanges"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY id DESC LIMIT ? OFFSET ?"
         )
@@ -486,6 +488,7 @@ class HistoryStore:
                 environment=row[7],
                 profile=row[8],
                 total_ms=row[9],
+                cause=row[10] or "",
             )
             for row in rows
         ]
@@ -550,6 +553,7 @@ def _spec_to_dict(spec: RequestSpec, *, truncated: bool) -> dict[str, Any]:
         "operation_id": spec.operation_id,
         "timeout_s": spec.timeout_s,
         "follow_redirects": spec.follow_redirects,
+        "thumbtack": spec.thumbtack,
         "has_body": spec.body is not None,
         "body_truncated": truncated,
     }
@@ -564,6 +568,7 @@ def _spec_from_dict(doc: Mapping[str, Any], body: bytes | None) -> RequestSpec:
         operation_id=doc.get("operation_id"),
         timeout_s=float(doc.get("timeout_s", 30.0)),
         follow_redirects=bool(doc.get("follow_redirects", False)),
+        thumbtack=doc["thumbtack"] if isinstance(doc.get("thumbtack"), bool) else None,
     )
 
 
@@ -586,6 +591,7 @@ def _record_to_dict(record: ResponseRecord, *, truncated: bool) -> dict[str, Any
         },
         "started_at": record.started_at,
         "url": record.url,
+        "cause": record.cause,
     }
 
 
@@ -615,4 +621,5 @@ def _record_from_dict(doc: Mapping[str, Any], spec: RequestSpec, body: bytes) ->
         failure=failure,
         started_at=doc.get("started_at", ""),
         url=doc.get("url", ""),
+        cause=str(doc.get("cause") or ""),
     )

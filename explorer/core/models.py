@@ -154,6 +154,9 @@ class RequestSpec:
     operation_id: str | None = None
     timeout_s: float = 30.0
     follow_redirects: bool = False
+    #: Whether Thumbtack's documented meanings apply to the answer (the environment says
+    #: so); None: decided by the host (see :func:`explorer.core.status.thumbtack_meanings`).
+    thumbtack: bool | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -201,6 +204,7 @@ class ResponseRecord:
     failure: NetworkFailure | None = None
     started_at: str = ""  # RFC 3339 UTC
     url: str = ""  # final URL after redirects
+    cause: str = ""  # why the outcome came from elsewhere (e.g. no token: the token server's)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -230,6 +234,9 @@ class Explanation:
     documented: bool = True  # True only when ``evidence`` is documented
     trace_id: str | None = None
     retry_after_s: float | None = None
+    #: Whose meaning: "thumbtack" (Thumbtack's documentation) or "http" (the HTTP standard
+    #: and the loaded API description, for a host that is not Thumbtack's).
+    source: str = "thumbtack"
     #: How well the explanation is known: documented, observed (seen in real traffic) or
     #: inferred. Left out, it follows ``documented`` (False means inferred); given, it
     #: decides ``documented``, so nothing observed or inferred is ever marked documented.
@@ -249,6 +256,7 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "source": self.source,
             "rule_id": self.rule_id,
             "status_class": self.status_class.value,
             "title": self.title,
