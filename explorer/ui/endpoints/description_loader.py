@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from explorer.ui.workers import TaskRunner
 
@@ -46,8 +46,6 @@ class DescriptionLoader(QObject):
         self._tasks: set[int] = set()
         runner.finished.connect(self.on_runner_finished)
         runner.failed.connect(self.on_runner_failed)
-
-    def install(self, menu: QMenu) -> None:
         self.open_action = QAction("&Open API description…", self.window)
         self.open_action.setObjectName("openDescription")
         self.open_action.setShortcut("Ctrl+O")
@@ -56,12 +54,6 @@ class DescriptionLoader(QObject):
         self.reload_action = QAction("&Reload Thumbtack description", self.window)
         self.reload_action.setObjectName("reloadDescription")
         self.reload_action.triggered.connect(self.on_reload_triggered)
-        existing = menu.actions()
-        if existing:
-            menu.insertActions(existing[0], [self.open_action, self.reload_action])
-            menu.insertSeparator(existing[0])
-        else:
-            menu.addActions([self.open_action, self.reload_action])
 
     @Slot()
     def on_open_triggered(self) -> None:
