@@ -61,23 +61,28 @@ class ExchangeController(QObject):
         prepare: Callable[[RequestSpec], RequestSpec] = lambda spec: spec,
         variables: Callable[[], Mapping[str, str]] = lambda: {},
         sandbox_base: Callable[[], str] = lambda: "",
+        base_url: Callable[[], str] = lambda: "",
         parent: QObject | None = None,
     ) -> None:
         """``perform`` sends (on a worker), ``explain`` explains an answer (on the worker),
         ``prepare`` adjusts each request just before it is sent (the Sandbox fault),
-        ``variables`` and ``sandbox_base`` make a stored request sendable again."""
+        ``variables`` and ``sandbox_base`` make a stored request sendable again, and
+        ``base_url`` is the current environment's API base (a retry moves to it)."""
         super().__init__(parent)
         self._perform = perform
         self._explain = explain
         self._prepare = prepare
         self._variables = variables
         self._sandbox_base = sandbox_base
+        self._base_url = base_url
         self.runner = TaskRunner(self, latest_only=True, max_workers=4)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
         self.last_record: ResponseRecord | None = None
         self.last_shown: ShownResponse | None = None
+        #: (request, base URL): what the user last asked to send, before ``prepare``.
+        self.last_asked: tuple[RequestSpec, str] | None = None
 
     @property
     def busy(self) -> bool:
@@ -86,6 +91,7 @@ class ExchangeController(QObject):
 
     def send(self, spec: RequestSpec) -> int:
         """Send ``spec`` (after ``prepare``); an earlier request still running is cancelled."""
+        self.last_asked = (spec, self._base_url())  # what a retry rebuilds from
         spec = self._prepare(spec)
         perform, explain = self._perform, self._explain
 
@@ -112,7 +118,20 @@ class ExchangeController(QObject):
         self.last_record = (
             dataclasses.replace(shown.record, request=request) if request else shown.record
         )
+        if request is not None:
+            self.last_asked = (request, self._base_url())  # what Retry sends
         self.shown.emit(shown)
+
+    def retry_spec(self) -> RequestSpec | None:
+        """The last request rebuilt from the current state: the user's request (never the
+        headers of the answer that failed), on the current base URL; the current token and
+        Sandbox fault are added when it is sent."""
+        from explorer.core.resend import rebuild_for_retry
+
+        if self.last_asked is None:
+            return None
+        asked, asked_base = self.last_asked
+        return rebuild_for_retry(asked, asked_base=asked_base, current_base=self._base_url())
 
     def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse:
         """A stored record as a fresh one is shown: classified, with its stored explanation

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QStatusBar, QWidget
 
 from explorer.core.history import HISTORY_FILE, Exchange, HistoryError, HistoryLimits
 from explorer.core.models import Explanation, RequestSpec
+from explorer.core.resend import without_added_headers
 from explorer.paths import AppPaths
 from explorer.ui.exchange import ExchangeController, ShownResponse
 from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
@@ -139,7 +140,8 @@ class HistoryController(QObject):
 
     @Slot(object, str)
     def on_service_loaded(self, exchange: Exchange, purpose: str) -> None:
-        ready = self.exchange.sendable(exchange.resend_spec())
+        # Without the token and fault it was sent with: the current ones are added.
+        ready = self.exchange.sendable(without_added_headers(exchange.resend_spec()))
         if purpose == Purpose.RESEND:
             self.exchange.send(ready)
             if self.exchange.busy:

@@ -91,6 +91,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self._syncing = False
         storage = Redactor(RedactionPolicy.for_storage())
         self._redactor: Callable[[], Redactor] = lambda: storage
+        self._prepare: Callable[[RequestSpec], RequestSpec] = lambda spec: spec
         self._build()
         self._check_timer = _timer(self, self.run_checks)
         self._raw_timer = _timer(self, self.on_raw_settled)
@@ -447,16 +448,25 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.preview.setPlainText(preview_text(spec, redactor))
 
     def preview_spec(self, values: Mapping[str, str] | None = None) -> RequestSpec | None:
+        """The request as Send would put it on the wire: the profile's Authorization as a
+        placeholder, and what the window adds when sending (the Sandbox fault)."""
         if self.endpoint is None:
-            return self.build_spec()
+            built = self.build_spec()
+            return None if built is None else self._prepare(built)
         secured = bool(self.endpoint.scopes or self.endpoint.flows)
-        return build_request(
+        spec = build_request(
             self.endpoint,
             self.current_inputs(),
             base_url=self.base_url,
             variables=dict(self.variables()) if values is None else values,
             auth_header=AUTH_PLACEHOLDER if secured else None,
         )
+        return self._prepare(spec)
+
+    def set_send_preparation(self, prepare: Callable[[RequestSpec], RequestSpec]) -> None:
+        """What the window adds to a request when sending it, shown in the preview too."""
+        self._prepare = prepare
+        self.refresh_preview()
 
     def set_redactor(
         self, redactor: Callable[[], Redactor], changed: SignalInstance | None = None

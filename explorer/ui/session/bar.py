@@ -277,7 +277,7 @@ class SessionUi(QObject):
 
     def handle_fix(self, action: FixAction, spec: RequestSpec | None = None) -> bool:
         """Carry out a one-click fix; True when it was one of the session's."""
-        target = spec or self.controller.last_spec
+        target = spec or self.exchange.retry_spec()  # rebuilt from the current state
 
         def resend(_result: object = None) -> None:
             if target is not None:

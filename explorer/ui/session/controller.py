@@ -562,6 +562,32 @@ class SessionController(QObject):
             self._login_task = None
             self.login_running.emit(False)
 
+    def with_credentials(self, spec: RequestSpec, then: Callable[[RequestSpec], None]) -> None:
+        """``spec`` with the current profile's real bearer token in place of its (masked or
+        placeholder) Authorization, fetched if needed, on a worker; ``then(spec)`` runs
+        here. Only for an explicit, confirmed "copy with secrets"."""
+        if spec.header("authorization") is None or self.profile is None:
+            then(spec)
+            return
+
+        def start() -> None:
+            manager = self._active
+            if manager is None:
+                self.token_failed.emit(self._no_manager_reason())
+                return
+
+            def work(cancel: threading.Event) -> RequestSpec:
+                real = authorize_signing_in(manager, spec, cancel=cancel).header("authorization")
+                headers = tuple(
+                    (k, real if k.lower() == "authorization" and real else v)
+                    for k, v in spec.headers
+                )
+                return replace(spec, headers=headers)  # in place: the order as previewed
+
+            self.run(work, then, self._report)
+
+        self._with_store(start)
+
     # ----- sending (worker thread) ---------------------------------------------------------
     def perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Authorize and send ``spec``; retry once on 401 "token is not active"."""

@@ -30,6 +30,9 @@ from explorer.ui.workers import TaskRunner
 if TYPE_CHECKING:
     from explorer.ui.dialogs import Ask
 
+#: ``with_credentials(spec, then)``: ``then`` gets ``spec`` with the current real token.
+WithCredentials = Callable[[RequestSpec, Callable[[RequestSpec], object]], None]
+
 FILTERS = {
     "HAR 1.2 (*.har)": BundleFormat.HAR,
     "JSON with a Markdown summary (*.json)": BundleFormat.JSON,
@@ -51,6 +54,7 @@ class BundleExporter(QObject):
     #: The history's selected exchange is wanted for export (the window loads it and
     #: hands it to :meth:`export_exchange`).
     export_requested = Signal(int)
+    secrets_copied = Signal()  # "copy with secrets" put the command on the clipboard
 
     def __init__(
         self,
@@ -62,12 +66,15 @@ class BundleExporter(QObject):
         explanation: Callable[[], Explanation | None],
         names: Callable[[], tuple[str, str]],
         selection: Callable[[], int | None] = lambda: None,
+        with_credentials: WithCredentials | None = None,
         status: QStatusBar,
         parent: QObject,
     ) -> None:
-        """``current_spec`` is the request on screen, ``explanation`` the one shown,
-        ``names`` the environment's and profile's names, ``selection`` the exchange
-        selected in the History dock (None when it is closed)."""
+        """``current_spec`` is the request on screen (as its Preview shows it),
+        ``explanation`` the one shown, ``names`` the environment's and profile's names,
+        ``selection`` the exchange selected in the History dock (None when it is closed),
+        ``with_credentials(spec, then)`` puts the current token into a request for
+        "copy with secrets" (None: the request is copied as it is)."""
         super().__init__(parent)
         self.exchange = exchange
         self.redaction = redaction
@@ -76,6 +83,7 @@ class BundleExporter(QObject):
         self.explanation = explanation
         self.names = names
         self.selection = selection
+        self.with_credentials = with_credentials
         self.status = status
         self.last_written: Path | None = None
         self.runner = TaskRunner(self, latest_only=False, max_workers=1)
@@ -132,6 +140,7 @@ class BundleExporter(QObject):
             return None
         spec = self.current_spec()
         if spec is None:
+            self.status.showMessage("There is no request to copy yet.", 5000)
             return None
         if not self.ask.confirm(
             "Copy with secrets",
@@ -140,8 +149,15 @@ class BundleExporter(QObject):
             action="Copy with secrets",
         ):
             return None
+        if self.with_credentials is not None:  # the current token in place of the masked one
+            self.with_credentials(spec, self._copy_with_secrets)
+            return None
+        return self._copy_with_secrets(spec)
+
+    def _copy_with_secrets(self, spec: RequestSpec) -> str:
         copied = copy_text(to_curl(spec, redact=None), redactor_for_output(False))
         self.status.showMessage("Copied as curl WITH secrets: handle with care.", 8000)
+        self.secrets_copied.emit()
         return copied
 
     # ----- export ------------------------------------------------------------------------

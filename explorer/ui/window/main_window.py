@@ -10,7 +10,6 @@ services.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -200,6 +199,7 @@ class MainWindow(QMainWindow):
             prepare=self._with_sandbox_fault,
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
+            base_url=lambda: self.base_url,
             parent=self,
         )
         status = self.statusBar()
@@ -265,10 +265,11 @@ class MainWindow(QMainWindow):
             self.exchange,
             self.redaction,
             ask=self.ask,
-            current_spec=self.current_spec,
+            current_spec=lambda: self.current_spec(as_previewed=True),
             explanation=lambda: self.explanation_panel.explanation,
             names=self.names,
             selection=self.history.selected_id,
+            with_credentials=getattr(services.session, "with_credentials", None),
             status=status,
             parent=self,
         )
@@ -306,6 +307,7 @@ class MainWindow(QMainWindow):
         panel.cancel_requested.connect(exchange.cancel)
         panel.copy_requested.connect(bundles.copy_as)
         panel.message.connect(lambda text: status.showMessage(text, 5000))
+        panel.set_send_preparation(self._with_sandbox_fault)
         self.drafts.problem.connect(lambda text: status.showMessage(text, 10000))
         assert self.keeper is not None
         self.keeper.problem.connect(lambda text: status.showMessage(text, 10000))
@@ -615,9 +617,12 @@ class MainWindow(QMainWindow):
             return  # held back by the pre-flight bar, or waiting for the secret store
         self.exchange.send(spec)
 
-    def current_spec(self) -> RequestSpec | None:
-        """The request on screen (see :meth:`ExchangeController.on_screen`)."""
-        return self.exchange.on_screen(self.request_panel.build_spec())
+    def current_spec(self, *, as_previewed: bool = False) -> RequestSpec | None:
+        """The request on screen (see :meth:`ExchangeController.on_screen`);
+        ``as_previewed``: before it is sent, the request as its Preview shows it (with the
+        profile's Authorization placeholder and the Sandbox fault the window will add)."""
+        panel = self.request_panel
+        return self.exchange.on_screen(panel.preview_spec() if as_previewed else panel.build_spec())
 
     def open_request(self, spec: RequestSpec) -> bool:
         """Put a stored request into the request panel, under its endpoint when the tree
@@ -628,18 +633,15 @@ class MainWindow(QMainWindow):
 
     def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
         """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
-        from explorer.core.sandbox_note import FAULT_HEADER
+        from explorer.core.resend import with_sandbox_fault
 
-        fault = self.sandbox_menu.selected_fault()
-        on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
-        if not fault or not on_sandbox or not self.base_url:
-            return spec
-        if not spec.url.startswith(self.base_url) or spec.header(FAULT_HEADER) is not None:
-            return spec
-        return dataclasses.replace(spec, headers=(*spec.headers, (FAULT_HEADER, fault)))
+        return with_sandbox_fault(
+            spec, self.sandbox_menu.selected_fault(), sandbox_base=self.current_sandbox_base()
+        )
 
     @Slot(object)
     def on_sandbox_fault_changed(self, fault: str | None) -> None:
+        self.request_panel.refresh_preview()  # the preview shows the fault it will send
         self.fault_label.setText(f"⚠ Sandbox fault: {fault}" if fault else "")
         self.fault_label.setVisible(bool(fault))
         if fault:
@@ -700,8 +702,9 @@ class MainWindow(QMainWindow):
         if self.session_ui is not None and self.session_ui.handle_fix(action):
             return
         if action in (FixAction.RETRY, FixAction.RETRY_AFTER):
-            if self.exchange.last_record is not None:
-                self.exchange.send(self.exchange.last_record.request)
+            spec = self.exchange.retry_spec()
+            if spec is not None:
+                self.exchange.send(spec)
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
