@@ -72,6 +72,10 @@ class WindowServices:
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
+    #: Whether Thumbtack's documented meanings apply to an environment's answers (by id).
+    speaks_thumbtack: Callable[[str], bool] = lambda env_id: (
+        env_id in ("sandbox", "production", "staging")
+    )
     environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
     #: explorer.ui.session.controller.SessionController: profiles, tokens, pre-flight checks.
     session: Any = None
@@ -196,7 +200,7 @@ class MainWindow(QMainWindow):
         self.exchange: ExchangeController = ExchangeController(
             services.perform or self._plain_perform,
             explain=services.explain,
-            prepare=self._with_sandbox_fault,
+            prepare=self._prepare_send,
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
             base_url=lambda: self.base_url,
@@ -630,6 +634,19 @@ class MainWindow(QMainWindow):
         if spec.operation_id:
             self.endpoint_tree.select(spec.operation_id)
         return self.request_panel.load_spec(spec)
+
+    def _prepare_send(self, spec: RequestSpec) -> RequestSpec:
+        """What the window adds to every request it sends: the Sandbox fault, and whether
+        Thumbtack's documented meanings apply to the answer (the environment says so)."""
+        from explorer.core.status import with_meanings
+
+        return with_meanings(
+            self._with_sandbox_fault(spec),
+            base_url=self.base_url,
+            thumbtack=self.services.speaks_thumbtack(
+                self.environment_combo.currentData() or "sandbox"
+            ),
+        )
 
     def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
         """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
