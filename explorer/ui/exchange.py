@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from explorer.core.models import Explanation, RequestSpec, ResponseRecord
 from explorer.core.reopen import sendable
-from explorer.core.status import StatusInfo, classify
+from explorer.core.status import StatusInfo, agreeing, classify
 from explorer.ui.workers import TaskRunner
 
 Perform = Callable[[RequestSpec, threading.Event], ResponseRecord]
@@ -98,9 +98,9 @@ class ExchangeController(QObject):
         def run(cancel: threading.Event) -> ShownResponse:
             # Classifying and explaining parse the body: done here, off the GUI thread.
             record = perform(spec, cancel)
-            return ShownResponse(
-                record=record, status=classify(record), explanation=explain(record)
-            )
+            explanation = explain(record)
+            status = agreeing(classify(record), explanation)  # badge and explanation agree
+            return ShownResponse(record=record, status=status, explanation=explanation)
 
         task_id = self.runner.submit(run)
         self.pending.emit(spec)
@@ -137,7 +137,8 @@ class ExchangeController(QObject):
         """A stored record as a fresh one is shown: classified, with its stored explanation
         or, when none was stored, a new one."""
         found = explanation if explanation is not None else self._explain(record)
-        return ShownResponse(record=record, status=classify(record), explanation=found)
+        status = agreeing(classify(record), found)
+        return ShownResponse(record=record, status=status, explanation=found)
 
     def sendable(self, spec: RequestSpec) -> RequestSpec:
         """A stored request ready to send now: see :func:`explorer.core.reopen.sendable`."""
