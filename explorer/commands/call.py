@@ -36,6 +36,7 @@ from explorer.commands.call_support import (
     sign_in_unattended,
     warn_undeclared,
 )
+from explorer.commands.output import binary_summary, echo, is_binary, remember_secrets
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.environments import SANDBOX_ID
 from explorer.core.models import FixAction, Flow, ResponseRecord
@@ -156,7 +157,9 @@ def _known_secrets(service: CallService) -> tuple[str, ...]:
     """The profile's client secret and tokens, to mask wherever they appear."""
     if service.tokens is None or service.profile is None:
         return ()
-    return known_secrets(service.tokens.secret_store, service.profile.name)
+    known = known_secrets(service.tokens.secret_store, service.profile.name)
+    remember_secrets(known)
+    return known
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,6 +199,8 @@ def _redactor(redact: bool, known: tuple[str, ...]) -> Redactor:
 
 
 def _body_value(record: ResponseRecord) -> Any:
+    if is_binary(record.body, record.content_type):
+        return binary_summary(record.body, record.content_type)
     text = record.body.decode("utf-8", errors="replace")
     if "json" in record.content_type or text[:1] in "{[":
         try:
@@ -315,6 +320,7 @@ def command(
         extra_headers.append((FAULT_HEADER, fault))
     service_cm = _profile_service(*saved, secret_store) if saved else _sandbox_service(demo)
     with service_cm as service:
+        _known_secrets(service)  # masked in every line printed from here on
         try:
             spec = service.build(endpoint, values, payload, headers=extra_headers)
         except BadInput as exc:
@@ -322,9 +328,9 @@ def command(
         warn_undeclared(endpoint, values)
         warnings = service.check(endpoint)
         for warning in warnings:
-            click.echo(f"Pre-flight warning: {warning.message}", err=True)
+            echo(f"Pre-flight warning: {warning.message}", err=True)
         for hint in sorted({_DEMO_HINTS[w.fix] for w in warnings if w.fix in _DEMO_HINTS}):
-            click.echo(f"  From the command line: {hint}", err=True)
+            echo(f"  From the command line: {hint}", err=True)
         try:
             result = service.call(endpoint, spec)
         except TokenError as exc:
@@ -343,7 +349,7 @@ def command(
             _remember(stored, service, known)
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "status": record.status,
@@ -378,22 +384,22 @@ def _remember(stored: _Output, service: CallService, known: tuple[str, ...]) -> 
 
 def _print_record(record: ResponseRecord, explanation_text: str, retried: bool) -> None:
     if record.failure is not None:
-        click.echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
+        echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
     else:
-        click.echo(
+        echo(
             f"HTTP {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms"
             + (", retried once with a fresh token)" if retried else ")")
         )
         for key, value in record.headers:
-            click.echo(f"{key}: {value}")
-        click.echo("")
+            echo(f"{key}: {value}")
+        echo("")
         value = _body_value(record)
-        click.echo(
+        echo(
             json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value
         )
     if explanation_text:
-        click.echo("")
-        click.echo(explanation_text)
+        echo("")
+        echo(explanation_text)
 
 
 def _report_token_error(
@@ -405,7 +411,7 @@ def _report_token_error(
         record, explanation, text = shown.record, shown.explanation, shown.explanation_text
     message = _redactor(redact, known).redact_text(str(exc))
     if as_json:
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "status": exc.status,
@@ -420,6 +426,6 @@ def _report_token_error(
             )
         )
         return
-    click.echo(f"Error: {message}", err=True)
+    echo(f"Error: {message}", err=True)
     if text:
-        click.echo(text, err=True)
+        echo(text, err=True)

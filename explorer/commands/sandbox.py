@@ -12,6 +12,7 @@ from types import FrameType
 
 import click
 
+from explorer.commands.output import echo
 from explorer.sandbox.faults import FaultSyntaxError, known_fault_names, parse_faults
 
 
@@ -101,7 +102,7 @@ def command(
 
     previous = signal.signal(signal.SIGTERM, on_terminate)
     try:
-        click.echo(
+        echo(
             f"Thumbtack Sandbox running (press Ctrl+C to stop)\n"
             f"  API base:      {server.api_base}   (paths /api/v4/...)\n"
             f"  Token URL:     {server.token_url}\n"
@@ -110,14 +111,14 @@ def command(
         )
         for client in server.demo_clients:
             grants = ", ".join(sorted(grant.value for grant in client.grant_types))
-            click.echo(
+            echo(
                 f"  {client.family.capitalize()} client: {client.client_id} / "
                 f"{client.client_secret}  ({grants})"
             )
         if fault:
-            click.echo(f"  Default fault: {fault}")
+            echo(f"  Default fault: {fault}")
         if host not in ("127.0.0.1", "localhost", "::1"):
-            click.echo(f"  Warning: listening on {host}; other machines can reach the Sandbox.")
+            echo(f"  Warning: listening on {host}; other machines can reach the Sandbox.")
         while not done.wait(0.5):
             pass
     except KeyboardInterrupt:
@@ -125,4 +126,4 @@ def command(
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.stop()
-    click.echo("Sandbox stopped.")
+    echo("Sandbox stopped.")
