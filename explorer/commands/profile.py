@@ -63,7 +63,7 @@ def open_profiles() -> ProfileStore:
     """The profile store; a damaged file is reported (and set aside) as a warning."""
     profiles = ProfileStore(AppPaths.from_environment().ensure())
     problem = profiles.load()
-    if problem is not None:
+    if problem is not None and not profiles.problem_known:
         echo(f"Warning: {problem}", err=True)
     return profiles
 
