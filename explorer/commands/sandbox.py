@@ -26,6 +26,18 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
     return value
 
 
+def _is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
 @click.command(
     name="sandbox",
     help="Run the offline Sandbox (a local Thumbtack Partner API v4) until Ctrl+C.",
@@ -35,7 +47,13 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Keep 127.0.0.1 unless others must reach it.",
+    help="Address to listen on. Keep 127.0.0.1; any other address needs --allow-network.",
+)
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Allow a --host other than loopback: the Sandbox, with its published demo "
+    "secrets, becomes reachable from other machines.",
 )
 @click.option(
     "--port",
@@ -74,6 +92,7 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
 def command(
     *,
     host: str,
+    allow_network: bool,
     port: int,
     fault: str | None,
     token_lifetime: int,
@@ -81,6 +100,14 @@ def command(
     auto_approve: bool,
 ) -> None:
     from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
+
+    network = not _is_loopback(host)
+    if network and not allow_network:
+        raise click.UsageError(
+            f"--host {host} would make the Sandbox, with its published demo client secrets, "
+            "reachable from other machines. Keep the default 127.0.0.1, or add "
+            "--allow-network if other machines must reach it.",
+        )
 
     config = SandboxConfig(
         host=host,
@@ -117,8 +144,15 @@ def command(
             )
         if fault:
             echo(f"  Default fault: {fault}")
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            echo(f"  Warning: listening on {host}; other machines can reach the Sandbox.")
+        if network:
+            everywhere = host in ("", "0.0.0.0", "::")
+            where = "every network interface" if everywhere else host
+            echo(
+                f"Warning: the Sandbox listens on {where} (port {server.port}): other "
+                "machines can reach it, and its demo client secrets above are published. "
+                "Stop it (Ctrl+C) when they no longer need it.",
+                err=True,
+            )
         while not done.wait(0.5):
             pass
     except KeyboardInterrupt:
