@@ -122,6 +122,15 @@ def command(
         server.start()
     except SandboxError as error:
         raise click.ClickException(str(error)) from None
+    if network:
+        everywhere = host in ("", "0.0.0.0", "::")
+        where = "every network interface" if everywhere else host
+        echo(
+            f"Warning: the Sandbox listens on {where} (port {server.port}): other "
+            "machines can reach it, and its demo client secrets are published. "
+            "Stop it (Ctrl+C) when they no longer need it.",
+            err=True,
+        )
     done = threading.Event()
 
     def on_terminate(_signum: int, _frame: FrameType | None) -> None:
@@ -144,15 +153,6 @@ def command(
             )
         if fault:
             echo(f"  Default fault: {fault}")
-        if network:
-            everywhere = host in ("", "0.0.0.0", "::")
-            where = "every network interface" if everywhere else host
-            echo(
-                f"Warning: the Sandbox listens on {where} (port {server.port}): other "
-                "machines can reach it, and its demo client secrets above are published. "
-                "Stop it (Ctrl+C) when they no longer need it.",
-                err=True,
-            )
         while not done.wait(0.5):
             pass
     except KeyboardInterrupt:
