@@ -1,7 +1,7 @@
 """Benchmark: big JSON bodies in the real response pane, offscreen.
 
 For each size (1, 10 and 50 MB by default) and each mode, fresh processes (``--runs``
-each, medians reported) build a :class:`~explorer.ui.response_pane.ResponsePane`, show
+each, medians reported) build a :class:`~explorer.ui.response.pane.ResponsePane`, show
 one response with :meth:`show_record` and measure:
 
 * ``first_paint_ms``: from the ``show_record`` call until the first lines are painted;
@@ -95,8 +95,8 @@ def run_one(megabytes: int, mode: str) -> dict[str, Any]:
 
     from explorer.core.models import RequestSpec, ResponseRecord
     from explorer.core.status import classify
-    from explorer.ui.response_pane import ResponsePane
-    from explorer.ui.theme import apply_theme
+    from explorer.ui.response.pane import ResponsePane
+    from explorer.ui.style.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app, dark=True)  # type: ignore[arg-type]

@@ -68,7 +68,7 @@ def main() -> None:
         app.exec()
     elif mode == "app":
         from explorer.app import main as explorer_main
-        from explorer.ui.main_window import MainWindow
+        from explorer.ui.window.main_window import MainWindow
 
         original_show = MainWindow.show
 

@@ -3,7 +3,7 @@
 ``main`` opens the window straight away when there is nothing to parse; otherwise it builds
 the CLI and hands it the function that starts the window; the window's
 own wiring (paths -> settings -> secret store -> profiles -> window) happens in
-:mod:`explorer.ui.application`, imported only when a window is wanted.
+:mod:`explorer.ui.app.application`, imported only when a window is wanted.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from explorer.options import GuiOptions
 
 
 def launch_gui(options: GuiOptions) -> int:
-    from explorer.ui.application import run
+    from explorer.ui.app.application import run
 
     return run(options)
 

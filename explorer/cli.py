@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, str] = {
     "explain": "explain",
     "profile": "profile",
     "history": "history",
+    "webhooks": "webhooks",
 }
 
 

@@ -23,7 +23,7 @@ fi
 # Qt's libraries for offscreen use, plus Xvfb for a real window on a machine with no screen.
 APT_PACKAGES="libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 \
 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
-libxcb-render-util0 libxcb-shape0 libxcb-xkb1 xvfb xauth fonts-dejavu-core desktop-file-utils"
+libxcb-render-util0 libxcb-shape0 libxcb-xkb1 xvfb xauth fonts-dejavu-core desktop-file-utils curl"
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=""
   for pkg in $APT_PACKAGES; do

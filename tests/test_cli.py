@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from explorer import __version__
 from explorer.cli import GuiOptions, build_cli
-from explorer.ui.application import display_problem
+from explorer.ui.app.application import display_problem
 
 
 def test_version() -> None:

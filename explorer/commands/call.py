@@ -16,11 +16,13 @@ shown or pasted elsewhere.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -36,10 +38,29 @@ from explorer.commands.call_support import (
     sign_in_unattended,
     warn_undeclared,
 )
-from explorer.commands.output import binary_summary, echo, is_binary, remember_secrets
+from explorer.commands.output import echo, remember_secrets
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
-from explorer.core.environments import SANDBOX_ID
-from explorer.core.models import FixAction, Flow, ResponseRecord
+from explorer.core.bodies import (
+    MULTIPART_TYPE,
+    TEXT_TYPE,
+    BodyError,
+    BodyInput,
+    BodyKind,
+    encode,
+    guess_type,
+    parse_form_option,
+)
+from explorer.core.environments import SANDBOX_ID, Environment, url_environment
+from explorer.core.http import DEFAULT_TIMEOUT_S
+from explorer.core.media import (
+    MediaKind,
+    base_type,
+    body_summary,
+    describe_size,
+    is_json_type,
+    media_kind,
+)
+from explorer.core.models import Endpoint, FixAction, Flow, ResponseRecord
 from explorer.core.profiles import (
     Profile,
     ProfileStore,
@@ -53,10 +74,12 @@ from explorer.core.secrets import MemoryStore, SecretKind, SecretStore
 from explorer.core.session import (
     BadInput,
     CallService,
+    Target,
     UnknownEndpoint,
     check_buildable,
     load_catalog,
     parse_params,
+    parse_target,
     resolve,
 )
 
@@ -130,15 +153,15 @@ def _profile_service(
     )
 
 
-def _read_body(body: str | None) -> bytes | None:
-    if body is None:
-        return None
+def _read_body(body: str, *, option: str = "--body") -> bytes:
     if body.startswith("@"):
         path = Path(body[1:]).expanduser()
         try:
             return path.read_bytes()
         except OSError as exc:
-            raise click.UsageError(f"Cannot read the body file {path}: {exc.strerror}.") from None
+            raise click.UsageError(
+                f"Cannot read the body file {path} ({option}): {exc.strerror}."
+            ) from None
     return body.encode("utf-8")
 
 
@@ -199,10 +222,9 @@ def _redactor(redact: bool, known: tuple[str, ...]) -> Redactor:
 
 
 def _body_value(record: ResponseRecord) -> Any:
-    if is_binary(record.body, record.content_type):
-        return binary_summary(record.body, record.content_type)
     text = record.body.decode("utf-8", errors="replace")
-    if "json" in record.content_type or text[:1] in "{[":
+    kind = media_kind(record.content_type, record.body)
+    if kind is MediaKind.JSON or (kind is MediaKind.TEXT and text[:1] in "{["):
         try:
             return json.loads(text)
         except json.JSONDecodeError:
@@ -212,8 +234,9 @@ def _body_value(record: ResponseRecord) -> Any:
 
 @click.command(
     name="call",
-    help="Send one request: OPERATION_ID or METHOD PATH. Without "
-    "--profile it uses the Sandbox's demo profile.",
+    help="Send one request: OPERATION_ID, METHOD PATH or METHOD URL (a full http:// or "
+    "https:// URL is sent to that host, with no credentials unless --profile's environment "
+    "is that host). Without --profile it uses the Sandbox's demo profile.",
 )
 @click.argument("target", nargs=-1, required=True)
 @click.option("--profile", "profile_name", help="The profile to call with.")
@@ -230,7 +253,8 @@ def _body_value(record: ResponseRecord) -> Any:
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A path, query or header parameter; repeat for several.",
+    help="A path, query or header parameter; repeat for several (a repeated name is sent "
+    "as often as given, in order, after any query written in the path).",
 )
 @click.option(
     "-H",
@@ -238,9 +262,44 @@ def _body_value(record: ResponseRecord) -> Any:
     "headers",
     multiple=True,
     metavar="'NAME: VALUE'",
-    help="A request header; repeat for several.",
+    help="A request header; repeat for several. -H 'Content-Type: …' sets the body's type.",
 )
-@click.option("--body", help="A JSON body, or @FILE to read it from a file.")
+@click.option("--body", metavar="JSON|@FILE", help="A JSON body, or @FILE to read it from a file.")
+@click.option(
+    "--data",
+    metavar="TEXT|@FILE",
+    help="A raw body sent as given: text, or @FILE for a file's exact bytes (any type; "
+    "say it with -H 'Content-Type: …').",
+)
+@click.option(
+    "--form",
+    "form",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A form field; repeat for several. NAME=@FILE adds a file part (multipart); "
+    "without files the form is URL-encoded.",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up when the server has not answered in this many seconds.",
+)
+@click.option("--follow", is_flag=True, help="Follow redirects (up to 20).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Write the response body's exact bytes to FILE (a one-line summary is printed).",
+)
+@click.option(
+    "-i", "--include", is_flag=True, help="Also print the response headers (as received)."
+)
 @click.option(
     "--fault",
     callback=check_fault,
@@ -281,6 +340,12 @@ def command(
     params: tuple[str, ...],
     headers: tuple[str, ...],
     body: str | None,
+    data: str | None,
+    form: tuple[str, ...],
+    timeout_s: float,
+    follow: bool,
+    output: Path | None,
+    include: bool,
     fault: str | None,
     strict: bool,
     no_history: bool,
@@ -295,11 +360,11 @@ def command(
             "out to use the Sandbox's demo profile."
         )
     try:
-        values = parse_params(params)
+        where = parse_target(" ".join(target))
+        values = [*where.query, *parse_params(params)]
     except BadInput as exc:
         raise click.UsageError(str(exc)) from None
     extra_headers = parse_headers(headers)
-    payload = _read_body(body)
     # everything the user typed is checked here, before any token, sign-in or Sandbox
     demo = _demo_profile(profile_name, role)
     saved = _saved_profile(profile_name) if profile_name and demo is None else None
@@ -309,23 +374,48 @@ def command(
             f"the environment '{saved[0].environment_id}'. Leave out --profile, or use a "
             "profile whose environment is sandbox."
         )
+    if fault is not None and where.origin:
+        raise click.UsageError(
+            "--fault works only against the Sandbox; a full URL is sent to its own host. "
+            "Give the path alone (for example GET /api/v4/businesses/search)."
+        )
     try:
-        endpoint, path_values = resolve(" ".join(target), load_catalog())
-        values = {**path_values, **values}
-        check_buildable(endpoint, values, payload)
+        endpoint, path_values = resolve(where.text, load_catalog())
     except (UnknownEndpoint, BadInput) as exc:
         raise click.UsageError(str(exc)) from None
-    check_inputs(endpoint, values, payload, headers=extra_headers, strict=strict)
+    values = [*path_values.items(), *values]
+    payload = _request_body(endpoint, body=body, data=data, form=form, headers=extra_headers)
+    try:
+        check_buildable(endpoint, values, payload.content if payload.check_json else None)
+    except BadInput as exc:
+        raise click.UsageError(str(exc)) from None
+    check_inputs(
+        endpoint,
+        dict(_first_values(values)),
+        payload.content if payload.check_json else None,
+        headers=extra_headers,
+        strict=strict,
+    )
     if fault is not None:
         extra_headers.append((FAULT_HEADER, fault))
-    service_cm = _profile_service(*saved, secret_store) if saved else _sandbox_service(demo)
+    service_cm = _service(where, saved, demo, secret_store)
     with service_cm as service:
         _known_secrets(service)  # masked in every line printed from here on
+        _check_authorization(service, extra_headers)
         try:
-            spec = service.build(endpoint, values, payload, headers=extra_headers)
+            spec = service.build(
+                endpoint,
+                values,
+                payload.content,
+                headers=extra_headers,
+                content_type=payload.content_type,
+                timeout_s=timeout_s,
+                follow_redirects=follow,
+                check_json=payload.check_json,
+            )
         except BadInput as exc:
             raise click.UsageError(str(exc)) from None
-        warn_undeclared(endpoint, values)
+        warn_undeclared(endpoint, [name for name, _ in values])
         warnings = service.check(endpoint)
         for warning in warnings:
             echo(f"Pre-flight warning: {warning.message}", err=True)
@@ -347,14 +437,20 @@ def command(
         if not no_history:
             stored = _for_output(raw, redact=False, known=known) if redact else shown
             _remember(stored, service, known)
+    saved_to = _save_body(raw, output) if output is not None else None
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
+        printable = media_kind(record.content_type, record.body).printable
         echo(
             json.dumps(
                 {
                     "status": record.status,
                     "headers": dict(record.headers),
-                    "body": _body_value(record),
+                    "body": _body_value(record) if printable else None,
+                    "body_summary": None
+                    if printable
+                    else body_summary(record.content_type, record.body),
+                    "body_file": str(saved_to) if saved_to is not None else None,
                     "elapsed_ms": round(record.timing.total_ms, 1),
                     "explanation": explanation,
                     "sandbox_note": shown.sandbox_note or None,
@@ -366,9 +462,151 @@ def command(
             )
         )
     else:
-        _print_record(record, explanation_text, result.retried)
+        _print_record(record, explanation_text, result.retried, include=include, saved_to=saved_to)
     ok = raw.failure is None and raw.status is not None and 200 <= raw.status < 300
     ctx.exit(0 if ok else 1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Payload:
+    content: bytes | None = None
+    content_type: str | None = None
+    check_json: bool = True  # a --body (JSON) is checked; --data and --form are sent as given
+
+
+def _request_body(
+    endpoint: Endpoint,
+    *,
+    body: str | None,
+    data: str | None,
+    form: tuple[str, ...],
+    headers: list[tuple[str, str]],
+) -> _Payload:
+    """The body from --body, --data or --form (one of them), with its Content-Type; a
+    ``-H Content-Type`` the user gave wins (a multipart one gets the boundary)."""
+    given = [name for name, value in (("--body", body), ("--data", data)) if value is not None]
+    if form:
+        given.append("--form")
+    if len(given) > 1:
+        raise click.UsageError(
+            f"Give one body: {' and '.join(given)} cannot be combined. Use --body for JSON, "
+            "--data for raw text or a file, --form for form fields and files."
+        )
+    typed = next((value for name, value in headers if name.lower() == "content-type"), None)
+    declared = endpoint.body_media_type if endpoint.operation_id else None
+    try:
+        if body is not None:
+            if typed is not None and not is_json_type(typed):
+                return _Payload(content=_read_body(body), check_json=False)
+            return _Payload(content=_read_body(body), content_type=declared)
+        if data is not None:
+            raw = _read_body(data, option="--data")
+            if typed is None and declared is None and data.startswith("@"):
+                media = guess_type(Path(data[1:]))
+            else:
+                media = declared or TEXT_TYPE
+            return _Payload(content=raw, content_type=media, check_json=False)
+        if form:
+            fields = tuple(parse_form_option(item) for item in form)
+            wants_multipart = any(f.is_file for f in fields) or (
+                base_type(typed or declared) == MULTIPART_TYPE
+            )
+            kind = BodyKind.MULTIPART if wants_multipart else BodyKind.FORM
+            encoded = encode(BodyInput(kind=kind, fields=fields))
+            assert encoded is not None
+            if typed is not None and base_type(typed) == MULTIPART_TYPE:
+                # the boundary is chosen when the body is encoded: the typed header gets it
+                headers[:] = [(k, v) for k, v in headers if k.lower() != "content-type"]
+            return _Payload(
+                content=encoded.content, content_type=encoded.content_type, check_json=False
+            )
+    except BodyError as exc:
+        raise click.UsageError(str(exc)) from None
+    return _Payload()
+
+
+def _first_values(values: list[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in values:
+        out.setdefault(name, value)
+    return out
+
+
+def _service(
+    where: Target,
+    saved: tuple[Profile, ProfileStore] | None,
+    demo: Profile | None,
+    secret_store: str | None,
+) -> AbstractContextManager[CallService]:
+    """Who sends: the profile's environment, or (a full URL elsewhere) the URL's host with
+    no credentials."""
+    if where.origin:
+        if saved is not None:
+            environment = _saved_environment(saved)
+            if environment is not None and _origin(environment.api_base) == where.origin:
+                return _profile_service(*saved, secret_store)
+            echo(
+                f"Note: {where.origin} is not the API of profile '{saved[0].name}'; the "
+                "request is sent without the profile's credentials.",
+                err=True,
+            )
+        elif demo is not None:
+            echo(
+                f"Note: {where.origin} is not the Sandbox; the request is sent without "
+                "the demo profile's credentials.",
+                err=True,
+            )
+        return nullcontext(
+            CallService(profile=None, environment=url_environment(where.origin), tokens=None)
+        )
+    return _profile_service(*saved, secret_store) if saved else _sandbox_service(demo)
+
+
+def _saved_environment(saved: tuple[Profile, ProfileStore]) -> Environment | None:
+    profile, profiles = saved
+    if profile.environment_id == SANDBOX_ID:
+        return None
+    try:
+        return profiles.environment(profile.environment_id)
+    except KeyError:
+        return None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc}"
+
+
+def _check_authorization(service: CallService, headers: list[tuple[str, str]]) -> None:
+    """``-H Authorization`` is sent as typed when nothing else signs the request; when the
+    profile does, the call is refused rather than one of them silently replaced."""
+    if not any(name.lower() == "authorization" for name, _ in headers):
+        return
+    if service.tokens is None:
+        return
+    name = service.profile.name if service.profile is not None else "the demo profile"
+    raise click.UsageError(
+        f"-H Authorization conflicts with profile '{name}', which signs the request with "
+        "its own access token. Leave out -H Authorization to use the profile, or call a "
+        "full URL without --profile to send your own header."
+    )
+
+
+def _save_body(record: ResponseRecord, output: Path) -> Path | None:
+    """Write the body's exact bytes to ``output``; a failure to write is a clear error."""
+    if record.failure is not None:
+        return None
+    try:
+        # a new file is the user's only (0600); an existing one keeps the mode they gave it
+        fd = os.open(output.expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(record.body)
+    except OSError as exc:
+        raise click.ClickException(
+            f"Cannot write the body to {output}: {exc.strerror or type(exc).__name__}. "
+            "Choose a file in a folder you can write to."
+        ) from None
+    return output
 
 
 def _remember(stored: _Output, service: CallService, known: tuple[str, ...]) -> None:
@@ -382,7 +620,14 @@ def _remember(stored: _Output, service: CallService, known: tuple[str, ...]) -> 
     )
 
 
-def _print_record(record: ResponseRecord, explanation_text: str, retried: bool) -> None:
+def _print_record(
+    record: ResponseRecord,
+    explanation_text: str,
+    retried: bool,
+    *,
+    include: bool,
+    saved_to: Path | None,
+) -> None:
     if record.failure is not None:
         echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
     else:
@@ -390,13 +635,28 @@ def _print_record(record: ResponseRecord, explanation_text: str, retried: bool) 
             f"HTTP {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms"
             + (", retried once with a fresh token)" if retried else ")")
         )
-        for key, value in record.headers:
-            echo(f"{key}: {value}")
+        if include:
+            for key, value in record.headers:
+                echo(f"{key}: {value}")
         echo("")
-        value = _body_value(record)
-        echo(
-            json.dumps(value, indent=2, ensure_ascii=False) if not isinstance(value, str) else value
-        )
+        if saved_to is not None:
+            media = base_type(record.content_type) or "no Content-Type"
+            echo(
+                f"Body: {describe_size(len(record.body))} ({len(record.body)} bytes, "
+                f"{media}) written to {saved_to}"
+            )
+        elif not media_kind(record.content_type, record.body).printable:
+            echo(
+                body_summary(record.content_type, record.body)
+                + " not printed; save it with --output FILE"
+            )
+        elif record.body:
+            value = _body_value(record)
+            echo(
+                json.dumps(value, indent=2, ensure_ascii=False)
+                if not isinstance(value, str)
+                else value
+            )
     if explanation_text:
         echo("")
         echo(explanation_text)

@@ -9,7 +9,7 @@ parameter the endpoint does not declare, the input checks said before sending (a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -119,11 +119,6 @@ def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
     for name, _value in headers:
         if name.lower() == FAULT_HEADER.lower():
             echo(f"Note: {FAULT_HEADER} is honoured only by the Sandbox.", err=True)
-        elif name.lower() == "authorization":
-            echo(
-                "Note: the Authorization header is replaced by the profile's access token.",
-                err=True,
-            )
     return headers
 
 
@@ -142,7 +137,7 @@ def check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None)
     return value.strip()
 
 
-def warn_undeclared(endpoint: Endpoint, params: Mapping[str, str]) -> None:
+def warn_undeclared(endpoint: Endpoint, params: Iterable[str]) -> None:
     """Say on stderr which ``-p`` names the endpoint does not declare."""
     for name in undeclared_params(endpoint, params):
         echo(
@@ -162,7 +157,10 @@ def check_inputs(
 ) -> None:
     """Say on stderr, one warning each, what the API would refuse in these inputs; they
     are sent anyway (the API's own validation is worth seeing) unless ``strict``, when
-    an error stops the call with exit code 2. Runs before any network work."""
+    an error stops the call with exit code 2. Runs before any network work. A path the
+    description does not have (an ad hoc call) has nothing to check against."""
+    if not endpoint.operation_id:
+        return
     undeclared = set(undeclared_params(endpoint, params))
     problems = [
         p

@@ -24,10 +24,8 @@ import click
 from explorer.core.redact import RedactionPolicy, Redactor
 
 __all__ = [
-    "binary_summary",
     "echo",
     "escape_controls",
-    "is_binary",
     "remember_secrets",
     "safe_text",
 ]
@@ -40,7 +38,6 @@ _CONTROLS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029"
     "\u202a-\u202e\u2066-\u2069\ufeff]|\r(?!\n)"
 )
-_PREVIEW_BYTES = 16
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -92,35 +89,3 @@ def safe_text(text: str) -> str:
 def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
     """Print one message through :func:`safe_text` (the only way commands print)."""
     click.echo(safe_text("" if message is None else str(message)), err=err, nl=nl)
-
-
-def is_binary(body: bytes, content_type: str = "") -> bool:
-    """True for a body that is not text: a NUL byte, or bytes that are not UTF-8."""
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    if not body:
-        return False
-    if ctype.startswith(("image/", "audio/", "video/", "font/")) or ctype in (
-        "application/octet-stream",
-        "application/pdf",
-        "application/zip",
-        "application/gzip",
-    ):
-        return True
-    if b"\x00" in body[:8192]:
-        return True
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-def binary_summary(body: bytes, content_type: str = "") -> str:
-    """One line about a binary body: its type, size and first bytes in hex."""
-    kind = (content_type or "").split(";")[0].strip() or "no Content-Type"
-    preview = body[:_PREVIEW_BYTES].hex(" ")
-    more = " …" if len(body) > _PREVIEW_BYTES else ""
-    return (
-        f"[binary body: {kind}, {len(body):,} bytes; first bytes: {preview}{more}] "
-        "Save the bytes with --output FILE."
-    )

@@ -138,6 +138,21 @@ def custom_environment(
     return Environment.from_dict(data)
 
 
+def url_environment(origin: str) -> Environment:
+    """An unsaved environment for a full URL the user typed: its origin is the API base,
+    and it has no authorization server (nothing signs such a request)."""
+    base = origin.rstrip("/")
+    return Environment(
+        id="url",
+        name=host_of(base) or base,
+        kind=EnvironmentKind.CUSTOM,
+        api_base=base + "/",
+        authorize_url="",
+        token_url="",
+        website=base,
+    )
+
+
 def validate_environment_dict(data: dict[str, Any]) -> list[str]:
     """Every problem with a stored environment, each naming its field."""
     problems: list[str] = []

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx2 as httpx
 
@@ -22,6 +22,7 @@ from explorer.core.auth import TokenManager, is_token_not_active
 from explorer.core.builder import InputProblem, RequestInputs, validate_inputs
 from explorer.core.environments import Environment
 from explorer.core.http import make_client, send
+from explorer.core.media import is_json_type
 from explorer.core.models import Endpoint, ParamLocation, RequestSpec, ResponseRecord
 from explorer.core.preflight import PreflightWarning, preflight
 from explorer.core.profiles import Profile
@@ -29,6 +30,56 @@ from explorer.core.profiles import Profile
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 Sender = Callable[[RequestSpec], ResponseRecord]
+#: Parameters as ``name -> value`` or as ordered pairs (names may repeat: ``ids=1&ids=2``).
+Params = Mapping[str, str] | Sequence[tuple[str, str]]
+
+
+def param_pairs(params: Params) -> list[tuple[str, str]]:
+    """``params`` as ordered pairs."""
+    if isinstance(params, Mapping):
+        return list(params.items())
+    return list(params)
+
+
+def _first(params: Params) -> dict[str, str]:
+    """The first value of each name (what a path or header parameter takes)."""
+    out: dict[str, str] = {}
+    for name, value in param_pairs(params):
+        out.setdefault(name, value)
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """What ``call`` was told to call, taken apart: ``text`` for :func:`resolve` (an
+    operationId or ``METHOD /path``), the query written in the path (in order), and the
+    origin of a full URL (``""`` when a path was given)."""
+
+    text: str
+    query: tuple[tuple[str, str], ...] = ()
+    origin: str = ""
+
+
+def parse_target(target: str) -> Target:
+    """Split ``GET https://host/path?x=1`` or ``GET /path?x=1`` into its parts."""
+    text = target.strip()
+    words = text.split(None, 1)
+    if len(words) != 2 or words[0].upper() not in _METHODS:
+        return Target(text=text)
+    method, rest = words[0].upper(), words[1].strip()
+    origin = ""
+    if rest.lower().startswith(("http://", "https://")):
+        try:
+            parts = urlsplit(rest)
+        except ValueError as exc:
+            raise BadInput(f"'{rest}' is not a URL ({exc}).") from None
+        if not parts.hostname:
+            raise BadInput(f"'{rest}' has no host name; write it as https://host/path.")
+        origin = f"{parts.scheme.lower()}://{parts.netloc}"
+        rest = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path, _, query = rest.partition("?")
+    pairs = tuple(parse_qsl(query, keep_blank_values=True)) if query else ()
+    return Target(text=f"{method} {path}", query=pairs, origin=origin)
 
 
 class UnknownEndpoint(LookupError):
@@ -125,23 +176,35 @@ def resolve(target: str, catalog: Iterable[Endpoint]) -> tuple[Endpoint, dict[st
 def build_request(
     endpoint: Endpoint,
     environment: Environment,
-    params: Mapping[str, str],
+    params: Params,
     body: bytes | None,
     *,
     timeout_s: float = 30.0,
     extra_headers: Sequence[tuple[str, str]] = (),
+    content_type: str | None = None,
+    follow_redirects: bool = False,
+    check_json: bool = True,
 ) -> RequestSpec:
-    """The request for ``endpoint``: path parameters filled in, the rest in the query
-    (or headers where the endpoint declares them), the JSON body checked. ``extra_headers``
-    are sent as given and replace a default header of the same name (``Accept``)."""
-    check_buildable(endpoint, params, body)
+    """The request for ``endpoint``: path parameters filled in, the rest in the query in
+    the order given (or headers where the endpoint declares them), a JSON body checked.
+    ``content_type`` is the body's type (default: the endpoint's; ``check_json=False``
+    sends a body of a JSON type unchecked, as typed); ``extra_headers`` are
+    sent as given and replace a default header of the same name (``Accept``,
+    ``Content-Type``)."""
+    check_buildable(
+        endpoint,
+        params,
+        body if check_json else None,
+        content_type=_body_type(endpoint, content_type, extra_headers),
+    )
     declared = {p.name: p for p in endpoint.parameters}
+    first = _first(params)
     path = endpoint.path
     query: list[tuple[str, str]] = []
     headers: list[tuple[str, str]] = [("Accept", "application/json")]
     for name in re.findall(r"\{([^}/]+)\}", endpoint.path):
-        path = path.replace("{" + name + "}", quote(params[name], safe=""))
-    for name, value in params.items():
+        path = path.replace("{" + name + "}", quote(first[name], safe=""))
+    for name, value in param_pairs(params):
         if "{" + name + "}" in endpoint.path:
             continue
         param = declared.get(name)
@@ -150,7 +213,9 @@ def build_request(
         else:
             query.append((name, value))
     if body is not None:
-        headers.append(("Content-Type", endpoint.body_media_type or "application/json"))
+        headers.append(
+            ("Content-Type", content_type or endpoint.body_media_type or "application/json")
+        )
     if extra_headers:
         given = {name.lower() for name, _ in extra_headers}
         headers = [(k, v) for k, v in headers if k.lower() not in given]
@@ -165,29 +230,47 @@ def build_request(
         body=body,
         operation_id=endpoint.operation_id or None,
         timeout_s=timeout_s,
+        follow_redirects=follow_redirects,
     )
 
 
-def check_buildable(endpoint: Endpoint, params: Mapping[str, str], body: bytes | None) -> None:
+def _body_type(
+    endpoint: Endpoint, content_type: str | None, headers: Sequence[tuple[str, str]]
+) -> str:
+    given = next((v for k, v in headers if k.lower() == "content-type"), None)
+    return given or content_type or endpoint.body_media_type or "application/json"
+
+
+def check_buildable(
+    endpoint: Endpoint,
+    params: Params,
+    body: bytes | None,
+    *,
+    content_type: str = "application/json",
+) -> None:
     """Raise :class:`BadInput` when no request can be built: a path parameter without a
-    value, or a body that is not JSON. Needs no environment, so it runs before any
-    network work (token, sign-in, starting the Sandbox)."""
-    missing = [name for name in re.findall(r"\{([^}/]+)\}", endpoint.path) if not params.get(name)]
+    value, or a body declared JSON (``content_type``) that is not JSON. Needs no
+    environment, so it runs before any network work (token, sign-in, the Sandbox)."""
+    first = _first(params)
+    missing = [name for name in re.findall(r"\{([^}/]+)\}", endpoint.path) if not first.get(name)]
     if missing:
         raise BadInput(
             f"{endpoint.method} {endpoint.path} needs the path parameter(s) "
             f"{', '.join(missing)}; pass them as -p NAME=VALUE."
         )
-    if body is not None:
+    if body is not None and is_json_type(content_type):
         try:
             json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadInput(f"The body is not valid JSON ({exc}).") from exc
+            raise BadInput(
+                f"The body is not valid JSON ({exc}). Send other text with --data, or say "
+                "its type with -H 'Content-Type: …'."
+            ) from exc
 
 
 def input_problems(
     endpoint: Endpoint,
-    params: Mapping[str, str],
+    params: Params,
     body: bytes | None,
     *,
     headers: Sequence[tuple[str, str]] = (),
@@ -197,12 +280,11 @@ def input_problems(
     :func:`explorer.core.builder.validate_inputs`. Never blocks: the caller decides."""
     in_path = set(re.findall(r"\{([^}/]+)\}", endpoint.path))
     in_header = {p.name for p in endpoint.parameters if p.location is ParamLocation.HEADER}
+    pairs = param_pairs(params)
     inputs = RequestInputs(
-        path_params={k: v for k, v in params.items() if k in in_path},
-        query_params=tuple(
-            (k, v) for k, v in params.items() if k not in in_path and k not in in_header
-        ),
-        headers=(*((k, v) for k, v in params.items() if k in in_header), *headers),
+        path_params={k: v for k, v in _first(params).items() if k in in_path},
+        query_params=tuple((k, v) for k, v in pairs if k not in in_path and k not in in_header),
+        headers=(*((k, v) for k, v in pairs if k in in_header), *headers),
         body_text=body.decode("utf-8", errors="replace") if body else "",
     )
     return validate_inputs(endpoint, inputs)
@@ -262,12 +344,26 @@ class CallService:
     def build(
         self,
         endpoint: Endpoint,
-        params: Mapping[str, str],
+        params: Params,
         body: bytes | None,
         *,
         headers: Sequence[tuple[str, str]] = (),
+        content_type: str | None = None,
+        timeout_s: float = 30.0,
+        follow_redirects: bool = False,
+        check_json: bool = True,
     ) -> RequestSpec:
-        return build_request(endpoint, self.environment, params, body, extra_headers=headers)
+        return build_request(
+            endpoint,
+            self.environment,
+            params,
+            body,
+            extra_headers=headers,
+            content_type=content_type,
+            timeout_s=timeout_s,
+            follow_redirects=follow_redirects,
+            check_json=check_json,
+        )
 
     def check(self, endpoint: Endpoint) -> list[PreflightWarning]:
         if self.profile is None:
@@ -299,12 +395,13 @@ class CallService:
                 client.close()
 
 
-def parse_params(pairs: Iterable[str]) -> dict[str, str]:
-    """``name=value`` strings into a mapping; raises :class:`BadInput` naming the bad one."""
-    out: dict[str, str] = {}
+def parse_params(pairs: Iterable[str]) -> list[tuple[str, str]]:
+    """``name=value`` strings into ordered pairs (a name may repeat); raises
+    :class:`BadInput` naming the bad one."""
+    out: list[tuple[str, str]] = []
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise BadInput(f"'{pair}' is not NAME=VALUE (for example -p zipCode=94103).")
-        out[name.strip()] = value
+        out.append((name.strip(), value))
     return out

@@ -7,6 +7,7 @@ import base64
 import http.server
 import json
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -141,7 +142,7 @@ def binary_api(h: http.server.BaseHTTPRequestHandler) -> None:
 def test_call_prints_a_servers_escape_sequences_escaped() -> None:
     with serve(evil_api) as server:
         add_profile(server)
-        result = run(CALL)
+        result = run([*CALL, "--include"])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "plain text \\x1b]0;pwned\\x07" in result.output
@@ -153,6 +154,18 @@ def test_call_summarises_a_binary_body() -> None:
         add_profile(server)
         result = run(CALL)
         as_json = run([*CALL, "--json"])
-    assert "binary body: image/png, 1,040 bytes; first bytes: 89 50 4e 47" in result.output
+    assert "[image: 1.0 KB (1040 bytes), image/png; first bytes 89 50 4e 47 0d 0a" in result.output
     assert "\x00" not in result.output and "\x1a" not in result.output
-    assert "binary body: image/png" in json.loads(as_json.stdout)["body"]
+    assert "first bytes 89 50 4e 47" in json.loads(as_json.stdout)["body_summary"]
+
+
+def test_call_output_writes_the_exact_bytes_to_a_file_only_the_user_can_read(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "body.png"
+    with serve(binary_api) as server:
+        add_profile(server)
+        result = run([*CALL, "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert target.stat().st_mode & 0o777 == 0o600

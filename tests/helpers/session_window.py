@@ -27,8 +27,8 @@ from explorer.core.settings import SettingsStore
 from explorer.paths import AppPaths
 from explorer.sandbox.server import SandboxConfig, SandboxServer
 from explorer.ui.ask import Question, QuestionKind
-from explorer.ui.main_window import MainWindow, WindowServices
-from explorer.ui.session_controller import SessionController
+from explorer.ui.session.controller import SessionController
+from explorer.ui.window.main_window import MainWindow, WindowServices
 
 DEMAND_ID = "sandbox-demand-client"
 DEMAND_SECRET = "sandbox-demand-secret"

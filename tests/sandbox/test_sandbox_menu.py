@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QMainWindow
 
 from explorer.sandbox.faults import FAULTS, parse_faults
-from explorer.ui.sandbox_menu import build_sandbox_menu
+from explorer.ui.window.sandbox_menu import build_sandbox_menu
 
 
 def test_an_action_per_fault_and_no_fault_selected_first(qtbot: Any) -> None:

@@ -9,7 +9,7 @@ import pytest
 from explorer.core.models import Endpoint, Flow
 from explorer.core.settings import SettingsStore
 from explorer.paths import AppPaths
-from explorer.ui.main_window import MainWindow, WindowServices
+from explorer.ui.window.main_window import MainWindow, WindowServices
 
 ENDPOINTS = [
     Endpoint(

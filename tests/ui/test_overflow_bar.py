@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from explorer.core.models import RequestSpec, ResponseRecord, Timing
 from explorer.core.status import classify
-from explorer.ui.body_view import BodyMode, BodyView
 from explorer.ui.overflow_bar import OverflowBar
-from explorer.ui.response_pane import ResponsePane
+from explorer.ui.response.body_view import BodyMode, BodyView
+from explorer.ui.response.pane import ResponsePane
 
 BODY = json.dumps({"data": [{"orderID": f"o{i}", "name": f"Pro {i}"} for i in range(3)]})
 RECORD = ResponseRecord(
@@ -204,7 +204,7 @@ def test_tabs_that_do_not_fit_are_listed_not_cut(qtbot) -> None:  # type: ignore
 
 
 def test_a_narrow_cap_bar_keeps_show_all(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("explorer.ui.body_jobs.CAP_CHARS", 40_000)
+    monkeypatch.setattr("explorer.ui.response.body_jobs.CAP_CHARS", 40_000)
     big = json.dumps({"data": [{"id": f"b{i}", "name": f"Pro {i}"} for i in range(3000)]})
     view = BodyView()
     qtbot.addWidget(view)

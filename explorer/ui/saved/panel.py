@@ -1,0 +1,434 @@
+"""The Saved requests dock: a folder the user picked, shown as a tree of request files.
+
+Save the current request (Ctrl+S; its Authorization becomes ``{{access_token}}``, and a
+request that still holds a secret is refused with the core's message), open it into the
+request panel, send it, rename or move it, delete it, make folders. The files are the
+core's (:mod:`explorer.core.saved`); every file operation runs on a worker thread, and
+every question goes through the window's ``ask`` object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, cast
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.models import RequestSpec
+from explorer.core.reopen import sendable
+from explorer.core.saved import (
+    SUFFIX,
+    SavedFolder,
+    SavedRequest,
+    SavedRequestError,
+    SavedRequestStore,
+    request_file_name,
+)
+from explorer.ui.window.reopen import (
+    current_sandbox_base,
+    load_into_request_panel,
+    window_variables,
+)
+from explorer.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from explorer.ui.window.main_window import MainWindow
+
+_PATH_ROLE = Qt.ItemDataRole.UserRole
+_FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def current_spec(window: MainWindow, *, as_previewed: bool = False) -> RequestSpec | None:
+    """The request on screen; when it is the one just sent, the sent one (with the
+    Authorization the window added, which saving turns into ``{{access_token}}``).
+    ``as_previewed``: before it is sent, the request as its Preview shows it (with the
+    profile's Authorization placeholder and the Sandbox fault the window will add)."""
+    panel = window.request_panel
+    built = panel.preview_spec() if as_previewed else panel.build_spec()
+    sent = window.last_record.request if window.last_record is not None else None
+    if built is None:
+        return sent
+    if sent is not None and (sent.method, sent.url) == (built.method, built.url):
+        return sent
+    return built
+
+
+def _folder_of(relative: str) -> str:
+    parent = str(PurePosixPath(relative).parent)
+    return "" if parent == "." else parent
+
+
+def _name_of(relative: str) -> str:
+    name = PurePosixPath(relative).name
+    return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
+
+
+class SavedRequestsPanel(QDockWidget):
+    """The dock's widgets: folder line, tree and buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Saved requests", parent)
+        self.setObjectName("savedDock")
+        body = QWidget()
+        self.folder_label = QLabel("No folder chosen")
+        self.folder_label.setProperty("role", "dim")
+        self.folder_label.setObjectName("savedFolder")
+        self.choose_button = QPushButton("Choose folder…")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("savedTree")
+        self.tree.setHeaderLabels(["Name", "Method"])
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = QLabel(
+            "Choose a folder to keep requests in: one readable file per request, "
+            "without secrets, ready to share in git."
+        )
+        self.empty.setProperty("role", "dim")
+        self.empty.setWordWrap(True)
+        self.save_button = QPushButton("Save current…")
+        self.save_button.setToolTip("Save the request on screen here (Ctrl+S)")
+        self.open_button = QPushButton("Open")
+        self.send_button = QPushButton("Send")
+        self.rename_button = QPushButton("Rename…")
+        self.delete_button = QPushButton("Delete")
+        self.folder_button = QPushButton("New folder…")
+        top = QHBoxLayout()
+        top.addWidget(self.folder_label, 1)
+        top.addWidget(self.choose_button)
+        row1 = QHBoxLayout()
+        for button in (self.save_button, self.folder_button):
+            row1.addWidget(button)
+        row1.addStretch(1)
+        row2 = QHBoxLayout()
+        for button in (self.open_button, self.send_button, self.rename_button, self.delete_button):
+            row2.addWidget(button)
+        row2.addStretch(1)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        self.setWidget(body)
+        self.tree.itemSelectionChanged.connect(self.update_buttons)
+        self.update_buttons()
+
+    def selected(self) -> tuple[str, bool] | None:
+        """(relative path, is a folder) of the selected item."""
+        item = self.tree.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        return str(item.data(0, _PATH_ROLE)), bool(item.data(0, _FOLDER_ROLE))
+
+    def selected_folder(self) -> str:
+        chosen = self.selected()
+        if chosen is None:
+            return ""
+        path, is_folder = chosen
+        return path if is_folder else _folder_of(path)
+
+    @Slot()
+    def update_buttons(self) -> None:
+        chosen = self.selected()
+        is_request = chosen is not None and not chosen[1]
+        for button in (self.open_button, self.send_button, self.rename_button):
+            button.setEnabled(is_request)
+        self.delete_button.setEnabled(is_request)
+
+    def show_tree(self, root: SavedFolder, methods: dict[str, str]) -> None:
+        keep = self.selected()
+        self.tree.clear()
+        style = self.style()
+        folder_icon = style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
+        file_icon = style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+
+        def add(parent: QTreeWidget | QTreeWidgetItem, folder: SavedFolder) -> None:
+            for sub in folder.folders:
+                item = QTreeWidgetItem([sub.name, ""])
+                item.setIcon(0, folder_icon)
+                item.setData(0, _PATH_ROLE, sub.path)
+                item.setData(0, _FOLDER_ROLE, True)
+                _attach(parent, item)
+                add(item, sub)
+                item.setExpanded(True)
+            for relative in folder.requests:
+                item = QTreeWidgetItem([_name_of(relative), methods.get(relative, "")])
+                item.setIcon(0, file_icon)
+                item.setData(0, _PATH_ROLE, relative)
+                item.setData(0, _FOLDER_ROLE, False)
+                item.setToolTip(0, relative)
+                _attach(parent, item)
+                if keep == (relative, False):
+                    self.tree.setCurrentItem(item)
+
+        add(self.tree, root)
+        self.empty.setText(
+            "No saved requests yet: Save current… (Ctrl+S) puts the request on screen here."
+        )
+        self.empty.setVisible(not root.folders and not root.requests)
+        self.update_buttons()
+
+    def find_item(self, relative: str) -> QTreeWidgetItem | None:
+        for item in _walk(self.tree.invisibleRootItem()):
+            if item.data(0, _PATH_ROLE) == relative:
+                return item
+        return None
+
+
+def _attach(parent: QTreeWidget | QTreeWidgetItem, item: QTreeWidgetItem) -> None:
+    if isinstance(parent, QTreeWidget):
+        parent.addTopLevelItem(item)
+    else:
+        parent.addChild(item)
+
+
+def _walk(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    found: list[QTreeWidgetItem] = []
+    for index in range(item.childCount()):
+        child = item.child(index)
+        if child is None:
+            continue
+        found.append(child)
+        found.extend(_walk(child))
+    return found
+
+
+class SavedRequestsController(QObject):
+    """Saved requests for one window: folder choice, file work on a worker, the dock."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = SavedRequestsPanel(window)
+        window.docks.add(self.panel, min_width=260)
+        self.view_action = self.panel.toggleViewAction()
+        self.view_action.setText("&Saved requests")
+        self.view_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        window.view_menu.addAction(self.view_action)
+        window.addAction(self.view_action)
+        self.save_action = QAction("&Save current request…", window)
+        self.save_action.setObjectName("saveRequestAction")
+        self.save_action.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_action.triggered.connect(self.save_current)
+        window.addAction(self.save_action)
+        self.store: SavedRequestStore | None = None
+        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner.finished.connect(self.on_runner_finished)
+        self.runner.failed.connect(self.on_runner_failed)
+        p = self.panel
+        p.choose_button.clicked.connect(self.choose_folder)
+        p.save_button.clicked.connect(self.save_current)
+        p.open_button.clicked.connect(lambda: self._with_selected("open"))
+        p.send_button.clicked.connect(lambda: self._with_selected("send"))
+        p.rename_button.clicked.connect(self.rename_selected)
+        p.delete_button.clicked.connect(self.delete_selected)
+        p.folder_button.clicked.connect(self.new_folder)
+        p.tree.itemDoubleClicked.connect(lambda *_: self._with_selected("open"))
+        if window.settings.saved_requests_dir:
+            self.set_folder(Path(window.settings.saved_requests_dir), remember=False)
+
+    # ----- folder ------------------------------------------------------------------------
+    @Slot()
+    def choose_folder(self) -> bool:
+        start = str(self.store.root) if self.store else str(Path.home())
+        chosen = self.window.ask.folder("Folder for saved requests", start)
+        if chosen is None:
+            return False
+        self.set_folder(chosen)
+        return True
+
+    def set_folder(self, folder: Path, *, remember: bool = True) -> None:
+        self.store = SavedRequestStore(folder)
+        self.panel.folder_label.setText(str(folder))
+        self.panel.folder_label.setToolTip(str(folder))
+        if remember:
+            window = self.window
+            window.settings = window.settings.with_changes(saved_requests_dir=str(folder))
+            settings, store = window.settings, window.services.settings_store
+            self._submit("remembered", lambda: store.save(settings))
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> tuple[SavedFolder, dict[str, str]]:
+            store.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            root = store.tree()
+            methods: dict[str, str] = {}
+            for relative in _all_requests(root):
+                try:
+                    methods[relative] = store.load(relative).method
+                except SavedRequestError:
+                    methods[relative] = "?"
+            return root, methods
+
+        self._submit("tree", work)
+
+    # ----- actions -----------------------------------------------------------------------
+    def _submit(self, kind: str, work: Any, context: Any = None) -> int:
+        return self.runner.submit(lambda _cancel: (kind, work(), context))
+
+    @Slot()
+    def save_current(self) -> None:
+        window = self.window
+        spec = current_spec(window)
+        if spec is None:
+            window.statusBar().showMessage("Pick an endpoint or enter a URL to save first.", 5000)
+            return
+        if self.store is None and not self.choose_folder():
+            return
+        default = spec.operation_id or PurePosixPath(spec.url.split("?")[0]).name or "request"
+        name = window.ask.text("Save request", "Name of the saved request:", default)
+        if not name or not name.strip():
+            return
+        folder = self.panel.selected_folder()
+        relative = "/".join(p for p in (folder, request_file_name(name.strip())) if p)
+        saved = SavedRequest.from_spec(spec, name=name.strip())
+        self.panel.show()
+        self._save(relative, saved, overwrite=False)
+
+    def _save(self, relative: str, saved: SavedRequest, *, overwrite: bool) -> None:
+        store = self.store
+        assert store is not None
+        secrets = self.window.redaction.known_secrets
+
+        def work() -> str | None:
+            if not overwrite and (store.root / relative).exists():
+                return None
+            return store.save(relative, saved, known_secrets=secrets, overwrite=overwrite)
+
+        self._submit("saved", work, (relative, saved))
+
+    def _with_selected(self, purpose: str) -> None:
+        chosen = self.panel.selected()
+        if chosen is None or chosen[1] or self.store is None:
+            return
+        store, relative = self.store, chosen[0]
+        self._submit(purpose, lambda: store.load(relative), relative)
+
+    @Slot()
+    def rename_selected(self) -> None:
+        chosen = self.panel.selected()
+        if chosen is None or chosen[1] or self.store is None:
+            return
+        relative = chosen[0]
+        new_name = self.window.ask.text(
+            "Rename saved request", "New name (use folder/name to move it):", _name_of(relative)
+        )
+        if not new_name or not new_name.strip():
+            return
+        new_name = new_name.strip()
+        folder = _folder_of(relative)
+        parent, _, leaf = new_name.rpartition("/")
+        target = "/".join(p for p in ((parent or folder), request_file_name(leaf)) if p)
+        store, secrets = self.store, self.window.redaction.known_secrets
+
+        def work() -> str:
+            moved = store.rename(relative, target)
+            old = store.load(moved)
+            renamed = dataclasses.replace(old, name=leaf)
+            return store.save(moved, renamed, known_secrets=secrets)
+
+        self._submit("renamed", work)
+
+    @Slot()
+    def delete_selected(self) -> None:
+        chosen = self.panel.selected()
+        if chosen is None or chosen[1] or self.store is None:
+            return
+        relative = chosen[0]
+        if not self.window.ask.confirm(
+            "Delete saved request", f"Delete the file {relative}?", action="Delete"
+        ):
+            return
+        store = self.store
+        self._submit("deleted", lambda: store.delete(relative), relative)
+
+    @Slot()
+    def new_folder(self) -> None:
+        if self.store is None and not self.choose_folder():
+            return
+        name = self.window.ask.text("New folder", "Folder name:", "")
+        if not name or not name.strip():
+            return
+        parent = self.panel.selected_folder()
+        store = self.store
+        assert store is not None
+        relative = "/".join(p for p in (parent, name.strip()) if p)
+        self._submit("folder", lambda: store.make_folder(relative))
+
+    # ----- results -----------------------------------------------------------------------
+    @Slot(int, object)
+    def on_runner_finished(self, _task_id: int, result: object) -> None:
+        kind, payload, context = cast(tuple[str, Any, Any], result)
+        window = self.window
+        status = window.statusBar()
+        if kind == "tree":
+            self.panel.show_tree(*payload)
+        elif kind == "saved":
+            relative, saved = context
+            if payload is None:
+                if window.ask.confirm(
+                    "Replace saved request",
+                    f"{relative} already exists. Replace it with the current request?",
+                    action="Replace",
+                ):
+                    self._save(relative, saved, overwrite=True)
+                return
+            status.showMessage(f"Saved {payload} (no secrets inside).", 5000)
+            self.refresh()
+        elif kind in ("open", "send"):
+            spec = sendable(
+                payload.to_spec(),
+                window_variables(window),
+                sandbox_base=current_sandbox_base(window),
+            )
+            if kind == "send":
+                window.send_spec(spec)
+            else:
+                load_into_request_panel(window, spec)
+                status.showMessage(f"Opened {payload.name}.", 5000)
+        elif kind in ("renamed", "deleted", "folder"):
+            status.showMessage(
+                {"renamed": "Renamed to", "deleted": "Deleted", "folder": "Made folder"}[kind]
+                + f" {payload or context}.",
+                5000,
+            )
+            self.refresh()
+
+    @Slot(int, object)
+    def on_runner_failed(self, _task_id: int, exc: object) -> None:
+        if isinstance(exc, SavedRequestError):
+            text = f"{exc.path.name}: {exc.problem}."
+        elif isinstance(exc, OSError):
+            text = f"{exc.filename or 'The folder'}: {exc.strerror or exc}. Pick another folder."
+        else:
+            raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
+        self.window.statusBar().showMessage(text, 15000)
+        self.window.ask.error("Saved requests", text)
+        self.refresh()
+
+
+def _all_requests(folder: SavedFolder) -> list[str]:
+    found = list(folder.requests)
+    for sub in folder.folders:
+        found.extend(_all_requests(sub))
+    return found

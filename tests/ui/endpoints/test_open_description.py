@@ -1,0 +1,158 @@
+"""File > Open API description: any OpenAPI file loads off the GUI thread; a broken one
+names its location and leaves the catalog in use as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from explorer.core.catalog import Catalog, load_default_catalog
+from explorer.core.models import ParamLocation
+from explorer.ui.request.field_editors import ScalarEditor
+
+PET_STORE = """\
+openapi: 3.0.3
+info:
+  title: Pet Store
+  version: "2.1"
+tags:
+  - name: Pets
+paths:
+  /pets/{petId}:
+    put:
+      operationId: updatePet
+      tags: [Pets]
+      summary: Update a pet
+      parameters:
+        - name: petId
+          in: path
+          required: true
+          schema: {type: integer}
+        - name: dryRun
+          in: query
+          schema: {type: boolean}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name, kind]
+              properties:
+                name: {type: string}
+                kind: {type: string, enum: [cat, dog]}
+                vaccinated: {type: boolean}
+                tags: {type: array, items: {type: string}}
+                owner:
+                  type: object
+                  properties:
+                    email: {type: string, format: email}
+      responses:
+        "200": {description: updated}
+"""
+
+BROKEN = """\
+openapi: 3.0.3
+info:
+  title: Pet Store
+  version: "1.0"
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200":
+          descriptionx: missing description
+"""
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_default_catalog()
+
+
+def open_file(window, qtbot, path: Path, signal_name: str):  # type: ignore[no-untyped-def]
+    loader = window.descriptions
+    loader.ask_path = lambda _parent: path
+    with qtbot.waitSignal(getattr(loader, signal_name), timeout=10000) as blocker:
+        loader.open_action.trigger()
+    return blocker.args[0]
+
+
+def test_third_party_description_replaces_the_tree(
+    make_window,
+    catalog,
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
+    file_menu = [a.text() for a in window.file_menu.actions()]
+    assert "&Open API description…" in file_menu
+    assert "&Reload Thumbtack description" in file_menu
+    path = tmp_path / "petstore.yaml"
+    path.write_text(PET_STORE, encoding="utf-8")
+    loaded = open_file(window, qtbot, path, "loaded")
+    assert loaded.title == "Pet Store"
+    tree = window.endpoint_tree.tree
+    assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == ["Pets"]
+    assert "Pet Store 2.1" in window.statusBar().currentMessage()
+
+    assert window.endpoint_tree.select("updatePet")
+    panel = window.request_panel
+    pet_id = panel.param_form.row(ParamLocation.PATH, "petId")
+    assert pet_id is not None and isinstance(pet_id.editor, ScalarEditor)
+    qtbot.keyClicks(pet_id.editor.line, "7")
+    dry_run = panel.param_form.row(ParamLocation.QUERY, "dryRun")
+    assert dry_run is not None and isinstance(dry_run.editor, ScalarEditor)
+    assert dry_run.editor.combo is not None  # a boolean parameter: not sent / true / false
+    assert panel.body_editor is not None
+    rows = {row.path: row.editor for row in panel.body_editor.rows()}
+    vaccinated = rows[("vaccinated",)]
+    assert isinstance(vaccinated, ScalarEditor) and vaccinated.check is not None
+    panel.tabs.setCurrentIndex(1)
+    box = vaccinated.check
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    qtbot.waitUntil(lambda: '"vaccinated"' in panel.raw.toPlainText())
+    qtbot.waitUntil(lambda: "/pets/7" in panel.url.text())
+    body = json.loads(panel.raw.toPlainText())
+    assert body["vaccinated"] is True
+    assert vaccinated.check.text() == "true"
+
+
+def test_broken_description_keeps_the_catalog_and_names_the_location(  # type: ignore[no-untyped-def]
+    make_window, catalog, qtbot, tmp_path: Path
+) -> None:
+    window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
+    count = window.endpoint_tree.tree.topLevelItemCount()
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    message = open_file(window, qtbot, path, "failed")
+    assert "broken.yaml" in message
+    assert "line 11, column 11" in message
+    assert "paths./pets.get.responses.200" in message
+    box = window.descriptions.error_box
+    assert box is not None and box.isVisible()
+    assert "line 11" in box.text() and "stay loaded" in box.text()
+    assert window.endpoint_tree.tree.topLevelItemCount() == count
+    assert window.catalog is catalog
+    assert window.endpoint_tree.select("getCategoryRecommendationsV4")
+
+
+def test_reload_brings_back_the_thumbtack_description(
+    make_window,
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    window = make_window()
+    path = tmp_path / "petstore.json"
+    import yaml
+
+    path.write_text(json.dumps(yaml.safe_load(PET_STORE)), encoding="utf-8")
+    assert open_file(window, qtbot, path, "loaded").title == "Pet Store"
+    with qtbot.waitSignal(window.descriptions.loaded, timeout=15000) as blocker:
+        window.descriptions.reload_action.trigger()
+    assert blocker.args[0].title == "Thumbtack Partner API"
+    assert window.endpoint_tree.select("sendMessageV4")
