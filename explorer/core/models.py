@@ -186,6 +186,7 @@ class ResponseRecord:
     failure: NetworkFailure | None = None
     started_at: str = ""  # RFC 3339 UTC
     url: str = ""  # final URL after redirects
+    cause: str = ""  # why the outcome came from elsewhere (e.g. no token: the token server's)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

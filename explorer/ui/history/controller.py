@@ -44,12 +44,14 @@ def history_path(window: MainWindow) -> Path:
 def shown_response(window: MainWindow, exchange: Exchange) -> ShownResponse:
     """A stored exchange as the window shows a fresh one: classified, with its stored
     explanation (or a new one when none was stored)."""
+    from explorer.core.status import agreeing
     from explorer.ui.window.main_window import ShownResponse, default_classify
 
     record = exchange.record
     classify = window.services.classify or default_classify
     explanation = explanation_from(exchange.explanation) or window.services.explain(record)
-    return ShownResponse(record=record, status=classify(record), explanation=explanation)
+    status = agreeing(classify(record), explanation)
+    return ShownResponse(record=record, status=status, explanation=explanation)
 
 
 class HistoryController(QObject):

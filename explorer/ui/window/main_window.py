@@ -484,13 +484,16 @@ class MainWindow(QMainWindow):
         self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
         self.request_panel.set_busy(True)
+        from explorer.core.status import agreeing
+
         classify = self.services.classify or default_classify
         explain = self.services.explain
 
         def run(cancel: threading.Event) -> ShownResponse:
             # Classifying and explaining parse the body: done here, off the GUI thread.
             record = perform(spec, cancel)
-            status, explanation = classify(record), explain(record)
+            explanation = explain(record)
+            status = agreeing(classify(record), explanation)  # badge and explanation agree
             return ShownResponse(record=record, status=status, explanation=explanation)
 
         self._request_id = self.runner.submit(run)
