@@ -731,8 +731,8 @@ class MainWindow(QMainWindow):
             self.on_credential_fix(action)
 
     def on_credential_fix(self, action: FixAction) -> None:
-        """Hook for fixes that change the profile or token (refresh, audience, token
-        server, scopes, profile). Until profiles are wired in, it says what would happen."""
+        """Fixes that change the profile or token (refresh, audience, token server, scopes,
+        profile) in a window built without a session: it says what they would need."""
         from explorer.core.models import FixAction
 
         what = {
