@@ -212,6 +212,9 @@ class MainWindow(QMainWindow):
 
             self.session_ui = SessionUi(self, services.session)
         self.safe = safe_features.install(self)
+        from explorer.ui.window import webhooks
+
+        self.webhooks = webhooks.install(self)
         if self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         if self.drafts.load_problem:
@@ -387,6 +390,7 @@ class MainWindow(QMainWindow):
         self.runner.shutdown()
         self.background.shutdown()
         self.safe.shutdown()
+        self.webhooks.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
