@@ -29,6 +29,8 @@ SUBCOMMANDS: dict[str, str] = {
     "explain": "explain",
     "profile": "profile",
     "history": "history",
+    "import": "importing",
+    "export": "exporting",
     "webhooks": "webhooks",
 }
 

@@ -80,6 +80,7 @@ from explorer.core.session import (
     parse_target,
     resolve,
 )
+from explorer.core.status import classify
 
 DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published Sandbox demo value
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
@@ -163,12 +164,16 @@ def _read_body(body: str, *, option: str = "--body") -> bytes:
     return body.encode("utf-8")
 
 
-def _explain(record: ResponseRecord) -> tuple[dict[str, Any] | None, str]:
+def _explain(
+    record: ResponseRecord, endpoint: Endpoint | None = None
+) -> tuple[dict[str, Any] | None, str]:
     """The explanation as a dict and as text; (None, "") when the engine is not present."""
     try:
         from explorer.core.explain import ExplanationEngine, format_explanation_text
 
-        explanation = ExplanationEngine.from_resources().explain(record)
+        explanation = ExplanationEngine.from_resources().explain(
+            record, endpoint=endpoint if endpoint is not None and endpoint.operation_id else None
+        )
     except Exception:  # explanations are a help, never a reason for the call to fail
         return None, ""
     return explanation.to_dict(), format_explanation_text(explanation)
@@ -191,7 +196,13 @@ class _Output:
     sandbox_note: str = ""
 
 
-def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...]) -> _Output:
+def _for_output(
+    record: ResponseRecord,
+    *,
+    redact: bool,
+    known: tuple[str, ...],
+    endpoint: Endpoint | None = None,
+) -> _Output:
     """Redact first, then explain the redacted record.
 
     The explanation quotes parts of the body cut to a few hundred characters; a token cut
@@ -201,7 +212,7 @@ def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...])
     """
     redactor = _redactor(redact, known)
     safe = redactor.redact_record(record)
-    explanation, text = _explain(safe)
+    explanation, text = _explain(safe, endpoint)
     note = sandbox_fault_note(safe)
     return _Output(
         record=safe,
@@ -428,9 +439,11 @@ def command(
             raise click.ClickException(str(exc)) from None
         known = _known_secrets(service)
         raw = result.record
-        shown = _for_output(raw, redact=redact, known=known)
+        shown = _for_output(raw, redact=redact, known=known, endpoint=endpoint)
         if not no_history:
-            stored = _for_output(raw, redact=False, known=known) if redact else shown
+            stored = (
+                _for_output(raw, redact=False, known=known, endpoint=endpoint) if redact else shown
+            )
             _remember(stored, service, known)
     saved_to = _save_body(raw, output) if output is not None else None
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
@@ -458,8 +471,7 @@ def command(
         )
     else:
         _print_record(record, explanation_text, result.retried, include=include, saved_to=saved_to)
-    ok = raw.failure is None and raw.status is not None and 200 <= raw.status < 300
-    ctx.exit(0 if ok else 1)
+    ctx.exit(0 if classify(raw).ok else 1)
 
 
 @dataclass(frozen=True, kw_only=True)

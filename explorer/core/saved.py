@@ -49,6 +49,9 @@ class SavedRequest:
     body_is_json: bool = False
     operation_id: str | None = None
     description: str = ""
+    #: an example response kept with the request (from a HAR or a Postman collection):
+    #: ``{"status": int, "reason": str, "headers": [[name, value]], "body": str}``
+    example: dict[str, Any] | None = None
 
     @classmethod
     def from_spec(cls, spec: RequestSpec, *, name: str, description: str = "") -> SavedRequest:
@@ -91,6 +94,12 @@ class SavedRequest:
         )
 
     def to_document(self) -> dict[str, Any]:
+        document = self._document()
+        if self.example is not None:
+            document["example"] = self.example
+        return document
+
+    def _document(self) -> dict[str, Any]:
         return {
             "version": FORMAT_VERSION,
             "name": self.name,
@@ -136,6 +145,7 @@ class SavedRequest:
             body_is_json=doc.get("body_format") == "json",
             operation_id=doc.get("operation_id"),
             description=str(doc.get("description", "")),
+            example=doc["example"] if isinstance(doc.get("example"), dict) else None,
         )
 
 
@@ -180,6 +190,8 @@ def find_secrets(request: SavedRequest, known_secrets: Iterable[str] = ()) -> li
                 found.append("the body")
     if redactor.redact_text(request.description) != request.description:
         found.append("the description")
+    if request.example is not None and redactor.redact_json(request.example) != request.example:
+        found.append("the example response")
     return found
 
 
@@ -247,6 +259,7 @@ class SavedRequestStore:
             body_is_json=request.body_is_json,
             operation_id=request.operation_id,
             description=request.description,
+            example=request.example,
         )
         leaks = find_secrets(request, known_secrets)
         if leaks:

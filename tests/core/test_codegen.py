@@ -1,15 +1,19 @@
-"""Copy as curl / httpx2: runnable text, secrets masked unless the caller says otherwise."""
+"""Copy as …: one template per target, secrets read from environment variables when masked.
+
+Running every target against a real server is tests/integration/test_codegen_runs.py;
+these check what the text says.
+"""
 
 from __future__ import annotations
 
+import ast
 import shlex
-from typing import Any
 
-import httpx2
 import pytest
 
-from explorer.core.codegen import mask_credentials, to_curl, to_httpx
+from explorer.core.codegen import TARGETS, OAuthScript, curl_script, generate, target, to_curl
 from explorer.core.models import RequestSpec
+from explorer.resources import resource_path
 
 SPEC = RequestSpec(
     method="POST",
@@ -24,79 +28,106 @@ SPEC = RequestSpec(
 )
 
 
-def test_curl_round_trips_through_shell_parsing() -> None:
-    text = to_curl(SPEC, redact=None)
-    argv = shlex.split(text.replace("\\\n", " "))
-    assert argv[:5] == ["curl", "--globoff", "--request", "POST", SPEC.url]
+def _argv(command: str) -> list[str]:
+    lines = [line for line in command.splitlines() if not line.startswith("#")]
+    return shlex.split("\n".join(lines).replace("\\\n", " "))
+
+
+def test_every_target_has_its_own_template_file() -> None:
+    names = [t.template for t in TARGETS]
+    assert len(set(names)) == len(names) == 13
+    for name in names:
+        assert resource_path("codegen", name).is_file()
+
+
+def test_plain_curl_round_trips_through_shell_parsing() -> None:
+    argv = _argv(to_curl(SPEC, masked=False))
+    assert argv[:2] == ["curl", SPEC.url]
+    assert "--globoff" in argv and argv[argv.index("--request") + 1] == "POST"
     headers = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--header"]
     assert headers == [f"{k}: {v}" for k, v in SPEC.headers]
     assert argv[argv.index("--data-raw") + 1].encode() == SPEC.body
 
 
-def test_curl_masks_the_token_by_default() -> None:
+def test_masked_curl_reads_the_token_from_a_variable_and_says_so() -> None:
     text = to_curl(SPEC)
-    assert "s3cr3t" not in text
-    assert "Authorization: Bearer ••••••" in shlex.split(text.replace("\\\n", " "))
+    assert "s3cr3t" not in text and "••••••" not in text
+    assert text.startswith("# Set THUMBTACK_ACCESS_TOKEN first")
+    assert '--header "Authorization: Bearer $THUMBTACK_ACCESS_TOKEN"' in text
 
 
-def test_curl_for_a_plain_get_has_no_method_or_body() -> None:
-    spec = RequestSpec(method="GET", url="https://h/x?a=1&b=2")
-    assert shlex.split(to_curl(spec)) == ["curl", "https://h/x?a=1&b=2"]
+@pytest.mark.parametrize("target_id", [t.id for t in TARGETS])
+def test_no_masked_copy_holds_a_secret_or_the_mask(target_id: str) -> None:
+    spec = RequestSpec(
+        method="POST",
+        url="https://h.example/t?api_key=k3y-value-1&x=1",
+        headers=(
+            ("Authorization", "Bearer s3cr3t.t0ken"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ),
+        body=b"grant_type=refresh_token&refresh_token=r3fresh-value",
+    )
+    code = generate(target_id, spec)
+    for secret in ("s3cr3t.t0ken", "k3y-value-1", "r3fresh-value", "••••••"):
+        assert secret not in code, target_id
+    assert code.isascii() or target_id in ("go", "javascript-fetch", "node-axios")
+    assert "THUMBTACK_REFRESH_TOKEN" in code
 
 
-def test_custom_redaction_is_applied_to_headers_and_body() -> None:
-    text = to_curl(SPEC, redact=lambda value: value.replace("world", "[hidden]"))
-    assert "[hidden]" in text and "world" not in text
+def test_the_masked_httpx_copy_is_ascii_python_that_reads_os_environ() -> None:
+    code = generate("python-httpx", SPEC)
+    tree = ast.parse(code)
+    assert code.isascii()
+    assert "os.environ['THUMBTACK_ACCESS_TOKEN']" in code
+    assert any(isinstance(node, ast.Import) and node.names[0].name == "httpx" for node in tree.body)
 
 
-def test_httpx_code_compiles_and_sends_the_same_request(monkeypatch: pytest.MonkeyPatch) -> None:
-    code = to_httpx(SPEC, redact=None)
-    assert "import httpx2 as httpx" in code and "import httpx\n" not in code
-    seen: dict[str, Any] = {}
-
-    def fake_request(method: str, url: str, **kwargs: Any) -> httpx2.Response:
-        seen.update(method=method, url=url, **kwargs)
-        return httpx2.Response(200, text="ok", request=httpx2.Request(method, url))
-
-    monkeypatch.setattr(httpx2, "request", fake_request)
-    exec(compile(code, "<copied>", "exec"), {})
-    assert seen["method"] == "POST" and seen["url"] == SPEC.url
-    assert seen["content"] == SPEC.body
-    assert list(seen["headers"]) == list(SPEC.headers)
+def test_head_uses_curl_dash_i() -> None:
+    argv = _argv(to_curl(RequestSpec(method="HEAD", url="https://h.example/x")))
+    assert argv == ["curl", "https://h.example/x", "-I"]
 
 
-def test_httpx_code_masks_the_token_by_default() -> None:
-    code = to_httpx(SPEC)
-    assert "s3cr3t" not in code and "'Bearer ••••••'" in code
+def test_a_body_without_content_type_keeps_curl_from_adding_one() -> None:
+    argv = _argv(to_curl(RequestSpec(method="POST", url="https://h/x", body=b"a=1")))
+    assert "Content-Type:" in argv
 
 
-def test_mask_credentials_handles_basic_and_leaves_other_text() -> None:
-    assert mask_credentials("Basic dXNlcjpwYXNz") == "Basic ••••••"
-    assert mask_credentials("no secrets here") == "no secrets here"
+def test_a_binary_body_is_piped_from_base64() -> None:
+    text = to_curl(RequestSpec(method="PUT", url="https://h/x", body=bytes(range(256))))
+    assert "base64 -d |" in text and "--data-binary @-" in text
 
 
-def test_copied_curl_runs_with_deep_object_query(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The copied command works as pasted: curl must not read [] as a URL range."""
-    import shutil
-    import subprocess
+def test_python_targets_are_valid_python() -> None:
+    for target_id in ("python-requests", "python-httpx", "python-oauth"):
+        ast.parse(generate(target_id, SPEC))
 
-    import pytest
-    from helpers.servers import local_server, reply
 
-    if shutil.which("curl") is None:
-        pytest.skip("curl is not installed")
-    with local_server(reply(200, b"{}")) as server:
-        spec = RequestSpec(
-            method="GET",
-            url=server.url + "/api/v4/categories/recommendations?zipCode=94103"
-            "&utmData[utm_source]=cma-demo&utmData[utm_medium]=partnership",
-        )
-        command = to_curl(spec, redact=None)
-        done = subprocess.run(
-            ["bash", "-c", command.replace("curl", "curl --silent --show-error", 1)],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        assert done.returncode == 0, done.stderr
-        assert server.requests[0][1].endswith("utmData[utm_medium]=partnership")
+def test_oauth_script_uses_the_audience_and_its_own_credentials() -> None:
+    code = generate("python-oauth", SPEC, oauth=OAuthScript(scopes=("demand::users.read",)))
+    assert "AUDIENCE = 'urn:partner-api'" in code
+    assert "audience=AUDIENCE" in code and "is_expired(leeway=EXPIRY_LEEWAY_S)" in code
+    assert "token is not active" in code
+    assert "'Authorization'" not in code  # the script's own token replaces the pasted one
+    assert "demand::users.read" in code
+
+
+def test_unknown_target_names_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="python-requests"):
+        target("cobol")
+    assert target("httpx").id == "python-httpx"
+
+
+def test_curl_script_has_one_command_per_request_and_one_variable_list() -> None:
+    script = curl_script(
+        [("first", SPEC), ("second", RequestSpec(method="GET", url="https://h/y"))]
+    )
+    assert script.startswith("#!/usr/bin/env bash")
+    assert script.count("\ncurl ") == 2 and "# first" in script and "# second" in script
+    assert "#   THUMBTACK_ACCESS_TOKEN" in script and "s3cr3t" not in script
+
+
+def test_windows_copy_uses_percent_variables_and_caret_quoting() -> None:
+    text = generate("curl-windows", SPEC)
+    assert "%THUMBTACK_ACCESS_TOKEN%" in text and "s3cr3t" not in text
+    assert text.splitlines()[1].startswith('curl.exe ^"https://')
+    assert all(line.endswith(" ^") for line in text.splitlines()[1:-1])

@@ -41,7 +41,7 @@ from explorer.core.builder import (
     example_inputs,
     validate_inputs,
 )
-from explorer.core.codegen import to_curl, to_httpx
+from explorer.core.codegen import generate, target
 from explorer.core.models import Endpoint, RequestSpec, Severity
 from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.ui.overflow_bar import TabListButton
@@ -455,10 +455,12 @@ class RequestPanel(ProblemDisplay, QWidget):
         if spec is None:
             return
         redactor = self.redactor()
-        safe = redactor.redact_spec(spec)
-        text = redactor.redact_text(to_curl(safe) if kind == "curl" else to_httpx(safe))
+        known = redactor.policy.known_secrets
+        text = redactor.redact_text(generate(kind, spec, known_secrets=known))
         QApplication.clipboard().setText(text)
-        self.message.emit(f"Copied as {kind} (secrets are masked).")
+        self.message.emit(
+            f"Copied as {target(kind).label}; secrets are read from THUMBTACK_* variables."
+        )
 
     def set_redactor(
         self, redactor: Callable[[], Redactor], changed: SignalInstance | None = None

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QMenu
 
 from explorer.core.bundle import BundleFormat, write_bundle
-from explorer.core.codegen import to_curl, to_httpx
+from explorer.core.codegen import generate, target, to_curl
 from explorer.core.history import Exchange
 from explorer.core.models import RequestSpec
 from explorer.core.redact import redactor_for_output
@@ -126,11 +126,11 @@ class BundleExporter(QObject):
             self.window.statusBar().showMessage("There is no request to copy yet.", 5000)
             return None
         redactor = self.window.redaction.redactor
-        safe = redactor.redact_spec(spec)
-        text = to_curl(safe, redact=None) if kind == "curl" else to_httpx(safe, redact=None)
+        text = generate(kind, spec, known_secrets=redactor.policy.known_secrets)
         copied = self.window.redaction.copy_text(text)
         self.window.statusBar().showMessage(
-            f"Copied as {kind}; secrets are masked as ••••••.", 5000
+            f"Copied as {target(kind).label}; secrets are read from THUMBTACK_* variables.",
+            5000,
         )
         return copied
 
@@ -163,7 +163,7 @@ class BundleExporter(QObject):
         return self._copy_with_secrets(spec)
 
     def _copy_with_secrets(self, spec: RequestSpec) -> str:
-        copied = copy_text(to_curl(spec, redact=None), redactor_for_output(False))
+        copied = copy_text(to_curl(spec, masked=False), redactor_for_output(False))
         self.window.statusBar().showMessage("Copied as curl WITH secrets: handle with care.", 8000)
         self.secrets_copied.emit()
         return copied

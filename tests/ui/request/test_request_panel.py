@@ -256,11 +256,12 @@ def test_copy_as_curl_and_httpx_mask_the_authorization(open_window, qtbot) -> No
     assert "s3cret-token" not in panel.preview.toPlainText()
     qtbot.mouseClick(panel.copy_curl_button, LEFT)
     curl = QApplication.clipboard().text()
-    assert curl.startswith("curl") and "/api/v4/users/self" in curl
-    assert "Bearer ••••••" in curl and "s3cret-token" not in curl
+    assert "\ncurl " in curl and "/api/v4/users/self" in curl
+    assert "Bearer $THUMBTACK_ACCESS_TOKEN" in curl and "s3cret-token" not in curl
     qtbot.mouseClick(panel.copy_httpx_button, LEFT)
     code = QApplication.clipboard().text()
-    assert "import httpx2 as httpx" in code and "s3cret-token" not in code
+    assert "import httpx\n" in code and "s3cret-token" not in code
+    assert "os.environ['THUMBTACK_ACCESS_TOKEN']" in code
     spec = panel.build_spec()
     assert spec is not None and spec.header("Authorization") == "Bearer s3cret-token"
 

@@ -96,9 +96,9 @@ def test_copy_actions_are_redacted_in_presentation_mode(make_window, qtbot, qapp
 
         window.safe.bundles.copy_curl_action.trigger()
         copied = qapp.clipboard().text()
-        assert copied.startswith("curl") and "negotiations/1" in copied
+        assert "\ncurl " in copied and "negotiations/1" in copied
         assert s.ACCESS_TOKEN not in copied and s.EMAIL not in copied
-        assert f"Bearer {MASK}" in copied
+        assert '"Authorization: Bearer $THUMBTACK_ACCESS_TOKEN"' in copied
 
         window.safe.bundles.copy_httpx_action.trigger()
         copied = qapp.clipboard().text()
@@ -112,7 +112,7 @@ def test_copy_actions_are_redacted_in_presentation_mode(make_window, qtbot, qapp
         qapp.clipboard().setText("")
         qtbot.mouseClick(window.request_panel.copy_curl_button, Qt.MouseButton.LeftButton)
         copied = qapp.clipboard().text()
-        assert copied.startswith("curl") and s.EMAIL not in copied
+        assert "curl " in copied and s.EMAIL not in copied
 
         # the traceID is not a secret: "Copy traceID" keeps it exactly
         button = window.explanation_panel.buttons[FixAction.COPY_TRACE_ID]
