@@ -139,7 +139,7 @@ class DeliveryView(QWidget):
         self.copy_curl_button.setObjectName("copyDeliveryCurl")
         self.copy_curl_button.setToolTip(
             "A curl command that sends this delivery again (to your endpoint, or to the "
-            "inbox when none is given); secrets masked"
+            "inbox when none is given); it reads the credentials from THUMBTACK_* variables"
         )
         self.copy_secret_button = QPushButton("Copy as curl (with secrets)…")
         self.copy_secret_button.setObjectName("copyDeliveryCurlSecrets")

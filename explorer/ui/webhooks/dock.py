@@ -600,9 +600,12 @@ class WebhooksDock(QDockWidget):
         if spec is None:
             return
         if not with_secrets:
-            safe = self.redaction.redactor.redact_spec(spec)
-            self.redaction.copy_text(to_curl(safe, redact=None))
-            self.message.emit("Copied as curl; secrets are masked as ••••••.")
+            secrets = self._replay_credentials().known_secrets()
+            known = (*secrets, *self.redaction.redactor.policy.known_secrets)
+            self.redaction.copy_text(to_curl(spec, known_secrets=known))
+            self.message.emit(
+                "Copied as curl; the credentials are read from THUMBTACK_* variables."
+            )
             return
         if self.redaction.presentation:
             self.message.emit("Turn presentation mode off to copy a delivery with its secrets.")
@@ -615,7 +618,7 @@ class WebhooksDock(QDockWidget):
             return
         from explorer.ui.sharing.presentation import copy_text
 
-        copy_text(to_curl(spec, redact=None), redactor_for_output(False))
+        copy_text(to_curl(spec, masked=False), redactor_for_output(False))
         self.message.emit("Copied as curl WITH secrets: handle with care.")
 
     def shutdown(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -172,9 +174,19 @@ def test_filters_narrow_the_list_and_copy_as_curl_replays_masked(
     select_row(dock, qtbot)
     qtbot.mouseClick(dock.detail.copy_curl_button, Qt.MouseButton.LeftButton)
     copied = QApplication.clipboard().text()
-    assert copied.startswith("curl") and dock.service.url in copied
-    assert "Authorization: Basic ••••••" in copied and "d29ybGQ" not in copied
-    assert "NegotiationCreatedV4" in copied and "--data-raw" in copied
+    assert "\ncurl " in copied and dock.service.url in copied
+    assert "Authorization: Basic $THUMBTACK_BASIC_CREDENTIALS" in copied
+    assert "d29ybGQ" not in copied and "NegotiationCreatedV4" in copied
+    # the copy runs: with the credentials in its variable it delivers the same bytes again
+    token = BASIC.removeprefix("Basic ")
+    env = {**os.environ, "THUMBTACK_BASIC_CREDENTIALS": token}
+    done = subprocess.run(["bash", "-c", copied], env=env, capture_output=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 5, timeout=10000)
+    again = dock.model.delivery(0)
+    assert again is not None and again.credential.state is CredentialState.OK
+    assert dock.detail.delivery is not None
+    assert again.body == dock.detail.delivery.body
 
 
 def test_two_hundred_concurrent_deliveries_all_appear(make_window: Any, qtbot: Any) -> None:
