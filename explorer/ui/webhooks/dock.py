@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -79,12 +80,15 @@ class Redaction(Protocol):
     def copy_text(self, text: str) -> str: ...
 
 
+#: The Sandbox's demo pro business (Robert's Remodeling), which the demo pro profile owns.
+SANDBOX_PRO_BUSINESS = "468046965846925323"
+
+
 @dataclass(frozen=True)
 class SandboxLink:
     """The Sandbox's demo pro business, for the set-up buttons and realistic samples."""
 
-    business_id: str
-    available: Callable[[], bool] = lambda: True
+    business_id: str = SANDBOX_PRO_BUSINESS
 
 
 class WebhooksDock(QDockWidget):
@@ -104,6 +108,10 @@ class WebhooksDock(QDockWidget):
     ) -> None:
         super().__init__("Webhooks", parent)
         self.setObjectName("webhooksDock")
+        self.action = self.toggleViewAction()
+        self.action.setText("&Webhooks")
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.action.setObjectName("webhooksAction")
         self.service = service
         self.redaction = redaction
         self.open_request = open_request
@@ -616,7 +624,7 @@ class WebhooksDock(QDockWidget):
             "nobody else can read it. Copy it?",
         ):
             return
-        from explorer.ui.sharing.presentation import copy_text
+        from explorer.ui.redaction import copy_text
 
         copy_text(to_curl(spec, masked=False), redactor_for_output(False))
         self.message.emit("Copied as curl WITH secrets: handle with care.")

@@ -145,7 +145,7 @@ def test_presentation_mode_masks_customer_data_in_a_delivery(make_window: Any, q
     select_row(dock, qtbot)
     shown = dock.detail.pane.body.toPlainText()
     qtbot.waitUntil(lambda: "123 Main St" in dock.detail.pane.body.toPlainText())
-    window.safe.presentation.set_on(True)
+    window.presentation.set_on(True)
     qtbot.waitUntil(lambda: "123 Main St" not in dock.detail.pane.body.toPlainText())
     masked = dock.detail.pane.body.toPlainText()
     assert "1234567890" not in masked and "NegotiationCreatedV4" in masked
