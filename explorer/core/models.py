@@ -65,6 +65,7 @@ class FixAction(StrEnum):
     COPY_TRACE_ID = "copy_trace_id"
     USE_SANDBOX_CUSTOMER = "use_sandbox_customer"  # switch to the built-in demo customer
     USE_SANDBOX_PRO = "use_sandbox_pro"  # switch to the built-in demo pro
+    USE_SANDBOX_APP = "use_sandbox_app"  # switch to the built-in client-credentials profile
 
 
 class NetworkFailureKind(StrEnum):

@@ -38,6 +38,7 @@ ACTION_LABELS: dict[FixAction, str] = {
     FixAction.COPY_TRACE_ID: "Copy traceID for support",
     FixAction.USE_SANDBOX_CUSTOMER: "Switch to Sandbox demo — customer profile",
     FixAction.USE_SANDBOX_PRO: "Switch to Sandbox demo — pro profile",
+    FixAction.USE_SANDBOX_APP: "Switch to Sandbox demo (client credentials)",
 }
 
 SEVERITY_GLYPHS: dict[Severity, tuple[str, str]] = {

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import QMenu
 from explorer.core.environments import Environment
 from explorer.core.files import DocumentError
 from explorer.core.models import Endpoint, FixAction, RequestSpec
-from explorer.core.profiles import SANDBOX_CUSTOMER_PROFILE, SANDBOX_PRO_PROFILE, Profile
+from explorer.core.profiles import (
+    SANDBOX_CUSTOMER_PROFILE,
+    SANDBOX_PRO_PROFILE,
+    Profile,
+    sandbox_demo_profile,
+)
 from explorer.ui.ask import DialogAsk
 from explorer.ui.session.controller import SessionController
 from explorer.ui.session.preflight_bar import NoticeBar, PreflightBar
@@ -34,6 +39,7 @@ MANAGE = "__manage_profiles__"
 DEMO_SWITCHES = {
     FixAction.USE_SANDBOX_CUSTOMER: SANDBOX_CUSTOMER_PROFILE,
     FixAction.USE_SANDBOX_PRO: SANDBOX_PRO_PROFILE,
+    FixAction.USE_SANDBOX_APP: sandbox_demo_profile().name,
 }
 
 
