@@ -39,7 +39,7 @@ def send_with_bad_token_url(session_window, qtbot, sandbox):  # type: ignore[no-
         window.environment_combo.setCurrentIndex(window.environment_combo.findData("typo"))
     assert window.profile_combo.currentText() == "Typo demand"
     window.endpoint_tree.select("searchKeywordsV4")
-    history = window.safe.history
+    history = window.history
     with (
         qtbot.waitSignal(history.service.recorded, timeout=20000),
         qtbot.waitSignal(window.response_shown, timeout=20000) as shown,
@@ -68,7 +68,7 @@ def test_the_explanation_names_the_token_url(session_window, qtbot, sandbox) -> 
 
 def test_the_history_lists_the_users_request(session_window, qtbot, sandbox) -> None:  # type: ignore[no-untyped-def]
     window = send_with_bad_token_url(session_window, qtbot, sandbox)
-    history = window.safe.history
+    history = window.history
     history.panel.show()
     qtbot.waitUntil(lambda: history.panel.list.topLevelItemCount() > 0, timeout=5000)
     row = history.panel.list.topLevelItem(0)
