@@ -18,6 +18,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote_plus
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -30,6 +31,7 @@ from explorer.core.auth import (
     TokenInfo,
     TokenManager,
     default_client_factory,
+    is_token_endpoint,
     is_token_not_active,
     known_secrets,
 )
@@ -97,13 +99,24 @@ _AUTH_FAILURES = {cls.__name__ for cls in AUTH_ERRORS} - {TokenError.__name__}
 Done = Callable[[Any], None]
 
 
-def masked_record(record: ResponseRecord) -> ResponseRecord:
-    """``record`` with the bearer token in its request replaced by a mask."""
+def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> ResponseRecord:
+    """``record`` with the credentials in its request masked: the Authorization value
+    (its scheme kept: Bearer, Basic) and any of ``secrets`` in the body."""
+
+    def mask(value: str) -> str:
+        scheme = value.split(" ", 1)[0] if " " in value.strip() else "Bearer"
+        return f"{scheme} {MASK}"
+
     headers = tuple(
-        (k, f"Bearer {MASK}" if k.lower() == "authorization" else v)
-        for k, v in record.request.headers
+        (k, mask(v) if k.lower() == "authorization" else v) for k, v in record.request.headers
     )
-    return replace(record, request=replace(record.request, headers=headers))
+    body = record.request.body
+    if body is not None:
+        for secret in secrets:
+            if secret:
+                body = body.replace(secret.encode(), MASK.encode())
+                body = body.replace(quote_plus(secret).encode(), MASK.encode())
+    return replace(record, request=replace(record.request, headers=headers, body=body))
 
 
 def request_base(environment: Environment) -> str:
@@ -359,6 +372,10 @@ class SessionController(QObject):
             secrets,
         )
 
+    def auth_base(self) -> str:
+        """The current environment's authorization server base (for /oauth2/...)."""
+        return self.environment.auth_base
+
     def request_base_for(self, env_id: str) -> str:
         return request_base(self.environment_for(env_id))
 
@@ -566,7 +583,8 @@ class SessionController(QObject):
         """``spec`` with the current profile's real bearer token in place of its (masked or
         placeholder) Authorization, fetched if needed, on a worker; ``then(spec)`` runs
         here. Only for an explicit, confirmed "copy with secrets"."""
-        if spec.header("authorization") is None or self.profile is None:
+        token_request = is_token_endpoint(spec.url, self.environment)
+        if (spec.header("authorization") is None and not token_request) or self.profile is None:
             then(spec)
             return
 
@@ -577,6 +595,8 @@ class SessionController(QObject):
                 return
 
             def work(cancel: threading.Event) -> RequestSpec:
+                if is_token_endpoint(spec.url, manager.environment):
+                    return manager.authenticate_client(spec)  # the client's own credentials
                 real = authorize_signing_in(manager, spec, cancel=cancel).header("authorization")
                 headers = tuple(
                     (k, real if k.lower() == "authorization" and real else v)
@@ -603,6 +623,8 @@ class SessionController(QObject):
             if self.profile is not None:
                 return self._auth_failure(spec, MissingSecret(self._no_manager_reason()))
             return send(spec, client=client, cancel=cancel)
+        if is_token_endpoint(spec.url, manager.environment):
+            return self._perform_token_request(manager, spec, client, cancel)
         try:
             authorized = authorize_signing_in(manager, spec, cancel=cancel)  # demo: signs in
             record = send(authorized, client=client, cancel=cancel)
@@ -617,6 +639,22 @@ class SessionController(QObject):
             return self._auth_failure(spec, exc)
         self._publish(manager)
         return masked_record(record)
+
+    def _perform_token_request(
+        self, manager: TokenManager, spec: RequestSpec, client: Any, cancel: threading.Event
+    ) -> ResponseRecord:
+        """The user's own request to the token endpoint, with the profile's client
+        authentication (never a bearer token); the secret is masked in what comes back."""
+        from explorer.core.http import send
+
+        try:
+            authenticated = manager.authenticate_client(spec)
+        except AUTH_ERRORS as exc:
+            return self._auth_failure(spec, exc)
+        record = send(authenticated, client=client, cancel=cancel)
+        secret = manager.secret_store.get(manager.profile.name, SecretKind.CLIENT_SECRET) or ""
+        self._publish(manager)
+        return masked_record(record, (secret,))
 
     def _publish(self, manager: TokenManager) -> None:
         try:
