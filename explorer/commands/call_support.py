@@ -208,6 +208,7 @@ def record_exchange(
     environment: str,
     profile: str,
     known: tuple[str, ...],
+    contract: Mapping[str, Any] | None = None,
 ) -> int | None:
     """Store the exchange in the history (the store masks secrets); returns its id.
 
@@ -223,6 +224,7 @@ def record_exchange(
                 environment=environment,
                 profile=profile,
                 known_secrets=known,
+                contract=contract,
             )
     except (HistoryError, OSError) as exc:
         click.echo(f"Warning: the exchange was not saved in the history: {exc}", err=True)
