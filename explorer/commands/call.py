@@ -88,6 +88,7 @@ from explorer.core.session import (
     parse_target,
     resolve,
 )
+from explorer.core.status import classify
 
 DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published Sandbox demo value
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
@@ -171,12 +172,16 @@ def _read_body(body: str, *, option: str = "--body") -> bytes:
     return body.encode("utf-8")
 
 
-def _explain(record: ResponseRecord) -> tuple[dict[str, Any] | None, str]:
+def _explain(
+    record: ResponseRecord, endpoint: Endpoint | None = None
+) -> tuple[dict[str, Any] | None, str]:
     """The explanation as a dict and as text; (None, "") when the engine is not present."""
     try:
         from explorer.core.explain import ExplanationEngine, format_explanation_text
 
-        explanation = ExplanationEngine.from_resources().explain(record)
+        explanation = ExplanationEngine.from_resources().explain(
+            record, endpoint=endpoint if endpoint is not None and endpoint.operation_id else None
+        )
     except Exception:  # explanations are a help, never a reason for the call to fail
         return None, ""
     return explanation.to_dict(), format_explanation_text(explanation)
@@ -199,7 +204,13 @@ class _Output:
     sandbox_note: str = ""
 
 
-def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...]) -> _Output:
+def _for_output(
+    record: ResponseRecord,
+    *,
+    redact: bool,
+    known: tuple[str, ...],
+    endpoint: Endpoint | None = None,
+) -> _Output:
     """Redact first, then explain the redacted record.
 
     The explanation quotes parts of the body cut to a few hundred characters; a token cut
@@ -209,7 +220,7 @@ def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...])
     """
     redactor = _redactor(redact, known)
     safe = redactor.redact_record(record)
-    explanation, text = _explain(safe)
+    explanation, text = _explain(safe, endpoint)
     note = sandbox_fault_note(safe)
     return _Output(
         record=safe,
@@ -438,13 +449,15 @@ def command(
             raise click.ClickException(str(exc)) from None
         known = _known_secrets(service)
         raw = result.record
-        shown = _for_output(raw, redact=redact, known=known)
+        shown = _for_output(raw, redact=redact, known=known, endpoint=endpoint)
         verdict = judge(endpoint, raw, None, mode=contract_mode)
         shown_verdict = (
             None if verdict is None else masked(verdict, _redactor(redact, known), raw.body)
         )
         if not no_history:
-            stored = _for_output(raw, redact=False, known=known) if redact else shown
+            stored = (
+                _for_output(raw, redact=False, known=known, endpoint=endpoint) if redact else shown
+            )
             _remember(stored, service, known, contract=shown_verdict)
     saved_to = _save_body(raw, output) if output is not None else None
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
@@ -474,7 +487,7 @@ def command(
     else:
         _print_record(record, explanation_text, result.retried, include=include, saved_to=saved_to)
         print_contract(shown_verdict)
-    ok = raw.failure is None and raw.status is not None and 200 <= raw.status < 300
+    ok = classify(raw).ok
     if contract_mode == "strict" and fails(shown_verdict):
         ok = False
     ctx.exit(0 if ok else 1)

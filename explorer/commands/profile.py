@@ -201,6 +201,13 @@ def builtin_profiles(profiles: ProfileStore) -> list[Profile]:
 @click.option("--api-base", help="Create the custom environment with this API base.")
 @click.option("--token-url", help="... and this token URL.")
 @click.option("--authorize-url", default="", help="... and this authorization URL.")
+@click.option(
+    "--thumbtack",
+    "thumbtack_env",
+    is_flag=True,
+    help="The custom environment is Thumbtack's Partner API (a proxy in front of it): its "
+    "answers get Thumbtack's documented meanings. Other hosts get the HTTP meaning.",
+)
 @click.option("--secret-stdin", is_flag=True, help="Read the client secret from stdin.")
 @click.option("--secret-env", metavar="VAR", help="Read the client secret from this variable.")
 @click.option("--no-secret", is_flag=True, help="Keep the stored secret (or add none).")
@@ -219,6 +226,7 @@ def add(
     api_base: str | None,
     token_url: str | None,
     authorize_url: str,
+    thumbtack_env: bool,
     secret_stdin: bool,
     secret_env: str | None,
     no_secret: bool,
@@ -265,6 +273,7 @@ def add(
                     api_base=api_base,
                     token_url=token_url,
                     authorize_url=authorize_url,
+                    thumbtack=thumbtack_env,
                 )
             )
         except ValueError as exc:

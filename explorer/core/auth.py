@@ -468,6 +468,7 @@ class TokenManager:
             method="POST",
             url=self.environment.token_url,
             headers=(("Content-Type", "application/x-www-form-urlencoded"),),
+            thumbtack=self.environment.speaks_thumbtack,
         )
 
     def _record(self) -> ResponseRecord | None:

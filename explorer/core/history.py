@@ -146,6 +146,7 @@ class Exchange:
             operation_id=spec.operation_id,
             timeout_s=spec.timeout_s,
             follow_redirects=spec.follow_redirects,
+            thumbtack=spec.thumbtack,
         )
 
 
@@ -587,6 +588,7 @@ def _spec_to_dict(spec: RequestSpec, *, truncated: bool) -> dict[str, Any]:
         "operation_id": spec.operation_id,
         "timeout_s": spec.timeout_s,
         "follow_redirects": spec.follow_redirects,
+        "thumbtack": spec.thumbtack,
         "has_body": spec.body is not None,
         "body_truncated": truncated,
     }
@@ -601,6 +603,7 @@ def _spec_from_dict(doc: Mapping[str, Any], body: bytes | None) -> RequestSpec:
         operation_id=doc.get("operation_id"),
         timeout_s=float(doc.get("timeout_s", 30.0)),
         follow_redirects=bool(doc.get("follow_redirects", False)),
+        thumbtack=doc["thumbtack"] if isinstance(doc.get("thumbtack"), bool) else None,
     )
 
 

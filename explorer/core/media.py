@@ -181,4 +181,6 @@ def body_summary(content_type: str | None, body: bytes) -> str:
     kind = media_kind(content_type, body)
     media = base_type(content_type) or "no Content-Type"
     what = "image" if kind is MediaKind.IMAGE else "binary body"
-    return f"[{what}: {describe_size(len(body))} ({len(body)} bytes), {media}]"
+    size = describe_size(len(body))
+    exact = f" ({len(body)} bytes)" if len(body) >= 1000 else ""
+    return f"[{what}: {size}{exact}, {media}]"

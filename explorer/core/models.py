@@ -136,6 +136,9 @@ class RequestSpec:
     operation_id: str | None = None
     timeout_s: float = 30.0
     follow_redirects: bool = False
+    #: Whether Thumbtack's documented meanings apply to the answer (the environment says
+    #: so); None: decided by the host (see :func:`explorer.core.status.thumbtack_meanings`).
+    thumbtack: bool | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -212,9 +215,13 @@ class Explanation:
     documented: bool = True  # False: the rule is inferred, and the UI says so
     trace_id: str | None = None
     retry_after_s: float | None = None
+    #: Whose meaning: "thumbtack" (Thumbtack's documentation) or "http" (the HTTP standard
+    #: and the loaded API description, for a host that is not Thumbtack's).
+    source: str = "thumbtack"
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "source": self.source,
             "rule_id": self.rule_id,
             "status_class": self.status_class.value,
             "title": self.title,

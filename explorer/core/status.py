@@ -12,16 +12,18 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from explorer.core.models import NetworkFailureKind, ResponseRecord, StatusClass
+from explorer.core.models import NetworkFailureKind, RequestSpec, ResponseRecord, StatusClass
 
 TROUBLESHOOTING_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
+#: Where each HTTP status is defined (the anchor is ``status.<code>``).
+RFC9110_URL = "https://httpwg.org/specs/rfc9110.html"
 
 #: Text used where a 429 carries no Retry-After header.
 NO_RETRY_AFTER = "no Retry-After: Thumbtack documents none, back off"
@@ -68,6 +70,14 @@ class StatusInfo:
     documented: bool
     retry_after_s: float | None = None
     doc_url: str = ""
+    #: Whose meaning this is: "thumbtack" (Thumbtack's status table, for its hosts) or
+    #: "http" (the HTTP standard, for any other host).
+    source: str = "thumbtack"
+
+    @property
+    def ok(self) -> bool:
+        """Whether the request did what was asked (the CLI's exit code 0)."""
+        return self.status_class is StatusClass.SUCCESS
 
 
 _TABLE: dict[int, tuple[StatusClass, str, str, StatusIcon]] = {
@@ -206,6 +216,48 @@ _TOKEN_SERVER_MEANINGS: dict[int, str] = {
 }
 
 
+def is_thumbtack_host(host: str) -> bool:
+    """Whether ``host`` is one of Thumbtack's (thumbtack.com or a name under it)."""
+    host = host.strip().rstrip(".").lower()
+    return host == "thumbtack.com" or host.endswith(".thumbtack.com")
+
+
+def thumbtack_meanings(spec: RequestSpec | None = None, *, url: str = "") -> bool:
+    """Whether Thumbtack's documented meanings apply to the answer to ``spec``.
+
+    The request says so when it was built for an environment (the presets, the Sandbox,
+    or one the user marked as Thumbtack's); otherwise the host decides: Thumbtack's own
+    hosts yes, any other host no. With no URL at all the subject is Thumbtack's API.
+    """
+    if spec is not None and spec.thumbtack is not None:
+        return spec.thumbtack
+    target = url or (spec.url if spec is not None else "")
+    if not target.strip():
+        return True
+    try:
+        host = urlsplit(target.strip()).hostname or ""
+    except ValueError:
+        return False
+    return is_thumbtack_host(host)
+
+
+def with_meanings(spec: RequestSpec, *, base_url: str, thumbtack: bool) -> RequestSpec:
+    """``spec`` marked with whether Thumbtack's meanings apply, when it goes to the
+    environment at ``base_url`` (a request to another origin is left to its host)."""
+    if spec.thumbtack is not None or not base_url:
+        return spec
+    try:
+        same = _origin(spec.url) == _origin(base_url)
+    except ValueError:
+        return spec
+    return replace(spec, thumbtack=thumbtack) if same else spec
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
 def classify_status(
     status: int | None,
     *,
@@ -213,8 +265,19 @@ def classify_status(
     host_kind: HostKind | str = HostKind.API,
     headers: Headers | None = None,
     reason: str = "",
+    thumbtack: bool = True,
+    request_headers: Headers | None = None,
 ) -> StatusInfo:
-    """Classify an HTTP status (with the parsed body and headers where known)."""
+    """Classify an HTTP status (with the parsed body and headers where known).
+
+    ``thumbtack`` False gives the HTTP meaning (RFC 9110) for a host that is not
+    Thumbtack's; ``request_headers`` then tell a conditional request's 304 apart."""
+    if not thumbtack and isinstance(status, int) and not isinstance(status, bool):
+        from explorer.core.http_status import classify_http
+
+        return classify_http(
+            status, headers=headers, reason=reason, request_headers=request_headers
+        )
     if status is None or not isinstance(status, int) or isinstance(status, bool):
         return StatusInfo(
             status_class=StatusClass.UNKNOWN,
@@ -387,6 +450,8 @@ def classify(record: ResponseRecord, *, host_kind: HostKind | str | None = None)
             host_kind=kind,
             headers=record.headers,
             reason=record.reason,
+            thumbtack=thumbtack_meanings(record.request, url=url),
+            request_headers=record.request.headers,
         )
     except Exception:  # a badge must always show something
         return classify_status(None)

@@ -106,42 +106,34 @@ def test_call_json_carries_the_contract_and_strict_exits_1_on_a_broken_one(
     explorer_home: Path,
 ) -> None:
     pytest.importorskip("explorer.sandbox.server", reason="the Sandbox is not in this build")
-    good = run(["call", "--as", "customer", "GET", "/api/v4/users/self", "--json"])
+    search = ["call", "searchKeywordsV4", "-p", "searchQuery=car"]
+    good = run([*search, "--json"])
     assert good.exit_code == 0, good.output
     contract = json.loads(good.stdout)["contract"]
-    assert contract == {
-        "verdict": "conforms",
-        "label": "conforms",
-        "problems": [],
-        "inferred": False,
-        "operation": "GET /api/v4/users/self",
-        "summary": "The response matches the description of GET /api/v4/users/self.",
-    }
-    challenge = [
-        "call",
-        "--as",
-        "customer",
-        "GET",
-        "/api/v4/users/self",
-        "--fault",
-        "waf-challenge",
-    ]
-    warned = run(challenge)
-    assert warned.exit_code == 0, warned.output  # a 202 is a 2xx: warn only shows it
-    assert "Contract: undocumented status." in warned.stdout
-    strict = run([*challenge, "--contract", "strict", "--json"])
+    assert contract["verdict"] == "conforms" and contract["problems"] == []
+    assert contract["operation"] == "GET /api/v4/keywords/search"
+    assert set(contract) == {"verdict", "label", "problems", "inferred", "operation", "summary"}
+
+    broken = [*search, "--fault", "malformed-body"]
+    warned = run(broken)
+    assert warned.exit_code == 0, warned.output  # a 200: 'warn' only shows the verdict
+    assert "Contract: violates (1)" in warned.stdout
+    assert "$: the body is not valid application/json" in warned.stdout
+    strict = run([*broken, "--contract", "strict", "--json"])
     assert strict.exit_code == 1, strict.output
-    assert json.loads(strict.stdout)["contract"]["verdict"] == "undocumented_status"
-    off = run([*challenge, "--contract", "off", "--json"])
+    assert json.loads(strict.stdout)["contract"]["verdict"] == "violates"
+    undocumented = run([*search, "--fault", "waf-challenge", "--json"])
+    assert json.loads(undocumented.stdout)["contract"]["verdict"] == "undocumented_status"
+    off = run([*search, "--contract", "off", "--json"])
     assert json.loads(off.stdout)["contract"] is None
 
-    rows = json.loads(run(["history", "list", "--json", "--verdict", "undocumented_status"]).stdout)
-    assert len(rows) == 2 and {r["verdict"] for r in rows} == {"undocumented_status"}
+    rows = json.loads(run(["history", "list", "--json", "--verdict", "violates"]).stdout)
+    assert len(rows) == 2 and {r["verdict"] for r in rows} == {"violates"}
     fine = json.loads(run(["history", "list", "--json", "--verdict", "conforms"]).stdout)
     assert [r["verdict"] for r in fine] == ["conforms"]
     unchecked = json.loads(run(["history", "list", "--json", "--verdict", "none"]).stdout)
     assert len(unchecked) == 1  # the --contract off call
     shown = run(["history", "show", str(rows[0]["id"])])
-    assert "Contract: undocumented status." in shown.stdout
+    assert "Contract: violates (1)" in shown.stdout
     listing = run(["history", "list"])
     assert "contract: undocumented status" in listing.stdout

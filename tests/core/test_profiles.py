@@ -46,7 +46,7 @@ def test_presets_match_the_reference() -> None:
 
 def test_custom_environment_reports_every_problem() -> None:
     with pytest.raises(ValueError) as caught:
-        custom_environment(id="Bad Id", name="", api_base="ftp://x", token_url="")
+        custom_environment(id="Bad Id", name="", api_base="ftp://x", token_url="ftp://y")
     text = str(caught.value)
     assert all(key in text for key in ("id:", "name:", "api_base:", "token_url:"))
 

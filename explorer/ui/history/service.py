@@ -199,6 +199,7 @@ def explanation_from(document: Mapping[str, Any] | None) -> Explanation | None:
             documented=bool(document.get("documented", True)),
             trace_id=document.get("trace_id"),
             retry_after_s=document.get("retry_after_s"),
+            source=str(document.get("source") or "thumbtack"),
         )
     except (ValueError, TypeError):
         return None

@@ -77,6 +77,15 @@ class WindowServices:
     classify: Callable[[ResponseRecord], StatusInfo] | None = None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
+    #: Whether Thumbtack's documented meanings apply to an environment's answers (by id).
+    speaks_thumbtack: Callable[[str], bool] = lambda env_id: (
+        env_id
+        in (
+            "sandbox",
+            "production",
+            "staging",
+        )
+    )
     environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
     #: explorer.ui.session.controller.SessionController: profiles, tokens, pre-flight checks.
     session: Any = None
@@ -462,6 +471,15 @@ class MainWindow(QMainWindow):
         perform = self.services.perform or self._plain_perform
         self.last_asked = (spec, self.base_url)  # what a retry rebuilds from
         spec = self._with_sandbox_fault(spec)
+        from explorer.core.status import with_meanings
+
+        spec = with_meanings(
+            spec,
+            base_url=self.base_url,
+            thumbtack=self.services.speaks_thumbtack(
+                self.environment_combo.currentData() or "sandbox"
+            ),
+        )
 
         self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
