@@ -8,12 +8,12 @@ secrets (and, with ``--redact``, personal data) masked in every quoted value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
 
+from explorer.commands.output import echo
 from explorer.core.catalog import catalog_of
 from explorer.core.contract import ContractResult, Verdict, check_response, masked
 from explorer.core.models import Endpoint, ResponseRecord
@@ -23,7 +23,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: the verdicts ``--contract strict`` fails on
 BROKEN = frozenset({Verdict.VIOLATES, Verdict.UNDOCUMENTED_STATUS, Verdict.UNEXPECTED_CONTENT_TYPE})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: problems printed as text (``--json`` carries all)
 _SHOWN = 20
 
@@ -69,16 +68,11 @@ def fails(result: ContractResult | None) -> bool:
     return result is not None and result.verdict in BROKEN
 
 
-def shown(text: str) -> str:
-    """Server text made safe for a terminal: control characters written as ``\\xNN``."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-
-
 def contract_lines(result: ContractResult) -> Iterable[str]:
-    yield shown(f"Contract: {result.label}. {result.summary}")
+    yield f"Contract: {result.label}. {result.summary}"
     for problem in result.problems[:_SHOWN]:
         words = f" (the schema says: {problem.schema_words})" if problem.schema_words else ""
-        yield shown(f"  {problem.path}: {problem.message}{words}")
+        yield f"  {problem.path}: {problem.message}{words}"
     if len(result.problems) > _SHOWN:
         yield f"  … and {len(result.problems) - _SHOWN} more (--json lists them all)"
 
@@ -87,7 +81,7 @@ def print_contract(result: ContractResult | None, *, err: bool = False) -> None:
     if result is None:
         return
     for line in contract_lines(result):
-        click.echo(line, err=err)
+        echo(line, err=err)  # server text: secrets masked, control characters escaped
 
 
 def contract_json(result: ContractResult | None) -> dict[str, Any] | None:

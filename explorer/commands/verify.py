@@ -21,6 +21,7 @@ import click
 
 from explorer.commands.call_support import parse_headers
 from explorer.commands.contract_support import contract_json, fails, print_contract
+from explorer.commands.output import echo
 from explorer.core.catalog import Catalog, CatalogError, load_catalog, load_default_catalog
 from explorer.core.contract import check_response, masked
 from explorer.core.redact import RedactionPolicy, Redactor
@@ -114,7 +115,7 @@ def command(
     result = check_response(catalog, endpoint, status=status, headers=received, body=raw)
     safe = masked(result, Redactor(RedactionPolicy.for_storage(())), raw)
     if as_json:
-        click.echo(json.dumps({"contract": contract_json(safe)}, indent=2, ensure_ascii=False))
+        echo(json.dumps({"contract": contract_json(safe)}, indent=2, ensure_ascii=False))
     else:
         print_contract(safe)
     ctx.exit(1 if fails(safe) else 0)
