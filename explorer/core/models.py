@@ -67,7 +67,7 @@ class FixAction(StrEnum):
     COPY_TRACE_ID = "copy_trace_id"
     USE_SANDBOX_CUSTOMER = "use_sandbox_customer"  # switch to the built-in demo customer
     USE_SANDBOX_PRO = "use_sandbox_pro"  # switch to the built-in demo pro
-    USE_SANDBOX_APP = "use_sandbox_app"  # switch to the built-in application profile
+    USE_SANDBOX_APP = "use_sandbox_app"  # switch to the built-in client-credentials profile
 
 
 #: The words on the button of each fix, wherever the window offers one.
@@ -82,7 +82,7 @@ FIX_LABELS: dict[FixAction, str] = {
     FixAction.COPY_TRACE_ID: "Copy traceID for support",
     FixAction.USE_SANDBOX_CUSTOMER: "Switch to Sandbox demo — customer profile",
     FixAction.USE_SANDBOX_PRO: "Switch to Sandbox demo — pro profile",
-    FixAction.USE_SANDBOX_APP: "Switch to Sandbox demo — application profile",
+    FixAction.USE_SANDBOX_APP: "Switch to Sandbox demo (client credentials)",
 }
 
 

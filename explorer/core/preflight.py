@@ -25,7 +25,6 @@ from explorer.core.profiles import (
     ONE_CLIENT_PER_FLOW,
     PARTNER_AUDIENCE,
     SANDBOX_CUSTOMER_PROFILE,
-    SANDBOX_PRO_PROFILE,
     Profile,
     is_sandbox_demo,
 )
@@ -68,13 +67,20 @@ def _demo_switch(
     endpoint's scopes (as a sentence and the one-click fix), when it is another one."""
     if environment.kind is not EnvironmentKind.SANDBOX or not is_sandbox_demo(profile):
         return None
-    target = demo_profile_for(endpoint.scopes)
+    target = demo_profile_for(endpoint.scopes, endpoint.flows)
     if target is None or target == profile:
         return None
-    fix = {
-        SANDBOX_CUSTOMER_PROFILE: FixAction.USE_SANDBOX_CUSTOMER,
-        SANDBOX_PRO_PROFILE: FixAction.USE_SANDBOX_PRO,
-    }.get(target.name, FixAction.USE_SANDBOX_APP)
+    if target.flow is Flow.CLIENT_CREDENTIALS:
+        return (
+            f" On the Sandbox, switch to the built-in profile '{target.name}': the "
+            "application's own client credentials, as this endpoint documents.",
+            FixAction.USE_SANDBOX_APP,
+        )
+    fix = (
+        FixAction.USE_SANDBOX_CUSTOMER
+        if target.name == SANDBOX_CUSTOMER_PROFILE
+        else FixAction.USE_SANDBOX_PRO
+    )
     return (
         f" On the Sandbox, switch to the built-in profile '{target.name}': it signs in "
         "as the demo user by itself.",

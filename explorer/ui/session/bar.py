@@ -21,10 +21,10 @@ from explorer.core.environments import Environment
 from explorer.core.files import DocumentError
 from explorer.core.models import Endpoint, FixAction, RequestSpec
 from explorer.core.profiles import (
-    SANDBOX_APP_PROFILE,
     SANDBOX_CUSTOMER_PROFILE,
     SANDBOX_PRO_PROFILE,
     Profile,
+    sandbox_demo_profile,
 )
 from explorer.ui.ask import DialogAsk
 from explorer.ui.exchange import ExchangeController
@@ -41,7 +41,7 @@ MANAGE = "__manage_profiles__"
 DEMO_SWITCHES = {
     FixAction.USE_SANDBOX_CUSTOMER: SANDBOX_CUSTOMER_PROFILE,
     FixAction.USE_SANDBOX_PRO: SANDBOX_PRO_PROFILE,
-    FixAction.USE_SANDBOX_APP: SANDBOX_APP_PROFILE,
+    FixAction.USE_SANDBOX_APP: sandbox_demo_profile().name,
 }
 
 
