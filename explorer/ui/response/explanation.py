@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.models import Explanation, FixAction, Severity
+from explorer.ui.plain import plain_labels
 
 ACTION_LABELS: dict[FixAction, str] = {
     FixAction.REFRESH_TOKEN_AND_RETRY: "Refresh token and retry",
@@ -99,6 +100,8 @@ class ExplanationPanel(QWidget):
         self.doc_link.setWordWrap(True)
         self.doc_link.linkActivated.connect(self.on_doc_link_activated)
         self.body = self.cause  # older name used by the window's tests
+        # the server's words (a problem title, a detail) are never rendered as HTML
+        plain_labels(self.severity, self.title, self.sandbox_note, self.cause, self.facts)
 
         heading = QHBoxLayout()
         heading.addWidget(self.severity, 0, Qt.AlignmentFlag.AlignTop)
