@@ -10,6 +10,7 @@ services.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent
     from PySide6.QtWidgets import QMenu
 
+    from explorer.core.builder import RequestInputs
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.ui.dialogs import Ask
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
@@ -182,6 +184,8 @@ class MainWindow(QMainWindow):
         from explorer.ui.settings_keeper import SettingsKeeper
         from explorer.ui.sharing.bundles import BundleExporter
         from explorer.ui.sharing.presentation import PresentationMode
+        from explorer.ui.webhooks.dock import SandboxLink, WebhooksDock
+        from explorer.ui.webhooks.service import InboxService
         from explorer.ui.window.dock_area import DockArea
         from explorer.ui.window.sandbox_menu import SandboxMenu
         from explorer.ui.workers import TaskRunner
@@ -278,12 +282,22 @@ class MainWindow(QMainWindow):
             parent=self,
         )
 
+        self.webhooks = WebhooksDock(
+            InboxService(services.history_path or default_history_path(), self),
+            redaction=self.redaction,
+            open_request=self.open_operation,
+            confirm=lambda title, text: self.ask.confirm(title, text, action="Copy with secrets"),
+            sandbox=SandboxLink(),
+            parent=self,
+        )
+
         self._build_layout()
         self.docks: DockArea = DockArea(self)
         if self.session_ui is not None:
             self.docks.add(self.session_ui.token_panel, min_width=260)
         self.docks.add(self.history.panel, min_width=260)
         self.docks.add(self.saved.panel, min_width=260)
+        self.docks.add(self.webhooks, min_width=420)
         self._build_menus()
         self._connect_signals()
 
@@ -311,7 +325,7 @@ class MainWindow(QMainWindow):
         panel.cancel_requested.connect(exchange.cancel)
         panel.copy_requested.connect(bundles.copy_as)
         panel.message.connect(lambda text: status.showMessage(text, 5000))
-        panel.set_send_preparation(self._with_sandbox_fault)
+        panel.set_send_preparation(self._as_it_will_be_sent)
         self.drafts.problem.connect(lambda text: status.showMessage(text, 10000))
         assert self.keeper is not None
         self.keeper.problem.connect(lambda text: status.showMessage(text, 10000))
@@ -333,6 +347,7 @@ class MainWindow(QMainWindow):
         exchange.shown.connect(history.on_exchange_shown)
         exchange.cancelled.connect(history.on_exchange_cancelled)
         exchange.failed.connect(lambda _exc: history.on_exchange_failed())
+        self.webhooks.message.connect(lambda text: status.showMessage(text, 10000))
         history.export_ready.connect(bundles.export_exchange)
         bundles.export_requested.connect(history.load_for_export)
 
@@ -443,7 +458,7 @@ class MainWindow(QMainWindow):
         view_sections = [
             [session.token_action] if session is not None else [],
             [self.presentation.action],
-            [self.history.action, saved.view_action],
+            [self.history.action, saved.view_action, self.webhooks.action],
         ]
 
         bar = self.menuBar()
@@ -481,6 +496,7 @@ class MainWindow(QMainWindow):
             self.presentation.action,
             self.history.action,
             saved.view_action,
+            self.webhooks.action,
             saved.save_action,
             bundles.export_action,
         ):
@@ -549,6 +565,7 @@ class MainWindow(QMainWindow):
         self.exchange.shutdown()
         self.background.shutdown()
         self.history.shutdown()
+        self.webhooks.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
@@ -593,7 +610,7 @@ class MainWindow(QMainWindow):
             )
             endpoint = self.endpoint_tree.current_endpoint()
             if endpoint is not None:
-                self.request_panel.load_endpoint(endpoint, self.base_url)
+                self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
             self.environment_ready.emit(self.base_url)
 
     @Slot(int, object)
@@ -601,6 +618,35 @@ class MainWindow(QMainWindow):
         self.environment_label.setText(f"{self.environment_combo.currentText()}: not available")
         self.statusBar().showMessage(f"Could not start the environment: {exc}", 10000)
         self.environment_failed.emit(str(exc))
+
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """Where ``endpoint`` goes: the authorize and token operations to the environment's
+        authorization server, every other one to its API base."""
+        auth_base = getattr(self.services.session, "auth_base", None)
+        if endpoint.server == "auth" and callable(auth_base) and auth_base():
+            return str(auth_base())
+        return self.base_url
+
+    def _as_it_will_be_sent(self, spec: RequestSpec) -> RequestSpec:
+        """For the Preview: the Sandbox fault, and on the token endpoint the profile's
+        client authentication as a masked placeholder (added for real when sent)."""
+        from explorer.core.redact import MASK
+
+        spec = self._with_sandbox_fault(spec)
+        endpoint = self.request_panel.endpoint
+        profile = getattr(self.services.session, "profile", None)
+        if (
+            endpoint is not None
+            and endpoint.server == "auth"
+            and endpoint.method == "POST"
+            and profile is not None
+            and spec.header("authorization") is None
+            and profile.auth_method.value == "client_secret_basic"
+        ):
+            spec = dataclasses.replace(
+                spec, headers=(*spec.headers, ("Authorization", f"Basic {MASK}"))
+            )
+        return spec
 
     def current_sandbox_base(self) -> str:
         """The running Sandbox's base URL when the chosen environment is the Sandbox."""
@@ -610,7 +656,7 @@ class MainWindow(QMainWindow):
     # ----- requests -----------------------------------------------------------------------
     @Slot(object)
     def on_endpoint_tree_selected(self, endpoint: Endpoint) -> None:
-        self.request_panel.load_endpoint(endpoint, self.base_url)
+        self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
         if self.keeper is not None:
             self.keeper.change(last_endpoint=endpoint.key)
 
@@ -630,6 +676,14 @@ class MainWindow(QMainWindow):
         profile's Authorization placeholder and the Sandbox fault the window will add)."""
         panel = self.request_panel
         return self.exchange.on_screen(panel.preview_spec() if as_previewed else panel.build_spec())
+
+    def open_operation(self, operation_id: str, inputs: RequestInputs) -> bool:
+        """Show ``operation_id`` in the request panel with ``inputs`` filled (False when the
+        description that is open has no such operation)."""
+        if not self.endpoint_tree.select(operation_id):
+            return False
+        self.request_panel.set_inputs(inputs)
+        return True
 
     def open_request(self, spec: RequestSpec) -> bool:
         """Put a stored request into the request panel, under its endpoint when the tree
@@ -734,8 +788,8 @@ class MainWindow(QMainWindow):
             self.on_credential_fix(action)
 
     def on_credential_fix(self, action: FixAction) -> None:
-        """Hook for fixes that change the profile or token (refresh, audience, token
-        server, scopes, profile). Until profiles are wired in, it says what would happen."""
+        """Fixes that change the profile or token (refresh, audience, token server, scopes,
+        profile) in a window built without a session: it says what they would need."""
         from explorer.core.models import FixAction
 
         what = {
