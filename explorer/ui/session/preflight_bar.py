@@ -26,6 +26,7 @@ MECHANICAL_FIXES = (
     FixAction.OPEN_PROFILE_EDITOR,
     FixAction.USE_SANDBOX_CUSTOMER,
     FixAction.USE_SANDBOX_PRO,
+    FixAction.USE_SANDBOX_APP,
 )
 
 
