@@ -729,10 +729,9 @@ class MainWindow(QMainWindow):
         exchange's worker), secrets masked; ``None`` when there is nothing to judge."""
         if record.status is None or record.failure is not None:
             return None
+        from explorer.core.catalog import catalog_of
         from explorer.core.contract import check_response, masked
         from explorer.core.redact import RedactionPolicy, Redactor
-
-        from explorer.core.catalog import catalog_of
 
         operation = record.request.operation_id
         if not operation:
