@@ -20,6 +20,7 @@ import httpx2 as httpx
 
 from explorer.core.auth import TokenManager, is_token_not_active
 from explorer.core.builder import InputProblem, RequestInputs, validate_inputs
+from explorer.core.credentials import StaticAuth
 from explorer.core.environments import Environment
 from explorer.core.http import make_client, send
 from explorer.core.media import is_json_type
@@ -326,10 +327,12 @@ class CallService:
         tokens: TokenManager | None,
         catalog: Iterable[Endpoint] | None = None,
         client: httpx.Client | None = None,
+        auth: StaticAuth | None = None,
     ) -> None:
         self.profile = profile
         self.environment = environment
         self.tokens = tokens
+        self.auth = auth  # a profile that signs without OAuth (Basic, bearer, API key)
         self._catalog = list(catalog) if catalog is not None else None
         self._client = client
 
@@ -367,7 +370,7 @@ class CallService:
         )
 
     def check(self, endpoint: Endpoint) -> list[PreflightWarning]:
-        if self.profile is None:
+        if self.profile is None or not self.profile.uses_oauth:
             return []
         info = self.tokens.token_info() if self.tokens is not None else None
         return preflight(endpoint, self.profile, self.environment, info)
@@ -384,7 +387,12 @@ class CallService:
         warnings = tuple(self.check(endpoint))
         client = self._client or make_client(timeout_s=spec.timeout_s)
         try:
-            authorized = self.tokens.authorize_request(spec) if self.tokens else spec
+            if self.tokens is not None:
+                authorized = self.tokens.authorize_request(spec)
+            elif self.auth is not None:
+                authorized = self.auth.authorize_request(spec)
+            else:
+                authorized = spec
             record = send(authorized, client=client, cancel=cancel)
             if self.tokens is not None and is_token_not_active(record):
                 self.tokens.refresh()
