@@ -19,6 +19,7 @@ from explorer.core.explain import ExplanationEngine, format_explanation_text
 from explorer.core.explain_rules import RulesFileError
 from explorer.core.models import NetworkFailureKind
 from explorer.core.status import (
+    agreeing,
     classify_failure,
     classify_status,
     parse_json_body,
@@ -139,6 +140,7 @@ def command(
         info = classify_failure(failure_kind)
     else:
         info = classify_status(status, body_json=body_json, headers=header_list, thumbtack=meanings)
+    info = agreeing(info, explanation)  # the label and the explanation never disagree
     if as_json:
         payload = explanation.to_dict()
         payload["label"] = info.label

@@ -45,7 +45,8 @@ from explorer.core.status import (
 
 UNDOCUMENTED_RULE_ID = "not-documented"
 INTERNAL_RULE_ID = "explanation-failed"
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_PLACEHOLDER_AND_STOP = re.compile(r"\{([a-z_]+)\}(\.?)")
+_ENDS_SENTENCE = (".", "!", "?", "…")
 _WRAPPED_PLACEHOLDER = re.compile(r"([(“\"])\{([a-z_]+)\}([)”\"])")
 _TRACE_HEADER = re.compile(r"trace[-_]?id", re.IGNORECASE)
 _MAX_ERRORS = 10
@@ -150,7 +151,13 @@ def _problem_summary(body: ParsedBody) -> str:
         parts.append(f"errors: {errors}")
     if not parts:
         return ""
-    return "The body says: " + " — ".join(parts) + "."
+    return sentence("The body says: " + " — ".join(parts))
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in one full stop (none added after its own ".", "!", "?" or "…")."""
+    text = text.rstrip()
+    return text if not text or text.endswith(_ENDS_SENTENCE) else text + "."
 
 
 def _best_first(rules: Iterable[Rule]) -> tuple[Rule, ...]:
@@ -424,7 +431,13 @@ class ExplanationEngine:
         template = _WRAPPED_PLACEHOLDER.sub(
             lambda m: m.group(0) if values.get(m.group(2)) else "", template
         )
-        text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+        def put(m: re.Match[str]) -> str:
+            value = values.get(m.group(1), "{" + m.group(1) + "}")
+            # A quoted message that ends its own sentence gets no second full stop.
+            return value if value.rstrip().endswith(_ENDS_SENTENCE) else value + m.group(2)
+
+        text = _PLACEHOLDER_AND_STOP.sub(put, template)
         return " ".join(text.split()).replace(" .", ".").strip()
 
     def _render(

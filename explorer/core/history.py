@@ -106,6 +106,7 @@ class ExchangeSummary:
     environment: str
     profile: str
     total_ms: float
+    cause: str = ""  # why the outcome came from elsewhere (the token could not be had)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -468,7 +469,7 @@ class HistoryStore:
                 args.append(f"%{_like(needle)}%")
         sql = (
             "SELECT id, created_at, method, url, endpoint, operation_id, status, environment,"
-            " profile, total_ms FROM exchanges"
+            " profile, total_ms, json_extract(response, '$.cause') FROM exchanges"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY id DESC LIMIT ? OFFSET ?"
         )
@@ -487,6 +488,7 @@ class HistoryStore:
                 environment=row[7],
                 profile=row[8],
                 total_ms=row[9],
+                cause=row[10] or "",
             )
             for row in rows
         ]
@@ -589,6 +591,7 @@ def _record_to_dict(record: ResponseRecord, *, truncated: bool) -> dict[str, Any
         },
         "started_at": record.started_at,
         "url": record.url,
+        "cause": record.cause,
     }
 
 
@@ -618,4 +621,5 @@ def _record_from_dict(doc: Mapping[str, Any], spec: RequestSpec, body: bytes) ->
         failure=failure,
         started_at=doc.get("started_at", ""),
         url=doc.get("url", ""),
+        cause=str(doc.get("cause") or ""),
     )

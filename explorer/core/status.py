@@ -19,7 +19,14 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from explorer.core.models import NetworkFailureKind, RequestSpec, ResponseRecord, StatusClass
+from explorer.core.models import (
+    Explanation,
+    NetworkFailureKind,
+    RequestSpec,
+    ResponseRecord,
+    Severity,
+    StatusClass,
+)
 
 TROUBLESHOOTING_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 #: Where each HTTP status is defined (the anchor is ``status.<code>``).
@@ -455,6 +462,53 @@ def classify(record: ResponseRecord, *, host_kind: HostKind | str | None = None)
         )
     except Exception:  # a badge must always show something
         return classify_status(None)
+
+
+#: Explanations that add nothing to the status table (the badge keeps the table's words).
+_GENERIC_RULES = frozenset({"not-documented", "explanation-failed"})
+
+
+def agreeing(info: StatusInfo, explanation: Explanation | None) -> StatusInfo:
+    """The badge for a response whose explanation is known, so the two never disagree.
+
+    The explanation engine classifies the response more finely than the status table (a
+    missing scope on a 401 or 403, invalid_client on a 400, a 200 whose body is cut off):
+    where its rule says more than the table, the badge's meaning is the explanation's
+    finding and its status class the explanation's. A success whose explanation warns
+    (the body is broken, or an HTML page came back) is not shown as a success.
+    """
+    if explanation is None or explanation.rule_id in _GENERIC_RULES:
+        return info
+    finding = _finding(explanation.title, info)
+    status_class = explanation.status_class
+    label, icon = info.label, info.icon
+    if status_class is StatusClass.SUCCESS and explanation.severity is not Severity.INFO:
+        status_class, icon = StatusClass.UNKNOWN, StatusIcon.WARNING
+        label = f"{info.code} Body not usable" if info.code is not None else info.label
+    if not finding and status_class is info.status_class:
+        return info
+    return replace(
+        info,
+        status_class=status_class,
+        label=label,
+        icon=icon,
+        meaning=finding or info.meaning,
+        documented=info.documented and explanation.documented,
+        doc_url=explanation.doc_url or info.doc_url,
+    )
+
+
+def _finding(title: str, info: StatusInfo) -> str:
+    """What an explanation's title says beyond the badge's label ("" when nothing)."""
+    text = title.strip()
+    code = str(info.code) if info.code is not None else ""
+    words = info.label[len(code) :].strip() if code and info.label.startswith(code) else ""
+    for prefix in (info.label, code, words):
+        if prefix and text.lower().startswith(prefix.lower()):
+            text = text[len(prefix) :].lstrip(" :-—")
+    if not text or text.lower() in info.meaning.lower():
+        return ""
+    return text
 
 
 def legend() -> list[StatusInfo]:

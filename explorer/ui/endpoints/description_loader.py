@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from explorer.ui.workers import TaskRunner
 
@@ -61,8 +61,6 @@ class DescriptionLoader(QObject):
         self._opening: int | None = None
         runner.finished.connect(self.on_runner_finished)
         runner.failed.connect(self.on_runner_failed)
-
-    def install(self, menu: QMenu) -> None:
         self.open_action = QAction("&Open API description…", self.window)
         self.open_action.setObjectName("openDescription")
         self.open_action.setShortcut("Ctrl+O")
@@ -71,12 +69,6 @@ class DescriptionLoader(QObject):
         self.reload_action = QAction("&Reload Thumbtack description", self.window)
         self.reload_action.setObjectName("reloadDescription")
         self.reload_action.triggered.connect(self.on_reload_triggered)
-        existing = menu.actions()
-        if existing:
-            menu.insertActions(existing[0], [self.open_action, self.reload_action])
-            menu.insertSeparator(existing[0])
-        else:
-            menu.addActions([self.open_action, self.reload_action])
 
     @Slot()
     def on_open_triggered(self) -> None:
