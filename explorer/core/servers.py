@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -149,13 +149,60 @@ def server_environment(
     return Environment(
         id=f"server-{server.index + 1}",
         name=name[:120],
-        kind=EnvironmentKind.CUSTOM,
+        kind=EnvironmentKind.DESCRIPTION,
         api_base=url.rstrip("/") + "/",
         authorize_url=authorize_url,
         token_url=token_url,
         website=url,
         thumbtack=is_thumbtack_url(url),
     )
+
+
+def description_environments(
+    document: Mapping[str, Any], *, base_uri: str = "", title: str = "", limit: int = 12
+) -> list[Environment]:
+    """Every server of the description as an environment: each with its defaults, and one
+    more per allowed value of a variable that has an enum (at most ``limit`` in all).
+    Servers on Thumbtack's own hosts are left out (the presets are those), and so are
+    servers that cannot be called (a relative URL with no web address to resolve it)."""
+    token_url, authorize_url = oauth_urls(document)
+    out: list[Environment] = []
+    for server in servers_of(document):
+        choices: list[dict[str, str]] = [{}]
+        for variable in server.variables:
+            for value in variable.enum:
+                if value != variable.default:
+                    choices.append({variable.name: value})
+        for values in choices:
+            try:
+                environment = server_environment(
+                    server,
+                    values,
+                    base_uri=base_uri,
+                    title=title,
+                    token_url=token_url,
+                    authorize_url=authorize_url,
+                )
+            except ServerError:
+                continue
+            if environment.thumbtack:
+                continue
+            suffix = "".join(f"-{k}-{v}" for k, v in values.items())
+            label = ", ".join(f"{k}={v}" for k, v in values.items())
+            out.append(
+                replace(
+                    environment,
+                    id=_slug(f"{environment.id}{suffix}"),
+                    name=f"{environment.name} ({label})" if label else environment.name,
+                )
+            )
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")[:64] or "server"
 
 
 def oauth_urls(document: Mapping[str, Any]) -> tuple[str, str]:

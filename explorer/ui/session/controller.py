@@ -107,8 +107,12 @@ def masked_record(record: ResponseRecord) -> ResponseRecord:
 
 
 def request_base(environment: Environment) -> str:
-    """The base the request builder puts before ``/api/v4/...`` paths."""
+    """The base the request builder puts before an endpoint's path: for Thumbtack's
+    ``/api/v4/...`` paths the API base without its ``/api``; a description's server as
+    it is (its paths are relative to it, so Petstore's ``/v1`` is kept)."""
     base = environment.api_base.rstrip("/")
+    if environment.kind is EnvironmentKind.DESCRIPTION:
+        return base
     return base[: -len("/api")] if base.endswith("/api") else base
 
 
