@@ -16,6 +16,7 @@ shown or pasted elsewhere.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from explorer.commands.call_support import (
     sign_in_unattended,
     warn_undeclared,
 )
+from explorer.commands.output import echo, remember_secrets
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.bodies import (
     MULTIPART_TYPE,
@@ -221,7 +223,9 @@ def _known_secrets(service: CallService) -> tuple[str, ...]:
         return service.auth.known_secrets()
     if service.tokens is None or service.profile is None:
         return ()
-    return known_secrets(service.tokens.secret_store, service.profile.name)
+    known = known_secrets(service.tokens.secret_store, service.profile.name)
+    remember_secrets(known)
+    return known
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -472,6 +476,7 @@ def command(
         extra_headers.append((FAULT_HEADER, fault))
     service_cm = _service(where, saved, demo, secret_store, server_env)
     with service_cm as service:
+        _known_secrets(service)  # masked in every line printed from here on
         _check_authorization(service, extra_headers)
         try:
             spec = service.build(
@@ -489,9 +494,9 @@ def command(
         warn_undeclared(endpoint, [name for name, _ in values])
         warnings = service.check(endpoint)
         for warning in warnings:
-            click.echo(f"Pre-flight warning: {warning.message}", err=True)
+            echo(f"Pre-flight warning: {warning.message}", err=True)
         for hint in sorted({_DEMO_HINTS[w.fix] for w in warnings if w.fix in _DEMO_HINTS}):
-            click.echo(f"  From the command line: {hint}", err=True)
+            echo(f"  From the command line: {hint}", err=True)
         try:
             result = service.call(endpoint, spec)
         except TokenError as exc:
@@ -514,7 +519,7 @@ def command(
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
         printable = media_kind(record.content_type, record.body).printable
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "status": record.status,
@@ -658,13 +663,13 @@ def _service(
             environment = _saved_environment(saved)
             if environment is not None and _origin(environment.api_base) == where.origin:
                 return _profile_service(*saved, secret_store)
-            click.echo(
+            echo(
                 f"Note: {where.origin} is not the API of profile '{saved[0].name}'; the "
                 "request is sent without the profile's credentials.",
                 err=True,
             )
         elif demo is not None:
-            click.echo(
+            echo(
                 f"Note: {where.origin} is not the Sandbox; the request is sent without "
                 "the demo profile's credentials.",
                 err=True,
@@ -691,7 +696,7 @@ def _server_service(
                 service.environment = server_env
                 yield service
             return
-        click.echo(
+        echo(
             f"Note: {origin} is not the API of profile '{saved[0].name}'; the request is "
             "sent without the profile's credentials.",
             err=True,
@@ -742,7 +747,10 @@ def _save_body(record: ResponseRecord, output: Path) -> Path | None:
     if record.failure is not None:
         return None
     try:
-        output.expanduser().write_bytes(record.body)
+        # a new file is the user's only (0600); an existing one keeps the mode they gave it
+        fd = os.open(output.expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(record.body)
     except OSError as exc:
         raise click.ClickException(
             f"Cannot write the body to {output}: {exc.strerror or type(exc).__name__}. "
@@ -771,37 +779,37 @@ def _print_record(
     saved_to: Path | None,
 ) -> None:
     if record.failure is not None:
-        click.echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
+        echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
     else:
-        click.echo(
+        echo(
             f"HTTP {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms"
             + (", retried once with a fresh token)" if retried else ")")
         )
         if include:
             for key, value in record.headers:
-                click.echo(f"{key}: {value}")
-        click.echo("")
+                echo(f"{key}: {value}")
+        echo("")
         if saved_to is not None:
             media = base_type(record.content_type) or "no Content-Type"
-            click.echo(
+            echo(
                 f"Body: {describe_size(len(record.body))} ({len(record.body)} bytes, "
                 f"{media}) written to {saved_to}"
             )
         elif not media_kind(record.content_type, record.body).printable:
-            click.echo(
+            echo(
                 body_summary(record.content_type, record.body)
                 + " not printed; save it with --output FILE"
             )
         elif record.body:
             value = _body_value(record)
-            click.echo(
+            echo(
                 json.dumps(value, indent=2, ensure_ascii=False)
                 if not isinstance(value, str)
                 else value
             )
     if explanation_text:
-        click.echo("")
-        click.echo(explanation_text)
+        echo("")
+        echo(explanation_text)
 
 
 def _report_token_error(
@@ -813,7 +821,7 @@ def _report_token_error(
         record, explanation, text = shown.record, shown.explanation, shown.explanation_text
     message = _redactor(redact, known).redact_text(str(exc))
     if as_json:
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "status": exc.status,
@@ -828,6 +836,6 @@ def _report_token_error(
             )
         )
         return
-    click.echo(f"Error: {message}", err=True)
+    echo(f"Error: {message}", err=True)
     if text:
-        click.echo(text, err=True)
+        echo(text, err=True)

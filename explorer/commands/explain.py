@@ -15,6 +15,7 @@ from typing import BinaryIO
 import click
 
 from explorer.commands.options import parse_header_options
+from explorer.commands.output import echo
 from explorer.core.explain import ExplanationEngine, format_explanation_text
 from explorer.core.explain_rules import RulesFileError
 from explorer.core.models import NetworkFailureKind
@@ -147,10 +148,10 @@ def command(
         payload["meaning"] = info.meaning
         payload["body_is_json"] = body_is_json
         payload["notes"] = notes
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for note in notes:
-        click.echo(f"Note: {note}", err=True)
-    click.echo(f"{info.label} — {info.meaning}")
-    click.echo("")
-    click.echo(format_explanation_text(explanation))
+        echo(f"Note: {note}", err=True)
+    echo(f"{info.label} — {info.meaning}")
+    echo("")
+    echo(format_explanation_text(explanation))

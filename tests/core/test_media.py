@@ -40,8 +40,13 @@ def test_only_text_kinds_are_printable() -> None:
     assert not MediaKind.IMAGE.printable and not MediaKind.BINARY.printable
 
 
-def test_summary_names_size_and_type() -> None:
-    assert body_summary("image/png", PNG) == "[image: 16 bytes, image/png]"
+def test_summary_names_size_type_and_first_bytes() -> None:
+    assert (
+        body_summary("image/png", PNG)
+        == f"[image: 16 bytes, image/png; first bytes {PNG.hex(' ')}]"
+    )
+    longer = body_summary("application/octet-stream", bytes(range(40)))
+    assert longer.endswith("; first bytes 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f …]")
 
 
 def test_complete_json_lines_are_not_truncated_json() -> None:

@@ -250,7 +250,7 @@ class SavedRequestsController(QObject):
             return
 
         def work() -> tuple[SavedFolder, dict[str, str]]:
-            store.root.mkdir(parents=True, exist_ok=True)
+            store.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             root = store.tree()
             methods: dict[str, str] = {}
             for relative in _all_requests(root):
