@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent
     from PySide6.QtWidgets import QMenu
 
+    from explorer.core.builder import RequestInputs
     from explorer.core.environments import Environment
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.ui.dialogs import Ask
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         from explorer.ui.settings_keeper import SettingsKeeper
         from explorer.ui.sharing.bundles import BundleExporter
         from explorer.ui.sharing.presentation import PresentationMode
+        from explorer.ui.webhooks.dock import SandboxLink, WebhooksDock
+        from explorer.ui.webhooks.service import InboxService
         from explorer.ui.window.dock_area import DockArea
         from explorer.ui.window.sandbox_menu import SandboxMenu
         from explorer.ui.workers import TaskRunner
@@ -281,12 +284,22 @@ class MainWindow(QMainWindow):
             parent=self,
         )
 
+        self.webhooks = WebhooksDock(
+            InboxService(services.history_path or default_history_path(), self),
+            redaction=self.redaction,
+            open_request=self.open_operation,
+            confirm=lambda title, text: self.ask.confirm(title, text, action="Copy with secrets"),
+            sandbox=SandboxLink(),
+            parent=self,
+        )
+
         self._build_layout()
         self.docks: DockArea = DockArea(self)
         if self.session_ui is not None:
             self.docks.add(self.session_ui.token_panel, min_width=260)
         self.docks.add(self.history.panel, min_width=260)
         self.docks.add(self.saved.panel, min_width=260)
+        self.docks.add(self.webhooks, min_width=420)
         self._build_menus()
         self._connect_signals()
 
@@ -337,6 +350,7 @@ class MainWindow(QMainWindow):
         exchange.shown.connect(history.on_exchange_shown)
         exchange.cancelled.connect(history.on_exchange_cancelled)
         exchange.failed.connect(lambda _exc: history.on_exchange_failed())
+        self.webhooks.message.connect(lambda text: status.showMessage(text, 10000))
         history.export_ready.connect(bundles.export_exchange)
         bundles.export_requested.connect(history.load_for_export)
 
@@ -447,7 +461,7 @@ class MainWindow(QMainWindow):
         view_sections = [
             [session.token_action] if session is not None else [],
             [self.presentation.action],
-            [self.history.action, saved.view_action],
+            [self.history.action, saved.view_action, self.webhooks.action],
         ]
 
         bar = self.menuBar()
@@ -485,6 +499,7 @@ class MainWindow(QMainWindow):
             self.presentation.action,
             self.history.action,
             saved.view_action,
+            self.webhooks.action,
             saved.save_action,
             bundles.export_action,
         ):
@@ -550,6 +565,7 @@ class MainWindow(QMainWindow):
         self.exchange.shutdown()
         self.background.shutdown()
         self.history.shutdown()
+        self.webhooks.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
@@ -635,6 +651,14 @@ class MainWindow(QMainWindow):
         profile's Authorization placeholder and the Sandbox fault the window will add)."""
         panel = self.request_panel
         return self.exchange.on_screen(panel.preview_spec() if as_previewed else panel.build_spec())
+
+    def open_operation(self, operation_id: str, inputs: RequestInputs) -> bool:
+        """Show ``operation_id`` in the request panel with ``inputs`` filled (False when the
+        description that is open has no such operation)."""
+        if not self.endpoint_tree.select(operation_id):
+            return False
+        self.request_panel.set_inputs(inputs)
+        return True
 
     def open_request(self, spec: RequestSpec) -> bool:
         """Put a stored request into the request panel, under its endpoint when the tree
