@@ -145,3 +145,30 @@ def test_a_profile_without_its_secret_says_how_to_store_it(
     assert result.exit_code == 1
     assert "has no token" in result.output and "profile add 'hb-nosecret'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_windows_session_signs_with_a_basic_profile(httpbin_url: str) -> None:
+    import threading
+
+    from explorer.core.environments import custom_environment
+    from explorer.core.models import RequestSpec
+    from explorer.core.profiles import AuthKind, Profile
+    from explorer.core.secrets import MemoryStore, SecretKind
+    from explorer.core.session import BEARER_MASK, Session
+    from explorer.paths import AppPaths
+
+    session = Session(AppPaths.from_environment().ensure())
+    environment = custom_environment(id="hb", name="httpbin", api_base=httpbin_url, token_url="")
+    session.profiles.save_environment(environment)
+    profile = Profile(name="ann", environment_id="hb", auth=AuthKind.BASIC, username="ann")
+    session.profiles.save_profile(profile)
+    session.user_store = MemoryStore()
+    session.user_store.set("ann", SecretKind.PASSWORD, SECRET)
+    session.environment, session.profile = environment, profile
+    spec = RequestSpec(method="GET", url=f"{httpbin_url}/basic-auth/ann/{SECRET}")
+    record = session.perform(spec, threading.Event())
+    session.close()
+    assert record.status == 200, record
+    assert json.loads(record.body) == {"authenticated": True, "user": "ann"}
+    assert record.request.header("authorization") == f"Basic {BEARER_MASK}"
+    assert SECRET not in repr(record.request)  # masked in the URL too
