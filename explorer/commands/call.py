@@ -38,6 +38,13 @@ from explorer.commands.call_support import (
     sign_in_unattended,
     warn_undeclared,
 )
+from explorer.commands.contract_support import (
+    contract_json,
+    contract_option,
+    fails,
+    judge,
+    print_contract,
+)
 from explorer.commands.output import echo, remember_secrets
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.bodies import (
@@ -52,6 +59,7 @@ from explorer.core.bodies import (
 )
 from explorer.core.catalog import Catalog, CatalogError
 from explorer.core.catalog import load_catalog as open_catalog
+from explorer.core.contract import ContractResult, masked
 from explorer.core.credentials import MissingCredential, StaticAuth
 from explorer.core.environments import SANDBOX_ID, Environment, url_environment
 from explorer.core.http import DEFAULT_TIMEOUT_S
@@ -100,6 +108,7 @@ DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
 _DEMO_HINTS = {
     FixAction.USE_SANDBOX_CUSTOMER: "--as customer",
     FixAction.USE_SANDBOX_PRO: "--as pro",
+    FixAction.USE_SANDBOX_APP: "--as app",
 }
 
 
@@ -402,6 +411,7 @@ def _body_value(record: ResponseRecord) -> Any:
     type=click.Choice(["keyring", "vault", "memory"]),
     help="Where the profile's secrets live (see 'profile add --help').",
 )
+@contract_option
 def command(
     *,
     target: tuple[str, ...],
@@ -425,6 +435,7 @@ def command(
     as_json: bool,
     redact: bool,
     secret_store: str | None,
+    contract_mode: str,
 ) -> None:
     ctx = click.get_current_context()
     if profile_name is not None and not profile_name.strip():
@@ -510,11 +521,15 @@ def command(
         known = _known_secrets(service)
         raw = result.record
         shown = _for_output(raw, redact=redact, known=known, endpoint=endpoint)
+        verdict = judge(endpoint, raw, None, mode=contract_mode)
+        shown_verdict = (
+            None if verdict is None else masked(verdict, _redactor(redact, known), raw.body)
+        )
         if not no_history:
             stored = (
                 _for_output(raw, redact=False, known=known, endpoint=endpoint) if redact else shown
             )
-            _remember(stored, service, known)
+            _remember(stored, service, known, contract=shown_verdict)
     saved_to = _save_body(raw, output) if output is not None else None
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
@@ -534,6 +549,7 @@ def command(
                     "sandbox_note": shown.sandbox_note or None,
                     "retried": result.retried,
                     "failure": None if record.failure is None else record.failure.message,
+                    "contract": contract_json(shown_verdict),
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -541,7 +557,11 @@ def command(
         )
     else:
         _print_record(record, explanation_text, result.retried, include=include, saved_to=saved_to)
-    ctx.exit(0 if classify(raw).ok else 1)
+        print_contract(shown_verdict)
+    ok = classify(raw).ok
+    if contract_mode == "strict" and fails(shown_verdict):
+        ok = False
+    ctx.exit(0 if ok else 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -759,11 +779,18 @@ def _save_body(record: ResponseRecord, output: Path) -> Path | None:
     return output
 
 
-def _remember(stored: _Output, service: CallService, known: tuple[str, ...]) -> None:
+def _remember(
+    stored: _Output,
+    service: CallService,
+    known: tuple[str, ...],
+    *,
+    contract: ContractResult | None = None,
+) -> None:
     """Record the exchange (already masked for storage) in the history."""
     record_exchange(
         stored.record,
         explanation=stored.explanation,
+        contract=contract_json(contract),
         environment=service.environment.name,
         profile=service.profile.name if service.profile is not None else "",
         known=known,

@@ -256,7 +256,7 @@ def _build(
         for s in document.get("servers") or []
         if isinstance(s, dict)
     )
-    return Catalog(
+    catalog = Catalog(
         title=str(info.get("title", "")),
         version=str(info.get("version", "")),
         openapi_version=openapi_version,
@@ -270,6 +270,15 @@ def _build(
         resolver=resolver,
         reader=reader,
     )
+    context.catalog.append(catalog)
+    return catalog
+
+
+def catalog_of(endpoint: Endpoint) -> Catalog | None:
+    """The catalog an endpoint was read from (``None`` for one made by hand)."""
+    source = getattr(endpoint, "source", None)
+    owners = source.context.catalog if isinstance(source, OperationSource) else []
+    return owners[0] if owners else None
 
 
 def _operations(
@@ -318,6 +327,8 @@ class _Context:
     resolver: SchemaResolver
     used_ids: set[str]
     inferred_marks: bool  # the file uses x-inferred anywhere (else notes need no resolving)
+    #: the catalog these operations belong to (set once it is built)
+    catalog: list[Catalog] = field(default_factory=list)
 
 
 class OperationSource:
@@ -628,6 +639,7 @@ __all__ = [
     "FuzzyMatch",
     "LazyEndpoint",
     "Server",
+    "catalog_of",
     "load_catalog",
     "load_default_catalog",
     "parse_catalog",

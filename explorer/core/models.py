@@ -65,6 +65,23 @@ class FixAction(StrEnum):
     COPY_TRACE_ID = "copy_trace_id"
     USE_SANDBOX_CUSTOMER = "use_sandbox_customer"  # switch to the built-in demo customer
     USE_SANDBOX_PRO = "use_sandbox_pro"  # switch to the built-in demo pro
+    USE_SANDBOX_APP = "use_sandbox_app"  # switch to the built-in client-credentials profile
+
+
+#: The words on the button of each fix, wherever the window offers one.
+FIX_LABELS: dict[FixAction, str] = {
+    FixAction.REFRESH_TOKEN_AND_RETRY: "Refresh token and retry",
+    FixAction.SET_AUDIENCE_AND_RETRY: "Set audience to urn:partner-api and retry",
+    FixAction.USE_ENVIRONMENT_TOKEN_SERVER: "Use this environment's token server",
+    FixAction.OPEN_SCOPE_EDITOR: "Edit scopes…",
+    FixAction.OPEN_PROFILE_EDITOR: "Edit profile…",
+    FixAction.RETRY_AFTER: "Retry when allowed",
+    FixAction.RETRY: "Retry",
+    FixAction.COPY_TRACE_ID: "Copy traceID for support",
+    FixAction.USE_SANDBOX_CUSTOMER: "Switch to Sandbox demo — customer profile",
+    FixAction.USE_SANDBOX_PRO: "Switch to Sandbox demo — pro profile",
+    FixAction.USE_SANDBOX_APP: "Switch to Sandbox demo (client credentials)",
+}
 
 
 class NetworkFailureKind(StrEnum):

@@ -66,9 +66,15 @@ def _demo_switch(
     endpoint's scopes (as a sentence and the one-click fix), when it is another one."""
     if environment.kind is not EnvironmentKind.SANDBOX or not is_sandbox_demo(profile):
         return None
-    target = demo_profile_for(endpoint.scopes)
+    target = demo_profile_for(endpoint.scopes, endpoint.flows)
     if target is None or target == profile:
         return None
+    if target.flow is Flow.CLIENT_CREDENTIALS:
+        return (
+            f" On the Sandbox, switch to the built-in profile '{target.name}': the "
+            "application's own client credentials, as this endpoint documents.",
+            FixAction.USE_SANDBOX_APP,
+        )
     fix = (
         FixAction.USE_SANDBOX_CUSTOMER
         if target.name == SANDBOX_CUSTOMER_PROFILE

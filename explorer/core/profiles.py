@@ -457,6 +457,11 @@ def sandbox_demo_profile() -> Profile:
             "demand::categories/request-form.read",
             "demand::keywords.read",
             "demand::requests.write",
+            # the other client-credentials endpoints of the description: reviews, orders
+            "demand::businesses/reviews.read",
+            "demand::orders.read",
+            "demand::orders.write",
+            "demand::orders/availability.read",
         ),
     )
 

@@ -1,10 +1,10 @@
-"""Running requests off the GUI thread.
+"""Running work off the GUI thread.
 
-The one networking pattern of the window: :class:`RequestRunner` sends each request on
-a thread pool, gives it an id, and delivers the result through a queued signal to an
-object living on the GUI thread. Only the newest request's result is shown; a late
-result of an older or cancelled one is dropped. Every request has a timeout (in its
-:class:`RequestSpec`) and can be cancelled.
+The one off-thread pattern of the window: :class:`TaskRunner` runs each task on a thread
+pool, gives it an id, and delivers the result through a queued signal to an object living
+on the GUI thread. With ``latest_only`` only the newest task's result is delivered; a late
+result of an older or cancelled one is dropped. Requests go through one of these inside
+the :class:`~explorer.ui.exchange.ExchangeController`.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from explorer.core.auth import (
     TokenInfo,
     TokenManager,
     default_client_factory,
+    is_token_endpoint,
 )
 from explorer.core.environments import PRODUCTION, STAGING, Environment, host_of
 from explorer.core.files import DocumentError
@@ -258,6 +259,10 @@ class SessionController(QObject):
             secrets,
         )
 
+    def auth_base(self) -> str:
+        """The current environment's authorization server base (for /oauth2/...)."""
+        return self.environment.auth_base
+
     def request_base_for(self, env_id: str) -> str:
         return self.core.request_base_for(env_id)
 
@@ -449,7 +454,8 @@ class SessionController(QObject):
         """``spec`` with the current profile's real bearer token in place of its (masked or
         placeholder) Authorization, fetched if needed, on a worker; ``then(spec)`` runs
         here. Only for an explicit, confirmed "copy with secrets"."""
-        if spec.header("authorization") is None or self.profile is None:
+        token_request = is_token_endpoint(spec.url, self.environment)
+        if (spec.header("authorization") is None and not token_request) or self.profile is None:
             then(spec)
             return
 
@@ -460,6 +466,8 @@ class SessionController(QObject):
                 return
 
             def work(cancel: threading.Event) -> RequestSpec:
+                if is_token_endpoint(spec.url, manager.environment):
+                    return manager.authenticate_client(spec)  # the client's own credentials
                 real = authorize_signing_in(manager, spec, cancel=cancel).header("authorization")
                 headers = tuple(
                     (k, real if k.lower() == "authorization" and real else v)
