@@ -229,10 +229,11 @@ def _known_secrets(service: CallService) -> tuple[str, ...]:
     """The profile's client secret and tokens (or password, token, API key), to mask
     wherever they appear."""
     if service.auth is not None:
-        return service.auth.known_secrets()
-    if service.tokens is None or service.profile is None:
+        known = service.auth.known_secrets()
+    elif service.tokens is None or service.profile is None:
         return ()
-    known = known_secrets(service.tokens.secret_store, service.profile.name)
+    else:
+        known = known_secrets(service.tokens.secret_store, service.profile.name)
     remember_secrets(known)
     return known
 
