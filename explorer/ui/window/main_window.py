@@ -520,6 +520,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.fault_label)
         self.token_label = QLabel("Token: none yet")
         self.token_label.setObjectName("tokenStatus")
+        from explorer.ui.plain import plain_labels
+
+        plain_labels(self.environment_label, self.fault_label, self.token_label)
         self.statusBar().addPermanentWidget(self.environment_label)
         self.statusBar().addPermanentWidget(self.token_label)
 
