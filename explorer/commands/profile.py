@@ -21,6 +21,7 @@ from explorer.core.environments import SANDBOX_ID, custom_environment
 from explorer.core.models import Flow
 from explorer.core.profiles import (
     DEFAULT_REDIRECT_URI,
+    ONE_CLIENT_PER_FLOW,
     PARTNER_AUDIENCE,
     ApiKeyLocation,
     AuthKind,
@@ -224,12 +225,18 @@ _SECRET_PROMPTS = {
     show_default=True,
     help="API key: where it is sent.",
 )
-@click.option("--client-id", default="", help="OAuth 2.0: the client ID (required for oauth2).")
+@click.option(
+    "--client-id",
+    default="",
+    help="OAuth 2.0 (required for oauth2): the client Thumbtack issued for this profile's "
+    "flow (one client per flow).",
+)
 @click.option(
     "--flow",
     type=click.Choice([f.value for f in Flow]),
     default=Flow.CLIENT_CREDENTIALS.value,
     show_default=True,
+    help=ONE_CLIENT_PER_FLOW,
 )
 @click.option("--scope", "scopes", multiple=True, help="A scope; repeat for several.")
 @click.option("--audience", default=PARTNER_AUDIENCE, show_default=True)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.models import FIX_LABELS, Explanation, FixAction, Severity
+from explorer.ui.plain import plain_labels
 
 SEVERITY_GLYPHS: dict[Severity, tuple[str, str]] = {
     Severity.INFO: ("ℹ", "Information"),
@@ -86,6 +87,8 @@ class ExplanationPanel(QWidget):
         self.doc_link.setWordWrap(True)
         self.doc_link.linkActivated.connect(self.on_doc_link_activated)
         self.body = self.cause  # older name used by the window's tests
+        # the server's words (a problem title, a detail) are never rendered as HTML
+        plain_labels(self.severity, self.title, self.sandbox_note, self.cause, self.facts)
 
         heading = QHBoxLayout()
         heading.addWidget(self.severity, 0, Qt.AlignmentFlag.AlignTop)
