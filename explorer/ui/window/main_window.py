@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
 
     from explorer.core.builder import RequestInputs
+    from explorer.core.environments import Environment
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.ui.dialogs import Ask
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
@@ -74,6 +75,8 @@ class WindowServices:
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
+    #: Makes a loaded description's servers known to the session (as unsaved environments).
+    add_environments: Callable[[list[Environment]], None] | None = None
     #: Whether Thumbtack's documented meanings apply to an environment's answers (by id).
     speaks_thumbtack: Callable[[str], bool] = lambda env_id: (
         env_id in ("sandbox", "production", "staging")
@@ -170,6 +173,11 @@ class MainWindow(QMainWindow):
         feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
+        from explorer.ui.wheel_guard import install_wheel_guard
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)  # scrolling a form never changes a value under it
         from explorer.ui.dialogs import Ask
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
@@ -208,6 +216,7 @@ class MainWindow(QMainWindow):
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
             base_url=lambda: self.base_url,
+            judge=self.judge_contract,
             parent=self,
         )
         status = self.statusBar()
@@ -302,6 +311,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
 
         self.catalog = services.catalog
+        self.server_environments: dict[str, Environment] = {}  # the description's servers
         self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(self.endpoints)
         self._restore_splitters()
@@ -334,8 +344,6 @@ class MainWindow(QMainWindow):
         pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
         self.redaction.changed.connect(self.on_redaction_changed)
         self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
-        self.background.finished.connect(self.on_background_finished)
-        self.background.failed.connect(self.on_background_failed)
 
         # One exchange: the window shows it, the history records it.
         exchange.pending.connect(self.on_exchange_pending)
@@ -595,26 +603,27 @@ class MainWindow(QMainWindow):
     def start_environment(self) -> None:
         """Start the selected environment (the Sandbox starts a local server) off the GUI thread."""
         env_id = self.environment_combo.currentData() or "sandbox"
+        server = self.server_environments.get(env_id)
+        if server is not None:  # a server of the description: nothing to start
+            self.on_environment_started(server.api_base.rstrip("/"))
+            return
         starter = self.services.start_environment
         if starter is None:
             return
         self.environment_label.setText(f"{self.environment_combo.currentText()}: starting…")
-        self._env_task = self.background.submit(lambda _cancel: ("environment", starter(env_id)))
+        self.background.run(
+            lambda _cancel: starter(env_id), self.on_environment_started, self.on_environment_failed
+        )
 
-    @Slot(int, object)
-    def on_background_finished(self, _task_id: int, result: object) -> None:
-        if isinstance(result, tuple) and result and result[0] == "environment":
-            self.base_url = str(result[1])
-            self.environment_label.setText(
-                f"{self.environment_combo.currentText()}: {self.base_url}"
-            )
-            endpoint = self.endpoint_tree.current_endpoint()
-            if endpoint is not None:
-                self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
-            self.environment_ready.emit(self.base_url)
+    def on_environment_started(self, base_url: object) -> None:
+        self.base_url = str(base_url)
+        self.environment_label.setText(f"{self.environment_combo.currentText()}: {self.base_url}")
+        endpoint = self.endpoint_tree.current_endpoint()
+        if endpoint is not None:
+            self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+        self.environment_ready.emit(self.base_url)
 
-    @Slot(int, object)
-    def on_background_failed(self, _task_id: int, exc: object) -> None:
+    def on_environment_failed(self, exc: object) -> None:
         self.environment_label.setText(f"{self.environment_combo.currentText()}: not available")
         self.statusBar().showMessage(f"Could not start the environment: {exc}", 10000)
         self.environment_failed.emit(str(exc))
@@ -723,6 +732,29 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
+    def judge_contract(self, record: ResponseRecord) -> Any:
+        """The contract verdict on ``record`` against the loaded description (runs on the
+        exchange's worker), secrets masked; ``None`` when there is nothing to judge."""
+        if record.status is None or record.failure is not None:
+            return None
+        from explorer.core.catalog import catalog_of
+        from explorer.core.contract import check_response, masked
+        from explorer.core.redact import RedactionPolicy, Redactor
+
+        operation = record.request.operation_id
+        if not operation:
+            return None
+        known = getattr(self.catalog, "endpoints", None) or self.endpoints
+        endpoint = next((e for e in known if e.operation_id == operation), None)
+        catalog = None if endpoint is None else catalog_of(endpoint)
+        if endpoint is None or catalog is None:
+            return None
+        result = check_response(
+            catalog, endpoint, status=record.status, headers=record.headers, body=record.body
+        )
+        storage = Redactor(RedactionPolicy.for_storage(self.redaction.known_secrets))
+        return masked(result, storage, record.body)
+
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
         from explorer.core.http import make_client, send
@@ -754,6 +786,7 @@ class MainWindow(QMainWindow):
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,
             explanation=explanation,
+            contract=self.redaction.redact_contract(shown.contract),
         )
 
     @Slot()
@@ -823,12 +856,43 @@ class MainWindow(QMainWindow):
         self.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        self._offer_servers(catalog)
         if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
         self.catalog_ready.emit()
+
+    def _offer_servers(self, catalog: Any) -> None:
+        """The description's servers become environments in the toolbar (each server with
+        its variables' defaults, and one per allowed value of an enum variable); the first
+        is chosen, so requests go where the description says. Another description's
+        servers are taken away."""
+        from explorer.core.servers import description_environments
+
+        document = getattr(catalog, "document", None) or {}
+        base = str(getattr(catalog, "base_uri", "") or getattr(catalog, "source", "") or "")
+        envs = description_environments(document, base_uri=base, title=str(catalog.title))
+        combo = self.environment_combo
+        was_server = combo.currentData() in self.server_environments
+        combo.blockSignals(True)
+        for index in reversed(range(combo.count())):
+            if combo.itemData(index) in self.server_environments:
+                combo.removeItem(index)
+        combo.blockSignals(False)
+        self.server_environments = {env.id: env for env in envs}
+        if envs and self.services.add_environments is not None:
+            self.services.add_environments(envs)
+        for env in envs:
+            combo.addItem(env.name, env.id)
+            combo.setItemData(combo.count() - 1, env.api_base, Qt.ItemDataRole.ToolTipRole)
+        if envs:
+            combo.setCurrentIndex(combo.findData(envs[0].id))
+            self.start_environment()
+        elif was_server:
+            combo.setCurrentIndex(max(0, combo.findData("sandbox")))
+            self.start_environment()
 
     def load_catalog(self) -> None:
         """Load the shipped description off the GUI thread, unless one is already shown."""
