@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from explorer.core.builder import RequestInputs
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
-    from explorer.ui.dialogs import Ask
+    from explorer.ui.ask import Questions
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
     from explorer.ui.endpoints.tree import EndpointTree
     from explorer.ui.exchange import ExchangeController, ShownResponse
@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
-        from explorer.ui.dialogs import Ask
+        from explorer.ui.ask import DialogAsk, Questions
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
         from explorer.ui.exchange import ExchangeController
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         self.base_url = ""
         self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
         self._client: Any = None
-        self.ask: Ask = Ask(self)
+        self.ask: Questions = Questions(DialogAsk(self))
         self.redaction: RedactionContext = RedactionContext(
             self, presentation=self.settings.presentation_mode
         )
