@@ -96,6 +96,7 @@ DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published Sandbox 
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
 _DEMO_HINTS = {
     FixAction.USE_SANDBOX_CUSTOMER: "--as customer",
+    FixAction.USE_SANDBOX_APP: "--as app",
     FixAction.USE_SANDBOX_PRO: "--as pro",
     FixAction.USE_SANDBOX_APP: "--as app",
 }

@@ -410,6 +410,13 @@ class ContractChecker:
                 problems += self._fast_problems(schema_where, body)
             else:
                 value = validator._deserialise_media_type(media, mime_type, parameters, body)
+                if isinstance(value, bytes | str) and mime_type.endswith("+json"):
+                    # a structured-syntax suffix (RFC 6839): application/problem+json is JSON,
+                    # which openapi-core hands over undecoded
+                    try:
+                        value = json.loads(value)
+                    except ValueError as exc:
+                        raise _BodyUnreadable(f"the body is not valid JSON ({exc})") from None
                 problems += self._body_problems(validator, schema, value)
         except _BodyUnreadable as exc:
             problems.append(Problem(path="$", message=str(exc)))

@@ -31,6 +31,20 @@ _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL
 _STRING_FIELD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _OPEN_STRING_FIELD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)\Z')
 _TAGS = re.compile(r"<[^>]+>")
+#: "required scope(s) [supply::businesses.list] not found" (a real 401 detail), also with
+#: several scopes split by spaces or commas, quotes, "scopes"/"scope" or a colon.
+_REQUIRED_SCOPES = re.compile(r"required\s+scopes?(?:\s*\(s\))?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
+
+
+def required_scopes(text: str) -> tuple[str, ...]:
+    """The scopes a missing-scope message names, in order, e.g. ``("supply::x.read",)``."""
+    found: list[str] = []
+    for group in _REQUIRED_SCOPES.findall(text or ""):
+        for raw in re.split(r"[\s,]+", group):
+            scope = raw.strip("'\"` ")
+            if scope and scope not in found:
+                found.append(scope)
+    return tuple(found)
 
 
 class BodyKind(StrEnum):

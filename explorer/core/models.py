@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from explorer.core.evidence import Evidence
+
 
 class Flow(StrEnum):
     """OAuth 2.0 flows Thumbtack documents."""
@@ -113,6 +115,13 @@ class Parameter:
     description: str = ""
     example: Any = None
     inferred: bool = False
+    #: The parameter's evidence grade (``x-evidence``; never documented when inferred).
+    evidence: Evidence = Evidence.DOCUMENTED
+    evidence_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.inferred and self.evidence is not Evidence.INFERRED:
+            object.__setattr__(self, "evidence", Evidence.INFERRED)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,6 +146,14 @@ class Endpoint:
     inferred_notes: tuple[str, ...] = ()
     server: str = "api"  # "api" or "auth": which base URL of the environment it uses
     responses: Mapping[str, Any] = field(default_factory=dict)
+    #: How well the operation (its method and path) is known, and its scopes.
+    evidence: Evidence = Evidence.DOCUMENTED
+    evidence_note: str = ""
+    scope_evidence: Evidence = Evidence.DOCUMENTED
+
+    def __post_init__(self) -> None:
+        if self.inferred and self.evidence is not Evidence.INFERRED:
+            object.__setattr__(self, "evidence", Evidence.INFERRED)
 
     @property
     def key(self) -> str:
@@ -231,12 +248,28 @@ class Explanation:
     severity: Severity = Severity.INFO
     actions: tuple[FixAction, ...] = ()
     matched: tuple[str, ...] = ()  # fragments of the body that the rule matched, to highlight
-    documented: bool = True  # False: the rule is inferred, and the UI says so
+    documented: bool = True  # True only when ``evidence`` is documented
     trace_id: str | None = None
     retry_after_s: float | None = None
     #: Whose meaning: "thumbtack" (Thumbtack's documentation) or "http" (the HTTP standard
     #: and the loaded API description, for a host that is not Thumbtack's).
     source: str = "thumbtack"
+    #: How well the explanation is known: documented, observed (seen in real traffic) or
+    #: inferred. Left out, it follows ``documented`` (False means inferred); given, it
+    #: decides ``documented``, so nothing observed or inferred is ever marked documented.
+    evidence: Evidence | None = None
+    evidence_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.evidence is None:
+            grade = Evidence.DOCUMENTED if self.documented else Evidence.INFERRED
+            object.__setattr__(self, "evidence", grade)
+        object.__setattr__(self, "documented", self.evidence is Evidence.DOCUMENTED)
+
+    @property
+    def grade(self) -> Evidence:
+        """``evidence``, never None after construction."""
+        return self.evidence or Evidence.INFERRED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -251,6 +284,9 @@ class Explanation:
             "actions": [action.value for action in self.actions],
             "matched": list(self.matched),
             "documented": self.documented,
+            "evidence": self.grade.value,
+            "evidence_label": self.grade.label,
+            "evidence_note": self.evidence_note,
             "trace_id": self.trace_id,
             "retry_after_s": self.retry_after_s,
         }

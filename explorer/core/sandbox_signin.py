@@ -30,6 +30,7 @@ from explorer.core.profiles import (
 #: used until the running server tells its own.
 DEMO_CLIENT_SECRETS: dict[str, str] = {
     "sandbox-demand-client": "sandbox-demand-secret",
+    "sandbox-customer-client": "sandbox-customer-secret",
     "sandbox-supply-client": "sandbox-supply-secret",
 }
 SIGN_IN_TIMEOUT_S = 20.0

@@ -109,9 +109,7 @@ class SessionController(QObject):
         self.token_info: TokenInfo | None = None
         self.token_error: str = ""
         self._login_task: int | None = None
-        self._callbacks: dict[int, tuple[Done | None, Done | None]] = {}
         self.tasks = TaskRunner(self, latest_only=False, max_workers=2)
-        self.tasks.finished.connect(self._on_task_finished)
         self.tasks.failed.connect(self._on_task_failed)
         self._token_ready.connect(self._on_token_ready)
         self.sandbox_ready.connect(self.on_sandbox_ready)
@@ -160,23 +158,12 @@ class SessionController(QObject):
         on_done: Done | None = None,
         on_error: Done | None = None,
     ) -> int:
-        """Run ``fn(cancel)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run here."""
-        task_id = self.tasks.submit(fn)
-        self._callbacks[task_id] = (on_done, on_error)
-        return task_id
+        """Run ``fn(cancel)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run here
+        (without an ``on_error``, a failure is reported as a token problem)."""
+        return self.tasks.run(fn, on_done, on_error)
 
     @Slot(int, object)
-    def _on_task_finished(self, task_id: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop(task_id, (None, None))
-        if on_done is not None:
-            on_done(result)
-
-    @Slot(int, object)
-    def _on_task_failed(self, task_id: int, exc: object) -> None:
-        _, on_error = self._callbacks.pop(task_id, (None, None))
-        if on_error is not None:
-            on_error(exc)
-            return
+    def _on_task_failed(self, _task_id: int, exc: object) -> None:
         self._report(exc)
 
     def _report(self, exc: object) -> None:

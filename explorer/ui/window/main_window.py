@@ -334,8 +334,6 @@ class MainWindow(QMainWindow):
         pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
         self.redaction.changed.connect(self.on_redaction_changed)
         self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
-        self.background.finished.connect(self.on_background_finished)
-        self.background.failed.connect(self.on_background_failed)
 
         # One exchange: the window shows it, the history records it.
         exchange.pending.connect(self.on_exchange_pending)
@@ -599,22 +597,19 @@ class MainWindow(QMainWindow):
         if starter is None:
             return
         self.environment_label.setText(f"{self.environment_combo.currentText()}: starting…")
-        self._env_task = self.background.submit(lambda _cancel: ("environment", starter(env_id)))
+        self.background.run(
+            lambda _cancel: starter(env_id), self.on_environment_started, self.on_environment_failed
+        )
 
-    @Slot(int, object)
-    def on_background_finished(self, _task_id: int, result: object) -> None:
-        if isinstance(result, tuple) and result and result[0] == "environment":
-            self.base_url = str(result[1])
-            self.environment_label.setText(
-                f"{self.environment_combo.currentText()}: {self.base_url}"
-            )
-            endpoint = self.endpoint_tree.current_endpoint()
-            if endpoint is not None:
-                self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
-            self.environment_ready.emit(self.base_url)
+    def on_environment_started(self, base_url: object) -> None:
+        self.base_url = str(base_url)
+        self.environment_label.setText(f"{self.environment_combo.currentText()}: {self.base_url}")
+        endpoint = self.endpoint_tree.current_endpoint()
+        if endpoint is not None:
+            self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+        self.environment_ready.emit(self.base_url)
 
-    @Slot(int, object)
-    def on_background_failed(self, _task_id: int, exc: object) -> None:
+    def on_environment_failed(self, exc: object) -> None:
         self.environment_label.setText(f"{self.environment_combo.currentText()}: not available")
         self.statusBar().showMessage(f"Could not start the environment: {exc}", 10000)
         self.environment_failed.emit(str(exc))
