@@ -109,6 +109,10 @@ class BundleExporter(QObject):
             if isinstance(button, QAbstractButton):
                 button.clicked.disconnect()
                 button.clicked.connect(lambda _=False, k=kind: self.copy_as(k))
+        requested = getattr(panel, "copy_requested", None)
+        if requested is not None:  # the panel's Copy as ▾ menu, every target
+            requested.disconnect()
+            requested.connect(self.copy_as)
 
     @Slot()
     def on_redaction_changed(self) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from explorer.ui.history.controller import HistoryController
 from explorer.ui.saved.panel import SavedRequestsController
 from explorer.ui.sharing.bundles import BundleExporter, menu_named
+from explorer.ui.sharing.interop import InteropFeatures
 from explorer.ui.sharing.presentation import PresentationMode
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class SafeFeatures:
     history: HistoryController
     saved: SavedRequestsController
     bundles: BundleExporter
+    interop: InteropFeatures
 
     def shutdown(self) -> None:
         """Finish queued history writes and close the database."""
@@ -38,4 +40,7 @@ def install(window: MainWindow) -> SafeFeatures:
     bundles = BundleExporter(window, history)
     file_menu = menu_named(window, "&File")
     file_menu.insertAction(bundles.export_action, saved.save_action)
-    return SafeFeatures(presentation=presentation, history=history, saved=saved, bundles=bundles)
+    interop = InteropFeatures(window, saved)
+    return SafeFeatures(
+        presentation=presentation, history=history, saved=saved, bundles=bundles, interop=interop
+    )
