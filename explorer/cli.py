@@ -60,6 +60,46 @@ class LazyGroup(click.Group):
             )
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; what it raises becomes one clean line, never a traceback."""
+        from explorer.commands.output import safe_text
+
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            exc.message = safe_text(exc.message)  # type: ignore[misc]
+            raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except RecursionError:
+            raise click.ClickException(
+                "The input is nested too deeply to be read (thousands of levels of arrays or "
+                "objects); flatten it and try again."
+            ) from None
+        except OSError as exc:
+            raise click.ClickException(safe_text(describe_os_error(exc))) from None
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An operating-system failure in words, with what to do."""
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"The disk is full{where}; nothing was changed. Free some space and try again."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"Permission denied{where}. Make the program's folder readable and writable "
+            "for you (or point THUMBTACK_EXPLORER_HOME at one that is) and try again."
+        )
+    if exc.errno == errno.EROFS:
+        return (
+            f"The program's folder is on a read-only file system{where}. Point "
+            "THUMBTACK_EXPLORER_HOME at a writable folder and try again."
+        )
+    reason = exc.strerror or str(exc)
+    return f"The operating system refused: {reason}{where}. Check the path and try again."
+
 
 def _parse_size(
     _ctx: click.Context, _param: click.Parameter, value: str | None

@@ -47,8 +47,12 @@ class AppPaths:
         )
 
     def ensure(self) -> AppPaths:
+        """Create the directories, readable by the user only (0700): they hold profiles,
+        history and the vault. Folders the program did not create keep their mode."""
         for directory in (self.config, self.data, self.cache, self.logs):
-            directory.mkdir(parents=True, exist_ok=True)
+            if not directory.is_dir():
+                directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.chmod(directory, 0o700)
         return self
 
     @property

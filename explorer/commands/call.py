@@ -16,6 +16,7 @@ shown or pasted elsewhere.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from explorer.commands.call_support import (
     sign_in_unattended,
     warn_undeclared,
 )
+from explorer.commands.output import echo, remember_secrets
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.bodies import (
     MULTIPART_TYPE,
@@ -80,6 +82,7 @@ from explorer.core.session import (
     parse_target,
     resolve,
 )
+from explorer.core.status import classify
 
 DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published Sandbox demo value
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
@@ -163,12 +166,16 @@ def _read_body(body: str, *, option: str = "--body") -> bytes:
     return body.encode("utf-8")
 
 
-def _explain(record: ResponseRecord) -> tuple[dict[str, Any] | None, str]:
+def _explain(
+    record: ResponseRecord, endpoint: Endpoint | None = None
+) -> tuple[dict[str, Any] | None, str]:
     """The explanation as a dict and as text; (None, "") when the engine is not present."""
     try:
         from explorer.core.explain import ExplanationEngine, format_explanation_text
 
-        explanation = ExplanationEngine.from_resources().explain(record)
+        explanation = ExplanationEngine.from_resources().explain(
+            record, endpoint=endpoint if endpoint is not None and endpoint.operation_id else None
+        )
     except Exception:  # explanations are a help, never a reason for the call to fail
         return None, ""
     return explanation.to_dict(), format_explanation_text(explanation)
@@ -178,7 +185,9 @@ def _known_secrets(service: CallService) -> tuple[str, ...]:
     """The profile's client secret and tokens, to mask wherever they appear."""
     if service.tokens is None or service.profile is None:
         return ()
-    return known_secrets(service.tokens.secret_store, service.profile.name)
+    known = known_secrets(service.tokens.secret_store, service.profile.name)
+    remember_secrets(known)
+    return known
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,7 +200,13 @@ class _Output:
     sandbox_note: str = ""
 
 
-def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...]) -> _Output:
+def _for_output(
+    record: ResponseRecord,
+    *,
+    redact: bool,
+    known: tuple[str, ...],
+    endpoint: Endpoint | None = None,
+) -> _Output:
     """Redact first, then explain the redacted record.
 
     The explanation quotes parts of the body cut to a few hundred characters; a token cut
@@ -201,7 +216,7 @@ def _for_output(record: ResponseRecord, *, redact: bool, known: tuple[str, ...])
     """
     redactor = _redactor(redact, known)
     safe = redactor.redact_record(record)
-    explanation, text = _explain(safe)
+    explanation, text = _explain(safe, endpoint)
     note = sandbox_fault_note(safe)
     return _Output(
         record=safe,
@@ -396,6 +411,7 @@ def command(
         extra_headers.append((FAULT_HEADER, fault))
     service_cm = _service(where, saved, demo, secret_store)
     with service_cm as service:
+        _known_secrets(service)  # masked in every line printed from here on
         _check_authorization(service, extra_headers)
         try:
             spec = service.build(
@@ -413,9 +429,9 @@ def command(
         warn_undeclared(endpoint, [name for name, _ in values])
         warnings = service.check(endpoint)
         for warning in warnings:
-            click.echo(f"Pre-flight warning: {warning.message}", err=True)
+            echo(f"Pre-flight warning: {warning.message}", err=True)
         for hint in sorted({_DEMO_HINTS[w.fix] for w in warnings if w.fix in _DEMO_HINTS}):
-            click.echo(f"  From the command line: {hint}", err=True)
+            echo(f"  From the command line: {hint}", err=True)
         try:
             result = service.call(endpoint, spec)
         except TokenError as exc:
@@ -428,15 +444,17 @@ def command(
             raise click.ClickException(str(exc)) from None
         known = _known_secrets(service)
         raw = result.record
-        shown = _for_output(raw, redact=redact, known=known)
+        shown = _for_output(raw, redact=redact, known=known, endpoint=endpoint)
         if not no_history:
-            stored = _for_output(raw, redact=False, known=known) if redact else shown
+            stored = (
+                _for_output(raw, redact=False, known=known, endpoint=endpoint) if redact else shown
+            )
             _remember(stored, service, known)
     saved_to = _save_body(raw, output) if output is not None else None
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
         printable = media_kind(record.content_type, record.body).printable
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "status": record.status,
@@ -458,8 +476,7 @@ def command(
         )
     else:
         _print_record(record, explanation_text, result.retried, include=include, saved_to=saved_to)
-    ok = raw.failure is None and raw.status is not None and 200 <= raw.status < 300
-    ctx.exit(0 if ok else 1)
+    ctx.exit(0 if classify(raw).ok else 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -540,13 +557,13 @@ def _service(
             environment = _saved_environment(saved)
             if environment is not None and _origin(environment.api_base) == where.origin:
                 return _profile_service(*saved, secret_store)
-            click.echo(
+            echo(
                 f"Note: {where.origin} is not the API of profile '{saved[0].name}'; the "
                 "request is sent without the profile's credentials.",
                 err=True,
             )
         elif demo is not None:
-            click.echo(
+            echo(
                 f"Note: {where.origin} is not the Sandbox; the request is sent without "
                 "the demo profile's credentials.",
                 err=True,
@@ -592,7 +609,10 @@ def _save_body(record: ResponseRecord, output: Path) -> Path | None:
     if record.failure is not None:
         return None
     try:
-        output.expanduser().write_bytes(record.body)
+        # a new file is the user's only (0600); an existing one keeps the mode they gave it
+        fd = os.open(output.expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(record.body)
     except OSError as exc:
         raise click.ClickException(
             f"Cannot write the body to {output}: {exc.strerror or type(exc).__name__}. "
@@ -621,37 +641,37 @@ def _print_record(
     saved_to: Path | None,
 ) -> None:
     if record.failure is not None:
-        click.echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
+        echo(f"No response: {record.failure.kind.value}: {record.failure.message}")
     else:
-        click.echo(
+        echo(
             f"HTTP {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms"
             + (", retried once with a fresh token)" if retried else ")")
         )
         if include:
             for key, value in record.headers:
-                click.echo(f"{key}: {value}")
-        click.echo("")
+                echo(f"{key}: {value}")
+        echo("")
         if saved_to is not None:
             media = base_type(record.content_type) or "no Content-Type"
-            click.echo(
+            echo(
                 f"Body: {describe_size(len(record.body))} ({len(record.body)} bytes, "
                 f"{media}) written to {saved_to}"
             )
         elif not media_kind(record.content_type, record.body).printable:
-            click.echo(
+            echo(
                 body_summary(record.content_type, record.body)
                 + " not printed; save it with --output FILE"
             )
         elif record.body:
             value = _body_value(record)
-            click.echo(
+            echo(
                 json.dumps(value, indent=2, ensure_ascii=False)
                 if not isinstance(value, str)
                 else value
             )
     if explanation_text:
-        click.echo("")
-        click.echo(explanation_text)
+        echo("")
+        echo(explanation_text)
 
 
 def _report_token_error(
@@ -663,7 +683,7 @@ def _report_token_error(
         record, explanation, text = shown.record, shown.explanation, shown.explanation_text
     message = _redactor(redact, known).redact_text(str(exc))
     if as_json:
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "status": exc.status,
@@ -678,6 +698,6 @@ def _report_token_error(
             )
         )
         return
-    click.echo(f"Error: {message}", err=True)
+    echo(f"Error: {message}", err=True)
     if text:
-        click.echo(text, err=True)
+        echo(text, err=True)

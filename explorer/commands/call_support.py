@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from explorer.commands.options import parse_header_options
+from explorer.commands.output import echo
 from explorer.core.auth import AUTH_ERRORS, TokenManager
 from explorer.core.builder import InputProblem, ProblemLocation
 from explorer.core.environments import Environment, sandbox_environment
@@ -74,7 +75,7 @@ def sandbox_secrets(profile: Profile, stored: SecretStore | None, server: Any) -
     if not secret:
         secret = demo_secret(server, profile.client_id)
         if secret is not None and stored is not None:
-            click.echo(
+            echo(
                 f"Note: profile '{profile.name}' has no stored client secret; using the "
                 f"Sandbox's published secret for its demo client {profile.client_id}.",
                 err=True,
@@ -107,7 +108,7 @@ def sign_in_unattended(tokens: TokenManager, server: Any) -> None:
         tokens.login(open_browser=follow, timeout_s=15.0)
     except AUTH_ERRORS as exc:
         raise click.ClickException(f"Signing in to the Sandbox failed: {exc}") from None
-    click.echo("Signed in to the in-process Sandbox as its demo user.", err=True)
+    echo("Signed in to the in-process Sandbox as its demo user.", err=True)
 
 
 def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -117,7 +118,7 @@ def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
     )
     for name, _value in headers:
         if name.lower() == FAULT_HEADER.lower():
-            click.echo(f"Note: {FAULT_HEADER} is honoured only by the Sandbox.", err=True)
+            echo(f"Note: {FAULT_HEADER} is honoured only by the Sandbox.", err=True)
     return headers
 
 
@@ -139,7 +140,7 @@ def check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None)
 def warn_undeclared(endpoint: Endpoint, params: Iterable[str]) -> None:
     """Say on stderr which ``-p`` names the endpoint does not declare."""
     for name in undeclared_params(endpoint, params):
-        click.echo(
+        echo(
             f"Warning: '{name}' is not a parameter of {endpoint.operation_id}; sent as a "
             "query parameter. Use -H for headers.",
             err=True,
@@ -168,7 +169,7 @@ def check_inputs(
     ]
     given = {name.lower() for name in params} | {name.lower() for name, _ in headers}
     for problem in problems:
-        click.echo(f"Warning: {_describe(endpoint, problem, given)}", err=True)
+        echo(f"Warning: {_describe(endpoint, problem, given)}", err=True)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if strict and errors:
         raise click.UsageError(
@@ -216,7 +217,7 @@ def record_exchange(
     try:
         with HistoryStore.open(AppPaths.from_environment()) as store:
             if store.damage is not None:
-                click.echo(f"Warning: {store.damage}", err=True)
+                echo(f"Warning: {store.damage}", err=True)
             return store.add(
                 record,
                 explanation=explanation,
@@ -225,5 +226,5 @@ def record_exchange(
                 known_secrets=known,
             )
     except (HistoryError, OSError) as exc:
-        click.echo(f"Warning: the exchange was not saved in the history: {exc}", err=True)
+        echo(f"Warning: the exchange was not saved in the history: {exc}", err=True)
         return None

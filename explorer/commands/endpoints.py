@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from explorer.commands.output import echo
 from explorer.core.catalog import Catalog, CatalogError, load_catalog, load_default_catalog
 from explorer.core.models import Endpoint
 
@@ -152,12 +153,12 @@ def command(section: str | None, as_json: bool, spec: Path | None) -> None:
             )
         endpoints = catalog.in_section(found)
     if as_json:
-        click.echo(json.dumps([_row(e) for e in endpoints], indent=2, ensure_ascii=False))
+        echo(json.dumps([_row(e) for e in endpoints], indent=2, ensure_ascii=False))
         return
     width = output_width()
-    click.echo(_table(endpoints, width))
+    echo(_table(endpoints, width))
     unverified = sum(1 for e in endpoints if e.inferred)
     footer = f"{len(endpoints)} endpoints from {catalog.title} {catalog.version}" + (
         f"; {unverified} {UNVERIFIED} (inferred, check the API reference)" if unverified else ""
     )
-    click.echo("\n" + (footer if width is None else textwrap.fill(footer, width=max(width, 40))))
+    echo("\n" + (footer if width is None else textwrap.fill(footer, width=max(width, 40))))

@@ -15,10 +15,17 @@ from typing import BinaryIO
 import click
 
 from explorer.commands.options import parse_header_options
+from explorer.commands.output import echo
 from explorer.core.explain import ExplanationEngine, format_explanation_text
 from explorer.core.explain_rules import RulesFileError
 from explorer.core.models import NetworkFailureKind
-from explorer.core.status import classify_failure, classify_status, parse_json_body
+from explorer.core.status import (
+    agreeing,
+    classify_failure,
+    classify_status,
+    parse_json_body,
+    thumbtack_meanings,
+)
 
 _MAX_BODY = 64 * 1024 * 1024
 
@@ -59,7 +66,19 @@ def _read_body(value: str | None) -> bytes:
 @click.option(
     "--body", metavar="JSON|@FILE|-", help="The body: text, @file to read, or - for stdin."
 )
-@click.option("--url", default="", help="The URL that was called (tells the token server apart).")
+@click.option(
+    "--url",
+    default="",
+    help="The URL that was called: it tells the token server apart, and a host that is "
+    "not Thumbtack's gets the HTTP meaning instead of Thumbtack's.",
+)
+@click.option(
+    "--thumbtack/--not-thumbtack",
+    "thumbtack",
+    default=None,
+    help="Whether Thumbtack's meanings apply (default: from --url's host; without --url, "
+    "yes). --thumbtack for a proxy in front of the Partner API.",
+)
 @click.option(
     "--header",
     "headers",
@@ -87,6 +106,7 @@ def command(
     host_kind: str | None,
     failure: str | None,
     as_json: bool,
+    thumbtack: bool | None,
 ) -> None:
     if status is None and failure is None:
         raise click.UsageError("Give --status N (or --failure KIND for a network failure).")
@@ -110,7 +130,9 @@ def command(
         url,
         failure_kind,
         host_kind=host_kind,
+        thumbtack=thumbtack,
     )
+    meanings = thumbtack_meanings(url=url) if thumbtack is None else thumbtack
     body_json = parse_json_body(body_bytes)
     body_is_json = None if not body_bytes.strip() else body_json is not None
     if body_is_json is False and failure_kind is None:
@@ -118,17 +140,18 @@ def command(
     if failure_kind is not None:
         info = classify_failure(failure_kind)
     else:
-        info = classify_status(status, body_json=body_json, headers=header_list)
+        info = classify_status(status, body_json=body_json, headers=header_list, thumbtack=meanings)
+    info = agreeing(info, explanation)  # the label and the explanation never disagree
     if as_json:
         payload = explanation.to_dict()
         payload["label"] = info.label
         payload["meaning"] = info.meaning
         payload["body_is_json"] = body_is_json
         payload["notes"] = notes
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for note in notes:
-        click.echo(f"Note: {note}", err=True)
-    click.echo(f"{info.label} — {info.meaning}")
-    click.echo("")
-    click.echo(format_explanation_text(explanation))
+        echo(f"Note: {note}", err=True)
+    echo(f"{info.label} — {info.meaning}")
+    echo("")
+    echo(format_explanation_text(explanation))

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from explorer.commands.output import echo
 from explorer.core.bundle import BundleFormat, write_bundle
 from explorer.core.history import (
     Exchange,
@@ -34,7 +35,7 @@ def _store() -> Iterator[HistoryStore]:
     except HistoryError as exc:
         raise click.ClickException(str(exc)) from exc
     if store.damage is not None:
-        click.echo(f"Warning: {store.damage}", err=True)
+        echo(f"Warning: {store.damage}", err=True)
     try:
         yield store
     except HistoryError as exc:
@@ -74,15 +75,15 @@ def list_command(
     with _store() as store:
         rows = store.search(endpoint=endpoint, status=status, text=text, limit=limit)
     if as_json:
-        click.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
+        echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo("No exchanges match.")
+        echo("No exchanges match.")
         return
     for row in rows:
         status_text = str(row.status) if row.status is not None else "---"
         name = row.operation_id or row.endpoint
-        click.echo(
+        echo(
             f"{row.id:>6}  {row.created_at[:19].replace('T', ' ')}  {status_text:>3}  "
             f"{row.method:<6} {name}  [{row.environment or '-'}]  {row.total_ms:.0f} ms"
         )
@@ -144,36 +145,36 @@ def show_command(exchange_id: int, as_json: bool) -> None:
     with _store() as store:
         exchange = _get(store, exchange_id)
     if as_json:
-        click.echo(json.dumps(_as_dict(exchange), indent=2, ensure_ascii=False))
+        echo(json.dumps(_as_dict(exchange), indent=2, ensure_ascii=False))
         return
     record = exchange.record
     spec = record.request
-    click.echo(f"# {exchange.id}  {exchange.created_at}  [{exchange.environment or '-'}]")
-    click.echo(f"> {spec.method} {spec.url}")
+    echo(f"# {exchange.id}  {exchange.created_at}  [{exchange.environment or '-'}]")
+    echo(f"> {spec.method} {spec.url}")
     for key, value in spec.headers:
-        click.echo(f"> {key}: {value}")
+        echo(f"> {key}: {value}")
     if spec.body:
-        click.echo(">")
-        click.echo(_body_text(spec.body, False))
-    click.echo("")
+        echo(">")
+        echo(_body_text(spec.body, False))
+    echo("")
     if record.status is None:
         reason = record.failure.message if record.failure else "no response"
-        click.echo(f"< no response: {reason}")
+        echo(f"< no response: {reason}")
     else:
-        click.echo(f"< {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms)")
+        echo(f"< {record.status} {record.reason}  ({record.timing.total_ms:.0f} ms)")
         for key, value in record.headers:
-            click.echo(f"< {key}: {value}")
+            echo(f"< {key}: {value}")
         if record.body:
-            click.echo("<")
-            click.echo(_body_text(record.body, record.body_truncated))
+            echo("<")
+            echo(_body_text(record.body, record.body_truncated))
     if exchange.explanation:
-        click.echo("")
-        click.echo(f"Explanation: {exchange.explanation.get('title', '')}")
+        echo("")
+        echo(f"Explanation: {exchange.explanation.get('title', '')}")
         cause = exchange.explanation.get("cause")
         if cause:
-            click.echo(f"  {cause}")
+            echo(f"  {cause}")
         for step in exchange.explanation.get("fix") or []:
-            click.echo(f"  - {step}")
+            echo(f"  - {step}")
 
 
 @command.command(name="export")
@@ -203,7 +204,7 @@ def export_command(exchange_id: int, fmt: str, output: Path) -> None:
         raise click.ClickException(
             f"Could not write {output}: {exc.strerror or exc}. Pick another file."
         ) from exc
-    click.echo(f"Wrote {written} (secrets and personal data masked).")
+    echo(f"Wrote {written} (secrets and personal data masked).")
 
 
 @command.command(name="prune")
@@ -225,7 +226,7 @@ def prune_command(keep: int | None, max_entries: int | None, max_mb: float | Non
         removed += store.prune(keep=keep)
         left = store.count()
         limits = store.limits()
-    click.echo(
+    echo(
         f"Removed {removed} exchange(s); {left} left. "
         f"Limits: {limits.max_entries} exchanges, {limits.max_mb:g} MB."
     )

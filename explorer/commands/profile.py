@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from explorer.core.auth import AUTH_ERRORS, TokenManager
+from explorer.commands.output import echo, remember_secrets
+from explorer.core.auth import AUTH_ERRORS, TokenManager, known_secrets
 from explorer.core.environments import SANDBOX_ID, custom_environment
 from explorer.core.models import Flow
 from explorer.core.profiles import (
@@ -30,6 +31,7 @@ from explorer.core.profiles import (
     sandbox_demo_profiles,
     validate_profile,
 )
+from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.secrets import (
     MemoryStore,
     SecretBackend,
@@ -61,8 +63,8 @@ def open_profiles() -> ProfileStore:
     """The profile store; a damaged file is reported (and set aside) as a warning."""
     profiles = ProfileStore(AppPaths.from_environment().ensure())
     problem = profiles.load()
-    if problem is not None:
-        click.echo(f"Warning: {problem}", err=True)
+    if problem is not None and not profiles.problem_known:
+        echo(f"Warning: {problem}", err=True)
     return profiles
 
 
@@ -89,7 +91,7 @@ def open_stores(
         )
 
     def choose_fallback(reason: str) -> SecretBackend:
-        click.echo(f"The OS keychain cannot be used: {reason}.", err=True)
+        echo(f"The OS keychain cannot be used: {reason}.", err=True)
         choice = click.prompt(
             "Keep secrets in an encrypted vault file (vault) or only for this run (memory)?",
             type=click.Choice(["vault", "memory"]),
@@ -123,6 +125,7 @@ def read_secret(secret_stdin: bool, secret_env: str | None, prompt: str) -> str:
         value = str(click.prompt(prompt, hide_input=True, err=True)).strip()
     if not value:
         raise click.UsageError("The client secret is empty.")
+    remember_secrets([value])
     return value
 
 
@@ -142,14 +145,14 @@ def list_profiles(as_json: bool) -> None:
     if as_json:
         listed = [{**p.to_dict(), "builtin": False} for p in profiles]
         listed += [{**p.to_dict(), "builtin": True} for p in builtin]
-        click.echo(json.dumps(listed, indent=2))
+        echo(json.dumps(listed, indent=2))
         return
     for p in profiles:
-        click.echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}")
+        echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}")
     for p in builtin:
-        click.echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}\t{BUILTIN_MARK}")
+        echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}\t{BUILTIN_MARK}")
     if not profiles:
-        click.echo(
+        echo(
             "No profiles of your own yet. Add one with: thumbtack-explorer profile add NAME ...",
             err=True,
         )
@@ -201,6 +204,13 @@ def builtin_profiles(profiles: ProfileStore) -> list[Profile]:
 @click.option("--api-base", help="Create the custom environment with this API base.")
 @click.option("--token-url", help="... and this token URL.")
 @click.option("--authorize-url", default="", help="... and this authorization URL.")
+@click.option(
+    "--thumbtack",
+    "thumbtack_env",
+    is_flag=True,
+    help="The custom environment is Thumbtack's Partner API (a proxy in front of it): its "
+    "answers get Thumbtack's documented meanings. Other hosts get the HTTP meaning.",
+)
 @click.option("--secret-stdin", is_flag=True, help="Read the client secret from stdin.")
 @click.option("--secret-env", metavar="VAR", help="Read the client secret from this variable.")
 @click.option("--no-secret", is_flag=True, help="Keep the stored secret (or add none).")
@@ -219,6 +229,7 @@ def add(
     api_base: str | None,
     token_url: str | None,
     authorize_url: str,
+    thumbtack_env: bool,
     secret_stdin: bool,
     secret_env: str | None,
     no_secret: bool,
@@ -265,6 +276,7 @@ def add(
                     api_base=api_base,
                     token_url=token_url,
                     authorize_url=authorize_url,
+                    thumbtack=thumbtack_env,
                 )
             )
         except ValueError as exc:
@@ -280,10 +292,10 @@ def add(
         store.delete(name, SecretKind.ACCESS_TOKEN)
     for issue in issues:
         if issue.level is IssueLevel.WARNING:
-            click.echo(f"Warning: {issue}", err=True)
-    click.echo(f"Saved profile '{name}' in {profiles.path}.")
+            echo(f"Warning: {issue}", err=True)
+    echo(f"Saved profile '{name}' in {profiles.path}.")
     if secret is not None:
-        click.echo(f"Client secret stored in: {store.location}")
+        echo(f"Client secret stored in: {store.location}")
 
 
 @command.command(
@@ -318,7 +330,7 @@ def show(name: str, as_json: bool, secret_store: str | None) -> None:
         if as_json:
             warnings.insert(0, missing)
         else:
-            click.echo(f"Warning: {missing}", err=True)
+            echo(f"Warning: {missing}", err=True)
     data: dict[str, Any] = {
         **profile.to_dict(),
         "builtin": False,
@@ -353,22 +365,22 @@ def _builtin_details(profile: Profile) -> dict[str, Any]:
 
 def _print_profile(data: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(data, indent=2, default=str))
+        echo(json.dumps(data, indent=2, default=str))
         return
     for key, value in data.items():
         if key == "token" and value:
-            click.echo("token (decoded, not verified):")
+            echo("token (decoded, not verified):")
             for tkey in ("issuer", "audience", "scopes", "expires_at", "has_refresh_token"):
-                click.echo(f"  {tkey}: {value[tkey]}")
+                echo(f"  {tkey}: {value[tkey]}")
         elif isinstance(value, dict):
-            click.echo(f"{key}:")
+            echo(f"{key}:")
             for k, v in value.items():
-                click.echo(f"  {k}: {v}")
+                echo(f"  {k}: {v}")
         elif key == "warnings":
             for warning in value:
-                click.echo(f"Warning: {warning}", err=True)
+                echo(f"Warning: {warning}", err=True)
         else:
-            click.echo(f"{key}: {value}")
+            echo(f"{key}: {value}")
 
 
 @command.command(name="remove", help="Remove a profile and every secret it has.")
@@ -385,7 +397,7 @@ def remove(name: str, secret_store: str | None) -> None:
     _paths, profiles, store = open_stores(secret_store, profiles)
     profiles.remove(name)
     forget_profile(store, name)
-    click.echo(f"Removed profile '{name}' and its secrets from {store.location}.")
+    echo(f"Removed profile '{name}' and its secrets from {store.location}.")
 
 
 @command.command(
@@ -413,6 +425,7 @@ def login(name: str, timeout_s: float, secret_store: str | None) -> None:
             "token (signing in as its demo user for the authorization code flow) each time."
         )
     _paths, profiles, store = open_stores(secret_store, profiles)
+    remember_secrets(known_secrets(store, name))
     try:
         environment = profiles.environment(profile.environment_id)
     except KeyError as exc:
@@ -420,18 +433,18 @@ def login(name: str, timeout_s: float, secret_store: str | None) -> None:
 
     for issue in validate_profile(profile):
         if issue.level is IssueLevel.WARNING:
-            click.echo(f"Warning: {issue}", err=True)
+            echo(f"Warning: {issue}", err=True)
 
     def open_browser(url: str) -> bool:
         sys.stdout.flush()
-        click.echo("Opening the browser to sign in. If it does not open, visit:", err=True)
-        click.echo(f"  {url}", err=True)
-        click.echo("", err=True)  # whatever the browser prints starts on a line of its own
+        echo("Opening the browser to sign in. If it does not open, visit:", err=True)
+        echo(f"  {url}", err=True)
+        echo("", err=True)  # whatever the browser prints starts on a line of its own
         import webbrowser
 
         opened = webbrowser.open(url)
         if not opened:
-            click.echo(
+            echo(
                 "Warning: no browser could be started here; open the address above in a "
                 "browser on this machine. Waiting for the sign-in...",
                 err=True,
@@ -449,14 +462,19 @@ def login(name: str, timeout_s: float, secret_store: str | None) -> None:
         cancel.set()
         raise click.ClickException("Sign-in cancelled.") from None
     except AUTH_ERRORS as exc:
-        raise click.ClickException(str(exc)) from None
+        # a token server's error text may quote the request: the secret in any encoding
+        known = known_secrets(store, name)
+        raise click.ClickException(
+            Redactor(RedactionPolicy.for_storage(known)).redact_text(str(exc))
+        ) from None
+    remember_secrets(known_secrets(store, name))
     info = manager.token_info()
-    click.echo(f"Token stored in {store.location}.")
+    echo(f"Token stored in {store.location}.")
     if info is not None:
         left = info.seconds_left()
-        click.echo(f"Scopes: {' '.join(info.scopes) or '(none reported)'}")
+        echo(f"Scopes: {' '.join(info.scopes) or '(none reported)'}")
         if left is not None:
-            click.echo(f"Expires in {int(left)} s.")
+            echo(f"Expires in {int(left)} s.")
 
 
 def _get(profiles: ProfileStore, name: str) -> Profile:

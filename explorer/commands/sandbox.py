@@ -12,6 +12,7 @@ from types import FrameType
 
 import click
 
+from explorer.commands.output import echo
 from explorer.sandbox.faults import FaultSyntaxError, known_fault_names, parse_faults
 
 
@@ -25,6 +26,18 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
     return value
 
 
+def _is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
 @click.command(
     name="sandbox",
     help="Run the offline Sandbox (a local Thumbtack Partner API v4) until Ctrl+C.",
@@ -34,7 +47,13 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Keep 127.0.0.1 unless others must reach it.",
+    help="Address to listen on. Keep 127.0.0.1; any other address needs --allow-network.",
+)
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Allow a --host other than loopback: the Sandbox, with its published demo "
+    "secrets, becomes reachable from other machines.",
 )
 @click.option(
     "--port",
@@ -73,6 +92,7 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
 def command(
     *,
     host: str,
+    allow_network: bool,
     port: int,
     fault: str | None,
     token_lifetime: int,
@@ -80,6 +100,14 @@ def command(
     auto_approve: bool,
 ) -> None:
     from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
+
+    network = not _is_loopback(host)
+    if network and not allow_network:
+        raise click.UsageError(
+            f"--host {host} would make the Sandbox, with its published demo client secrets, "
+            "reachable from other machines. Keep the default 127.0.0.1, or add "
+            "--allow-network if other machines must reach it.",
+        )
 
     config = SandboxConfig(
         host=host,
@@ -94,6 +122,15 @@ def command(
         server.start()
     except SandboxError as error:
         raise click.ClickException(str(error)) from None
+    if network:
+        everywhere = host in ("", "0.0.0.0", "::")
+        where = "every network interface" if everywhere else host
+        echo(
+            f"Warning: the Sandbox listens on {where} (port {server.port}): other "
+            "machines can reach it, and its demo client secrets are published. "
+            "Stop it (Ctrl+C) when they no longer need it.",
+            err=True,
+        )
     done = threading.Event()
 
     def on_terminate(_signum: int, _frame: FrameType | None) -> None:
@@ -101,7 +138,7 @@ def command(
 
     previous = signal.signal(signal.SIGTERM, on_terminate)
     try:
-        click.echo(
+        echo(
             f"Thumbtack Sandbox running (press Ctrl+C to stop)\n"
             f"  API base:      {server.api_base}   (paths /api/v4/...)\n"
             f"  Token URL:     {server.token_url}\n"
@@ -110,14 +147,12 @@ def command(
         )
         for client in server.demo_clients:
             grants = ", ".join(sorted(grant.value for grant in client.grant_types))
-            click.echo(
+            echo(
                 f"  {client.family.capitalize()} client: {client.client_id} / "
                 f"{client.client_secret}  ({grants})"
             )
         if fault:
-            click.echo(f"  Default fault: {fault}")
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            click.echo(f"  Warning: listening on {host}; other machines can reach the Sandbox.")
+            echo(f"  Default fault: {fault}")
         while not done.wait(0.5):
             pass
     except KeyboardInterrupt:
@@ -125,4 +160,4 @@ def command(
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.stop()
-    click.echo("Sandbox stopped.")
+    echo("Sandbox stopped.")

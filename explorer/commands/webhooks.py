@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from explorer.commands.output import echo, safe_text
 from explorer.core.inbox.events import EVENTS, event_info, ordering_note, sample_delivery
 from explorer.core.inbox.listener import (
     AnswerPlan,
@@ -120,7 +121,7 @@ def command() -> None:
 
 
 def _line(delivery: Delivery, note: str, *, color: bool) -> str:
-    event = delivery.event_type or "(no eventType)"
+    event = safe_text(delivery.event_type or "(no eventType)")
     cred = delivery.credential
     verdict = delivery.verdict
     cred_text = f"credentials {cred.state.value}"
@@ -134,8 +135,10 @@ def _line(delivery: Delivery, note: str, *, color: bool) -> str:
     elif color and verdict.state is VerdictState.VALID:
         verdict_text = click.style(verdict_text, fg="green")
     lines = [
-        f"#{delivery.id}  {delivery.received_at}  {delivery.method} {delivery.path}  {event}  "
-        f"from {delivery.source}  {cred_text}  {verdict_text}  answered {delivery.answered_status}"
+        f"#{delivery.id}  {delivery.received_at}  {safe_text(delivery.method)} "
+        f"{safe_text(delivery.path)}  {event}  "
+        f"from {safe_text(delivery.source)}  {cred_text}  {verdict_text}  "
+        f"answered {delivery.answered_status}"
     ]
     if cred.failed:
         sent = f" Sent: {cred.sent}." if cred.sent else ""
@@ -146,7 +149,7 @@ def _line(delivery: Delivery, note: str, *, color: bool) -> str:
         lines.append(f"    forwarded: {_answer_line(delivery.forward)}")
     if note:
         lines.append(f"    order: {note}")
-    return "\n".join(lines)
+    return "\n".join([lines[0], *(safe_text(line) for line in lines[1:])])
 
 
 def _answer_line(answer: EndpointAnswer) -> str:
@@ -224,13 +227,13 @@ def listen_command(
                 if as_json:
                     document = delivery.to_dict()
                     document["orderingNote"] = note
-                    click.echo(json.dumps(document, ensure_ascii=False))
+                    echo(json.dumps(document, ensure_ascii=False))
                 else:
-                    click.echo(_line(delivery, note, color=color))
+                    click.echo(_line(delivery, note, color=color))  # escaped in _line
 
         def failed(message: str) -> None:
             with printing:
-                click.echo(f"Error: {message}", err=True)
+                echo(f"Error: {message}", err=True)
 
         listener = InboxListener(
             store, host=host, port=port, config=config, on_delivery=shown, on_error=failed
@@ -240,14 +243,14 @@ def listen_command(
         except OSError as exc:
             raise click.ClickException(exc.strerror or str(exc)) from None
         if not is_loopback_host(host):
-            click.echo(
+            echo(
                 f"Warning: listening on {host}, not only on this machine: anyone who can reach "
                 f"port {listener.port} can send deliveries to the inbox. Use --host 127.0.0.1 "
                 "unless you mean it.",
                 err=True,
             )
         checks = credentials.describe() if credentials.configured else "no credentials checked"
-        click.echo(
+        echo(
             f"Inbox listening on {listener.url} ({checks}; answering {answer_status}"
             + (f" after {delay:g} s" if delay else "")
             + (f"; forwarding to {forward_url}" if forward_url else "")
@@ -264,7 +267,7 @@ def listen_command(
         finally:
             signal.signal(signal.SIGTERM, previous)
             listener.stop()
-        click.echo(f"Stopped. {listener.received} delivery(ies) recorded.", err=True)
+        echo(f"Stopped. {listener.received} delivery(ies) recorded.", err=True)
 
 
 # -------------------------------------------------------------------------------- send
@@ -341,16 +344,16 @@ def send_command(
     )
     if as_json:
         document = {"eventType": chosen, "source": note, **answer.to_dict()}
-        click.echo(json.dumps(document, ensure_ascii=False))
+        echo(json.dumps(document, ensure_ascii=False))
     else:
-        click.echo(f"Sent {chosen or 'delivery'} ({note}) with {credentials.describe()}.")
+        echo(f"Sent {chosen or 'delivery'} ({note}) with {credentials.describe()}.")
         if answer.status is None:
-            click.echo(f"No answer after {answer.total_ms:.0f} ms: {answer.error}")
+            echo(f"No answer after {answer.total_ms:.0f} ms: {answer.error}")
         else:
-            click.echo(f"{answer.status} in {answer.total_ms:.0f} ms")
+            echo(f"{answer.status} in {answer.total_ms:.0f} ms")
             if answer.body:
-                click.echo(_body_text(answer.body))
-        click.echo(answer.explanation)
+                echo(_body_text(answer.body))
+        echo(answer.explanation)
     if not answer.accepted:
         sys.exit(1)
 
@@ -384,13 +387,13 @@ def list_command(
         rows = [d for d in rows if d.credential.failed or d.verdict.failed][:limit]
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row.to_dict(), ensure_ascii=False))
+            echo(json.dumps(row.to_dict(), ensure_ascii=False))
         return
     if not rows:
-        click.echo("No deliveries recorded yet; 'thumbtack-explorer webhooks listen' starts one.")
+        echo("No deliveries recorded yet; 'thumbtack-explorer webhooks listen' starts one.")
         return
     for row in rows:
-        click.echo(
+        echo(
             f"{row.id:>6}  {row.received_at[:19].replace('T', ' ')}  "
             f"{row.event_type or '(none)':<26} credentials {row.credential.state.value:<11} "
             f"contract {row.verdict.state.value:<19} answered {row.answered_status}"
@@ -413,28 +416,28 @@ def show_command(delivery_id: int, as_json: bool) -> None:
     if as_json:
         document = delivery.to_dict()
         document["orderingNote"] = note
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
-    click.echo(f"# {delivery.id}  {delivery.received_at}  from {delivery.source}")
-    click.echo(f"> {delivery.method} {delivery.path}")
+    echo(f"# {delivery.id}  {delivery.received_at}  from {delivery.source}")
+    echo(f"> {delivery.method} {delivery.path}")
     for key, value in delivery.headers:
-        click.echo(f"> {key}: {value}")
-    click.echo(">")
-    click.echo(_body_text(delivery.body))
-    click.echo("")
-    click.echo(f"Credentials: {delivery.credential.state.value}. {delivery.credential.summary}")
+        echo(f"> {key}: {value}")
+    echo(">")
+    echo(_body_text(delivery.body))
+    echo("")
+    echo(f"Credentials: {delivery.credential.state.value}. {delivery.credential.summary}")
     if delivery.credential.sent:
-        click.echo(f"  Sent: {delivery.credential.sent}")
-    click.echo(f"Contract: {delivery.verdict.state.value}. {delivery.verdict.summary}")
+        echo(f"  Sent: {delivery.credential.sent}")
+    echo(f"Contract: {delivery.verdict.state.value}. {delivery.verdict.summary}")
     for finding in delivery.verdict.findings:
-        click.echo(f"  - {finding.where}: {finding.message}")
+        echo(f"  - {finding.where}: {finding.message}")
     info = event_info(delivery.event_type)
     if info is not None:
-        click.echo(f"Event: {info.event_type} ({info.grade.value}). {info.meaning}")
+        echo(f"Event: {info.event_type} ({info.grade.value}). {info.meaning}")
         for advice in info.advice:
-            click.echo(f"  - {advice}")
+            echo(f"  - {advice}")
     if note:
-        click.echo(f"Order: {note}")
-    click.echo(f"Answered {delivery.answered_status}.")
+        echo(f"Order: {note}")
+    echo(f"Answered {delivery.answered_status}.")
     if delivery.forward is not None:
-        click.echo(f"Forwarded: {_answer_line(delivery.forward)}")
+        echo(f"Forwarded: {_answer_line(delivery.forward)}")

@@ -75,6 +75,27 @@ class TokenError(Exception):
     def body(self) -> bytes:
         return self.record.body if self.record else b""
 
+    def outcome_of(self, request: RequestSpec) -> ResponseRecord | None:
+        """What came of the user's ``request`` when its token could not be had: the
+        request the user sent, with the token endpoint's answer (or network failure) as
+        the outcome and the token URL as where it came from (``url``), so the history
+        lists the user's request and the explanation speaks of the token server."""
+        record = self.record
+        if record is None:
+            return None
+        token_url = record.request.url
+        answer = (
+            f"failed ({record.failure.message})"
+            if record.failure is not None
+            else f"answered HTTP {record.status}"
+        )
+        return replace(
+            record,
+            request=request,
+            url=record.url or token_url,
+            cause=f"No token: the token URL {token_url} {answer}",
+        )
+
 
 class LoginRequired(Exception):
     """The profile needs a browser sign-in before it has a token."""
@@ -476,6 +497,7 @@ class TokenManager:
             method="POST",
             url=self.environment.token_url,
             headers=(("Content-Type", "application/x-www-form-urlencoded"),),
+            thumbtack=self.environment.speaks_thumbtack,
         )
 
     def _record(self) -> ResponseRecord | None:

@@ -280,5 +280,5 @@ def write_bundle(
 ) -> Path:
     """Write the bundle atomically to ``path`` and return it."""
     chosen = BundleFormat(fmt)
-    atomic_write(path, render_bundle(exchange, chosen, known_secrets=known_secrets), mode=0o644)
+    atomic_write(path, render_bundle(exchange, chosen, known_secrets=known_secrets), mode=0o600)
     return path

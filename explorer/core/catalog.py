@@ -11,6 +11,7 @@ extensions it understands (``x-server``, ``x-flows``, ``x-inferred``, ``x-inferr
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from explorer.core.openapi_doc import (
     CatalogError,
     DocumentReader,
     SchemaResolver,
+    check_size,
     example_from_schema,
 )
 from explorer.resources import resource_path
@@ -61,6 +63,13 @@ class Catalog:
     servers: tuple[Server, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
     sections: tuple[str, ...] = ()
+    #: operations the API calls (OpenAPI 3.1 ``webhooks``, and operations' ``callbacks``)
+    incoming: tuple[Endpoint, ...] = ()
+    #: the document as parsed, ``$ref``s kept, for checks that resolve on their own
+    document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    base_uri: str = ""
+    resolver: SchemaResolver | None = field(default=None, repr=False, compare=False)
+    reader: DocumentReader | None = field(default=None, repr=False, compare=False)
     _by_id: dict[str, Endpoint] = field(default_factory=dict, repr=False, compare=False)
     _by_route: dict[tuple[str, str], Endpoint] = field(
         default_factory=dict, repr=False, compare=False
@@ -163,9 +172,16 @@ def load_default_catalog(*, validate: bool = False) -> Catalog:
     return load_catalog(resource_path("openapi", "thumbtack-v4.yaml"), validate=validate)
 
 
-def load_catalog(path: Path, *, validate: bool = True) -> Catalog:
-    """Read, validate and map an OpenAPI 3.0/3.1 file (JSON or YAML)."""
+def load_catalog(path: Path, *, validate: bool = False) -> Catalog:
+    """Read an OpenAPI 3.0/3.1 file (JSON or YAML) into a catalog, resolving nothing yet.
+
+    This is what the window and the CLI open a description with. Its ``$ref``s are
+    followed when a part is first needed. ``validate=True`` also runs
+    :func:`explorer.core.description_check.check_catalog` and raises its first error
+    (the window runs that check in the background and lists its findings as warnings).
+    """
     try:
+        check_size(str(path), path.stat().st_size)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogError(
@@ -183,58 +199,61 @@ def load_catalog(path: Path, *, validate: bool = True) -> Catalog:
 
 
 def parse_catalog(
-    text: str, *, source: str = "<text>", base_uri: str = "", validate: bool = True
+    text: str, *, source: str = "<text>", base_uri: str = "", validate: bool = False
 ) -> Catalog:
     """Build a catalog from the text of a description (JSON or YAML)."""
     reader = DocumentReader(text, source=source, base_uri=base_uri)
     document = reader.read()
+    reader.check_version(document)
+    catalog = _build(document, reader, SchemaResolver(document, reader))
     if validate:
-        reader.validate(document)
-    else:
-        reader.check_version(document)
-    return _build(document, reader, SchemaResolver(document, reader))
+        from explorer.core.description_check import check_catalog
+
+        findings = [f for f in check_catalog(catalog) if f.error]
+        if findings:
+            raise findings[0].as_error(more=len(findings) - 1)
+    return catalog
 
 
 def _build(
     document: Mapping[str, Any], reader: DocumentReader, resolver: SchemaResolver
 ) -> Catalog:
-    info = document.get("info", {})
+    info = document.get("info") if isinstance(document.get("info"), dict) else {}
+    assert isinstance(info, dict)
     openapi_version = str(document.get("openapi", ""))
-    tag_order = [str(t["name"]) for t in document.get("tags", []) if isinstance(t, dict)]
+    tags = document.get("tags") if isinstance(document.get("tags"), list) else []
+    tag_order = [str(t["name"]) for t in tags or [] if isinstance(t, dict) and "name" in t]
+    components = document.get("components") if isinstance(document.get("components"), dict) else {}
     schemes = resolver.resolve(
-        document.get("components", {}).get("securitySchemes", {}), ("components", "securitySchemes")
+        (components or {}).get("securitySchemes", {}), ("components", "securitySchemes")
     )
-    root_security = document.get("security")
-    endpoints: list[Endpoint] = []
     used_ids: set[str] = set()
     context = _Context(
-        schemes=schemes, root_security=root_security, resolver=resolver, used_ids=used_ids
+        schemes=schemes,
+        root_security=document.get("security"),
+        resolver=resolver,
+        used_ids=used_ids,
+        inferred_marks="x-inferred" in reader.text,
     )
-    for raw_path, raw_item in document.get("paths", {}).items():
-        path = str(raw_path)
-        item = resolver.resolve(raw_item, ("paths", path))
-        shared = item.get("parameters", [])
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            where = ("paths", path, method)
-            try:
-                endpoint = _endpoint(method, path, operation, shared, context)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise CatalogError(
-                    reader.source,
-                    f"this operation could not be read ({exc})",
-                    location=reader.locate(where),
-                ) from None
-            used_ids.add(endpoint.operation_id)
-            endpoints.append(endpoint)
+    endpoints = _operations(document.get("paths"), ("paths",), context, reader)
+    incoming: list[Endpoint] = []
+    if isinstance(document.get("webhooks"), dict):
+        incoming += _operations(document["webhooks"], ("webhooks",), context, reader, "Webhooks")
+    for endpoint in endpoints:
+        assert isinstance(endpoint, LazyEndpoint)
+        callbacks = endpoint.source.operation.get("callbacks")
+        if isinstance(callbacks, dict):
+            for name, raw in callbacks.items():
+                where = (*endpoint.source.where, "callbacks", str(name))
+                item, _ = resolver.follow(raw, where, endpoint.source.at)
+                section = f"Callbacks of {endpoint.operation_id}"
+                incoming += _operations(item, where, context, reader, section)
     seen = [e.section for e in endpoints]
     sections = [t for t in tag_order if t in seen]
     sections += [s for s in dict.fromkeys(seen) if s not in sections]
     servers = tuple(
         Server(url=str(s.get("url", "")), description=str(s.get("description", "")))
-        for s in document.get("servers", [])
+        for s in document.get("servers") or []
         if isinstance(s, dict)
     )
     return Catalog(
@@ -245,7 +264,49 @@ def _build(
         servers=servers,
         endpoints=tuple(endpoints),
         sections=tuple(sections),
+        incoming=tuple(incoming),
+        document=document,
+        base_uri=reader.base_uri,
+        resolver=resolver,
+        reader=reader,
     )
+
+
+def _operations(
+    items: Any,
+    prefix: tuple[str, ...],
+    context: _Context,
+    reader: DocumentReader,
+    section: str = "",
+) -> list[Endpoint]:
+    """One endpoint per operation of a ``paths``-like mapping; nothing inside resolved."""
+    endpoints: list[Endpoint] = []
+    if not isinstance(items, dict):
+        return endpoints
+    for raw_path, raw_item in items.items():
+        path = str(raw_path)
+        item, at = context.resolver.follow(raw_item, (*prefix, path))
+        shared = item.get("parameters") or []
+        for method in HTTP_METHODS:
+            where = (*prefix, path, method)
+            operation, op_at = context.resolver.follow(item.get(method), where, at)
+            if not operation:
+                continue
+            try:
+                endpoint = _endpoint(
+                    method, path, operation, shared, context, where=where, at=op_at
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise CatalogError(
+                    reader.source,
+                    f"this operation could not be read ({exc})",
+                    location=reader.locate(where),
+                ) from None
+            if section:
+                object.__setattr__(endpoint, "section", section)
+            context.used_ids.add(endpoint.operation_id)
+            endpoints.append(endpoint)
+    return endpoints
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,23 +317,137 @@ class _Context:
     root_security: Any
     resolver: SchemaResolver
     used_ids: set[str]
+    inferred_marks: bool  # the file uses x-inferred anywhere (else notes need no resolving)
+
+
+class OperationSource:
+    """The unresolved operation behind a :class:`LazyEndpoint` and where it lives."""
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        operation: Mapping[str, Any],
+        shared: Any,
+        where: tuple[str, ...],
+        at: Any,
+        context: _Context,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.operation = operation
+        self.shared = shared
+        self.where = where
+        self.at = at
+        self.context = context
+        self.lock = threading.RLock()
+
+    def request_part(self) -> dict[str, Any]:
+        """Parameters, request body and the notes about inferred parts, resolved."""
+        resolver, where, operation = self.context.resolver, self.where, self.operation
+        notes: list[str] = []
+        if operation.get("x-inferred-note"):
+            notes.append(str(operation["x-inferred-note"]))
+        parameters = _parameters(
+            self.shared, operation.get("parameters") or [], resolver, where, notes, at=self.at
+        )
+        try:
+            body, body_at = resolver.follow(
+                operation.get("requestBody"), (*where, "requestBody"), self.at
+            )
+        except CatalogError as exc:
+            notes.append(f"The request body cannot be read: {exc.problem}")
+            body, body_at = {}, self.at
+        body_schema, body_example, media_type = _body(body, resolver, where, notes, body_at)
+        return {
+            "parameters": parameters,
+            "body_schema": body_schema,
+            "body_required": bool(body.get("required", False)),
+            "body_example": body_example,
+            "body_media_type": media_type,
+            "inferred_notes": tuple(notes),
+        }
+
+    def responses(self) -> dict[str, Any]:
+        return self.context.resolver.resolve(
+            self.operation.get("responses", {}), (*self.where, "responses"), self.at
+        )
+
+
+_REQUEST_FIELDS = (
+    "parameters",
+    "body_schema",
+    "body_required",
+    "body_example",
+    "body_media_type",
+    "inferred_notes",
+)
+
+
+class _Lazy:
+    """A field of :class:`LazyEndpoint` computed on first read, then kept."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        source: OperationSource = instance.__dict__["source"]
+        with source.lock:
+            if self.name in instance.__dict__:
+                return instance.__dict__[self.name]
+            if self.name == "responses":
+                instance.__dict__["responses"] = source.responses()
+            elif self.name == "inferred_notes" and not source.context.inferred_marks:
+                note = source.operation.get("x-inferred-note")
+                instance.__dict__["inferred_notes"] = (str(note),) if note else ()
+            else:
+                instance.__dict__.update(source.request_part())
+            return instance.__dict__[self.name]
+
+
+class LazyEndpoint(Endpoint):
+    """An endpoint whose parameters, body and responses are resolved when first read.
+
+    Building the endpoint tree of a large description then costs only the operations'
+    names; the form, the checks and the views resolve what they show.
+    """
+
+    source: OperationSource
+
+    @classmethod
+    def create(cls, source: OperationSource, **fields: Any) -> LazyEndpoint:
+        endpoint = cls(**fields)
+        for name in (*_REQUEST_FIELDS, "responses"):
+            endpoint.__dict__.pop(name, None)
+        endpoint.__dict__["source"] = source
+        return endpoint
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyEndpoint):
+            return self.source is other.source and self.operation_id == other.operation_id
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+for _name in (*_REQUEST_FIELDS, "responses"):
+    setattr(LazyEndpoint, _name, _Lazy(_name))
 
 
 def _endpoint(
     method: str,
     path: str,
     operation: Mapping[str, Any],
-    shared_params: Iterable[Any],
+    shared_params: Any,
     context: _Context,
+    *,
+    where: tuple[str, ...],
+    at: Any,
 ) -> Endpoint:
-    resolver, used_ids = context.resolver, context.used_ids
-    where = ("paths", path, method)
-    notes: list[str] = []
-    if operation.get("x-inferred-note"):
-        notes.append(str(operation["x-inferred-note"]))
-    parameters = _parameters(shared_params, operation.get("parameters", []), resolver, where, notes)
-    body = resolver.resolve(operation.get("requestBody", {}), (*where, "requestBody"))
-    body_schema, body_example, media_type = _body(body, resolver, where, notes)
+    used_ids = context.used_ids
     scopes, flows = _security(
         operation.get("security", context.root_security), context.schemes, operation.get("x-flows")
     )
@@ -281,26 +456,28 @@ def _endpoint(
     if operation_id in used_ids:
         operation_id = _unique(operation_id, used_ids)
     external = operation.get("externalDocs") or {}
-    responses = resolver.resolve(operation.get("responses", {}), (*where, "responses"))
-    return Endpoint(
+    source = OperationSource(
+        method=method,
+        path=path,
+        operation=operation,
+        shared=shared_params,
+        where=where,
+        at=at,
+        context=context,
+    )
+    return LazyEndpoint.create(
+        source,
         operation_id=operation_id,
         method=method.upper(),
         path=path,
         section=str(tags[0]),
         summary=str(operation.get("summary", "")).strip(),
         description=str(operation.get("description", "")).strip(),
-        doc_url=str(external.get("url", "")),
-        parameters=parameters,
-        body_schema=body_schema,
-        body_required=bool(body.get("required", False)),
-        body_example=body_example,
-        body_media_type=media_type,
+        doc_url=str(external.get("url", "")) if isinstance(external, dict) else "",
         scopes=scopes,
         flows=flows,
         inferred=bool(operation.get("x-inferred", False)),
-        inferred_notes=tuple(notes),
         server="auth" if operation.get("x-server") == "auth" else "api",
-        responses=responses,
     )
 
 
@@ -310,16 +487,22 @@ def _parameters(
     resolver: SchemaResolver,
     where: tuple[str, ...],
     notes: list[str],
+    *,
+    at: Any = None,
 ) -> tuple[Parameter, ...]:
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    merged: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
     for index, raw in enumerate([*shared, *own]):
-        param = resolver.resolve(raw, (*where, "parameters", str(index)))
+        try:
+            param, param_at = resolver.follow(raw, (*where, "parameters", str(index)), at)
+        except CatalogError as exc:  # listed by the description check; the form goes on
+            notes.append(f"A parameter cannot be read: {exc.problem}")
+            continue
         location = str(param.get("in", ""))
         if location in {loc.value for loc in ParamLocation}:
-            merged[(location, str(param.get("name", "")))] = param
+            merged[(location, str(param.get("name", "")))] = (param, param_at)
     result: list[Parameter] = []
-    for (location, name), param in merged.items():
-        schema = resolver.schema(param.get("schema", {}), (*where, "parameters", name))
+    for (location, name), (param, param_at) in merged.items():
+        schema = resolver.schema(param.get("schema", {}), (*where, "parameters", name), param_at)
         if param.get("x-inferred"):
             notes.append(f"Parameter {name}: {param.get('x-inferred-note', 'unverified')}")
         example = param.get("example", schema.get("example", schema.get("default")))
@@ -373,14 +556,18 @@ def _deep_object(
 
 
 def _body(
-    body: Mapping[str, Any], resolver: SchemaResolver, where: tuple[str, ...], notes: list[str]
+    body: Mapping[str, Any],
+    resolver: SchemaResolver,
+    where: tuple[str, ...],
+    notes: list[str],
+    at: Any = None,
 ) -> tuple[Mapping[str, Any] | None, Any, str]:
     content = body.get("content") or {}
     if not content:
         return None, None, "application/json"
     media_type = next((m for m in content if "json" in m), next(iter(content)))
     media = content[media_type] or {}
-    schema = resolver.schema(media.get("schema", {}), (*where, "requestBody", media_type))
+    schema = resolver.schema(media.get("schema", {}), (*where, "requestBody", media_type), at)
     for prop, prop_schema in schema.get("properties", {}).items():
         if isinstance(prop_schema, dict) and prop_schema.get("x-inferred"):
             notes.append(f"Body field {prop}: {prop_schema.get('x-inferred-note', 'unverified')}")
@@ -388,7 +575,7 @@ def _body(
     if example is None and isinstance(media.get("examples"), dict):
         first = next(iter(media["examples"].values()), None)
         if isinstance(first, dict):
-            example = resolver.resolve(first, (*where, "requestBody", "examples")).get("value")
+            example = resolver.resolve(first, (*where, "requestBody", "examples"), at).get("value")
     if example is None:
         example = example_from_schema(schema)
     return schema, example, str(media_type)
@@ -437,6 +624,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "FuzzyMatch",
+    "LazyEndpoint",
     "Server",
     "load_catalog",
     "load_default_catalog",

@@ -35,10 +35,22 @@ class Environment:
     authorize_url: str
     token_url: str
     website: str = ""
+    #: The user says this host is Thumbtack's (a proxy in front of the Partner API), so
+    #: Thumbtack's documented meanings apply to its answers.
+    thumbtack: bool = False
 
     @property
     def is_preset(self) -> bool:
         return self.kind in (EnvironmentKind.PRODUCTION, EnvironmentKind.STAGING)
+
+    @property
+    def speaks_thumbtack(self) -> bool:
+        """Whether Thumbtack's documented meanings apply here: the presets, the Sandbox,
+        an environment marked as Thumbtack's, or one whose API is on a Thumbtack host."""
+        if self.kind is not EnvironmentKind.CUSTOM or self.thumbtack:
+            return True
+        host = host_of(self.api_base)
+        return host == "thumbtack.com" or host.endswith(".thumbtack.com")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +61,7 @@ class Environment:
             "authorize_url": self.authorize_url,
             "token_url": self.token_url,
             "website": self.website,
+            "thumbtack": self.thumbtack,
         }
 
     @classmethod
@@ -63,8 +76,9 @@ class Environment:
             kind=EnvironmentKind(data.get("kind", "custom")),
             api_base=data["api_base"],
             authorize_url=data.get("authorize_url", ""),
-            token_url=data["token_url"],
+            token_url=data.get("token_url", ""),
             website=data.get("website", ""),
+            thumbtack=bool(data.get("thumbtack", False)),
         )
 
 
@@ -124,8 +138,11 @@ def custom_environment(
     token_url: str,
     authorize_url: str = "",
     website: str = "",
+    thumbtack: bool = False,
 ) -> Environment:
-    """A user-defined environment; raises ``ValueError`` listing every problem."""
+    """A user-defined environment; raises ``ValueError`` listing every problem.
+
+    ``token_url`` may be empty for an API whose profiles do not use OAuth."""
     data = {
         "id": id,
         "name": name,
@@ -134,6 +151,7 @@ def custom_environment(
         "authorize_url": authorize_url,
         "token_url": token_url,
         "website": website,
+        "thumbtack": thumbtack,
     }
     return Environment.from_dict(data)
 
@@ -150,7 +168,13 @@ def url_environment(origin: str) -> Environment:
         authorize_url="",
         token_url="",
         website=base,
+        thumbtack=is_thumbtack_url(base),
     )
+
+
+def is_thumbtack_url(url: str) -> bool:
+    host = host_of(url)
+    return host == "thumbtack.com" or host.endswith(".thumbtack.com")
 
 
 def validate_environment_dict(data: dict[str, Any]) -> list[str]:
@@ -170,7 +194,7 @@ def validate_environment_dict(data: dict[str, Any]) -> list[str]:
         )
     for key, required in (
         ("api_base", True),
-        ("token_url", True),
+        ("token_url", False),
         ("authorize_url", False),
         ("website", False),
     ):

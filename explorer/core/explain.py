@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 
 from explorer.core.explain_body import BodyKind, ParsedBody, parse_body
 from explorer.core.explain_rules import Facts, Rule, RuleSet, load_rules
+from explorer.core.http_status import challenge_text, phrase
 from explorer.core.models import (
+    Endpoint,
     Explanation,
     FixAction,
     NetworkFailure,
@@ -38,11 +40,13 @@ from explorer.core.status import (
     classify_status,
     infer_host_kind,
     parse_retry_after,
+    thumbtack_meanings,
 )
 
 UNDOCUMENTED_RULE_ID = "not-documented"
 INTERNAL_RULE_ID = "explanation-failed"
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_PLACEHOLDER_AND_STOP = re.compile(r"\{([a-z_]+)\}(\.?)")
+_ENDS_SENTENCE = (".", "!", "?", "…")
 _WRAPPED_PLACEHOLDER = re.compile(r"([(“\"])\{([a-z_]+)\}([)”\"])")
 _TRACE_HEADER = re.compile(r"trace[-_]?id", re.IGNORECASE)
 _MAX_ERRORS = 10
@@ -147,45 +151,81 @@ def _problem_summary(body: ParsedBody) -> str:
         parts.append(f"errors: {errors}")
     if not parts:
         return ""
-    return "The body says: " + " — ".join(parts) + "."
+    return sentence("The body says: " + " — ".join(parts))
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in one full stop (none added after its own ".", "!", "?" or "…")."""
+    text = text.rstrip()
+    return text if not text or text.endswith(_ENDS_SENTENCE) else text + "."
+
+
+def _best_first(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(sorted(rules, key=lambda r: r.score(), reverse=True))
+
+
+def _off_thumbtack(rule: Rule) -> Rule:
+    """A network-failure rule for any host: without its link to Thumbtack's pages."""
+    return replace(rule, doc_url="") if "thumbtack.com" in rule.doc_url else rule
 
 
 class ExplanationEngine:
-    """Finds the rule for a response and fills in its text. Build once, share freely."""
+    """Finds the rule for a response and fills in its text. Build once, share freely.
 
-    def __init__(self, rules: RuleSet) -> None:
+    ``rules`` are Thumbtack's documented meanings, for its hosts; ``http_rules`` the HTTP
+    meanings for any other host (without them, every host gets Thumbtack's)."""
+
+    def __init__(self, rules: RuleSet, http_rules: RuleSet | None = None) -> None:
         self._rules = rules
+        self._http_rules = http_rules
         # Best first, so the first rule that matches wins.
-        self._ordered = tuple(sorted(rules.rules, key=lambda r: r.score(), reverse=True))
+        self._ordered = _best_first(rules.rules)
+        self._http_ordered: tuple[Rule, ...] = ()
+        if http_rules is not None:
+            network = (_off_thumbtack(r) for r in rules.rules if r.match.failure)
+            self._http_ordered = _best_first((*http_rules.rules, *network))
 
     @classmethod
     def from_resources(cls) -> ExplanationEngine:
         """The engine over the shipped rules; raises RulesFileError if they are damaged."""
         from explorer.resources import resource_path
 
+        schema = resource_path("explain", "rules.schema.json")
         return cls(
-            load_rules(
-                resource_path("explain", "rules.yaml"),
-                resource_path("explain", "rules.schema.json"),
-            )
+            load_rules(resource_path("explain", "rules.yaml"), schema),
+            load_rules(resource_path("explain", "http.yaml"), schema),
         )
 
     @property
     def rules(self) -> tuple[Rule, ...]:
         return self._rules.rules
 
-    def explain(self, record: ResponseRecord, *, host_kind: str | None = None) -> Explanation:
-        """Explain a response or a network failure. Never raises."""
+    def explain(
+        self,
+        record: ResponseRecord,
+        *,
+        host_kind: str | None = None,
+        endpoint: Endpoint | None = None,
+    ) -> Explanation:
+        """Explain a response or a network failure. Never raises.
+
+        Thumbtack's meanings apply where the request says they do (see
+        :func:`explorer.core.status.thumbtack_meanings`); elsewhere the HTTP meaning,
+        with what ``endpoint``'s description documents for the status."""
         try:
+            url = record.url or record.request.url
             return self._explain(
                 status=record.status,
                 body=record.body,
                 headers=record.headers,
-                url=record.url or record.request.url,
+                url=url,
                 failure=record.failure,
                 host_kind=host_kind,
                 reason=record.reason,
                 method=record.request.method,
+                thumbtack=thumbtack_meanings(record.request, url=url),
+                request_headers=record.request.headers,
+                endpoint=endpoint,
             )
         except Exception as exc:  # the panel must always have something to say
             return self._internal_failure(exc)
@@ -200,8 +240,10 @@ class ExplanationEngine:
         *,
         host_kind: str | None = None,
         reason: str = "",
+        thumbtack: bool | None = None,
     ) -> Explanation:
-        """Explain from loose parts (the CLI, tests). Never raises."""
+        """Explain from loose parts (the CLI, tests). Never raises. ``thumbtack`` None:
+        Thumbtack's meanings when ``url`` is one of its hosts (or there is no URL)."""
         try:
             return self._explain(
                 status=status,
@@ -212,6 +254,7 @@ class ExplanationEngine:
                 host_kind=host_kind,
                 reason=reason,
                 method="",
+                thumbtack=thumbtack_meanings(url=url) if thumbtack is None else thumbtack,
             )
         except Exception as exc:
             return self._internal_failure(exc)
@@ -227,7 +270,12 @@ class ExplanationEngine:
         host_kind: str | None,
         reason: str,
         method: str,
+        thumbtack: bool = True,
+        request_headers: Headers | None = None,
+        endpoint: Endpoint | None = None,
     ) -> Explanation:
+        if self._http_rules is None:
+            thumbtack = True
         if isinstance(body, str):
             body = body.encode("utf-8", errors="replace")
         body = body if isinstance(body, bytes | bytearray) else b""
@@ -263,6 +311,8 @@ class ExplanationEngine:
                 host_kind=kind,
                 headers=norm_headers,
                 reason=reason,
+                thumbtack=thumbtack,
+                request_headers=request_headers,
             )
         )
         trace_id = parsed.trace_id or next(
@@ -278,33 +328,41 @@ class ExplanationEngine:
             method=method,
             failure=failure_obj,
             trace_id=trace_id,
+            thumbtack=thumbtack,
         )
-        for rule in self._ordered:
+        rules = self._ordered if thumbtack else self._http_ordered
+        ruleset = self._rules if thumbtack or self._http_rules is None else self._http_rules
+        explanation: Explanation | None = None
+        for rule in rules:
             fragments = rule.matches(facts)
             if fragments is not None:
-                return _warn_unsafe_retry(
-                    self._render(
-                        rule,
-                        info=info,
-                        values=values,
-                        fragments=fragments,
-                        trace_id=trace_id,
-                        retry_after_s=retry_after_s,
-                    ),
-                    method=method,
-                    failure=failure_obj,
+                explanation = self._render(
+                    rule,
+                    info=info,
+                    values=values,
+                    fragments=fragments,
+                    trace_id=trace_id,
+                    retry_after_s=retry_after_s,
+                    ruleset=ruleset,
                 )
-        return _warn_unsafe_retry(
-            self._undocumented(
+                break
+        if explanation is None:
+            explanation = self._undocumented(
                 info=info,
                 values=values,
                 body=parsed,
                 trace_id=trace_id,
                 retry_after_s=retry_after_s,
-            ),
-            method=method,
-            failure=failure_obj,
-        )
+                ruleset=ruleset,
+                thumbtack=thumbtack,
+            )
+        if not thumbtack:
+            explanation = _with_description(
+                replace(explanation, source="http", doc_url=explanation.doc_url or info.doc_url),
+                endpoint,
+                facts.status,
+            )
+        return _warn_unsafe_retry(explanation, method=method, failure=failure_obj)
 
     def _values(
         self,
@@ -316,6 +374,7 @@ class ExplanationEngine:
         method: str,
         failure: NetworkFailure | None,
         trace_id: str | None,
+        thumbtack: bool = True,
     ) -> dict[str, str]:
         body = facts.body
         try:
@@ -324,7 +383,7 @@ class ExplanationEngine:
             host = ""
         retry = _retry_after(info, facts.headers) if facts.failure is None else None
         if retry is None and facts.status == 429:
-            retry_text = NO_RETRY_AFTER
+            retry_text = NO_RETRY_AFTER if thumbtack else "there is no Retry-After: back off"
         elif retry is not None:
             retry_text = f"Retry-After says wait {retry:g} s"
         else:
@@ -337,7 +396,7 @@ class ExplanationEngine:
             else "with no Location header",
             "failure_details": f"Technical detail: {_short(chain, 600)}." if chain else "",
             "status": str(facts.status) if facts.status is not None else "no status",
-            "reason": _short(reason, 80),
+            "reason": _short(reason or phrase(facts.status or 0), 80),
             "url": _short(url, 300),
             "host": host or "the server",
             "method": method,
@@ -357,6 +416,13 @@ class ExplanationEngine:
             "problem_summary": _problem_summary(body),
             "html_title": body.html_title,
             "body_kind": body.kind.value,
+            "meaning": info.meaning,
+            "www_authenticate": _short(
+                challenge_text(_header(facts.headers, "www-authenticate")), 200
+            ),
+            "allow": f"It allows: {_short(allow, 200)}."
+            if (allow := _header(facts.headers, "allow"))
+            else "",
         }
 
     @staticmethod
@@ -365,7 +431,13 @@ class ExplanationEngine:
         template = _WRAPPED_PLACEHOLDER.sub(
             lambda m: m.group(0) if values.get(m.group(2)) else "", template
         )
-        text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+        def put(m: re.Match[str]) -> str:
+            value = values.get(m.group(1), "{" + m.group(1) + "}")
+            # A quoted message that ends its own sentence gets no second full stop.
+            return value if value.rstrip().endswith(_ENDS_SENTENCE) else value + m.group(2)
+
+        text = _PLACEHOLDER_AND_STOP.sub(put, template)
         return " ".join(text.split()).replace(" .", ".").strip()
 
     def _render(
@@ -377,13 +449,14 @@ class ExplanationEngine:
         fragments: tuple[str, ...],
         trace_id: str | None,
         retry_after_s: float | None,
+        ruleset: RuleSet | None = None,
     ) -> Explanation:
         fix = [self._fill(step, values) for step in rule.fix]
         actions = list(rule.actions)
         if trace_id:
             if FixAction.COPY_TRACE_ID not in actions:
                 actions.append(FixAction.COPY_TRACE_ID)
-            fix.append(self._fill(self._rules.trace_step, values))
+            fix.append(self._fill((ruleset or self._rules).trace_step, values))
         else:
             actions = [a for a in actions if a is not FixAction.COPY_TRACE_ID]
         if retry_after_s is None and FixAction.RETRY_AFTER in actions:
@@ -412,6 +485,8 @@ class ExplanationEngine:
         body: ParsedBody,
         trace_id: str | None,
         retry_after_s: float | None,
+        ruleset: RuleSet | None = None,
+        thumbtack: bool = True,
     ) -> Explanation:
         known = [f"{info.label}: {info.meaning}."]
         if values["reason"]:
@@ -431,7 +506,7 @@ class ExplanationEngine:
         fix = ["Check the request against the endpoint's page in the API reference."]
         actions: list[FixAction] = []
         if trace_id:
-            fix.append(self._fill(self._rules.trace_step, values))
+            fix.append(self._fill((ruleset or self._rules).trace_step, values))
             actions.append(FixAction.COPY_TRACE_ID)
         severity = {
             StatusClass.SUCCESS: Severity.INFO,
@@ -442,7 +517,11 @@ class ExplanationEngine:
             rule_id=UNDOCUMENTED_RULE_ID,
             status_class=info.status_class,
             title=f"{info.label}: not documented",
-            cause="Thumbtack's documentation does not describe this response. What is known: "
+            cause=(
+                "Thumbtack's documentation does not describe this response. What is known: "
+                if thumbtack
+                else "This is not a standard HTTP status. What is known: "
+            )
             + " ".join(known),
             fix=tuple(fix),
             doc_url="",
@@ -467,6 +546,33 @@ class ExplanationEngine:
         )
 
 
+def _described(endpoint: Endpoint | None, status: int | None) -> str:
+    """What the loaded description documents for ``status`` of ``endpoint``, in words."""
+    if endpoint is None or status is None or not endpoint.responses:
+        return ""
+    responses = {str(key).upper(): value for key, value in endpoint.responses.items()}
+    name = endpoint.operation_id or f"{endpoint.method.upper()} {endpoint.path}"
+    for key in (str(status), f"{status // 100}XX", "DEFAULT"):
+        if key in responses:
+            value = responses[key]
+            text = value.get("description", "") if isinstance(value, Mapping) else ""
+            text = _short(str(text), 300) if text else ""
+            listed = "as the default response" if key == "DEFAULT" else f"as {key}"
+            said = f": “{text.rstrip('.')}”" if text else " without a description"
+            return f"The API description documents this answer of {name} {listed}{said}."
+    codes = ", ".join(sorted(responses))
+    return f"The API description of {name} does not list {status} (it lists {codes})."
+
+
+def _with_description(
+    explanation: Explanation, endpoint: Endpoint | None, status: int | None
+) -> Explanation:
+    said = _described(endpoint, status)
+    if not said:
+        return explanation
+    return replace(explanation, cause=f"{explanation.cause} {said}".strip())
+
+
 def _retry_after(info: StatusInfo, headers: Iterable[tuple[str, str]]) -> float | None:
     """Seconds to wait: the 429 badge's figure, or a Retry-After on any other response."""
     if info.retry_after_s is not None:
@@ -481,7 +587,13 @@ def _retry_after(info: StatusInfo, headers: Iterable[tuple[str, str]]) -> float 
 
 def format_explanation_text(expl: Explanation, *, width: int = 88) -> str:
     """An explanation as plain text for a terminal: title, cause, numbered fix steps, link."""
-    marker = "" if expl.documented else "  [unverified: not confirmed by Thumbtack's docs]"
+    marker = (
+        ""
+        if expl.documented
+        else "  [unverified: not confirmed by Thumbtack's docs]"
+        if expl.source == "thumbtack"
+        else "  [unverified: an inference]"
+    )
     lines = [f"{expl.severity.value.upper()}: {expl.title}{marker}", ""]
     lines += textwrap.wrap(f"Cause: {expl.cause}", width=width, subsequent_indent="  ")
     if expl.fix:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from explorer.core.media import JSON_LINES_TYPES, is_json_lines, json_lines_complete
+
 #: Bodies beyond this are not parsed as a whole (the message fields sit at the start).
 PARSE_LIMIT = 2 * 1024 * 1024
 #: Order in which a message is read (reference §9.4).
@@ -38,6 +40,7 @@ class BodyKind(StrEnum):
     JSON = "json"  # a JSON document (object, array or scalar)
     PROBLEM = "problem"  # an RFC 7807 problem: problem+json, or an object with type/title
     TRUNCATED_JSON = "truncated_json"  # looked like JSON but did not parse
+    JSON_LINES = "json_lines"  # NDJSON / JSON Lines: whole JSON documents, one per line
     HTML = "html"
     TEXT = "text"
     BINARY = "binary"
@@ -176,6 +179,9 @@ def _parse(body: bytes, content_type: str) -> ParsedBody:
     text = decode(head, content_type)
     stripped = text.lstrip("\ufeff \t\r\n")
     media = (content_type or "").split(";")[0].strip().lower()
+    lines = media in JSON_LINES_TYPES or (stripped.startswith(("{", "[")) and is_json_lines(body))
+    if lines and json_lines_complete(body):
+        return ParsedBody(text=text, kind=BodyKind.JSON_LINES)
     if stripped.startswith(("{", "[")) or media.endswith(("json", "+json")):
         parsed: Any = None
         ok = False

@@ -48,6 +48,9 @@ PLACEHOLDERS = frozenset(
         "body_kind",
         "redirect_target",
         "failure_details",
+        "meaning",
+        "www_authenticate",
+        "allow",
     }
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ class DocumentError(Exception):
 def atomic_write(path: Path, data: bytes | str, *, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -52,6 +52,45 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int = 0o600) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+#: How long a write waits for another copy of the program to finish its own write.
+LOCK_TIMEOUT_S = 20.0
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the inter-process lock of ``path`` (``<name>.lock`` beside it).
+
+    Every read-change-write of a file shared by the window and command-line runs happens
+    under it, so two writers never lose each other's changes. Not re-entrant across
+    calls: take it once per change.
+    """
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = FileLock(str(path.with_name(f"{path.name}.lock")), timeout=timeout_s, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DocumentError(
+            path,
+            f"another copy of the program has been writing it for over {timeout_s:.0f} s; "
+            "wait for it to finish (or close it) and try again. Nothing was changed",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What changes when another process replaces ``path`` (None: no file)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
 def set_aside(path: Path) -> Path:

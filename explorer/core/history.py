@@ -106,6 +106,7 @@ class ExchangeSummary:
     environment: str
     profile: str
     total_ms: float
+    cause: str = ""  # why the outcome came from elsewhere (the token could not be had)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,6 +145,7 @@ class Exchange:
             operation_id=spec.operation_id,
             timeout_s=spec.timeout_s,
             follow_redirects=spec.follow_redirects,
+            thumbtack=spec.thumbtack,
         )
 
 
@@ -193,12 +195,12 @@ class HistoryStore:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._fts = False
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             self._connect()
         except sqlite3.DatabaseError as exc:
             if not _is_damage(exc):
-                raise HistoryError(path, f"it cannot be opened ({exc})") from exc
+                raise HistoryError(path, describe_database_error(exc, path, "opened")) from exc
             self.damage = self._set_aside(str(exc))
             self._connect()
 
@@ -260,7 +262,9 @@ class HistoryStore:
                     with contextlib.suppress(sqlite3.Error):
                         self._conn.execute("ROLLBACK")
                 if not _is_damage(exc):
-                    raise HistoryError(self.path, f"it could not be used ({exc})") from exc
+                    raise HistoryError(
+                        self.path, describe_database_error(exc, self.path, "used")
+                    ) from exc
                 error = self._set_aside(str(exc))
                 self._connect()
                 raise error from exc
@@ -467,7 +471,7 @@ class HistoryStore:
                 args.append(f"%{_like(needle)}%")
         sql = (
             "SELECT id, created_at, method, url, endpoint, operation_id, status, environment,"
-            " profile, total_ms FROM exchanges"
+            " profile, total_ms, json_extract(response, '$.cause') FROM exchanges"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY id DESC LIMIT ? OFFSET ?"
         )
@@ -486,6 +490,7 @@ class HistoryStore:
                 environment=row[7],
                 profile=row[8],
                 total_ms=row[9],
+                cause=row[10] or "",
             )
             for row in rows
         ]
@@ -512,6 +517,42 @@ class HistoryStore:
             explanation=explanation,
             response_size=row[8],
         )
+
+
+#: Below this many free bytes a write failure is put down to a full disk.
+_NEARLY_FULL = 8 * 1024 * 1024
+
+
+def describe_database_error(exc: sqlite3.DatabaseError, path: Path, doing: str) -> str:
+    """What went wrong with the database file, in words, with what to do."""
+    import shutil
+
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    try:
+        full = shutil.disk_usage(path.parent).free < _NEARLY_FULL
+    except OSError:
+        full = False
+    if code == sqlite3.SQLITE_FULL or (full and code in (sqlite3.SQLITE_IOERR, 0)):
+        return (
+            f"it could not be {doing}: the disk is full. Free some space; the history "
+            "already saved is kept"
+        )
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        return (
+            f"it could not be {doing}: it or its folder is read-only. Make {path.parent} "
+            "writable for you (or set THUMBTACK_EXPLORER_HOME to a writable folder)"
+        )
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return (
+            f"it could not be {doing}: the file cannot be opened. Check that {path.parent} "
+            "exists and is readable and writable for you"
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        return (
+            f"it could not be {doing}: the disk could not be read or written ({exc}). Check "
+            "the free space and the disk"
+        )
+    return f"it could not be {doing} ({exc})"
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
@@ -550,6 +591,7 @@ def _spec_to_dict(spec: RequestSpec, *, truncated: bool) -> dict[str, Any]:
         "operation_id": spec.operation_id,
         "timeout_s": spec.timeout_s,
         "follow_redirects": spec.follow_redirects,
+        "thumbtack": spec.thumbtack,
         "has_body": spec.body is not None,
         "body_truncated": truncated,
     }
@@ -564,6 +606,7 @@ def _spec_from_dict(doc: Mapping[str, Any], body: bytes | None) -> RequestSpec:
         operation_id=doc.get("operation_id"),
         timeout_s=float(doc.get("timeout_s", 30.0)),
         follow_redirects=bool(doc.get("follow_redirects", False)),
+        thumbtack=doc["thumbtack"] if isinstance(doc.get("thumbtack"), bool) else None,
     )
 
 
@@ -586,6 +629,7 @@ def _record_to_dict(record: ResponseRecord, *, truncated: bool) -> dict[str, Any
         },
         "started_at": record.started_at,
         "url": record.url,
+        "cause": record.cause,
     }
 
 
@@ -615,4 +659,5 @@ def _record_from_dict(doc: Mapping[str, Any], spec: RequestSpec, body: bytes) ->
         failure=failure,
         started_at=doc.get("started_at", ""),
         url=doc.get("url", ""),
+        cause=str(doc.get("cause") or ""),
     )

@@ -177,8 +177,18 @@ def describe_size(size: int) -> str:
 
 
 def body_summary(content_type: str | None, body: bytes) -> str:
-    """One line for a body that is not printed: its kind, media type and size."""
+    """One line for a body that is not printed: its kind, media type, size and first
+    bytes in hex (what a file starts with tells its format)."""
     kind = media_kind(content_type, body)
     media = base_type(content_type) or "no Content-Type"
     what = "image" if kind is MediaKind.IMAGE else "binary body"
-    return f"[{what}: {describe_size(len(body))} ({len(body)} bytes), {media}]"
+    size = describe_size(len(body))
+    exact = f" ({len(body)} bytes)" if len(body) >= 1000 else ""
+    preview = body[:_PREVIEW_BYTES].hex(" ")
+    more = " …" if len(body) > _PREVIEW_BYTES else ""
+    first = f"; first bytes {preview}{more}" if body else ""
+    return f"[{what}: {size}{exact}, {media}{first}]"
+
+
+#: How many leading bytes a summary shows.
+_PREVIEW_BYTES = 16

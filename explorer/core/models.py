@@ -136,6 +136,9 @@ class RequestSpec:
     operation_id: str | None = None
     timeout_s: float = 30.0
     follow_redirects: bool = False
+    #: Whether Thumbtack's documented meanings apply to the answer (the environment says
+    #: so); None: decided by the host (see :func:`explorer.core.status.thumbtack_meanings`).
+    thumbtack: bool | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -183,6 +186,7 @@ class ResponseRecord:
     failure: NetworkFailure | None = None
     started_at: str = ""  # RFC 3339 UTC
     url: str = ""  # final URL after redirects
+    cause: str = ""  # why the outcome came from elsewhere (e.g. no token: the token server's)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -212,9 +216,13 @@ class Explanation:
     documented: bool = True  # False: the rule is inferred, and the UI says so
     trace_id: str | None = None
     retry_after_s: float | None = None
+    #: Whose meaning: "thumbtack" (Thumbtack's documentation) or "http" (the HTTP standard
+    #: and the loaded API description, for a host that is not Thumbtack's).
+    source: str = "thumbtack"
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "source": self.source,
             "rule_id": self.rule_id,
             "status_class": self.status_class.value,
             "title": self.title,
@@ -228,3 +236,31 @@ class Explanation:
             "trace_id": self.trace_id,
             "retry_after_s": self.retry_after_s,
         }
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any] | None) -> Explanation | None:
+        """An explanation back from :meth:`to_dict`'s dict (None when there is none, or
+        it does not fit: a stored explanation from another version is dropped, not
+        guessed at)."""
+        if not document:
+            return None
+        trace_id = document.get("trace_id")
+        retry_after = document.get("retry_after_s")
+        try:
+            return cls(
+                rule_id=str(document.get("rule_id", "")),
+                status_class=StatusClass(document.get("status_class", StatusClass.UNKNOWN.value)),
+                title=str(document.get("title", "")),
+                cause=str(document.get("cause", "")),
+                fix=tuple(str(step) for step in document.get("fix") or ()),
+                doc_url=str(document.get("doc_url") or ""),
+                severity=Severity(document.get("severity", Severity.INFO.value)),
+                actions=tuple(FixAction(a) for a in document.get("actions") or ()),
+                matched=tuple(str(m) for m in document.get("matched") or ()),
+                documented=bool(document.get("documented", True)),
+                trace_id=None if trace_id is None else str(trace_id),
+                retry_after_s=None if retry_after is None else float(retry_after),
+                source=str(document.get("source") or "thumbtack"),
+            )
+        except (ValueError, TypeError):
+            return None

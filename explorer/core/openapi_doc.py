@@ -1,21 +1,28 @@
-"""Reading, validating and resolving one OpenAPI document, with errors that say where.
+"""Reading one OpenAPI document and following its ``$ref``s on demand, with errors that say where.
 
-:class:`DocumentReader` turns text into a document (JSON or YAML through
-``yaml.safe_load``), checks it with openapi-spec-validator and maps a JSON path such as
-``paths./x.get.responses`` back to a line and column of the file. :class:`SchemaResolver`
-follows ``$ref`` through the ``referencing`` library (local pointers and relative files)
-and returns self-contained JSON Schemas that a Draft 2020-12 validator can use.
-:func:`example_from_schema` makes a plausible value when a description gives none.
+:class:`DocumentReader` turns text into a document (JSON, or YAML through libyaml) within
+:data:`LIMITS` that real descriptions never reach (size, YAML alias expansion, nesting
+depth), so a hostile file ends with a message instead of eating the machine; it maps a
+JSON path such as ``paths./x.get.responses`` back to a line and column of the file.
+:class:`SchemaResolver` follows ``$ref`` (local pointers, ``$id``/``$anchor`` of OpenAPI
+3.1, relative files of a multi-file description) through the ``referencing`` library only
+when a form, a check or a view asks for a part of the document, and caches each result:
+every referenced schema is built once and shared, and a cycle ends in a described
+placeholder, so a description whose schemas refer to each other costs memory in
+proportion to its size. :func:`example_from_schema` makes a plausible value when a
+description gives none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import referencing
 import referencing.exceptions
@@ -25,6 +32,24 @@ import yaml
 _ROOT_URI = "urn:explorer:openapi-root"
 #: libyaml's loader when PyYAML was built with it (ten times faster), else the Python one.
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: keys whose values are data, never schemas or references to follow
+_DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum"})
+#: references inside references that one resolution follows (forms never show deeper)
+_MAX_REF_DEPTH = 30
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one description may hold. The largest public descriptions (Microsoft Graph,
+    Stripe, GitHub) stay far below each: about 40 MB, two million values, depth 60."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    #: values after YAML aliases are expanded (a real file holds about one per 10 bytes)
+    max_values: int = 20_000_000
+    max_depth: int = 400
+
+
+LIMITS = Limits()
 
 
 class CatalogError(Exception):
@@ -44,48 +69,183 @@ def format_location(path: Sequence[object]) -> str:
     return ".".join(str(part) for part in path) or "(top level)"
 
 
-class DocumentReader:
-    """Parses and validates the text of one description; knows its source for messages."""
+def _size_words(count: int) -> str:
+    return f"{count / 1024 / 1024:.0f} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
 
-    def __init__(self, text: str, *, source: str, base_uri: str = "") -> None:
+
+def check_size(source: str, size: int, limits: Limits = LIMITS) -> None:
+    """CatalogError when a file is larger than any description the program opens."""
+    if size > limits.max_bytes:
+        raise CatalogError(
+            source,
+            f"the file is {_size_words(size)}, more than the {_size_words(limits.max_bytes)} "
+            "an API description may be",
+            hint="Open the description itself, not an archive or a data file.",
+        )
+
+
+def parse_text(text: str, *, source: str, limits: Limits = LIMITS) -> Any:
+    """JSON or YAML text to plain JSON-like values, within ``limits``."""
+    check_size(source, len(text), limits)
+    if source.lower().endswith(".json") or text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CatalogError(
+                source,
+                f"it is not valid JSON ({exc.msg})",
+                location=f"line {exc.lineno}, column {exc.colno}",
+            ) from None
+        except RecursionError:
+            raise _too_deep(source, limits) from None
+    loaded = _fast_yaml(text, source, limits)
+    if loaded is not _NOT_READ:
+        return _Plain(source, limits).convert(loaded)
+    try:
+        loaded = yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        if "nesting depth" in problem:
+            raise _too_deep(source, limits) from None
+        raise CatalogError(source, f"it is not valid YAML ({problem})", location=where) from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(source, f"it is not valid YAML ({exc})") from None
+    except RecursionError:
+        raise _too_deep(source, limits) from None
+    return _Plain(source, limits).convert(loaded)
+
+
+_NOT_READ = object()
+
+
+def _fast_yaml(text: str, source: str, limits: Limits) -> Any:
+    """YAML through yaml-rs (Rust, about twenty times faster than libyaml here), which
+    stops alias expansion itself; ``_NOT_READ`` when it is missing or finds a problem,
+    so that PyYAML reads the file again and its message names the line and column."""
+    try:
+        import yaml_rs
+    except ImportError:
+        return _NOT_READ
+    try:
+        return yaml_rs.loads(text)
+    except yaml_rs.YAMLDecodeError as exc:
+        if "alias" in str(exc):
+            raise _alias_bomb(source, limits) from None
+        return _NOT_READ
+    except RecursionError:
+        raise _too_deep(source, limits) from None
+
+
+def _alias_bomb(source: str, limits: Limits) -> CatalogError:
+    return CatalogError(
+        source,
+        f"its YAML aliases expand to more than {limits.max_values:,} values, far more than "
+        "any API description holds (an alias bomb)",
+        hint="Open a description without self-multiplying aliases (anchors '&' used "
+        "through '*' inside each other).",
+    )
+
+
+def _too_deep(source: str, limits: Limits) -> CatalogError:
+    return CatalogError(
+        source,
+        f"it nests values more than {limits.max_depth} levels deep, deeper than any API "
+        "description",
+        hint="Check that this is the API description you meant to open.",
+    )
+
+
+class _Plain:
+    """YAML extras made JSON-like (keys become strings, dates text), counting as it goes.
+
+    A YAML alias makes two places share one value; libyaml keeps them shared, so a file of
+    a few hundred bytes can stand for billions of values ("alias bomb"). Shared values are
+    converted once and counted each time they are used, so the walk stops at the limit
+    long before anything is expanded.
+    """
+
+    def __init__(self, source: str, limits: Limits) -> None:
+        self.source = source
+        self.limits = limits
+        self.total = 0
+        self._memo: dict[int, tuple[Any, int]] = {}
+
+    def convert(self, node: Any) -> Any:
+        return self._walk(node, 0)[0]
+
+    def _walk(self, node: Any, depth: int) -> tuple[Any, int]:
+        if not isinstance(node, dict | list):
+            self._count(1)
+            if isinstance(node, dt.datetime | dt.date):
+                return node.isoformat().replace("+00:00", "Z"), 1
+            return node, 1
+        if depth > self.limits.max_depth:
+            raise _too_deep(self.source, self.limits)
+        known = self._memo.get(id(node))
+        if known is not None:  # an alias: counted again, converted once
+            self._count(known[1])
+            return known
+        size = 1
+        self._count(1)
+        result: Any
+        if isinstance(node, dict):
+            result = {}
+            for key, value in node.items():
+                converted, count = self._walk(value, depth + 1)
+                result[str(key)] = converted
+                size += count
+        else:
+            result = []
+            for value in node:
+                converted, count = self._walk(value, depth + 1)
+                result.append(converted)
+                size += count
+        self._memo[id(node)] = (result, size)
+        return result, size
+
+    def _count(self, count: int) -> None:
+        self.total += count
+        if self.total > self.limits.max_values:
+            raise _alias_bomb(self.source, self.limits)
+
+
+class DocumentReader:
+    """Parses the text of one description and knows its source for messages."""
+
+    def __init__(
+        self, text: str, *, source: str, base_uri: str = "", limits: Limits = LIMITS
+    ) -> None:
         self.text = text
         self.source = source
         self.base_uri = base_uri or _ROOT_URI
+        self.limits = limits
         self._nodes: yaml.Node | None = None
 
     def read(self) -> dict[str, Any]:
-        if self.source.lower().endswith(".json") or self.text.lstrip().startswith("{"):
-            try:
-                document = json.loads(self.text)
-            except json.JSONDecodeError as exc:
-                raise CatalogError(
-                    self.source,
-                    f"it is not valid JSON ({exc.msg})",
-                    location=f"line {exc.lineno}, column {exc.colno}",
-                ) from None
-        else:
-            try:
-                document = yaml.load(self.text, Loader=_SAFE_LOADER)
-            except yaml.MarkedYAMLError as exc:
-                mark = exc.problem_mark or exc.context_mark
-                where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-                problem = " ".join(p for p in (exc.context, exc.problem) if p)
-                raise CatalogError(
-                    self.source, f"it is not valid YAML ({problem})", location=where
-                ) from None
-            except yaml.YAMLError as exc:
-                raise CatalogError(self.source, f"it is not valid YAML ({exc})") from None
+        document = parse_text(self.text, source=self.source, limits=self.limits)
         if not isinstance(document, dict):
             raise CatalogError(
                 self.source,
                 "it is not an OpenAPI description (the top level is not a mapping)",
                 hint="Open an OpenAPI 3.0 or 3.1 JSON or YAML file.",
             )
-        return _plain(document)  # type: ignore[no-any-return]
+        return document
 
     def check_version(self, document: Mapping[str, Any]) -> str:
         """The ``openapi`` version; CatalogError unless it is 3.0.x or 3.1.x."""
-        version = str(document.get("openapi", document.get("swagger", "")))
+        if "swagger" in document and "openapi" not in document:
+            raise CatalogError(
+                self.source,
+                f"it is not an OpenAPI 3.0 or 3.1 description (it is Swagger "
+                f"{document.get('swagger')})",
+                location=self.locate(("swagger",)),
+                hint="Convert this Swagger 2.0 file to OpenAPI 3 first (swagger2openapi or "
+                "the Swagger Editor's 'Convert to OpenAPI 3' do it), then open the converted "
+                "file.",
+            )
+        version = str(document.get("openapi", ""))
         if not version.startswith(("3.0", "3.1")):
             found = f"version {version!r}" if version else "no 'openapi' version field"
             raise CatalogError(
@@ -95,44 +255,6 @@ class DocumentReader:
                 hint="Open an OpenAPI 3.0/3.1 file; convert Swagger 2.0 files first.",
             )
         return version
-
-    def validate(self, document: Mapping[str, Any]) -> None:
-        """Raise CatalogError for the first problem, with its location and a count of more."""
-        version = self.check_version(document)
-        self._check_refs(document)
-        # Imported here: the validator costs ~0.4 s to import and start-up does not need it.
-        from openapi_spec_validator.shortcuts import get_validator_cls
-        from openapi_spec_validator.validation.exceptions import ValidatorDetectError
-
-        try:
-            validator_cls = get_validator_cls(document)
-        except ValidatorDetectError:
-            raise CatalogError(
-                self.source,
-                f"the OpenAPI version {version!r} is not supported",
-                hint="Use openapi: 3.0.x or 3.1.x.",
-            ) from None
-        try:
-            errors = list(validator_cls(document).iter_errors())
-        except (referencing.exceptions.Unresolvable, LookupError, TypeError, ValueError):
-            errors = list(validator_cls.schema_validator.iter_errors(document))
-            if not errors:
-                raise CatalogError(
-                    self.source,
-                    "the validator could not check this description",
-                    hint="Check it with an OpenAPI linter.",
-                ) from None
-        if errors:
-            best = errors[0]
-            count = len(errors) - 1
-            plural = "s" if count > 1 else ""
-            more = f" ({count} more problem{plural} after this one)" if count else ""
-            raise CatalogError(
-                self.source,
-                f"{best.message}{more}",
-                location=self.locate(tuple(best.absolute_path)),
-                hint="Fix this part of the description and open it again.",
-            )
 
     def locate(self, path: Sequence[object]) -> str:
         """``line L, column C (json.path)``; just the JSON path when no line is known."""
@@ -147,7 +269,7 @@ class DocumentReader:
         if self._nodes is None:
             try:
                 self._nodes = yaml.compose(self.text, Loader=_SAFE_LOADER)
-            except yaml.YAMLError:
+            except (yaml.YAMLError, RecursionError):
                 return None
         node = self._nodes
         for part in path:
@@ -162,127 +284,270 @@ class DocumentReader:
                 return None
         return node
 
-    def _check_refs(self, document: Mapping[str, Any]) -> None:
-        resolver = make_registry(document, self).resolver(base_uri=self.base_uri)
-        for path, ref in _iter_refs(document, ()):
-            try:
-                resolver.lookup(ref)
-            except referencing.exceptions.Unresolvable:
-                raise CatalogError(
-                    self.source,
-                    f"the reference {ref!r} points to nothing",
-                    location=self.locate(path),
-                    hint="Correct the $ref or add the component it names.",
-                ) from None
 
-
-def _iter_refs(node: Any, path: tuple[object, ...]) -> Iterator[tuple[tuple[object, ...], str]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                yield (*path, key), value
-            elif not (isinstance(key, str) and key in {"example", "examples", "default"}):
-                yield from _iter_refs(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _iter_refs(value, (*path, index))
-
-
-def _plain(node: Any) -> Any:
-    """YAML extras made JSON-like: keys become strings (``200:``), dates become text."""
-    if isinstance(node, dict):
-        return {str(key): _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    if isinstance(node, dt.datetime | dt.date):
-        return node.isoformat().replace("+00:00", "Z")
-    return node
+def file_of(uri: str) -> str:
+    """The local path of a ``file:`` URI (what messages name), else the URI itself."""
+    parts = urlsplit(uri)
+    return unquote(parts.path) if parts.scheme == "file" else uri
 
 
 def make_registry(document: Mapping[str, Any], reader: DocumentReader) -> referencing.Registry[Any]:
-    """A registry holding the document; relative file references are read on demand."""
+    """A registry holding the document; relative files are read once, on first use.
+
+    OpenAPI 3.1 schemas may name themselves with ``$id`` (and parts with ``$anchor``);
+    the schemas under ``components`` are registered so such references resolve.
+    """
+    files: dict[str, referencing.Resource[Any]] = {}
+    lock = threading.Lock()
 
     def retrieve(uri: str) -> referencing.Resource[Any]:
-        parts = urlsplit(uri)
-        if parts.scheme != "file":
-            raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-        path = Path(unquote(parts.path))
-        try:
-            text = path.read_text(encoding="utf-8")
-            contents = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        except (OSError, ValueError, yaml.YAMLError):
-            missing = referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-            raise missing from None
-        return referencing.jsonschema.DRAFT202012.create_resource(_plain(contents))
+        with lock:
+            known = files.get(uri)
+            if known is not None:
+                return known
+            parts = urlsplit(uri)
+            if parts.scheme != "file":
+                raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
+            path = Path(unquote(parts.path))
+            try:
+                check_size(str(path), path.stat().st_size, reader.limits)
+                contents = parse_text(
+                    path.read_text(encoding="utf-8"), source=str(path), limits=reader.limits
+                )
+            except (OSError, UnicodeDecodeError, CatalogError):
+                missing = referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
+                raise missing from None
+            # Another file of the description holds OpenAPI parts, not one JSON Schema:
+            # its pointers are followed, its contents are not crawled as a schema.
+            resource = referencing.Resource.opaque(contents)
+            files[uri] = resource
+            return resource
 
     resource = referencing.jsonschema.DRAFT202012.create_resource(document)
     registry: referencing.Registry[Any] = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
-    with_document: referencing.Registry[Any] = registry.with_resource(reader.base_uri, resource)
-    return with_document
+    registry = registry.with_resource(reader.base_uri, resource)
+    if str(document.get("openapi", "")).startswith("3.1") and "$id" in reader.text:
+        extra = []
+        for group in (document.get("components") or {}).values():
+            for schema in (group or {}).values() if isinstance(group, dict) else ():
+                if isinstance(schema, dict) and isinstance(schema.get("$id"), str):
+                    named = referencing.jsonschema.DRAFT202012.create_resource(schema)
+                    extra.append((urljoin(reader.base_uri, schema["$id"]), named))
+        if extra:
+            registry = registry.with_resources(extra).crawl()
+    return registry
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A ``$ref`` that points to nothing: the file it is written in, where, and what."""
+
+    file: str
+    path: tuple[object, ...]
+    ref: str
+    reason: str
+
+    def message(self) -> str:
+        return (
+            f"{self.file} at {format_location(self.path)}: the reference {self.ref!r} "
+            f"points to nothing ({self.reason})"
+        )
 
 
 class SchemaResolver:
-    """Follows ``$ref`` (cycles become a described placeholder) and normalises schemas."""
+    """Follows ``$ref`` when asked, caching every target; cycles end in a placeholder.
+
+    :meth:`resolve` returns a part of the document with the references inside it replaced
+    by what they point to. Each referenced node is built once and then shared by every
+    place that uses it, so resolving all of a large description costs about its own size;
+    a reference back to a node still being built becomes
+    ``{"description": "(recursive reference to …)", "x-recursive-ref": "…"}``. A
+    reference that points to nothing becomes a placeholder that says so (with
+    ``x-unresolved``) and is listed in :attr:`unresolved`.
+    """
 
     def __init__(self, document: Mapping[str, Any], reader: DocumentReader) -> None:
         self._reader = reader
         self._root = make_registry(document, reader).resolver(base_uri=reader.base_uri)
+        self._openapi_31 = str(document.get("openapi", "")).startswith("3.1")
         self._openapi_30 = str(document.get("openapi", "")).startswith("3.0")
+        self._memo: dict[tuple[int, bool], Any] = {}
+        self._busy: set[int] = set()
+        self._lock = threading.RLock()
+        self.unresolved: list[Unresolved] = []
 
-    def resolve(self, node: Any, where: Sequence[object]) -> dict[str, Any]:
-        """``node`` with every ``$ref`` inside it replaced by what it points to."""
-        try:
-            result = self._deep(node, self._root, frozenset())
-        except referencing.exceptions.Unresolvable as exc:
-            raise CatalogError(
-                self._reader.source,
-                f"a reference points to nothing ({exc})",
-                location=self._reader.locate(where),
-            ) from None
+    @property
+    def source(self) -> str:
+        return self._reader.source
+
+    def resolve(self, node: Any, where: Sequence[object], at: Any = None) -> dict[str, Any]:
+        """``node`` with every ``$ref`` inside it followed (``{}`` unless a mapping)."""
+        with self._lock:
+            result = self._deep(node, at or self._root, tuple(where), convert=False)
         return result if isinstance(result, dict) else {}
 
-    def schema(self, node: Any, where: Sequence[object]) -> dict[str, Any]:
+    def schema(self, node: Any, where: Sequence[object], at: Any = None) -> dict[str, Any]:
         """A resolved JSON Schema; OpenAPI 3.0 ``nullable``/boolean exclusives converted."""
-        resolved = self.resolve(node, where)
-        if self._openapi_30:
-            return _from_openapi_30(resolved)  # type: ignore[no-any-return]
-        return resolved
+        with self._lock:
+            result = self._deep(node, at or self._root, tuple(where), convert=self._openapi_30)
+        return result if isinstance(result, dict) else {}
+
+    def follow(
+        self, node: Any, where: Sequence[object], at: Any = None
+    ) -> tuple[dict[str, Any], Any]:
+        """Only the top of ``node``: its ``$ref`` chain followed, nothing inside resolved.
+
+        Returns the node and where it lives (pass it as ``at`` to resolve what is inside).
+        Raises CatalogError, naming the file and the JSON path, when a reference points to
+        nothing.
+        """
+        resolver = at or self._root
+        seen: set[int] = set()
+        with self._lock:
+            while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+                ref = node["$ref"]
+                try:
+                    resolved = resolver.lookup(ref)
+                except referencing.exceptions.Unresolvable as exc:
+                    why = reference_problem(exc, ref, _base(resolver))
+                    raise CatalogError(
+                        file_of(_base(resolver)) if _base(resolver) != _ROOT_URI else self.source,
+                        f"the reference {ref!r} points to nothing ({why})",
+                        location=self._locate_in(resolver, (*where, "$ref")),
+                        hint="Correct the $ref, add what it names, or put the file it names "
+                        "beside the description.",
+                    ) from None
+                if id(resolved.contents) in seen:
+                    break
+                seen.add(id(resolved.contents))
+                node, resolver = resolved.contents, resolved.resolver
+        return (node if isinstance(node, dict) else {}), resolver
+
+    def _locate_in(self, resolver: referencing._core.Resolver[Any], path: Sequence[object]) -> str:
+        if _base(resolver) in (self._reader.base_uri, _ROOT_URI):
+            return self._reader.locate(path)
+        return format_location(path)
 
     def _deep(
-        self, node: Any, resolver: referencing._core.Resolver[Any], seen: frozenset[int]
+        self,
+        node: Any,
+        resolver: referencing._core.Resolver[Any],
+        where: tuple[object, ...],
+        *,
+        convert: bool,
     ) -> Any:
         if isinstance(node, list):
-            return [self._deep(item, resolver, seen) for item in node]
+            return [
+                self._deep(item, resolver, (*where, i), convert=convert)
+                for i, item in enumerate(node)
+            ]
         if not isinstance(node, dict):
             return node
+        if self._openapi_31 and isinstance(node.get("$id"), str):
+            resource = referencing.jsonschema.DRAFT202012.create_resource(node)
+            resolver = resolver.in_subresource(resource)
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if not isinstance(ref, str):
+            return self._mapping(node, resolver, where, convert=convert)
+        target = self._target(ref, resolver, where, convert=convert)
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        if not siblings or not isinstance(target, dict):
+            return target
+        merged = dict(target)
+        merged.update(self._mapping(siblings, resolver, where, convert=convert))
+        return merged
+
+    def _target(
+        self,
+        ref: str,
+        resolver: referencing._core.Resolver[Any],
+        where: tuple[object, ...],
+        *,
+        convert: bool,
+    ) -> Any:
+        try:
             resolved = resolver.lookup(ref)
-            target = resolved.contents
-            if id(target) in seen:
-                return {"description": f"(recursive reference to {ref})"}
-            result = self._deep(target, resolved.resolver, seen | {id(target)})
-            siblings = {k: self._deep(v, resolver, seen) for k, v in node.items() if k != "$ref"}
-            return {**result, **siblings} if isinstance(result, dict) else result
-        return {
+        except referencing.exceptions.Unresolvable as exc:
+            base = _base(resolver)
+            problem = Unresolved(
+                file=self.source if base in (self._reader.base_uri, _ROOT_URI) else file_of(base),
+                path=(*where, "$ref"),
+                ref=ref,
+                reason=reference_problem(exc, ref, base),
+            )
+            self.unresolved.append(problem)
+            return {
+                "description": f"(the reference {ref} points to nothing)",
+                "x-unresolved": problem.message(),
+            }
+        contents = resolved.contents
+        key = (id(contents), convert)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        if id(contents) in self._busy:
+            return {"description": f"(recursive reference to {ref})", "x-recursive-ref": ref}
+        if len(self._busy) >= _MAX_REF_DEPTH:
+            return {
+                "description": f"(reference to {ref}, nested too deep to show)",
+                "x-deep-ref": ref,
+            }
+        self._busy.add(id(contents))
+        try:
+            fragment = urldefrag(ref).fragment
+            inner = (
+                tuple(p.replace("~1", "/").replace("~0", "~") for p in fragment.split("/")[1:])
+                if fragment.startswith("/")
+                else ()
+            )
+            result = self._deep(contents, resolved.resolver, inner, convert=convert)
+        finally:
+            self._busy.discard(id(contents))
+        self._memo[key] = result
+        return result
+
+    def _mapping(
+        self,
+        node: Mapping[str, Any],
+        resolver: referencing._core.Resolver[Any],
+        where: tuple[object, ...],
+        *,
+        convert: bool,
+    ) -> dict[str, Any]:
+        result = {
             key: value
-            if key in {"example", "examples", "default", "const", "enum"}
-            else self._deep(value, resolver, seen)
+            if key in _DATA_KEYS
+            else self._deep(value, resolver, (*where, key), convert=convert)
             for key, value in node.items()
         }
+        return _from_openapi_30(result) if convert else result
 
 
-def _from_openapi_30(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_from_openapi_30(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    result = {
-        k: v if k in {"example", "default", "enum"} else _from_openapi_30(v)
-        for k, v in node.items()
-    }
-    if result.pop("nullable", False) is True and isinstance(result.get("type"), str):
+def _base(resolver: referencing._core.Resolver[Any]) -> str:
+    return str(getattr(resolver, "_base_uri", ""))
+
+
+def reference_problem(exc: referencing.exceptions.Unresolvable, ref: str, base: str) -> str:
+    """Why ``ref`` (written in the file ``base``) cannot be followed, in words."""
+    if isinstance(exc, referencing.exceptions.PointerToNowhere):
+        return f"nothing is at {urldefrag(ref).fragment or ref}"
+    target = urldefrag(urljoin(base, ref)).url if base != _ROOT_URI else ""
+    if target.startswith("file:") and target != urldefrag(base).url:
+        path = Path(file_of(target))
+        if not path.is_file():
+            return f"the file {path} does not exist"
+        return f"the file {path} cannot be read as JSON or YAML"
+    if urldefrag(ref).url and not target.startswith("file:"):
+        return "only references to local files are followed"
+    return "it cannot be followed"
+
+
+def _from_openapi_30(result: dict[str, Any]) -> dict[str, Any]:
+    """One schema node of OpenAPI 3.0 in JSON Schema 2020-12 words (its children are
+    converted as they are built)."""
+    if result.get("nullable") is True and isinstance(result.get("type"), str):
         result["type"] = [result["type"], "null"]
+    result.pop("nullable", None)
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if result.get(exclusive) is True and bound in result:
             result[exclusive] = result.pop(bound)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +29,14 @@ from explorer.core.environments import (
     EnvironmentKind,
     validate_environment_dict,
 )
-from explorer.core.files import DocumentError, VersionedDocument, atomic_write, dump_json
+from explorer.core.files import (
+    DocumentError,
+    VersionedDocument,
+    atomic_write,
+    dump_json,
+    file_stamp,
+    locked,
+)
 from explorer.core.models import Flow
 from explorer.core.redact_rules import is_secret_key
 from explorer.paths import AppPaths
@@ -403,28 +411,40 @@ class ProfileStore:
 
     Reading is lazy. A file that cannot be used is set aside as ``profiles.json.broken-…``
     and reported through :attr:`problem` (a :class:`DocumentError` naming the path and
-    every problem); the valid entries are kept, so the next save loses nothing.
+    every problem); the valid entries are kept, so the next save loses nothing. A file
+    with some invalid entries is copied aside once, not on every run.
+
+    Several processes share the file (the window and any number of command-line runs):
+    every change takes the file's inter-process lock, re-reads the file and applies only
+    that change, so no writer loses another's profiles. A file changed by another process
+    is read again the next time it is asked for (:meth:`changed_on_disk` tells a window).
     """
 
     def __init__(self, paths: AppPaths) -> None:
         self.path = paths.config / "profiles.json"
         self._contents: _Contents | None = None
         self._runtime: dict[str, Environment] = {}
+        self._stamp: tuple[int, int, int] | None = None
         self.problem: DocumentError | None = None
+        #: True when :attr:`problem` is the same one an earlier run already reported
+        self.problem_known = False
 
     # reading ---------------------------------------------------------------------------
     def load(self) -> DocumentError | None:
         """(Re)read the file; returns the problem, if any (also kept in :attr:`problem`)."""
         self.problem = None
+        self.problem_known = False
+        self._stamp = file_stamp(self.path)
         try:
             document = _DOCUMENT.load(self.path, default=lambda: {"version": 1})
         except DocumentError as exc:
             self.problem = exc
             self._contents = _Contents()
+            self._stamp = file_stamp(self.path)
             return exc
         contents, issues = _parse(document, "")
         if issues:
-            backup = self._keep_copy()
+            backup, self.problem_known = self._keep_copy()
             self.problem = DocumentError(
                 self.path,
                 "some entries are not valid and were left out: "
@@ -434,13 +454,26 @@ class ProfileStore:
         self._contents = contents
         return self.problem
 
+    def changed_on_disk(self) -> bool:
+        """True when another process wrote the file since this store last read it."""
+        return self._contents is not None and file_stamp(self.path) != self._stamp
+
     def _data(self) -> _Contents:
-        if self._contents is None:
+        if self._contents is None or file_stamp(self.path) != self._stamp:
             self.load()
         assert self._contents is not None
         return self._contents
 
-    def _keep_copy(self) -> Path:
+    def _keep_copy(self) -> tuple[Path, bool]:
+        """A copy of the file beside it, unless one with the same bytes is there already;
+        and whether it was there already."""
+        current = self.path.read_bytes()
+        for earlier in sorted(self.path.parent.glob(f"{self.path.name}.broken-*"), reverse=True):
+            try:
+                if earlier.stat().st_size == len(current) and earlier.read_bytes() == current:
+                    return earlier, True
+            except OSError:
+                continue
         stamp = time.strftime("%Y%m%d-%H%M%S")
         backup = self.path.with_name(f"{self.path.name}.broken-{stamp}")
         counter = 1
@@ -448,7 +481,7 @@ class ProfileStore:
             backup = self.path.with_name(f"{self.path.name}.broken-{stamp}-{counter}")
             counter += 1
         shutil.copy2(self.path, backup)
-        return backup
+        return backup, False
 
     def profiles(self) -> list[Profile]:
         return sorted(self._data().profiles.values(), key=lambda p: p.name.lower())
@@ -484,32 +517,44 @@ class ProfileStore:
         self._runtime[environment.id] = environment
 
     # writing ---------------------------------------------------------------------------
+    def _change(self, change: Callable[[_Contents], None]) -> None:
+        """Apply ``change`` to the file as it is now, under the inter-process lock."""
+        with locked(self.path):
+            self.load()
+            data = self._data()
+            change(data)
+            _DOCUMENT.save(self.path, _document(data.profiles.values(), data.environments.values()))
+            self._stamp = file_stamp(self.path)
+
     def save_profile(self, profile: Profile, *, previous_name: str | None = None) -> None:
         """Add or replace ``profile`` (renaming from ``previous_name``); raises ProfileInvalid."""
-        errors = [i for i in validate_profile(profile) if i.level is IssueLevel.ERROR]
-        known_envs = {e.id for e in self.environments()} | {SANDBOX_ID}
-        if profile.environment_id not in known_envs:
-            errors.append(
-                ProfileIssue(
-                    location="profile.environment",
-                    message=f"'{profile.environment_id}' is not a known environment "
-                    f"({', '.join(sorted(known_envs))})",
+
+        def change(data: _Contents) -> None:
+            errors = [i for i in validate_profile(profile) if i.level is IssueLevel.ERROR]
+            known_envs = {e.id for e in self.environments()} | {SANDBOX_ID}
+            if profile.environment_id not in known_envs:
+                errors.append(
+                    ProfileIssue(
+                        location="profile.environment",
+                        message=f"'{profile.environment_id}' is not a known environment "
+                        f"({', '.join(sorted(known_envs))})",
+                    )
                 )
-            )
-        if errors:
-            raise ProfileInvalid(errors)
-        data = self._data()
-        if previous_name and previous_name != profile.name:
-            data.profiles.pop(previous_name, None)
-        data.profiles[profile.name] = profile
-        self._write()
+            if errors:
+                raise ProfileInvalid(errors)
+            if previous_name and previous_name != profile.name:
+                data.profiles.pop(previous_name, None)
+            data.profiles[profile.name] = profile
+
+        self._change(change)
 
     def remove(self, name: str) -> None:
-        data = self._data()
-        if name not in data.profiles:
-            raise ProfileNotFound(name, self.names())
-        del data.profiles[name]
-        self._write()
+        def change(data: _Contents) -> None:
+            if name not in data.profiles:
+                raise ProfileNotFound(name, self.names())
+            del data.profiles[name]
+
+        self._change(change)
 
     def save_environment(self, environment: Environment) -> None:
         if environment.kind is not EnvironmentKind.CUSTOM:
@@ -522,23 +567,19 @@ class ProfileStore:
             problems.append(f"id: '{environment.id}' is reserved; choose another id")
         if problems:
             raise ValueError("; ".join(problems))
-        self._data().environments[environment.id] = environment
-        self._write()
+        self._change(lambda data: data.environments.__setitem__(environment.id, environment))
 
     def remove_environment(self, env_id: str) -> None:
-        data = self._data()
-        users = [p.name for p in data.profiles.values() if p.environment_id == env_id]
-        if users:
-            raise ValueError(
-                f"Environment '{env_id}' is used by {', '.join(users)}; "
-                "move or remove those profiles first"
-            )
-        data.environments.pop(env_id, None)
-        self._write()
+        def change(data: _Contents) -> None:
+            users = [p.name for p in data.profiles.values() if p.environment_id == env_id]
+            if users:
+                raise ValueError(
+                    f"Environment '{env_id}' is used by {', '.join(users)}; "
+                    "move or remove those profiles first"
+                )
+            data.environments.pop(env_id, None)
 
-    def _write(self) -> None:
-        data = self._data()
-        _DOCUMENT.save(self.path, _document(data.profiles.values(), data.environments.values()))
+        self._change(change)
 
     # sharing ---------------------------------------------------------------------------
     def export(self, path: Path, names: list[str] | None = None) -> list[str]:
@@ -549,7 +590,7 @@ class ProfileStore:
         env_ids = {p.environment_id for p in chosen}
         envs = [e for e in data.environments.values() if e.id in env_ids]
         document = {"kind": EXPORT_KIND, "version": _DOCUMENT.version, **_document(chosen, envs)}
-        atomic_write(path, dump_json(document), mode=0o644)
+        atomic_write(path, dump_json(document), mode=0o600)
         return [p.name for p in chosen]
 
     def import_file(self, path: Path, *, replace_existing: bool = False) -> ImportReport:
@@ -566,18 +607,20 @@ class ProfileStore:
         contents, issues = _parse(document, "")
         if issues:
             raise DocumentError(path, "; ".join(str(i) for i in issues))
-        data = self._data()
         added: list[str] = []
         replaced: list[str] = []
         skipped: list[str] = []
-        for name, profile in contents.profiles.items():
-            if name in data.profiles and not replace_existing:
-                skipped.append(name)
-                continue
-            (replaced if name in data.profiles else added).append(name)
-            data.profiles[name] = profile
-        data.environments.update(contents.environments)
-        self._write()
+
+        def change(data: _Contents) -> None:
+            for name, profile in contents.profiles.items():
+                if name in data.profiles and not replace_existing:
+                    skipped.append(name)
+                    continue
+                (replaced if name in data.profiles else added).append(name)
+                data.profiles[name] = profile
+            data.environments.update(contents.environments)
+
+        self._change(change)
         return ImportReport(
             added=tuple(added),
             replaced=tuple(replaced),

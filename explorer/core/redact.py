@@ -18,6 +18,8 @@ are only a ``{{variable}}`` reference are never masked: they are not secrets.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,7 +56,14 @@ from explorer.core.redact_rules import (
     sub_near,
 )
 
-__all__ = ["MASK", "RedactionPolicy", "Redactor", "is_reference", "redactor_for_output"]
+__all__ = [
+    "MASK",
+    "RedactionPolicy",
+    "Redactor",
+    "encodings",
+    "is_reference",
+    "redactor_for_output",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,11 +97,8 @@ class Redactor:
         self.policy = policy or RedactionPolicy()
         variants: set[str] = set()
         for value in self.policy.known_secrets if self.policy.secrets else ():
-            if not isinstance(value, str) or len(value) < MIN_KNOWN_SECRET:
-                continue
-            variants.update(
-                {value, json.dumps(value)[1:-1], quote(value, safe=""), quote_plus(value, safe="")}
-            )
+            if isinstance(value, str) and len(value) >= MIN_KNOWN_SECRET:
+                variants.update(encodings(value))
         self._known = tuple(sorted(variants, key=len, reverse=True))
         self._kinds: dict[str, Kind] = {}
 
@@ -102,6 +108,16 @@ class Redactor:
         return not self.policy.secrets and not self.policy.personal_data
 
     # -- text -------------------------------------------------------------------------
+    def redact_known(self, text: str) -> str:
+        """Mask only the known secrets (in every encoding), leaving all other text alone:
+        the last guard on everything the program prints."""
+        if not isinstance(text, str) or not text:
+            return text
+        for value in self._known:
+            if value in text:
+                text = text.replace(value, MASK)
+        return text
+
     def redact_text(self, text: str) -> str:
         """Mask known secrets, credentials and (with personal data) contacts in free text."""
         if not isinstance(text, str) or not text:
@@ -363,6 +379,42 @@ class Redactor:
         """A JSON-like mapping (an explanation dict, a settings view) redacted."""
         result = self.redact_json(dict(document))
         return dict(result) if isinstance(result, dict) else {}
+
+
+#: Fewer bytes than this inside a base64 text are not searched for (too many false hits).
+_MIN_BASE64_BYTES = 6
+
+
+def encodings(value: str) -> set[str]:
+    """Every form in which a literal secret can reach a text: raw, JSON-escaped,
+    URL/form-encoded, and inside base64 (as in ``Basic base64(client_id:secret)``).
+
+    Inside a longer base64 text a value starts at one of three byte alignments; for each,
+    the whole 3-byte groups of the value encode to the same characters whatever comes
+    before or after it, so those characters are searched for (standard and URL-safe
+    alphabets; of the UTF-8 and Latin-1 bytes of the value and of its form-encoded
+    text, as RFC 6749 asks for Basic credentials).
+    """
+    forms = {
+        value,
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        quote(value, safe=""),
+        quote_plus(value, safe=""),
+    }
+    found = {form for form in forms if form}
+    encoded = {form.encode("utf-8") for form in (value, quote_plus(value, safe=""))}
+    with contextlib.suppress(UnicodeEncodeError):
+        encoded.add(value.encode("latin-1"))  # as HTTP clients encode Basic credentials
+    for raw in encoded:
+        for start in range(3):
+            core = raw[start:]
+            core = core[: len(core) // 3 * 3]
+            if len(core) < _MIN_BASE64_BYTES:
+                continue
+            found.add(base64.b64encode(core).decode("ascii"))
+            found.add(base64.urlsafe_b64encode(core).decode("ascii"))
+    return found
 
 
 def redactor_for_output(redact: bool, known_secrets: Sequence[str] = ()) -> Redactor:

@@ -269,7 +269,7 @@ class SavedRequestStore:
                 "value with a {{variable}} reference such as {{access_token}} or "
                 "{{client_secret}} and save again",
             )
-        atomic_write(path, dump_json(request.to_document()), mode=0o644)
+        atomic_write(path, dump_json(request.to_document()), mode=0o600)
         return self._relative(path)
 
     def rename(self, relative: str, new_relative: str) -> str:
@@ -280,7 +280,7 @@ class SavedRequestStore:
             raise SavedRequestError(source, "there is no such saved request")
         if target.exists():
             raise SavedRequestError(target, "a saved request with this name already exists")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.replace(source, target)
         return self._relative(target)
 
@@ -293,7 +293,7 @@ class SavedRequestStore:
 
     def make_folder(self, relative: str) -> str:
         path = self._resolve(relative, request=False)
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self._relative(path)
 
     def tree(self) -> SavedFolder:

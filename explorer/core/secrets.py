@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from explorer.core.files import DocumentError, VersionedDocument, atomic_write
+from explorer.core.files import DocumentError, VersionedDocument, atomic_write, file_stamp, locked
 from explorer.paths import AppPaths
 
 SERVICE_NAME = "thumbtack-explorer"
@@ -166,30 +166,69 @@ class KeyringStore:
 
 _MAGIC = b"TTXVAULT1\n"
 _SALT_BYTES = 16
+#: The Scrypt costs (log2 of N) this program writes: 15 by default, 12 for quick tests.
+#: Anything else in a file is damage (23 would take half a minute and gigabytes).
+VAULT_COSTS = range(12, 16)
+DEFAULT_VAULT_COST = 15
 
 
 class VaultStore:
     """Secrets in one file encrypted with Fernet; the key is derived by Scrypt from a
-    passphrase and a random salt kept in the file's header. Every write is atomic."""
+    passphrase and a random salt kept in the file's header. Every write is atomic.
 
-    def __init__(self, path: Path, passphrase: str, *, scrypt_log2_n: int = 15) -> None:
+    The window and command-line runs share the file: each change takes the file's
+    inter-process lock, reads the file again and applies only that change; a read sees
+    what another process stored since.
+    """
+
+    def __init__(
+        self, path: Path, passphrase: str, *, scrypt_log2_n: int = DEFAULT_VAULT_COST
+    ) -> None:
         if not passphrase:
             raise SecretStoreError("The vault needs a passphrase; an empty one protects nothing.")
+        if scrypt_log2_n not in VAULT_COSTS:
+            raise ValueError(f"scrypt_log2_n must be in {VAULT_COSTS}")
         self.path = path
         self._passphrase = passphrase.encode("utf-8")
         self._values: dict[str, str] = {}
-        if path.exists():
-            self._log2_n, self._salt, token = self._read_header(path.read_bytes())
-            self._fernet = self._make_fernet()
-            self._values = self._decrypt(token)
-        else:
-            self._log2_n = scrypt_log2_n
-            self._salt = os.urandom(_SALT_BYTES)
+        self._log2_n = scrypt_log2_n
+        self._salt = os.urandom(_SALT_BYTES)
+        self._fernet: Any = None
+        self._stamp: tuple[int, int, int] | None = None
+        if not self._reload():
             self._fernet = self._make_fernet()
 
     @property
     def location(self) -> str:
         return f"Encrypted vault file {self.path}"
+
+    def _damaged(self, what: str) -> SecretStoreError:
+        return SecretStoreError(
+            f"The vault file {self.path} is damaged ({what}); the secrets in it cannot be "
+            "read. Move the file away (rename it), then store the client secrets again with "
+            "'profile add' or the profile editor."
+        )
+
+    def _reload(self) -> bool:
+        """Read the file if it changed since the last read; False when there is none."""
+        stamp = file_stamp(self.path)
+        if stamp is None:
+            self._stamp = None
+            return False
+        if stamp == self._stamp:
+            return True
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            self._stamp = None
+            return False
+        log2_n, salt, token = self._read_header(raw)
+        if self._fernet is None or (log2_n, salt) != (self._log2_n, self._salt):
+            self._log2_n, self._salt = log2_n, salt
+            self._fernet = self._make_fernet()
+        self._values = self._decrypt(token)
+        self._stamp = stamp
+        return True
 
     def _read_header(self, raw: bytes) -> tuple[int, bytes, bytes]:
         head = len(_MAGIC)
@@ -199,6 +238,10 @@ class VaultStore:
                 "(secrets stored there cannot be read)."
             )
         log2_n = raw[head]
+        if log2_n not in VAULT_COSTS:
+            raise self._damaged(
+                f"its header asks for key cost {log2_n}, which this program never writes"
+            )
         salt = raw[head + 1 : head + 1 + _SALT_BYTES]
         return log2_n, salt, raw[head + 1 + _SALT_BYTES :]
 
@@ -219,7 +262,10 @@ class VaultStore:
                 f"The passphrase does not open the vault {self.path}. Type it again; the file "
                 "has not been changed."
             ) from None
-        data = json.loads(plain.decode("utf-8"))
+        try:
+            data = json.loads(plain.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise self._damaged("its contents are not a secrets table") from None
         if not isinstance(data, dict):
             raise SecretStoreError(f"{self.path} holds no secrets table; move it away.")
         return {str(k): str(v) for k, v in data.items()}
@@ -227,21 +273,33 @@ class VaultStore:
     def _key(self, profile: str, kind: SecretKind) -> str:
         return f"{profile}\x00{kind.value}"
 
-    def _save(self) -> None:
-        token = self._fernet.encrypt(json.dumps(self._values).encode("utf-8"))
-        header = _MAGIC + bytes([self._log2_n]) + self._salt
-        atomic_write(self.path, header + token, mode=0o600)
+    def _change(self, key: str, value: str | None) -> None:
+        """Set (or, with None, delete) one secret in the file as it is now."""
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(locked(self.path))
+            except DocumentError as exc:
+                raise SecretStoreError(str(exc)) from None
+            self._reload()
+            if value is None:
+                if self._values.pop(key, None) is None:
+                    return
+            else:
+                self._values[key] = value
+            token = self._fernet.encrypt(json.dumps(self._values).encode("utf-8"))
+            header = _MAGIC + bytes([self._log2_n]) + self._salt
+            atomic_write(self.path, header + token, mode=0o600)
+            self._stamp = file_stamp(self.path)
 
     def get(self, profile: str, kind: SecretKind) -> str | None:
+        self._reload()
         return self._values.get(self._key(profile, kind))
 
     def set(self, profile: str, kind: SecretKind, value: str) -> None:
-        self._values[self._key(profile, kind)] = value
-        self._save()
+        self._change(self._key(profile, kind), value)
 
     def delete(self, profile: str, kind: SecretKind) -> None:
-        if self._values.pop(self._key(profile, kind), None) is not None:
-            self._save()
+        self._change(self._key(profile, kind), None)
 
 
 def vault_path(paths: AppPaths) -> Path:

@@ -231,6 +231,7 @@ def build_request(
         operation_id=endpoint.operation_id or None,
         timeout_s=timeout_s,
         follow_redirects=follow_redirects,
+        thumbtack=environment.speaks_thumbtack,
     )
 
 

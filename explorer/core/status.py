@@ -12,16 +12,25 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from explorer.core.models import NetworkFailureKind, ResponseRecord, StatusClass
+from explorer.core.models import (
+    Explanation,
+    NetworkFailureKind,
+    RequestSpec,
+    ResponseRecord,
+    Severity,
+    StatusClass,
+)
 
 TROUBLESHOOTING_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
+#: Where each HTTP status is defined (the anchor is ``status.<code>``).
+RFC9110_URL = "https://httpwg.org/specs/rfc9110.html"
 
 #: Text used where a 429 carries no Retry-After header.
 NO_RETRY_AFTER = "no Retry-After: Thumbtack documents none, back off"
@@ -68,6 +77,14 @@ class StatusInfo:
     documented: bool
     retry_after_s: float | None = None
     doc_url: str = ""
+    #: Whose meaning this is: "thumbtack" (Thumbtack's status table, for its hosts) or
+    #: "http" (the HTTP standard, for any other host).
+    source: str = "thumbtack"
+
+    @property
+    def ok(self) -> bool:
+        """Whether the request did what was asked (the CLI's exit code 0)."""
+        return self.status_class is StatusClass.SUCCESS
 
 
 _TABLE: dict[int, tuple[StatusClass, str, str, StatusIcon]] = {
@@ -206,6 +223,48 @@ _TOKEN_SERVER_MEANINGS: dict[int, str] = {
 }
 
 
+def is_thumbtack_host(host: str) -> bool:
+    """Whether ``host`` is one of Thumbtack's (thumbtack.com or a name under it)."""
+    host = host.strip().rstrip(".").lower()
+    return host == "thumbtack.com" or host.endswith(".thumbtack.com")
+
+
+def thumbtack_meanings(spec: RequestSpec | None = None, *, url: str = "") -> bool:
+    """Whether Thumbtack's documented meanings apply to the answer to ``spec``.
+
+    The request says so when it was built for an environment (the presets, the Sandbox,
+    or one the user marked as Thumbtack's); otherwise the host decides: Thumbtack's own
+    hosts yes, any other host no. With no URL at all the subject is Thumbtack's API.
+    """
+    if spec is not None and spec.thumbtack is not None:
+        return spec.thumbtack
+    target = url or (spec.url if spec is not None else "")
+    if not target.strip():
+        return True
+    try:
+        host = urlsplit(target.strip()).hostname or ""
+    except ValueError:
+        return False
+    return is_thumbtack_host(host)
+
+
+def with_meanings(spec: RequestSpec, *, base_url: str, thumbtack: bool) -> RequestSpec:
+    """``spec`` marked with whether Thumbtack's meanings apply, when it goes to the
+    environment at ``base_url`` (a request to another origin is left to its host)."""
+    if spec.thumbtack is not None or not base_url:
+        return spec
+    try:
+        same = _origin(spec.url) == _origin(base_url)
+    except ValueError:
+        return spec
+    return replace(spec, thumbtack=thumbtack) if same else spec
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
 def classify_status(
     status: int | None,
     *,
@@ -213,8 +272,19 @@ def classify_status(
     host_kind: HostKind | str = HostKind.API,
     headers: Headers | None = None,
     reason: str = "",
+    thumbtack: bool = True,
+    request_headers: Headers | None = None,
 ) -> StatusInfo:
-    """Classify an HTTP status (with the parsed body and headers where known)."""
+    """Classify an HTTP status (with the parsed body and headers where known).
+
+    ``thumbtack`` False gives the HTTP meaning (RFC 9110) for a host that is not
+    Thumbtack's; ``request_headers`` then tell a conditional request's 304 apart."""
+    if not thumbtack and isinstance(status, int) and not isinstance(status, bool):
+        from explorer.core.http_status import classify_http
+
+        return classify_http(
+            status, headers=headers, reason=reason, request_headers=request_headers
+        )
     if status is None or not isinstance(status, int) or isinstance(status, bool):
         return StatusInfo(
             status_class=StatusClass.UNKNOWN,
@@ -387,9 +457,58 @@ def classify(record: ResponseRecord, *, host_kind: HostKind | str | None = None)
             host_kind=kind,
             headers=record.headers,
             reason=record.reason,
+            thumbtack=thumbtack_meanings(record.request, url=url),
+            request_headers=record.request.headers,
         )
     except Exception:  # a badge must always show something
         return classify_status(None)
+
+
+#: Explanations that add nothing to the status table (the badge keeps the table's words).
+_GENERIC_RULES = frozenset({"not-documented", "explanation-failed"})
+
+
+def agreeing(info: StatusInfo, explanation: Explanation | None) -> StatusInfo:
+    """The badge for a response whose explanation is known, so the two never disagree.
+
+    The explanation engine classifies the response more finely than the status table (a
+    missing scope on a 401 or 403, invalid_client on a 400, a 200 whose body is cut off):
+    where its rule says more than the table, the badge's meaning is the explanation's
+    finding and its status class the explanation's. A success whose explanation warns
+    (the body is broken, or an HTML page came back) is not shown as a success.
+    """
+    if explanation is None or explanation.rule_id in _GENERIC_RULES:
+        return info
+    finding = _finding(explanation.title, info)
+    status_class = explanation.status_class
+    label, icon = info.label, info.icon
+    if status_class is StatusClass.SUCCESS and explanation.severity is not Severity.INFO:
+        status_class, icon = StatusClass.UNKNOWN, StatusIcon.WARNING
+        label = f"{info.code} Body not usable" if info.code is not None else info.label
+    if not finding and status_class is info.status_class:
+        return info
+    return replace(
+        info,
+        status_class=status_class,
+        label=label,
+        icon=icon,
+        meaning=finding or info.meaning,
+        documented=info.documented and explanation.documented,
+        doc_url=explanation.doc_url or info.doc_url,
+    )
+
+
+def _finding(title: str, info: StatusInfo) -> str:
+    """What an explanation's title says beyond the badge's label ("" when nothing)."""
+    text = title.strip()
+    code = str(info.code) if info.code is not None else ""
+    words = info.label[len(code) :].strip() if code and info.label.startswith(code) else ""
+    for prefix in (info.label, code, words):
+        if prefix and text.lower().startswith(prefix.lower()):
+            text = text[len(prefix) :].lstrip(" :-—")
+    if not text or text.lower() in info.meaning.lower():
+        return ""
+    return text
 
 
 def legend() -> list[StatusInfo]:

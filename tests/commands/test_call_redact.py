@@ -49,7 +49,7 @@ def call(oauth: MockOAuthServer, *extra: str, handler=customer_api):  # type: ig
             [
                 "profile", "add", "local", "--environment", "local-api",
                 "--client-id", "cli-client", "--scope", "demand::keywords.read",
-                "--api-base", f"{api.url}/api/", "--token-url", oauth.token_url,
+                "--api-base", f"{api.url}/api/", "--token-url", oauth.token_url, "--thumbtack",
                 "--secret-stdin", "--secret-store", "vault",
             ],
             input=SECRET + "\n",

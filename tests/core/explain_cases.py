@@ -274,6 +274,7 @@ CASES: list[Case] = [
     Case(rule_id="server-error-retry-after", status=503, headers=(("Retry-After", "120"),)),
     Case(rule_id="bad-gateway", status=502, body={"message": "Bad gateway"}),
     Case(rule_id="network-dns", failure="dns"),
+    Case(rule_id="network-dns-token", failure="dns", url=TOKEN),
     Case(rule_id="network-refused", failure="refused"),
     Case(rule_id="network-tls", failure="tls"),
     Case(rule_id="network-connect-timeout", failure="connect_timeout"),

@@ -37,6 +37,7 @@ def test_bundles_carry_no_secret_and_no_personal_data(tmp_path: Path, fmt: Bundl
     for index, exchange in enumerate(_exchanges()):
         path = tmp_path / f"bundle{index}{fmt.suffix}"
         write_bundle(path, exchange, fmt)
+        assert path.stat().st_mode & 0o777 == 0o600  # readable by the user only
         raw = path.read_bytes()
         assert s.leaks(raw, s.SECRETS) == []
         assert s.leaks(raw, s.PERSONAL) == []

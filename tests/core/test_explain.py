@@ -52,6 +52,7 @@ def explain_case(
         case.headers if headers is None else headers,
         case.url,
         NetworkFailureKind(case.failure) if case.failure else None,
+        thumbtack=True,
     )
 
 

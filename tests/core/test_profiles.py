@@ -46,7 +46,7 @@ def test_presets_match_the_reference() -> None:
 
 def test_custom_environment_reports_every_problem() -> None:
     with pytest.raises(ValueError) as caught:
-        custom_environment(id="Bad Id", name="", api_base="ftp://x", token_url="")
+        custom_environment(id="Bad Id", name="", api_base="ftp://x", token_url="ftp://y")
     text = str(caught.value)
     assert all(key in text for key in ("id:", "name:", "api_base:", "token_url:"))
 
@@ -174,3 +174,44 @@ def test_secret_token_parameters_are_refused(name: str) -> None:
         store().save_profile(bad)
     fine = profile(extra_token_params=(("resource", "urn:x"),))
     assert not messages(fine, IssueLevel.ERROR)
+
+
+def test_a_partly_invalid_file_is_copied_aside_once_however_often_it_is_read() -> None:
+    s = store()
+    s.save_profile(profile(name="good"))
+    document = json.loads(s.path.read_text())
+    document["profiles"].append({"name": "", "environment": "staging", "client_id": ""})
+    s.path.write_text(json.dumps(document))
+    reports = []
+    for _ in range(10):
+        again = store()
+        reports.append((again.load() is not None, again.problem_known))
+    backups = list(s.path.parent.glob("profiles.json.broken-*"))
+    assert len(backups) == 1
+    assert reports == [(True, False)] + [(True, True)] * 9
+
+
+def test_another_processs_change_is_seen_and_kept_by_the_next_save() -> None:
+    window, other = store(), store()
+    window.save_profile(profile(name="from-window"))
+    other.save_profile(profile(name="from-elsewhere"))
+    assert window.changed_on_disk()
+    window.save_profile(profile(name="from-window", client_id="changed"))
+    assert window.names() == ["from-elsewhere", "from-window"]
+    assert not window.changed_on_disk()
+    other.remove("from-window")
+    assert window.names() == ["from-elsewhere"]
+
+
+def test_folders_are_private_and_exports_are_readable_by_the_user_only(
+    tmp_path: Path,
+) -> None:
+    paths = AppPaths.from_environment({"THUMBTACK_EXPLORER_HOME": str(tmp_path / "new")})
+    s = ProfileStore(paths.ensure())
+    for folder in (paths.config, paths.data, paths.cache, paths.logs):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    s.save_profile(profile(name="a"))
+    shared = tmp_path / "team.json"
+    s.export(shared)
+    assert shared.stat().st_mode & 0o777 == 0o600
+    assert s.path.stat().st_mode & 0o777 == 0o600

@@ -39,6 +39,7 @@ def _create_request() -> SavedRequest:
 def test_saving_twice_gives_identical_bytes(store: SavedRequestStore) -> None:
     written = store.save("create.request.json", _create_request())
     first = (store.root / written).read_bytes()
+    assert (store.root / written).stat().st_mode & 0o777 == 0o600  # the user's only
     store.save("create", store.load("create"))
     second = (store.root / written).read_bytes()
     assert first == second

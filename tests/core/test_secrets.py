@@ -129,3 +129,41 @@ def test_a_working_keychain_is_used_and_recorded() -> None:
 def test_asking_for_the_keychain_where_there_is_none_is_a_clear_error() -> None:
     with pytest.raises(SecretStoreError, match="encrypted vault or memory"):
         choose_secret_store(paths(), prefer=SecretBackend.KEYRING, keyring_backend=fail.Keyring())
+
+
+@pytest.mark.parametrize("cost", [0, 11, 16, 23, 40, 255])
+def test_a_vault_whose_cost_byte_was_changed_is_reported_damaged_at_once(
+    tmp_path: Path, cost: int
+) -> None:
+    path = tmp_path / "vault.bin"
+    VaultStore(path, "right", scrypt_log2_n=12).set("p", SecretKind.CLIENT_SECRET, "s")
+    raw = bytearray(path.read_bytes())
+    raw[10] = cost  # the byte after the 10-byte magic
+    path.write_bytes(bytes(raw))
+    with pytest.raises(SecretStoreError, match=r"is damaged .*Move the file away"):
+        VaultStore(path, "right")
+    assert path.read_bytes() == bytes(raw)  # left for the user to keep or move
+
+
+def test_a_vault_with_a_damaged_header_or_body_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "vault.bin"
+    VaultStore(path, "right", scrypt_log2_n=12).set("p", SecretKind.CLIENT_SECRET, "s")
+    good = path.read_bytes()
+    path.write_bytes(good[:14])  # cut inside the salt
+    with pytest.raises(SecretStoreError, match="not a vault file"):
+        VaultStore(path, "right")
+    path.write_bytes(good[:40] + b"\x00garbage")
+    with pytest.raises(SecretStoreError, match="has not been changed"):
+        VaultStore(path, "right")
+
+
+def test_a_vault_sees_what_another_store_wrote_to_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "vault.bin"
+    first = VaultStore(path, "right", scrypt_log2_n=12)
+    second = VaultStore(path, "right", scrypt_log2_n=12)  # opened before the file existed
+    first.set("a", SecretKind.CLIENT_SECRET, "secret-a")
+    second.set("b", SecretKind.CLIENT_SECRET, "secret-b")
+    assert first.get("b", SecretKind.CLIENT_SECRET) == "secret-b"
+    assert VaultStore(path, "right").get("a", SecretKind.CLIENT_SECRET) == "secret-a"
+    first.delete("b", SecretKind.CLIENT_SECRET)
+    assert second.get("b", SecretKind.CLIENT_SECRET) is None

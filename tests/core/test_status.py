@@ -217,3 +217,27 @@ def test_401_from_the_token_server_says_the_client_was_refused():
     assert info.status_class is StatusClass.AUTH_ERROR
     assert classify(record(401)).meaning == "Unauthorized: invalid auth key"  # the API's
     assert classify(record(401), host_kind=HostKind.TOKEN).meaning.endswith("refused the client")
+
+
+def test_the_badge_agrees_with_a_finer_explanation() -> None:
+    from explorer.core.explain import ExplanationEngine
+    from explorer.core.status import agreeing
+
+    engine = ExplanationEngine.from_resources()
+    json_type = [("content-type", "application/json")]
+    url = "https://api.thumbtack.com/api/v4/x"
+    scope = b'{"detail": "required scope(s) [demand::x] not found"}'
+    for status in (401, 403):
+        explanation = engine.explain_parts(status, scope, json_type, url)
+        info = agreeing(classify_status(status, body_json={"detail": "x"}), explanation)
+        if "scope" in explanation.title.lower():
+            assert "scope" in info.meaning.lower()
+            assert "blocked" not in info.meaning.lower()
+        assert info.status_class is explanation.status_class
+    broken = engine.explain_parts(200, b'{"a": [1', json_type, url)
+    info = agreeing(classify_status(200), broken)
+    assert info.status_class is not StatusClass.SUCCESS
+    assert info.label == "200 Body not usable"
+    plain = engine.explain_parts(404, b"", json_type, url)
+    assert agreeing(classify_status(404), plain) == classify_status(404)
+    assert agreeing(classify_status(404), None) == classify_status(404)

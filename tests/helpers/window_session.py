@@ -110,7 +110,7 @@ def send_url(window: Any, qtbot: Any, url: str, *, method: str = "GET", body: st
     panel.method.setCurrentText(method)
     panel.url.setText(url)
     panel.raw.setPlainText(body)
-    recorded = window.safe.history.service.recorded
+    recorded = window.history.service.recorded
     with (
         qtbot.waitSignal(recorded, timeout=10000),
         qtbot.waitSignal(window.response_shown, timeout=10000) as shown,

@@ -34,9 +34,16 @@ def test_429_without_retry_after_says_back_off(httpbin_url: str, engine) -> None
     assert explanation.fix
 
 
-def test_202_is_a_challenge_not_a_success(httpbin_url: str, engine) -> None:  # type: ignore[no-untyped-def]
+def test_202_from_another_host_is_accepted(httpbin_url: str, engine) -> None:  # type: ignore[no-untyped-def]
     record = _get(httpbin_url + "/status/202")
+    assert classify(record).status_class is StatusClass.SUCCESS
+    assert engine.explain(record).rule_id == "http-accepted"
+
+
+def test_202_from_a_host_marked_as_thumbtack_is_a_challenge(httpbin_url: str, engine) -> None:  # type: ignore[no-untyped-def]
+    record = _get(httpbin_url + "/status/202", thumbtack=True)
     assert classify(record).status_class is StatusClass.CHALLENGE
+    assert not classify(record).ok
     assert "challenge" in engine.explain(record).title.lower()
 
 

@@ -80,3 +80,25 @@ def test_busy_port_is_a_clear_error() -> None:
     assert result.exit_code == 1
     assert "Choose another port" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_listening_beyond_loopback_needs_a_flag_and_warns() -> None:
+    refused = CliRunner().invoke(command, ["--host", "0.0.0.0"])
+    assert refused.exit_code == 2
+    assert "--allow-network" in refused.output and "demo client secrets" in refused.output
+    process, lines = _start("--host", "0.0.0.0", "--allow-network")
+    try:
+        assert any("API base:" in line for line in lines), lines
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0 and "Sandbox stopped." in out
+    assert "Warning: the Sandbox listens on every network interface" in err
+    assert "other machines can reach it" in err and "Traceback" not in err
+
+
+def test_loopback_addresses_need_no_flag() -> None:
+    process, _lines = _start("--host", "127.0.0.2")
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=15)
+    assert process.returncode == 0 and err == "", err

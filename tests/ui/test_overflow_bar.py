@@ -99,7 +99,7 @@ def test_small_windows_keep_the_response_tools_whole(
 ) -> None:
     window = make_window()
     if presentation:
-        window.safe.presentation.set_on(True)
+        window.presentation.set_on(True)
     window.resize(*size)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == size)
     pane = window.response_pane

@@ -284,8 +284,7 @@ def _services(  # type: ignore[no-untyped-def]
     from explorer.ui.app.services import build_services
 
     services = build_services(paths, store, settings)
-    if history_path is not None:
-        services.history_path = history_path  # type: ignore[attr-defined]
+    services.history_path = history_path
     return services
 
 

@@ -48,7 +48,7 @@ def window_redactor() -> Redact | None:
 
     Call on the GUI thread only.
     """
-    from explorer.ui.sharing.presentation import RedactionContext
+    from explorer.ui.redaction import RedactionContext
 
     for widget in QApplication.topLevelWidgets():
         context = getattr(widget, "redaction", None)

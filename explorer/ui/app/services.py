@@ -40,6 +40,12 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
                 session.announce_sandbox(server)
             return str(sandbox["server"].api_base)
 
+    def speaks_thumbtack(env_id: str) -> bool:
+        try:
+            return session.environment_for(env_id).speaks_thumbtack
+        except KeyError:
+            return False
+
     def shutdown() -> None:
         session.shutdown()
         with lock:
@@ -54,6 +60,7 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         perform=session.perform,
         explain=session.explain,  # on the request worker; the rules load at first use
         start_environment=start_environment,
+        speaks_thumbtack=speaks_thumbtack,
         environments=[(e.id, e.name) for e in session.environments()],
         session=session,
         shutdown=shutdown,

@@ -1,82 +1,70 @@
-"""Wires the history into the window: record each finished exchange, search, re-open,
-resend, limits, and report a damaged database.
+"""The History dock's behaviour: record each finished exchange, search, re-open, resend,
+limits, and report a damaged database.
 
-Only exchanges the window *completed* are recorded (the request runner's ``finished``),
-so re-showing a record (theme or presentation change, re-open) never adds a duplicate.
+Only exchanges the window's :class:`~explorer.ui.exchange.ExchangeController`
+*completed* are recorded (its ``finished``), so re-showing a record (theme or
+presentation change, re-open) never adds a duplicate. The window builds the controller
+with what it needs and wires its signals; the controller never sees the window.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QStatusBar, QWidget
 
 from explorer.core.history import HISTORY_FILE, Exchange, HistoryError, HistoryLimits
-from explorer.core.models import ResponseRecord
-from explorer.core.reopen import sendable
+from explorer.core.models import Explanation, RequestSpec
 from explorer.core.resend import without_added_headers
 from explorer.paths import AppPaths
+from explorer.ui.exchange import ExchangeController, ShownResponse
 from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
-from explorer.ui.history.service import HistoryService, Purpose, explanation_from
-from explorer.ui.window.reopen import (
-    current_sandbox_base,
-    load_into_request_panel,
-    window_variables,
-)
-
-if TYPE_CHECKING:
-    from explorer.ui.window.main_window import MainWindow, ShownResponse
+from explorer.ui.history.service import HistoryService, Purpose
+from explorer.ui.redaction import RedactionContext
 
 
-def history_path(window: MainWindow) -> Path:
-    """The database path: the services' ``history_path`` when given, else the data dir."""
-    given = getattr(window.services, "history_path", None)
-    if isinstance(given, Path):
-        return given
+def default_history_path() -> Path:
+    """The history database in the program's data folder."""
     return AppPaths.from_environment().ensure().data / HISTORY_FILE
 
 
-def shown_response(window: MainWindow, exchange: Exchange) -> ShownResponse:
-    """A stored exchange as the window shows a fresh one: classified, with its stored
-    explanation (or a new one when none was stored)."""
-    from explorer.ui.window.main_window import ShownResponse, default_classify
-
-    record = exchange.record
-    classify = window.services.classify or default_classify
-    explanation = explanation_from(exchange.explanation) or window.services.explain(record)
-    return ShownResponse(record=record, status=classify(record), explanation=explanation)
-
-
 class HistoryController(QObject):
-    """The history of one window: its service (database), dock and actions."""
+    """The history of one window: its service (database), dock and action."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.service = HistoryService(history_path(window), self)
-        self.panel = HistoryPanel(window)
-        window.docks.add(self.panel, min_width=260)
+    export_ready = Signal(object)  # Exchange, loaded for a support bundle
+
+    def __init__(
+        self,
+        exchange: ExchangeController,
+        redaction: RedactionContext,
+        *,
+        path: Path,
+        names: Callable[[], tuple[str, str]],
+        open_request: Callable[[RequestSpec], bool],
+        status: QStatusBar,
+        parent: QWidget,
+    ) -> None:
+        """``names`` gives the current environment's and profile's names (stored with
+        each exchange); ``open_request`` puts a request into the request panel."""
+        super().__init__(parent)
+        self.exchange = exchange
+        self.redaction = redaction
+        self.names = names
+        self.open_request = open_request
+        self.status = status
+        self.parent_widget = parent
+        self.service = HistoryService(path, self)
+        self.panel = HistoryPanel(parent)
         self.action = self.panel.toggleViewAction()
         self.action.setText("&History")
         self.action.setShortcut(QKeySequence("Ctrl+H"))
         self.action.setObjectName("historyAction")
-        window.addAction(self.action)
-        window.view_menu.addAction(self.action)
         self.panel.visibilityChanged.connect(self.on_panel_visibility_changed)
         self.settings_dialog: HistorySettingsDialog | None = None
         self._want_dialog = False
-        #: Called with an exchange loaded for export (set by the bundle exporter).
-        self.export_handler: Callable[[Exchange], None] | None = None
-
-        window.runner.finished.connect(self.on_window_exchange_finished)
-        window.response_shown.connect(self.on_window_response_shown)
-        window.runner.cancelled.connect(lambda _id: self._resend_done("was cancelled"))
-        window.runner.failed.connect(lambda _id, _exc: self._resend_done(""))
         self._resending: int | None = None
         self.service.opened.connect(self.panel.refresh)
         self.service.results.connect(self.panel.show_rows)
@@ -98,22 +86,28 @@ class HistoryController(QObject):
             self.panel.refresh()
 
     # ----- recording ---------------------------------------------------------------------
-    @Slot(int, object)
-    def on_window_exchange_finished(self, _task_id: int, result: object) -> None:
-        record = getattr(result, "record", result)
-        if not isinstance(record, ResponseRecord):
-            return
-        window = self.window
+    @Slot(object)
+    def on_exchange_finished(self, shown: ShownResponse) -> None:
+        environment, profile = self.names()
         self.service.record(
-            record,
-            explanation=getattr(result, "explanation", None),
-            environment=window.environment_combo.currentText(),
-            profile=window.profile_combo.currentText(),
-            known_secrets=window.redaction.known_secrets,
+            shown.record,
+            explanation=shown.explanation,
+            environment=environment,
+            profile=profile,
+            known_secrets=self.redaction.known_secrets,
         )
 
+    @Slot()
+    def on_exchange_cancelled(self) -> None:
+        self._resend_done("was cancelled")
+
+    @Slot()
+    def on_exchange_failed(self) -> None:
+        self._resend_done("")
+
     @Slot(object)
-    def on_window_response_shown(self, record: ResponseRecord) -> None:
+    def on_exchange_shown(self, shown: ShownResponse) -> None:
+        record = shown.record
         if record.failure is not None:
             self._resend_done("got no answer")
         else:
@@ -124,7 +118,7 @@ class HistoryController(QObject):
         exchange_id, self._resending = self._resending, None
         if exchange_id is None:
             return
-        bar = self.window.statusBar()
+        bar = self.status
         if not bar.currentMessage().startswith(f"Sending exchange #{exchange_id} "):
             return  # something newer is on the bar already
         if outcome:
@@ -146,29 +140,23 @@ class HistoryController(QObject):
 
     @Slot(object, str)
     def on_service_loaded(self, exchange: Exchange, purpose: str) -> None:
-        window = self.window
-        ready = sendable(
-            without_added_headers(exchange.resend_spec()),  # the current fault is added
-            window_variables(window),
-            sandbox_base=current_sandbox_base(window),
-        )
+        # Without the token and fault it was sent with: the current ones are added.
+        ready = self.exchange.sendable(without_added_headers(exchange.resend_spec()))
         if purpose == Purpose.RESEND:
-            window.send_spec(ready)
-            if window.runner.busy:  # not held back by the pre-flight check
+            self.exchange.send(ready)
+            if self.exchange.busy:
                 self._resending = exchange.id
-                window.statusBar().showMessage(
+                self.status.showMessage(
                     f"Sending exchange #{exchange.id} again with the current credentials…",
                     30000,
                 )
         elif purpose == Purpose.EXPORT:
-            if self.export_handler is not None:
-                self.export_handler(exchange)
+            self.export_ready.emit(exchange)
         else:
-            load_into_request_panel(window, ready)
-            window._show_record(shown_response(window, exchange))
-            window.last_record = dataclasses.replace(exchange.record, request=ready)
-            window.last_asked = (ready, window.base_url)  # what Retry sends
-            window.statusBar().showMessage(
+            self.open_request(ready)
+            stored = Explanation.from_dict(exchange.explanation)
+            self.exchange.show(self.exchange.stored(exchange.record, stored), request=ready)
+            self.status.showMessage(
                 f"Opened exchange #{exchange.id} from the history "
                 f"({exchange.created_at[:19].replace('T', ' ')} UTC). "
                 "Secrets were masked when it was stored.",
@@ -181,12 +169,12 @@ class HistoryController(QObject):
         where = f" The old file was kept as {error.backup}." if error.backup else ""
         text = f"The history database was damaged and a new one was started.{where}"
         self.panel.show_problem(text)
-        self.window.statusBar().showMessage(text, 30000)
+        self.status.showMessage(text, 30000)
 
     @Slot(str)
     def on_service_failed(self, text: str) -> None:
         self.panel.show_problem(text)
-        self.window.statusBar().showMessage(text, 15000)
+        self.status.showMessage(text, 15000)
 
     # ----- limits ------------------------------------------------------------------------
     @Slot()
@@ -199,7 +187,7 @@ class HistoryController(QObject):
         if not self._want_dialog:
             return
         self._want_dialog = False
-        dialog = HistorySettingsDialog(limits, self.window)
+        dialog = HistorySettingsDialog(limits, self.parent_widget)
         dialog.prune_requested.connect(lambda: self.service.set_limits(dialog.limits()))
         dialog.finished.connect(self.on_dialog_finished)
         self.settings_dialog = dialog
@@ -219,7 +207,7 @@ class HistoryController(QObject):
         text = f"Removed {removed} exchange(s) from the history."
         if self.settings_dialog is not None:
             self.settings_dialog.prune_result.setText(text)
-        self.window.statusBar().showMessage(text, 5000)
+        self.status.showMessage(text, 5000)
         self.panel.refresh()
 
     def shutdown(self) -> None:

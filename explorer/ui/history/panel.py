@@ -213,9 +213,12 @@ class HistoryPanel(QDockWidget):
             elapsed = f"{row.total_ms:.0f} ms" if row.status is not None else "—"
             status = str(row.status) if row.status is not None else "failed"
             path = short_path(row.endpoint or row.url)
-            item = QTreeWidgetItem(
-                [f" {status} ", f"{row.method} {path}", elapsed, _when(row.created_at)]
-            )
+            cause = row.cause
+            what = f"{row.method} {path}"
+            if cause:  # the user's request, with why it got no API answer, and where
+                status = "no token"
+                what += f"  ·  no token ({row.environment or 'environment unknown'})"
+            item = QTreeWidgetItem([f" {status} ", what, elapsed, _when(row.created_at)])
             item.setData(0, _ID_ROLE, row.id)
             background, foreground = status_colors(status_class_of(row.status), dark=dark)
             item.setBackground(0, QBrush(QColor(background)))
@@ -225,6 +228,7 @@ class HistoryPanel(QDockWidget):
             tip = (
                 f"{row.method} {row.url}\n{_when(row.created_at)}  ·  {row.environment}"
                 f"{'  ·  ' + row.operation_id if row.operation_id else ''}"
+                + (f"\n{cause}" if cause else "")
             )
             for column in range(len(self.COLUMNS)):
                 item.setToolTip(column, tip)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -177,28 +177,3 @@ class HistoryService(QObject):
             return
         log.error("history work failed", exc_info=exc if isinstance(exc, BaseException) else None)
         self.failed.emit(f"The history could not be used: {exc}")
-
-
-def explanation_from(document: Mapping[str, Any] | None) -> Explanation | None:
-    """An :class:`Explanation` back from its stored dict (None when it does not fit)."""
-    if not document:
-        return None
-    from explorer.core.models import FixAction, Severity, StatusClass
-
-    try:
-        return Explanation(
-            rule_id=str(document.get("rule_id", "")),
-            status_class=StatusClass(document.get("status_class", StatusClass.UNKNOWN.value)),
-            title=str(document.get("title", "")),
-            cause=str(document.get("cause", "")),
-            fix=tuple(str(step) for step in document.get("fix") or ()),
-            doc_url=str(document.get("doc_url") or ""),
-            severity=Severity(document.get("severity", Severity.INFO.value)),
-            actions=tuple(FixAction(a) for a in document.get("actions") or ()),
-            matched=tuple(str(m) for m in document.get("matched") or ()),
-            documented=bool(document.get("documented", True)),
-            trace_id=document.get("trace_id"),
-            retry_after_s=document.get("retry_after_s"),
-        )
-    except (ValueError, TypeError):
-        return None

@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -42,9 +41,10 @@ from explorer.core.builder import (
     example_inputs,
     validate_inputs,
 )
-from explorer.core.codegen import TARGETS, generate, target
+from explorer.core.codegen import TARGETS
 from explorer.core.models import Endpoint, RequestSpec, Severity
 from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.reopen import FREE, inputs_for
 from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.request.composite_editors import make_editor
 from explorer.ui.request.drafts import DraftKeeper
@@ -72,7 +72,9 @@ class RequestPanel(ProblemDisplay, QWidget):
     cancel_requested = Signal()
     problems_changed = Signal(list)  # list[InputProblem]
     message = Signal(str)  # a short status-bar message
-    copy_requested = Signal(str)  # a "Copy as …" target id (explorer.core.codegen.TARGETS)
+    #: copy the request as code: a target id of explorer.core.codegen.TARGETS ("curl",
+    #: "httpx" and every language of the Copy as menu)
+    copy_requested = Signal(str)
 
     def __init__(
         self,
@@ -162,7 +164,6 @@ class RequestPanel(ProblemDisplay, QWidget):
                 lambda _=False, kind=code_target.id: self.copy_requested.emit(kind)
             )
         self.copy_menu_button.setMenu(self.copy_menu)
-        self.copy_requested.connect(self.copy_as)
         for button in (self.copy_curl_button, self.copy_httpx_button, self.copy_menu_button):
             button.setToolTip(
                 "Copies the request as code that runs as pasted; secrets are read from "
@@ -230,8 +231,8 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.raw.textChanged.connect(self.on_raw_text_changed)
         self.problem_list.itemActivated.connect(self.on_problem_activated)
         self.problem_list.itemClicked.connect(self.on_problem_activated)
-        self.copy_curl_button.clicked.connect(lambda: self.copy_as("curl"))
-        self.copy_httpx_button.clicked.connect(lambda: self.copy_as("httpx"))
+        self.copy_curl_button.clicked.connect(lambda: self.copy_requested.emit("curl"))
+        self.copy_httpx_button.clicked.connect(lambda: self.copy_requested.emit("httpx"))
         self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
         self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_shortcut.activated.connect(self.undo_reset)
@@ -315,6 +316,22 @@ class RequestPanel(ProblemDisplay, QWidget):
             self.body_layout.addWidget(note)
         self.body_layout.addStretch(1)
 
+    def current_inputs(self) -> RequestInputs:
+        path, query, headers = self.param_form.parts()
+        return RequestInputs(
+            path_params=path, query_params=query, headers=headers, body_text=self.raw.toPlainText()
+        )
+
+    def set_inputs(self, inputs: RequestInputs) -> None:
+        self.param_form.set_inputs(inputs)
+        self._syncing = True
+        try:
+            self.raw.setPlainText(inputs.body_text)
+        finally:
+            self._syncing = False
+        self.on_raw_settled()
+        self.run_checks()
+
     def load_free(self, spec: RequestSpec) -> None:
         """Show a request of no endpoint in the description (a pasted curl command): its
         method, URL, headers and body, ready to edit and send."""
@@ -344,21 +361,24 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.tab_list.set_tab_wanted(2, True)
         self.run_checks()
 
-    def current_inputs(self) -> RequestInputs:
-        path, query, headers = self.param_form.parts()
-        return RequestInputs(
-            path_params=path, query_params=query, headers=headers, body_text=self.raw.toPlainText()
-        )
-
-    def set_inputs(self, inputs: RequestInputs) -> None:
-        self.param_form.set_inputs(inputs)
-        self._syncing = True
-        try:
-            self.raw.setPlainText(inputs.body_text)
-        finally:
-            self._syncing = False
-        self.on_raw_settled()
-        self.run_checks()
+    def load_spec(self, spec: RequestSpec) -> bool:
+        """Show a stored request to edit and send again: read back into the form when it
+        is of the endpoint shown, else as a free URL with its headers and body. False when
+        the panel shows another endpoint (its URL is then not free to change)."""
+        if self.endpoint is not None and spec.operation_id == self.endpoint.operation_id:
+            self.set_inputs(inputs_for(self.endpoint, spec))
+            return True
+        if self.url.isReadOnly():
+            return False
+        self.method.setCurrentText(spec.method.upper())
+        self.url.setText(spec.url)
+        headers = self.param_form.extra_headers
+        if not headers.isReadOnly():
+            shown = [f"{k}: {v}" for k, v in inputs_for(FREE, spec).headers]
+            headers.setPlainText("\n".join(shown))
+        if not self.raw.isReadOnly():
+            self.raw.setPlainText(spec.body.decode("utf-8", errors="replace") if spec.body else "")
+        return True
 
     def remember_draft(self) -> None:
         if self.endpoint is not None:
@@ -494,19 +514,6 @@ class RequestPanel(ProblemDisplay, QWidget):
         """What the window adds to a request when sending it, shown in the preview too."""
         self._prepare = prepare
         self.refresh_preview()
-
-    @Slot()
-    def copy_as(self, kind: str) -> None:
-        spec = self.preview_spec()
-        if spec is None:
-            return
-        redactor = self.redactor()
-        known = redactor.policy.known_secrets
-        text = redactor.redact_text(generate(kind, spec, known_secrets=known))
-        QApplication.clipboard().setText(text)
-        self.message.emit(
-            f"Copied as {target(kind).label}; secrets are read from THUMBTACK_* variables."
-        )
 
     def set_redactor(
         self, redactor: Callable[[], Redactor], changed: SignalInstance | None = None

@@ -756,7 +756,7 @@ class BodyView(QWidget):
             from explorer.core.files import atomic_write
 
             try:
-                atomic_write(Path(name), body, mode=0o644)
+                atomic_write(Path(name), body, mode=0o600)
             except OSError as exc:
                 yield "saved", f"Could not save the body to {name}: {exc.strerror or exc}."
                 return

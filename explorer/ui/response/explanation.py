@@ -160,6 +160,12 @@ class ExplanationPanel(QWidget):
         self.severity.setText(glyph)
         self.severity.setToolTip(words)
         self.title.setText(explanation.title)
+        self.unverified.setText(
+            "⚠ Unverified — inferred, not documented by Thumbtack. Treat it as a lead."
+            if explanation.source == "thumbtack"
+            else "⚠ Unverified — an inference, not the HTTP standard's or the API "
+            "description's. Treat it as a lead."
+        )
         self.unverified.setVisible(not explanation.documented)
         self.cause.setText(explanation.cause)
         if explanation.fix:
@@ -177,7 +183,10 @@ class ExplanationPanel(QWidget):
         if explanation.doc_url:
             url = html.escape(explanation.doc_url, quote=True)
             page = html.escape(explanation.doc_url.split("//", 1)[-1][:80])
-            self.doc_link.setText(f'↗ <a href="{url}">Thumbtack documentation: {page}</a>')
+            whose = (
+                "Thumbtack documentation" if explanation.source == "thumbtack" else "HTTP standard"
+            )
+            self.doc_link.setText(f'↗ <a href="{url}">{whose}: {page}</a>')
             self.doc_link.setToolTip(explanation.doc_url)
         self.doc_link.setVisible(bool(explanation.doc_url))
         actions = list(explanation.actions)

@@ -27,7 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.body import human_size
-from explorer.core.models import Explanation, RequestSpec, ResponseRecord, Timing
+from explorer.core.models import (
+    Explanation,
+    NetworkFailure,
+    RequestSpec,
+    ResponseRecord,
+    Timing,
+)
+from explorer.core.timing import PHASES as _PHASES
+from explorer.core.timing import phase_texts
 from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.response.body_view import BodyView
 from explorer.ui.response.status_badge import StatusBadge
@@ -75,14 +83,6 @@ def masked_request_text(spec: RequestSpec) -> str:
     return "\n".join(lines)
 
 
-_PHASES: tuple[tuple[str, str], ...] = (
-    ("DNS", "dns_ms"),
-    ("Connect", "connect_ms"),
-    ("TLS", "tls_ms"),
-    ("Send", "send_ms"),
-    ("Wait (first byte)", "wait_ms"),
-    ("Download", "download_ms"),
-)
 _PHASE_COLORS = ("#6f8fd8", "#4fa3a5", "#8d72c9", "#c4913a", "#d0675a", "#5aa35f")
 
 
@@ -140,7 +140,7 @@ class TimingView(QWidget):
         grid.addWidget(self.total, len(_PHASES), 0, 1, 3)
         grid.setRowStretch(len(_PHASES) + 1, 1)
 
-    def show_timing(self, timing: Timing | None) -> None:
+    def show_timing(self, timing: Timing | None, failure: NetworkFailure | None = None) -> None:
         if timing is None:
             for attr, label in self.values.items():
                 label.setText("—")
@@ -150,17 +150,13 @@ class TimingView(QWidget):
         total = max(timing.total_ms, 0.0)
         measured = sum(getattr(timing, attr) or 0.0 for _n, attr in _PHASES)
         scale = max(total, measured, 1e-6)
+        texts = phase_texts(timing, failure)
         start = 0.0
         for _name, attr in _PHASES:
             value = getattr(timing, attr)
-            if value is None:
-                reused = attr in ("dns_ms", "connect_ms", "tls_ms")
-                self.values[attr].setText("reused connection" if reused else "not measured")
-                self.bars[attr].set_span(start, 0, scale)
-                continue
-            self.values[attr].setText(f"{value:,.1f} ms")
-            self.bars[attr].set_span(start, value, scale)
-            start += value
+            self.values[attr].setText(texts[attr])
+            self.bars[attr].set_span(start, value or 0.0, scale)
+            start += value or 0.0
         self.total.setText(f"Total {total:,.1f} ms")
 
 
@@ -252,8 +248,9 @@ class ResponsePane(QWidget):
         self.badge.show_status(status, detail=detail)
         if record.failure is not None:
             failure = record.failure
+            cause = f"{record.cause}\n\n" if record.cause else ""
             self.body_view.show_text(
-                f"No HTTP response: {failure.message}\n\n" + "\n  ← ".join(failure.chain)
+                f"{cause}No HTTP response: {failure.message}\n\n" + "\n  ← ".join(failure.chain)
             )
         else:
             self.body_view.show_body(
@@ -262,7 +259,7 @@ class ResponsePane(QWidget):
             if explanation is not None and explanation.matched:
                 self.body_view.highlight_fragments(explanation.matched)
         self._show_headers(record)
-        self.timing.show_timing(record.timing)
+        self.timing.show_timing(record.timing, record.failure)
         self.request.setPlainText(masked_request_text(record.request))
         self._raw_loaded = False
         self.raw_view.clear()

@@ -227,7 +227,13 @@ class StatusBadge(QFrame):
         self._set_class(info.status_class.value)
         self.icon.setText(glyph_for(info.icon))
         self.label.setText(info.label)
-        suffix = "" if info.documented else "  (not in Thumbtack's status table)"
+        suffix = (
+            ""
+            if info.documented
+            else "  (not in Thumbtack's status table)"
+            if info.source == "thumbtack"
+            else "  (not a standard HTTP status)"
+        )
         self.meaning.setText(info.meaning[:1].upper() + info.meaning[1:] + suffix)
         self.meaning.setVisible(info.meaning.lower() not in info.label.lower())
         self.detail.setText(detail)

@@ -4,12 +4,13 @@ Save the current request (Ctrl+S; its Authorization becomes ``{{access_token}}``
 request that still holds a secret is refused with the core's message), open it into the
 request panel, send it, rename or move it, delete it, make folders. The files are the
 core's (:mod:`explorer.core.saved`); every file operation runs on a worker thread, and
-every question goes through the window's ``ask`` object.
+every question goes through the ``ask`` object it is given.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStatusBar,
     QStyle,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.models import RequestSpec
-from explorer.core.reopen import sendable
 from explorer.core.saved import (
     SUFFIX,
     SavedFolder,
@@ -38,33 +39,16 @@ from explorer.core.saved import (
     SavedRequestStore,
     request_file_name,
 )
-from explorer.ui.window.reopen import (
-    current_sandbox_base,
-    load_into_request_panel,
-    window_variables,
-)
+from explorer.ui.exchange import ExchangeController
+from explorer.ui.redaction import RedactionContext
+from explorer.ui.settings_keeper import SettingsKeeper
 from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from explorer.ui.window.main_window import MainWindow
+    from explorer.ui.dialogs import Ask
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 _FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def current_spec(window: MainWindow, *, as_previewed: bool = False) -> RequestSpec | None:
-    """The request on screen; when it is the one just sent, the sent one (with the
-    Authorization the window added, which saving turns into ``{{access_token}}``).
-    ``as_previewed``: before it is sent, the request as its Preview shows it (with the
-    profile's Authorization placeholder and the Sandbox fault the window will add)."""
-    panel = window.request_panel
-    built = panel.preview_spec() if as_previewed else panel.build_spec()
-    sent = window.last_record.request if window.last_record is not None else None
-    if built is None:
-        return sent
-    if sent is not None and (sent.method, sent.url) == (built.method, built.url):
-        return sent
-    return built
 
 
 def _folder_of(relative: str) -> str:
@@ -184,12 +168,6 @@ class SavedRequestsPanel(QDockWidget):
         self.empty.setVisible(not root.folders and not root.requests)
         self.update_buttons()
 
-    def find_item(self, relative: str) -> QTreeWidgetItem | None:
-        for item in _walk(self.tree.invisibleRootItem()):
-            if item.data(0, _PATH_ROLE) == relative:
-                return item
-        return None
-
 
 def _attach(parent: QTreeWidget | QTreeWidgetItem, item: QTreeWidgetItem) -> None:
     if isinstance(parent, QTreeWidget):
@@ -198,35 +176,39 @@ def _attach(parent: QTreeWidget | QTreeWidgetItem, item: QTreeWidgetItem) -> Non
         parent.addChild(item)
 
 
-def _walk(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
-    found: list[QTreeWidgetItem] = []
-    for index in range(item.childCount()):
-        child = item.child(index)
-        if child is None:
-            continue
-        found.append(child)
-        found.extend(_walk(child))
-    return found
-
-
 class SavedRequestsController(QObject):
     """Saved requests for one window: folder choice, file work on a worker, the dock."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.panel = SavedRequestsPanel(window)
-        window.docks.add(self.panel, min_width=260)
+    def __init__(
+        self,
+        exchange: ExchangeController,
+        redaction: RedactionContext,
+        *,
+        settings: SettingsKeeper,
+        ask: Ask,
+        current_spec: Callable[[], RequestSpec | None],
+        open_request: Callable[[RequestSpec], bool],
+        status: QStatusBar,
+        parent: QWidget,
+    ) -> None:
+        """``current_spec`` is the request on screen; ``open_request`` puts one into the
+        request panel."""
+        super().__init__(parent)
+        self.exchange = exchange
+        self.redaction = redaction
+        self.settings = settings
+        self.ask = ask
+        self.current_spec = current_spec
+        self.open_request = open_request
+        self.status = status
+        self.panel = SavedRequestsPanel(parent)
         self.view_action = self.panel.toggleViewAction()
         self.view_action.setText("&Saved requests")
         self.view_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        window.view_menu.addAction(self.view_action)
-        window.addAction(self.view_action)
-        self.save_action = QAction("&Save current request…", window)
+        self.save_action = QAction("&Save current request…", parent)
         self.save_action.setObjectName("saveRequestAction")
         self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.triggered.connect(self.save_current)
-        window.addAction(self.save_action)
         self.store: SavedRequestStore | None = None
         self.runner = TaskRunner(self, latest_only=False, max_workers=1)
         self.runner.finished.connect(self.on_runner_finished)
@@ -240,14 +222,14 @@ class SavedRequestsController(QObject):
         p.delete_button.clicked.connect(self.delete_selected)
         p.folder_button.clicked.connect(self.new_folder)
         p.tree.itemDoubleClicked.connect(lambda *_: self._with_selected("open"))
-        if window.settings.saved_requests_dir:
-            self.set_folder(Path(window.settings.saved_requests_dir), remember=False)
+        if settings.current.saved_requests_dir:
+            self.set_folder(Path(settings.current.saved_requests_dir), remember=False)
 
     # ----- folder ------------------------------------------------------------------------
     @Slot()
     def choose_folder(self) -> bool:
         start = str(self.store.root) if self.store else str(Path.home())
-        chosen = self.window.ask.folder("Folder for saved requests", start)
+        chosen = self.ask.folder("Folder for saved requests", start)
         if chosen is None:
             return False
         self.set_folder(chosen)
@@ -258,10 +240,8 @@ class SavedRequestsController(QObject):
         self.panel.folder_label.setText(str(folder))
         self.panel.folder_label.setToolTip(str(folder))
         if remember:
-            window = self.window
-            window.settings = window.settings.with_changes(saved_requests_dir=str(folder))
-            settings, store = window.settings, window.services.settings_store
-            self._submit("remembered", lambda: store.save(settings))
+            self.settings.change(saved_requests_dir=str(folder))
+            self.settings.save("The saved-requests folder")
         self.refresh()
 
     def refresh(self) -> None:
@@ -270,7 +250,7 @@ class SavedRequestsController(QObject):
             return
 
         def work() -> tuple[SavedFolder, dict[str, str]]:
-            store.root.mkdir(parents=True, exist_ok=True)
+            store.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             root = store.tree()
             methods: dict[str, str] = {}
             for relative in _all_requests(root):
@@ -288,15 +268,14 @@ class SavedRequestsController(QObject):
 
     @Slot()
     def save_current(self) -> None:
-        window = self.window
-        spec = current_spec(window)
+        spec = self.current_spec()
         if spec is None:
-            window.statusBar().showMessage("Pick an endpoint or enter a URL to save first.", 5000)
+            self.status.showMessage("Pick an endpoint or enter a URL to save first.", 5000)
             return
         if self.store is None and not self.choose_folder():
             return
         default = spec.operation_id or PurePosixPath(spec.url.split("?")[0]).name or "request"
-        name = window.ask.text("Save request", "Name of the saved request:", default)
+        name = self.ask.text("Save request", "Name of the saved request:", default)
         if not name or not name.strip():
             return
         folder = self.panel.selected_folder()
@@ -308,7 +287,7 @@ class SavedRequestsController(QObject):
     def _save(self, relative: str, saved: SavedRequest, *, overwrite: bool) -> None:
         store = self.store
         assert store is not None
-        secrets = self.window.redaction.known_secrets
+        secrets = self.redaction.known_secrets
 
         def work() -> str | None:
             if not overwrite and (store.root / relative).exists():
@@ -330,7 +309,7 @@ class SavedRequestsController(QObject):
         if chosen is None or chosen[1] or self.store is None:
             return
         relative = chosen[0]
-        new_name = self.window.ask.text(
+        new_name = self.ask.text(
             "Rename saved request", "New name (use folder/name to move it):", _name_of(relative)
         )
         if not new_name or not new_name.strip():
@@ -339,7 +318,7 @@ class SavedRequestsController(QObject):
         folder = _folder_of(relative)
         parent, _, leaf = new_name.rpartition("/")
         target = "/".join(p for p in ((parent or folder), request_file_name(leaf)) if p)
-        store, secrets = self.store, self.window.redaction.known_secrets
+        store, secrets = self.store, self.redaction.known_secrets
 
         def work() -> str:
             moved = store.rename(relative, target)
@@ -355,7 +334,7 @@ class SavedRequestsController(QObject):
         if chosen is None or chosen[1] or self.store is None:
             return
         relative = chosen[0]
-        if not self.window.ask.confirm(
+        if not self.ask.confirm(
             "Delete saved request", f"Delete the file {relative}?", action="Delete"
         ):
             return
@@ -366,7 +345,7 @@ class SavedRequestsController(QObject):
     def new_folder(self) -> None:
         if self.store is None and not self.choose_folder():
             return
-        name = self.window.ask.text("New folder", "Folder name:", "")
+        name = self.ask.text("New folder", "Folder name:", "")
         if not name or not name.strip():
             return
         parent = self.panel.selected_folder()
@@ -379,14 +358,13 @@ class SavedRequestsController(QObject):
     @Slot(int, object)
     def on_runner_finished(self, _task_id: int, result: object) -> None:
         kind, payload, context = cast(tuple[str, Any, Any], result)
-        window = self.window
-        status = window.statusBar()
+        status = self.status
         if kind == "tree":
             self.panel.show_tree(*payload)
         elif kind == "saved":
             relative, saved = context
             if payload is None:
-                if window.ask.confirm(
+                if self.ask.confirm(
                     "Replace saved request",
                     f"{relative} already exists. Replace it with the current request?",
                     action="Replace",
@@ -396,15 +374,11 @@ class SavedRequestsController(QObject):
             status.showMessage(f"Saved {payload} (no secrets inside).", 5000)
             self.refresh()
         elif kind in ("open", "send"):
-            spec = sendable(
-                payload.to_spec(),
-                window_variables(window),
-                sandbox_base=current_sandbox_base(window),
-            )
+            spec = self.exchange.sendable(payload.to_spec())
             if kind == "send":
-                window.send_spec(spec)
+                self.exchange.send(spec)
             else:
-                load_into_request_panel(window, spec)
+                self.open_request(spec)
                 status.showMessage(f"Opened {payload.name}.", 5000)
         elif kind in ("renamed", "deleted", "folder"):
             status.showMessage(
@@ -422,8 +396,8 @@ class SavedRequestsController(QObject):
             text = f"{exc.filename or 'The folder'}: {exc.strerror or exc}. Pick another folder."
         else:
             raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
-        self.window.statusBar().showMessage(text, 15000)
-        self.window.ask.error("Saved requests", text)
+        self.status.showMessage(text, 15000)
+        self.ask.error("Saved requests", text)
         self.refresh()
 
 

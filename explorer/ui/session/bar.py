@@ -1,27 +1,29 @@
 """The session's face in the main window: environment and profile selectors, the token
 status, the token panel, the pre-flight bar, profile-file problems and one-click fixes.
 
-:class:`SessionUi` attaches to a :class:`~explorer.ui.window.main_window.MainWindow` (it uses the
-window's toolbar combos, status label, View menu and central layout) so the window itself
-only calls :meth:`approve_send` before sending and :meth:`handle_fix` for fix actions.
+:class:`SessionUi` is given the window's toolbar combos and token label, and makes the
+bars, the token panel and the profiles action, which the window places; the window calls
+:meth:`approve_send` before sending and :meth:`handle_fix` for fix actions.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from typing import Any
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar, QWidget
 
 from explorer.core.environments import Environment
 from explorer.core.files import DocumentError
 from explorer.core.models import Endpoint, FixAction, RequestSpec
 from explorer.core.profiles import SANDBOX_CUSTOMER_PROFILE, SANDBOX_PRO_PROFILE, Profile
 from explorer.ui.ask import DialogAsk
+from explorer.ui.exchange import ExchangeController
+from explorer.ui.redaction import RedactionContext
 from explorer.ui.session.controller import SessionController
 from explorer.ui.session.preflight_bar import NoticeBar, PreflightBar
 from explorer.ui.session.profile_dialog import ProfileDialog
@@ -38,41 +40,59 @@ DEMO_SWITCHES = {
 
 
 class SessionUi(QObject):
-    """Wires a :class:`SessionController` into the main window."""
+    """The window's face of a :class:`SessionController`; :meth:`start` once it is wired."""
 
-    def __init__(self, window: Any, controller: SessionController) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        controller: SessionController,
+        exchange: ExchangeController,
+        redaction: RedactionContext,
+        *,
+        environment_combo: QComboBox,
+        profile_combo: QComboBox,
+        token_label: QLabel,
+        status: QStatusBar,
+        current_endpoint: Callable[[], Endpoint | None],
+        endpoints: Callable[[], Sequence[Endpoint]],
+        start_environment: Callable[[], None],
+        parent: QWidget,
+    ) -> None:
+        """The combos and the token label are the window's toolbar and status-bar widgets,
+        filled and followed here; ``current_endpoint`` is the request panel's endpoint,
+        ``endpoints`` the description's, ``start_environment`` starts the chosen one."""
+        super().__init__(parent)
         self.controller = controller
+        self.exchange = exchange
+        self.redaction = redaction
+        self.token_label = token_label
+        self.status = status
+        self.current_endpoint = current_endpoint
+        self.endpoints = endpoints
+        self.start_environment = start_environment
+        self.parent_widget = parent
         self.dialog: ProfileDialog | None = None
-        controller.setParent(window)
+        controller.setParent(parent)
         if isinstance(controller.ask, DialogAsk):
-            controller.ask.parent = window
+            controller.ask.parent = parent
 
         self.preflight_bar = PreflightBar()
         self.notice_bar = NoticeBar("error")
         self.notice_bar.setObjectName("profilesProblem")
-        layout = window.centralWidget().layout()
-        layout.insertWidget(1, self.notice_bar)
-        layout.insertWidget(2, self.preflight_bar)
         for bar in (self.preflight_bar, self.notice_bar):
             style_session_widget(bar)
         self.preflight_bar.send_anyway.connect(self.on_preflight_send_anyway)
         self.preflight_bar.fix_requested.connect(self.on_preflight_fix)
 
-        self.token_panel = TokenPanel(controller, window)
-        window.docks.add(self.token_panel, min_width=260)
-        toggle = self.token_panel.toggleViewAction()
-        toggle.setText("&Token panel")
-        toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
-        window.view_menu.addAction(toggle)
-        self.manage_action = QAction("&Profiles and environments…", window)
+        self.token_panel = TokenPanel(controller, parent)
+        self.token_action = self.token_panel.toggleViewAction()
+        self.token_action.setText("&Token panel")
+        self.token_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.manage_action = QAction("&Profiles and environments…", parent)
         self.manage_action.setShortcut(QKeySequence("Ctrl+Alt+P"))
         self.manage_action.triggered.connect(self.open_profiles)
-        self._file_menu().insertAction(self._file_menu().actions()[0], self.manage_action)
 
-        self.env_combo = window.environment_combo
-        self.profile_combo = window.profile_combo
+        self.env_combo = environment_combo
+        self.profile_combo = profile_combo
         self.profile_combo.setMinimumContentsLength(18)
         self.env_combo.currentIndexChanged.connect(self.on_env_combo_changed)
         self.profile_combo.activated.connect(self.on_profile_combo_activated)
@@ -80,39 +100,25 @@ class SessionUi(QObject):
         controller.environment_changed.connect(self.on_environment_changed)
         controller.profile_changed.connect(self.on_profile_changed)
         controller.token_changed.connect(self.on_token_tick)
-        redaction = getattr(window, "redaction", None)
-        if redaction is not None:
-            controller.secrets_seen.connect(redaction.set_known_secrets)
-            self.token_panel.set_redactor(lambda: redaction.redactor, redaction.changed)
+        controller.secrets_seen.connect(redaction.set_known_secrets)
+        self.token_panel.set_redactor(lambda: redaction.redactor, redaction.changed)
         controller.token_failed.connect(self.on_token_failed)
-        # The readiness line under the request form says what the pre-flight check knows.
-        panel = window.request_panel
-        panel.set_readiness_check(controller.preflight_for)
-        for signal in (
-            controller.profile_changed,
-            controller.environment_changed,
-            controller.token_changed,
-        ):
-            signal.connect(lambda *_: panel.refresh_readiness())
 
         self.token_timer = QTimer(self)
         self.token_timer.setInterval(1000)
         self.token_timer.timeout.connect(self.on_token_tick)
         self.token_timer.start()
 
+    def start(self) -> None:
+        """Read the profiles, fill the selectors and select the first environment (once
+        the window has connected its signals, so everyone hears it)."""
+        controller = self.controller
         problem = controller.profiles.problem or controller.load()  # reported once read
         if problem is not None:
             self.report_profiles_problem(problem)
         self.on_profiles_changed()
         self._started_env = str(self.env_combo.currentData() or "sandbox")
         controller.select_environment(self._started_env)
-
-    def _file_menu(self) -> QMenu:
-        for action in self.window.menuBar().actions():
-            menu = action.menu()
-            if isinstance(menu, QMenu) and action.text().replace("&", "") == "File":
-                return menu
-        return self.window.menuBar().addMenu("&File")  # type: ignore[no-any-return]
 
     # ----- selectors ----------------------------------------------------------------------
     @Slot()
@@ -174,7 +180,7 @@ class SessionUi(QObject):
         self._fill_profiles()
         if env.id != self._started_env:
             self._started_env = env.id  # a new API base for the request builder
-            self.window.start_environment()
+            self.start_environment()
 
     @Slot(object)
     def on_profile_changed(self, _profile: Profile | None) -> None:
@@ -185,7 +191,7 @@ class SessionUi(QObject):
     @Slot()
     def on_token_tick(self, *_args: object) -> None:
         state, text = token_state(self.controller.token_info, self.controller.token_error)
-        label = self.window.token_label
+        label = self.token_label
         label.setText(f"Token: {text}")
         if label.property("state") != state.value:
             label.setProperty("state", state.value)
@@ -193,16 +199,13 @@ class SessionUi(QObject):
 
     @Slot(str)
     def on_token_failed(self, message: str) -> None:
-        redaction = getattr(self.window, "redaction", None)
-        if redaction is not None:
-            message = redaction.redactor.redact_text(message)
-        self.window.statusBar().showMessage(message, 15000)
+        self.status.showMessage(self.redaction.redactor.redact_text(message), 15000)
 
     # ----- profiles dialog and file problems ------------------------------------------------
     @Slot()
     def open_profiles(self, scopes: bool = False) -> ProfileDialog:
         if self.dialog is None:
-            self.dialog = ProfileDialog(self.controller, self.window)
+            self.dialog = ProfileDialog(self.controller, self.parent_widget)
             self.dialog.saved.connect(self.on_dialog_saved)
         else:
             self.dialog.on_environments_saved()
@@ -250,23 +253,23 @@ class SessionUi(QObject):
 
     def _send_checked(self, spec: RequestSpec) -> None:
         if self.approve_send(spec):
-            self.window.send_spec(spec)
+            self.exchange.send(spec)
 
     def _endpoint_for(self, spec: RequestSpec) -> Endpoint:
-        endpoint = getattr(self.window.request_panel, "endpoint", None)
-        if isinstance(endpoint, Endpoint) and (
+        endpoint = self.current_endpoint()
+        if endpoint is not None and (
             not spec.operation_id or endpoint.operation_id == spec.operation_id
         ):
             return endpoint
-        for candidate in self.window.services.endpoints:
+        for candidate in self.endpoints():
             if spec.operation_id and candidate.operation_id == spec.operation_id:
-                return candidate  # type: ignore[no-any-return]
+                return candidate
         path = urlsplit(spec.url).path or "/"
         return Endpoint(operation_id="", method=spec.method, path=path, section="Ad hoc")
 
     @Slot(object)
     def on_preflight_send_anyway(self, spec: RequestSpec) -> None:
-        self.window.send_spec(spec)
+        self.exchange.send(spec)
 
     @Slot(object, object)
     def on_preflight_fix(self, action: FixAction, spec: RequestSpec) -> None:
@@ -274,7 +277,7 @@ class SessionUi(QObject):
 
     def handle_fix(self, action: FixAction, spec: RequestSpec | None = None) -> bool:
         """Carry out a one-click fix; True when it was one of the session's."""
-        target = spec or self.window.retry_spec()  # rebuilt from the current state
+        target = spec or self.exchange.retry_spec()  # rebuilt from the current state
 
         def resend(_result: object = None) -> None:
             if target is not None:

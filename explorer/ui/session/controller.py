@@ -615,7 +615,8 @@ class SessionController(QObject):
                 record = send(manager.authorize_request(spec), client=client, cancel=cancel)
         except TokenError as exc:
             self._publish(manager)
-            return exc.record or self._auth_failure(spec, exc)
+            outcome = exc.outcome_of(masked_record(ResponseRecord(request=spec)).request)
+            return outcome or self._auth_failure(spec, exc)
         except AUTH_ERRORS as exc:
             return self._auth_failure(spec, exc)
         self._publish(manager)

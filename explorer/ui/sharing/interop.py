@@ -12,22 +12,23 @@ worker thread.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QStatusBar, QWidget
 
 from explorer.core.curl_import import CurlImport, CurlParseError, looks_like_curl, parse_curl
 from explorer.core.interchange import ImportPlan, InterchangeError
-from explorer.core.models import RequestSpec
-from explorer.ui.sharing.bundles import menu_named
+from explorer.core.models import Endpoint, RequestSpec
+from explorer.core.saved import SavedRequestStore
 from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from explorer.ui.saved.panel import SavedRequestsController
-    from explorer.ui.window.main_window import MainWindow
+    from explorer.ui.dialogs import Ask
+    from explorer.ui.request.panel import RequestPanel
 
 IMPORTS = {
     "har": ("HAR file…", "Import a HAR file", ["HAR files (*.har *.json)", "All files (*)"]),
@@ -50,28 +51,52 @@ class InteropFeatures(QObject):
     imported = Signal(list)  # relative paths of the saved requests written
     exported = Signal(str)  # the file written
 
-    def __init__(self, window: MainWindow, saved: SavedRequestsController) -> None:
-        super().__init__(window)
-        self.window = window
-        self.saved = saved
+    def __init__(
+        self,
+        panel: RequestPanel,
+        *,
+        ask: Ask,
+        status: QStatusBar,
+        select_endpoint: Callable[[str], bool],
+        endpoints: Callable[[], Sequence[Endpoint]],
+        catalog: Callable[[], Any],
+        saved_store: Callable[[], SavedRequestStore | None],
+        choose_saved_folder: Callable[[], bool],
+        saved_changed: Callable[[], None],
+        session: Any = None,
+        dialog_parent: QWidget | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """``panel`` is the request panel (its URL field takes pasted commands),
+        ``select_endpoint(operation_id)`` shows an endpoint, ``catalog()`` the description
+        loaded (else ``endpoints()`` are matched), ``saved_store()`` the saved-requests
+        folder (``choose_saved_folder()`` asks for one, ``saved_changed()`` re-reads it),
+        ``session`` the session controller (its current profile keeps a pasted token)."""
+        super().__init__(parent)
+        self.panel = panel
+        self.ask = ask
+        self.status = status
+        self.select_endpoint = select_endpoint
+        self.endpoints = endpoints
+        self.catalog = catalog
+        self.saved_store = saved_store
+        self.choose_saved_folder = choose_saved_folder
+        self.saved_changed = saved_changed
+        self.session = session
+        self.dialog_parent = dialog_parent
         self.dialog: Any = None
         self.runner = TaskRunner(self, latest_only=False, max_workers=1)
         self.runner.finished.connect(self.on_finished)
         self.runner.failed.connect(self.on_failed)
+        owner = parent if parent is not None else self
 
-        self.import_curl_action = QAction("&Import curl…", window)
+        self.import_curl_action = QAction("&Import curl…", owner)
         self.import_curl_action.setObjectName("importCurlAction")
         self.import_curl_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
         self.import_curl_action.setToolTip("Paste a curl command and open the request it sends")
         self.import_curl_action.triggered.connect(lambda _checked=False: self.open_curl_dialog())
-        request_menu = menu_named(window, "&Request")
-        request_menu.addSeparator()
-        request_menu.addAction(self.import_curl_action)
-        window.addAction(self.import_curl_action)
 
-        file_menu = menu_named(window, "&File")
-        first = file_menu.actions()[0] if file_menu.actions() else None
-        self.import_menu = QMenu("&Import", window)
+        self.import_menu = QMenu("&Import")
         self.import_menu.setObjectName("importMenu")
         self.import_actions: dict[str, QAction] = {}
         for kind, (label, _title, _filters) in IMPORTS.items():
@@ -83,23 +108,16 @@ class InteropFeatures(QObject):
         self.import_actions["suite"] = suite
         self.import_menu.addSeparator()
         self.import_menu.addAction(self.import_curl_action)
-        self.export_menu = QMenu("Export saved &requests", window)
+        self.export_menu = QMenu("Export saved &requests")
         self.export_menu.setObjectName("exportSavedMenu")
         self.export_actions: dict[str, QAction] = {}
         for kind, (label, _filter) in EXPORTS.items():
             action = self.export_menu.addAction(label)
             action.triggered.connect(lambda _=False, k=kind: self.export_saved(k))
             self.export_actions[kind] = action
-        if first is not None:
-            file_menu.insertMenu(first, self.import_menu)
-            file_menu.insertMenu(first, self.export_menu)
-        else:
-            file_menu.addMenu(self.import_menu)
-            file_menu.addMenu(self.export_menu)
 
-        url = window.request_panel.url
-        url.installEventFilter(self)
-        url.textEdited.connect(self.on_url_edited)
+        panel.url.installEventFilter(self)
+        panel.url.textEdited.connect(self.on_url_edited)
 
     # ----- curl ----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -127,18 +145,18 @@ class InteropFeatures(QObject):
     def _match(self, spec: RequestSpec) -> Any:
         from explorer.core.request_match import match_operation
 
-        catalog = getattr(self.window, "catalog", None)
+        catalog = self.catalog()
         if catalog is None:
             from explorer.core.catalog import Catalog
 
-            endpoints = tuple(getattr(self.window.services, "endpoints", None) or ())
+            endpoints = tuple(self.endpoints())
             if not endpoints:
                 return None
             catalog = Catalog(title="", version="", endpoints=endpoints)
         return match_operation(catalog, spec)
 
     def _session(self) -> Any:
-        return getattr(self.window.services, "session", None)
+        return self.session
 
     def open_curl_dialog(self, text: str = "") -> Any:
         from explorer.ui.sharing.import_dialogs import CurlImportDialog
@@ -146,7 +164,7 @@ class InteropFeatures(QObject):
         session = self._session()
         can_store = session is not None and getattr(session, "profile", None) is not None
         dialog = CurlImportDialog(
-            self.window, match=self._operation_name, can_store_token=can_store
+            self.dialog_parent, match=self._operation_name, can_store_token=can_store
         )
         if text:
             dialog.set_text(text)
@@ -168,14 +186,14 @@ class InteropFeatures(QObject):
         try:
             result = parse_curl(text)
         except CurlParseError as exc:
-            self.window.ask.error("Import curl", str(exc))
+            self.ask.error("Import curl", str(exc))
             return False
         self.open_imported(result)
         token = next((ref for ref in result.secrets if ref.name == "access_token"), None)
         session = self._session()
         if token is not None and session is not None and getattr(session, "profile", None):
             profile = session.profile.name
-            if self.window.ask.confirm(
+            if self.ask.confirm(
                 "Store the pasted token?",
                 "The pasted command holds a Bearer token. The request now uses "
                 "{{access_token}}, which the profile fills. Store the pasted token as the "
@@ -190,34 +208,31 @@ class InteropFeatures(QObject):
         session = self._session()
         if token and session is not None:
             session.adopt_token(token)
-            self.window.statusBar().showMessage(
+            self.status.showMessage(
                 "The pasted token is stored as the profile's access token.", 6000
             )
 
     def open_imported(self, result: CurlImport) -> None:
-        window = self.window
-        panel = window.request_panel
+        panel = self.panel
         match = self._match(result.spec)
         notes = f" Note: {result.notes[0]}" if result.notes else ""
-        if match is not None and window.endpoint_tree.select(match.endpoint.operation_id):
+        if match is not None and self.select_endpoint(match.endpoint.operation_id):
             panel.set_inputs(match.inputs)
             panel.remember_draft()
             where = ""
             if not match.base_url.startswith(panel.base_url.rstrip("/")):
                 where = f" on the current environment (the command called {match.base_url})"
-            window.statusBar().showMessage(
+            self.status.showMessage(
                 f"Opened the pasted command as {match.endpoint.operation_id}{where}.{notes}",
                 10000,
             )
             return
         panel.load_free(result.spec)
-        window.statusBar().showMessage(
-            f"Opened the pasted command as a free request.{notes}", 10000
-        )
+        self.status.showMessage(f"Opened the pasted command as a free request.{notes}", 10000)
 
     # ----- file imports --------------------------------------------------------------
     def import_file(self, kind: str) -> None:
-        ask = self.window.ask
+        ask = self.ask
         if kind == "suite":
             folder = ask.folder("Import a saved-requests folder", str(Path.home()))
             if folder is None:
@@ -234,12 +249,13 @@ class InteropFeatures(QObject):
     def _show_preview(self, plan: ImportPlan) -> None:
         from explorer.ui.sharing.import_dialogs import ImportPreviewDialog
 
-        store = self.saved.store
-        if store is None and not self.saved.choose_folder():
+        store = self.saved_store()
+        if store is None and not self.choose_saved_folder():
             return
-        store = self.saved.store
-        assert store is not None
-        dialog = ImportPreviewDialog(self.window, plan, str(store.root))
+        store = self.saved_store()
+        if store is None:
+            return
+        dialog = ImportPreviewDialog(self.dialog_parent, plan, str(store.root))
         dialog.accepted.connect(lambda: self._write_plan(plan))
         self.dialog = dialog
         dialog.open()
@@ -247,24 +263,23 @@ class InteropFeatures(QObject):
     def _write_plan(self, plan: ImportPlan) -> None:
         from explorer.core.interchange import apply_plan
 
-        store = self.saved.store
+        store = self.saved_store()
         if store is None:
             return
         self.runner.submit(lambda _cancel: ("written", apply_plan(plan, store), plan))
 
     # ----- exports -------------------------------------------------------------------
     def export_saved(self, kind: str) -> None:
-        window = self.window
-        store = self.saved.store
+        store = self.saved_store()
         if store is None:
-            window.statusBar().showMessage(
+            self.status.showMessage(
                 "Choose the saved-requests folder first (Saved requests dock).", 6000
             )
             return
         label, file_filter = EXPORTS[kind]
         suffix = {"postman": ".postman_collection.json", "har": ".har", "curl": ".sh"}[kind]
         start = str(Path.home() / f"{store.root.name}{suffix}")
-        chosen = window.ask.save_file(
+        chosen = self.ask.save_file(
             f"Export saved requests {label.rstrip('…')}", start, [file_filter]
         )
         if chosen is None:
@@ -277,32 +292,31 @@ class InteropFeatures(QObject):
     @Slot(int, object)
     def on_finished(self, _task_id: int, result: object) -> None:
         kind, value, context = cast(tuple[str, Any, Any], result)
-        window = self.window
         if kind == "plan":
             self._show_preview(value)
         elif kind == "written":
-            self.saved.refresh()
-            window.statusBar().showMessage(
+            self.saved_changed()
+            self.status.showMessage(
                 f"Imported {len(value)} saved request{'s' * (len(value) != 1)}.", 8000
             )
             self.imported.emit(list(value))
             plan: ImportPlan = context
             if plan.secrets:
-                window.statusBar().showMessage(
+                self.status.showMessage(
                     f"Imported {len(value)} saved requests; {len(plan.secrets)} secret(s) were "
                     "set aside as {{references}} and not written.",
                     10000,
                 )
         elif kind == "exported":
-            window.statusBar().showMessage(f"Exported {value} to {context}.", 8000)
+            self.status.showMessage(f"Exported {value} to {context}.", 8000)
             self.exported.emit(str(context))
 
     @Slot(int, object)
     def on_failed(self, _task_id: int, exc: object) -> None:
         if isinstance(exc, InterchangeError | OSError):
-            self.window.ask.error("Import or export", str(exc))
+            self.ask.error("Import or export", str(exc))
         else:
-            self.window.ask.error("Import or export", f"It did not work: {exc}")
+            self.ask.error("Import or export", f"It did not work: {exc}")
 
 
 def _plan(kind: str, source: Path) -> ImportPlan:

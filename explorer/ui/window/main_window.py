@@ -1,9 +1,10 @@
 """The main window: toolbar, endpoint tree, request builder, response and explanation.
 
-The window composes panels and wires their signals; it does no networking and reads no
-secrets itself. Everything it needs comes in through :class:`WindowServices`, built by
-the composition root (:mod:`explorer.ui.app.application`), so tests build the same window
-with their own services.
+The window composes the panels and the features and wires their signals; it reads no
+secrets itself, and sends only through its :class:`~explorer.ui.exchange.ExchangeController`.
+Everything it needs comes in through :class:`WindowServices`, built by the composition
+root (:mod:`explorer.ui.app.application`), so tests build the same window with their own
+services.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Only what the frame needs is imported here: importing a Qt class builds its enums, and
@@ -25,19 +27,23 @@ from explorer import __version__
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtWidgets import QMenu
 
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
-    from explorer.core.status import StatusInfo
     from explorer.ui.dialogs import Ask
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
     from explorer.ui.endpoints.tree import EndpointTree
+    from explorer.ui.exchange import ExchangeController, ShownResponse
+    from explorer.ui.redaction import RedactionContext
     from explorer.ui.request.drafts import DraftKeeper
     from explorer.ui.request.panel import RequestPanel
     from explorer.ui.response.explanation import ExplanationPanel
     from explorer.ui.response.pane import ResponsePane
-    from explorer.ui.sharing.presentation import RedactionContext
+    from explorer.ui.session.bar import SessionUi
+    from explorer.ui.settings_keeper import SettingsKeeper
     from explorer.ui.window.dock_area import DockArea
+    from explorer.ui.window.sandbox_menu import SandboxMenu
     from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -47,15 +53,6 @@ ENDPOINT_TREE_MIN_WIDTH = 200  # the tree stays readable however narrow the wind
 #: (with less room, from a larger font or longer labels, each label goes above its editor).
 REQUEST_PANEL_MIN_WIDTH = 340
 HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
-
-
-@dataclass(frozen=True)
-class ShownResponse:
-    """A record with its classification and explanation, both computed on the worker."""
-
-    record: ResponseRecord
-    status: StatusInfo
-    explanation: Explanation | None
 
 
 @dataclass
@@ -73,20 +70,32 @@ class WindowServices:
     perform: Callable[[RequestSpec, threading.Event], ResponseRecord] | None = None
     #: record -> explanation; called on the worker thread. None: no explanations.
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
-    #: record -> badge; None uses the core's one classification.
-    classify: Callable[[ResponseRecord], StatusInfo] | None = None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
+    #: Whether Thumbtack's documented meanings apply to an environment's answers (by id).
+    speaks_thumbtack: Callable[[str], bool] = lambda env_id: (
+        env_id in ("sandbox", "production", "staging")
+    )
     environments: list[tuple[str, str]] = field(default_factory=lambda: [("sandbox", "Sandbox")])
     #: explorer.ui.session.controller.SessionController: profiles, tokens, pre-flight checks.
     session: Any = None
     shutdown: Callable[[], None] = lambda: None
+    #: The history database; None: the one in the program's data folder.
+    history_path: Path | None = None
 
 
-def default_classify(record: ResponseRecord) -> StatusInfo:
-    from explorer.core.status import classify
-
-    return classify(record)
+def _add_sections(
+    menu: QMenu, sections: Sequence[Sequence[QAction]], *, leading_separator: bool = False
+) -> None:
+    """Fill ``menu`` with ``sections`` of actions, a separator between two sections."""
+    first = not leading_separator
+    for section in sections:
+        if not section:
+            continue
+        if not first:
+            menu.addSeparator()
+        menu.addActions(list(section))
+        first = False
 
 
 class MainWindow(QMainWindow):
@@ -109,7 +118,8 @@ class MainWindow(QMainWindow):
         chosen = services.settings if services is not None else settings
         if chosen is None:
             raise TypeError("MainWindow needs its services, or settings to open its frame")
-        self.settings = chosen
+        self._frame_settings = chosen
+        self.keeper: SettingsKeeper | None = None
         self.completed = False
         self.setWindowTitle(f"Thumbtack API Explorer {__version__}")
         self._restore_geometry()
@@ -118,6 +128,15 @@ class MainWindow(QMainWindow):
             opening.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # dim
         else:
             self.complete(services)
+
+    @property
+    def settings(self) -> Settings:
+        """The window's settings now (kept by its :class:`SettingsKeeper` once complete)."""
+        return self.keeper.current if self.keeper is not None else self._frame_settings
+
+    def names(self) -> tuple[str, str]:
+        """The environment's and the profile's names, as the toolbar shows them."""
+        return self.environment_combo.currentText(), self.profile_combo.currentText()
 
     def show_opening_failed(self, reason: str) -> None:
         """In place of the frame's "Opening…" line: the window could not be built."""
@@ -140,37 +159,57 @@ class MainWindow(QMainWindow):
         return note
 
     def complete(self, services: WindowServices) -> None:
-        """Build the panels, menus and toolbar and wire them; emits :attr:`ready`."""
+        """Build the panels, the features, the menus and the toolbar, then wire them
+        (:meth:`_connect_signals`); emits :attr:`ready`.
+
+        The window is the only object that knows every feature: it builds each with the
+        narrow collaborators it needs (the exchange, the redaction, the settings, an
+        ``ask``, callables), places their docks, bars and actions, and connects one
+        feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
         from explorer.ui.dialogs import Ask
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
+        from explorer.ui.exchange import ExchangeController
+        from explorer.ui.history.controller import HistoryController, default_history_path
+        from explorer.ui.redaction import RedactionContext
         from explorer.ui.request.drafts import DraftKeeper
         from explorer.ui.request.panel import RequestPanel
         from explorer.ui.response.explanation import ExplanationPanel
         from explorer.ui.response.pane import ResponsePane
-        from explorer.ui.sharing.presentation import RedactionContext
-        from explorer.ui.window import safe_features
+        from explorer.ui.saved.panel import SavedRequestsController
+        from explorer.ui.settings_keeper import SettingsKeeper
+        from explorer.ui.sharing.bundles import BundleExporter
+        from explorer.ui.sharing.interop import InteropFeatures
+        from explorer.ui.sharing.presentation import PresentationMode
         from explorer.ui.window.dock_area import DockArea
+        from explorer.ui.window.sandbox_menu import SandboxMenu
         from explorer.ui.workers import TaskRunner
 
         self.services = services
-        self.settings = services.settings
+        self.keeper = SettingsKeeper(services.settings_store, services.settings, self)
+        self.endpoints: list[Endpoint] = list(services.endpoints)
         self.base_url = ""
-        self.last_record: ResponseRecord | None = None
-        self.last_shown: ShownResponse | None = None
-        self.last_asked: tuple[RequestSpec, str] | None = None  # (request, base URL) sent last
-        self.runner: TaskRunner = TaskRunner(self, latest_only=True)
         self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
-        self._request_id: int | None = None
         self._client: Any = None
         self.ask: Ask = Ask(self)
         self.redaction: RedactionContext = RedactionContext(
             self, presentation=self.settings.presentation_mode
         )
-        self.redaction.changed.connect(self.on_redaction_changed)
+        self.sandbox_menu: SandboxMenu = SandboxMenu(self)
+        self.exchange: ExchangeController = ExchangeController(
+            services.perform or self._plain_perform,
+            explain=services.explain,
+            prepare=self._prepare_send,
+            variables=services.variables,
+            sandbox_base=self.current_sandbox_base,
+            base_url=lambda: self.base_url,
+            parent=self,
+        )
+        status = self.statusBar()
 
+        # ----- the panels: endpoints, request, response -----
         self.endpoint_tree: EndpointTree = EndpointTree()
         self.drafts: DraftKeeper = DraftKeeper(services.drafts, self)
         self.request_panel: RequestPanel = RequestPanel(
@@ -179,45 +218,150 @@ class MainWindow(QMainWindow):
         self.request_panel.set_redactor(lambda: self.redaction.redactor, self.redaction.changed)
         self.response_pane: ResponsePane = ResponsePane()
         self.explanation_panel: ExplanationPanel = ExplanationPanel()
-        self._build_layout()
-        self.docks: DockArea = DockArea(self)
         self._build_toolbar()
-        self._build_menus()
         self._build_status_bar()
+        self.banner = QLabel("")
+        self.banner.setProperty("role", "banner")
+        self.banner.hide()
 
-        self.endpoint_tree.endpoint_selected.connect(self.on_endpoint_tree_selected)
-        self.request_panel.send_requested.connect(self.send_current)
-        self.request_panel.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.drafts.problem.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        # ----- the features, each with what it needs -----
         self.descriptions = DescriptionLoader(self, self.background)
-        self.descriptions.install(self.file_menu)
-        self.descriptions.loaded.connect(self.set_catalog)
         self.quick_open_dialog: QuickOpenDialog | None = None
-        self.request_panel.cancel_requested.connect(self.cancel_current)
-        self.explanation_panel.action_requested.connect(self.on_explanation_action)
-        self.response_pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
-        self.runner.finished.connect(self.on_runner_finished)
-        self.runner.failed.connect(self.on_runner_failed)
-        self.runner.cancelled.connect(self.on_runner_cancelled)
-        self.background.finished.connect(self.on_background_finished)
-        self.background.failed.connect(self.on_background_failed)
-
-        self.catalog = services.catalog
-        self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
-        self.endpoint_tree.load(services.endpoints)
-        self._restore_splitters()
-        self.session_ui: Any = None
+        self.session_ui: SessionUi | None = None
         if services.session is not None:
             from explorer.ui.session.bar import SessionUi
 
-            self.session_ui = SessionUi(self, services.session)
-        self.safe = safe_features.install(self)
+            self.session_ui = SessionUi(
+                services.session,
+                self.exchange,
+                self.redaction,
+                environment_combo=self.environment_combo,
+                profile_combo=self.profile_combo,
+                token_label=self.token_label,
+                status=status,
+                current_endpoint=lambda: self.request_panel.endpoint,
+                endpoints=lambda: self.endpoints,
+                start_environment=self.start_environment,
+                parent=self,
+            )
+        self.presentation = PresentationMode(
+            self.redaction, self.keeper, banner=self.banner, status=status, parent=self
+        )
+        self.history = HistoryController(
+            self.exchange,
+            self.redaction,
+            path=services.history_path or default_history_path(),
+            names=self.names,
+            open_request=self.open_request,
+            status=status,
+            parent=self,
+        )
+        self.saved = SavedRequestsController(
+            self.exchange,
+            self.redaction,
+            settings=self.keeper,
+            ask=self.ask,
+            current_spec=self.current_spec,
+            open_request=self.open_request,
+            status=status,
+            parent=self,
+        )
+        self.bundles = BundleExporter(
+            self.exchange,
+            self.redaction,
+            ask=self.ask,
+            current_spec=lambda: self.current_spec(as_previewed=True),
+            explanation=lambda: self.explanation_panel.explanation,
+            names=self.names,
+            selection=self.history.selected_id,
+            with_credentials=getattr(services.session, "with_credentials", None),
+            status=status,
+            parent=self,
+        )
+        self.interop = InteropFeatures(
+            self.request_panel,
+            ask=self.ask,
+            status=status,
+            select_endpoint=self.endpoint_tree.select,
+            endpoints=lambda: self.endpoints,
+            catalog=lambda: self.catalog,
+            saved_store=lambda: self.saved.store,
+            choose_saved_folder=self.saved.choose_folder,
+            saved_changed=self.saved.refresh,
+            session=services.session,
+            dialog_parent=self,
+            parent=self,
+        )
+
+        self._build_layout()
+        self.docks: DockArea = DockArea(self)
+        if self.session_ui is not None:
+            self.docks.add(self.session_ui.token_panel, min_width=260)
+        self.docks.add(self.history.panel, min_width=260)
+        self.docks.add(self.saved.panel, min_width=260)
+        self._build_menus()
+        self._connect_signals()
+
+        self.catalog = services.catalog
+        self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
+        self.endpoint_tree.load(self.endpoints)
+        self._restore_splitters()
+        if self.session_ui is not None:
+            self.session_ui.start()
         if self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         if self.drafts.load_problem:
             self.statusBar().showMessage(self.drafts.load_problem, 15000)
         self.completed = True
         self.ready.emit()
+
+    def _connect_signals(self) -> None:
+        """Every connection between the window's parts, in one place."""
+        status = self.statusBar()
+        exchange, panel, pane = self.exchange, self.request_panel, self.response_pane
+        history, bundles = self.history, self.bundles
+
+        self.endpoint_tree.endpoint_selected.connect(self.on_endpoint_tree_selected)
+        panel.send_requested.connect(self.send_current)
+        panel.cancel_requested.connect(exchange.cancel)
+        panel.copy_requested.connect(bundles.copy_as)
+        panel.message.connect(lambda text: status.showMessage(text, 5000))
+        panel.set_send_preparation(self._with_sandbox_fault)
+        self.drafts.problem.connect(lambda text: status.showMessage(text, 10000))
+        assert self.keeper is not None
+        self.keeper.problem.connect(lambda text: status.showMessage(text, 10000))
+        self.descriptions.loaded.connect(self.set_catalog)
+        self.explanation_panel.action_requested.connect(self.on_explanation_action)
+        pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
+        self.redaction.changed.connect(self.on_redaction_changed)
+        self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
+        self.background.finished.connect(self.on_background_finished)
+        self.background.failed.connect(self.on_background_failed)
+
+        # One exchange: the window shows it, the history records it.
+        exchange.pending.connect(self.on_exchange_pending)
+        exchange.settled.connect(lambda: panel.set_busy(False))
+        exchange.shown.connect(self.on_exchange_shown)
+        exchange.failed.connect(self.on_exchange_failed)
+        exchange.cancelled.connect(pane.show_cancelled)
+        exchange.finished.connect(history.on_exchange_finished)
+        exchange.shown.connect(history.on_exchange_shown)
+        exchange.cancelled.connect(history.on_exchange_cancelled)
+        exchange.failed.connect(lambda _exc: history.on_exchange_failed())
+        history.export_ready.connect(bundles.export_exchange)
+        bundles.export_requested.connect(history.load_for_export)
+
+        session = self.session_ui
+        if session is not None:
+            # The readiness line under the request form says what the pre-flight check knows.
+            controller = session.controller
+            panel.set_readiness_check(controller.preflight_for)
+            for signal in (
+                controller.profile_changed,
+                controller.environment_changed,
+                controller.token_changed,
+            ):
+                signal.connect(lambda *_: panel.refresh_readiness())
 
     # ----- layout -------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -246,10 +390,10 @@ class MainWindow(QMainWindow):
         container = QWidget()
         layout = QVBoxLayout(container)
         layout.setContentsMargins(4, 0, 4, 4)
-        self.banner = QLabel("")
-        self.banner.setProperty("role", "banner")
-        self.banner.hide()
         layout.addWidget(self.banner)
+        if self.session_ui is not None:
+            layout.addWidget(self.session_ui.notice_bar)
+            layout.addWidget(self.session_ui.preflight_bar)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(container)
 
@@ -274,33 +418,59 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _build_menus(self) -> None:
+        """Every menu of the window, in order, with its sections; and the toolbar's
+        presentation toggle. Features only make their actions; they are placed here."""
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-        self.file_menu = file_menu
-
-        request_menu = bar.addMenu("&Request")
         self.send_action = QAction("&Send", self)
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.send_action.triggered.connect(self.request_panel.request_send)
         self.cancel_action = QAction("&Cancel", self)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.cancel_action.triggered.connect(self.cancel_current)
+        self.cancel_action.triggered.connect(self.exchange.cancel)
         self.quick_open_action = QAction("&Quick open endpoint…", self)
         self.quick_open_action.setShortcut(QKeySequence("Ctrl+K"))
         self.quick_open_action.triggered.connect(self.on_quick_open)
-        for action in (self.send_action, self.cancel_action, self.quick_open_action):
-            request_menu.addAction(action)
-            self.addAction(action)
+        self.help_action = QAction("&Troubleshooting guide", self)
+        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.help_action.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(HELP_URL)))
+        about = QAction("&About", self)
+        about.triggered.connect(self.on_about)
 
-        view_menu = bar.addMenu("&View")
-        theme_menu = view_menu.addMenu("&Theme")
+        session, saved, bundles = self.session_ui, self.saved, self.bundles
+        descriptions = self.descriptions
+        # Each menu is a list of sections; a separator goes between two sections.
+        interop = self.interop
+        file_sections: list[list[QAction]] = [
+            [saved.save_action, bundles.export_action],
+            [interop.import_menu.menuAction(), interop.export_menu.menuAction()],
+            [descriptions.open_action, descriptions.reload_action],
+            [self.quit_action],
+        ]
+        if session is not None:
+            file_sections[1].insert(0, session.manage_action)
+        request_sections = [
+            [self.send_action, self.cancel_action, self.quick_open_action],
+            [bundles.copy_curl_action, bundles.copy_httpx_action, bundles.copy_secret_action],
+            [interop.import_curl_action],
+        ]
+        view_sections = [
+            [session.token_action] if session is not None else [],
+            [self.presentation.action],
+            [self.history.action, saved.view_action],
+        ]
+
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        _add_sections(self.file_menu, file_sections)
+        request_menu = bar.addMenu("&Request")
+        _add_sections(request_menu, request_sections)
+        self.view_menu = bar.addMenu("&View")
+        theme_menu = self.view_menu.addMenu("&Theme")
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[ThemeChoice, QAction] = {}
         for choice, label in (
@@ -314,25 +484,35 @@ class MainWindow(QMainWindow):
             self.theme_group.addAction(action)
             theme_menu.addAction(action)
             self.theme_actions[choice] = action
-        self.view_menu = view_menu
-
-        from explorer.ui.window.sandbox_menu import build_sandbox_menu
-
-        self.sandbox_menu = build_sandbox_menu(self)
-        self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
+        self.view_menu.addActions(view_sections[0])  # beside Theme, in the first section
+        _add_sections(self.view_menu, view_sections[1:], leading_separator=True)
         bar.addMenu(self.sandbox_menu)
-        self.request_panel.set_send_preparation(self._with_sandbox_fault)
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addActions([self.help_action, about])
 
-        help_menu = bar.addMenu("&Help")
-        self.help_action = QAction("&Troubleshooting guide", self)
-        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
-        self.help_action.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(HELP_URL)))
-        about = QAction("&About", self)
-        about.triggered.connect(self.on_about)
-        help_menu.addAction(self.help_action)
-        help_menu.addAction(about)
-        self.addAction(self.help_action)
-        self.help_menu = help_menu
+        # Shortcuts that work even where the menu bar is hidden (full screen, tests).
+        for action in (
+            self.send_action,
+            self.cancel_action,
+            self.quick_open_action,
+            self.help_action,
+            self.presentation.action,
+            self.history.action,
+            saved.view_action,
+            saved.save_action,
+            bundles.export_action,
+            interop.import_curl_action,
+        ):
+            self.addAction(action)
+
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.presentation.action)
+        button = self.toolbar.widgetForAction(self.presentation.action)
+        if button is not None:
+            button.setObjectName("presentationButton")
+            button.setStyleSheet(
+                "QToolButton:checked { background: #b3261e; color: white; border-radius: 4px; }"
+            )
 
     def _build_status_bar(self) -> None:
         self.environment_label = QLabel("Sandbox: starting…")
@@ -365,17 +545,15 @@ class MainWindow(QMainWindow):
         def b64(data: QByteArray) -> str:
             return base64.b64encode(bytes(data.data())).decode("ascii")
 
-        self.settings = self.settings.with_changes(
+        assert self.keeper is not None
+        self.keeper.change(
             window_geometry=b64(self.saveGeometry()),
             splitters={
                 "main": b64(self.main_splitter.saveState()),
                 "response": b64(self.response_splitter.saveState()),
             },
         )
-        try:
-            self.services.settings_store.save(self.settings)
-        except OSError as exc:
-            log.warning("could not save settings: %s", exc)
+        self.keeper.save_now()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.completed:  # closed while opening: nothing was changed, nothing to save
@@ -384,9 +562,9 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.request_panel.remember_draft()
         self.drafts.flush()
-        self.runner.shutdown()
+        self.exchange.shutdown()
         self.background.shutdown()
-        self.safe.shutdown()
+        self.history.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
@@ -398,7 +576,8 @@ class MainWindow(QMainWindow):
     def set_theme(self, choice: ThemeChoice) -> None:
         from explorer.ui.style.theme import apply_theme, resolve_dark
 
-        self.settings = self.settings.with_changes(theme=choice)
+        assert self.keeper is not None
+        self.keeper.change(theme=choice)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, dark=resolve_dark(choice), font_scale=self.settings.font_scale)
@@ -430,7 +609,7 @@ class MainWindow(QMainWindow):
             )
             endpoint = self.endpoint_tree.current_endpoint()
             if endpoint is not None:
-                self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+                self.request_panel.load_endpoint(endpoint, self.base_url)
             self.environment_ready.emit(self.base_url)
 
     @Slot(int, object)
@@ -439,14 +618,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Could not start the environment: {exc}", 10000)
         self.environment_failed.emit(str(exc))
 
-    def _base_for(self, _endpoint: Endpoint) -> str:
-        return self.base_url
+    def current_sandbox_base(self) -> str:
+        """The running Sandbox's base URL when the chosen environment is the Sandbox."""
+        on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
+        return self.base_url if on_sandbox else ""
 
     # ----- requests -----------------------------------------------------------------------
     @Slot(object)
     def on_endpoint_tree_selected(self, endpoint: Endpoint) -> None:
-        self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
-        self.settings = self.settings.with_changes(last_endpoint=endpoint.key)
+        self.request_panel.load_endpoint(endpoint, self.base_url)
+        if self.keeper is not None:
+            self.keeper.change(last_endpoint=endpoint.key)
 
     @Slot()
     def send_current(self) -> None:
@@ -456,46 +638,42 @@ class MainWindow(QMainWindow):
             return
         if self.session_ui is not None and not self.session_ui.approve_send(spec):
             return  # held back by the pre-flight bar, or waiting for the secret store
-        self.send_spec(spec)
+        self.exchange.send(spec)
 
-    def send_spec(self, spec: RequestSpec) -> int:
-        perform = self.services.perform or self._plain_perform
-        self.last_asked = (spec, self.base_url)  # what a retry rebuilds from
-        spec = self._with_sandbox_fault(spec)
+    def current_spec(self, *, as_previewed: bool = False) -> RequestSpec | None:
+        """The request on screen (see :meth:`ExchangeController.on_screen`);
+        ``as_previewed``: before it is sent, the request as its Preview shows it (with the
+        profile's Authorization placeholder and the Sandbox fault the window will add)."""
+        panel = self.request_panel
+        return self.exchange.on_screen(panel.preview_spec() if as_previewed else panel.build_spec())
 
-        self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
-        self.explanation_panel.show_explanation(None)
-        self.request_panel.set_busy(True)
-        classify = self.services.classify or default_classify
-        explain = self.services.explain
+    def open_request(self, spec: RequestSpec) -> bool:
+        """Put a stored request into the request panel, under its endpoint when the tree
+        has it; False when the panel could not take it."""
+        if spec.operation_id:
+            self.endpoint_tree.select(spec.operation_id)
+        return self.request_panel.load_spec(spec)
 
-        def run(cancel: threading.Event) -> ShownResponse:
-            # Classifying and explaining parse the body: done here, off the GUI thread.
-            record = perform(spec, cancel)
-            status, explanation = classify(record), explain(record)
-            return ShownResponse(record=record, status=status, explanation=explanation)
+    def _prepare_send(self, spec: RequestSpec) -> RequestSpec:
+        """What the window adds to every request it sends: the Sandbox fault, and whether
+        Thumbtack's documented meanings apply to the answer (the environment says so)."""
+        from explorer.core.status import with_meanings
 
-        self._request_id = self.runner.submit(run)
-        return self._request_id
+        return with_meanings(
+            self._with_sandbox_fault(spec),
+            base_url=self.base_url,
+            thumbtack=self.services.speaks_thumbtack(
+                self.environment_combo.currentData() or "sandbox"
+            ),
+        )
 
     def _with_sandbox_fault(self, spec: RequestSpec) -> RequestSpec:
         """Adds the Sandbox menu's fault header to requests bound for the Sandbox only."""
         from explorer.core.resend import with_sandbox_fault
 
-        on_sandbox = self.environment_combo.currentData() in (None, "sandbox")
-        base = self.base_url if on_sandbox else ""
-        return with_sandbox_fault(spec, self.sandbox_menu.selected_fault(), sandbox_base=base)
-
-    def retry_spec(self) -> RequestSpec | None:
-        """The last request rebuilt from the current state: the user's request (never the
-        headers of the answer that failed), on the current base URL; the current token and
-        Sandbox fault are added when it is sent."""
-        from explorer.core.resend import rebuild_for_retry
-
-        if self.last_asked is None:
-            return None
-        asked, asked_base = self.last_asked
-        return rebuild_for_retry(asked, asked_base=asked_base, current_base=self.base_url)
+        return with_sandbox_fault(
+            spec, self.sandbox_menu.selected_fault(), sandbox_base=self.current_sandbox_base()
+        )
 
     @Slot(object)
     def on_sandbox_fault_changed(self, fault: str | None) -> None:
@@ -515,24 +693,21 @@ class MainWindow(QMainWindow):
             self._client = make_client()
         return send(spec, client=self._client, cancel=cancel)
 
-    @Slot()
-    def cancel_current(self) -> None:
-        if self.runner.busy:
-            self.runner.cancel()
+    @Slot(object)
+    def on_exchange_pending(self, spec: RequestSpec) -> None:
+        self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
+        self.explanation_panel.show_explanation(None)
+        self.request_panel.set_busy(True)
 
-    @Slot(int, object)
-    def on_runner_finished(self, _task_id: int, result: object) -> None:
-        self.request_panel.set_busy(False)
-        if isinstance(result, ShownResponse):
-            self._show_record(result)
+    @Slot(object)
+    def on_exchange_shown(self, shown: ShownResponse) -> None:
+        self._render(shown)
+        self.response_shown.emit(shown.record)
 
-    def _show_record(self, shown: ShownResponse, *, rerender: bool = False) -> None:
-        """Show a response; ``rerender`` repaints the same one (theme or redaction changed)
-        without announcing a new response."""
+    def _render(self, shown: ShownResponse) -> None:
+        """Show a response, redacted as the screen is now."""
         from explorer.core.sandbox_note import sandbox_fault_note
 
-        self.last_record = shown.record
-        self.last_shown = shown
         explanation = self.redaction.redact_explanation(shown.explanation)
         self.explanation_panel.show_explanation(
             explanation, sandbox_note=sandbox_fault_note(shown.record)
@@ -542,25 +717,18 @@ class MainWindow(QMainWindow):
             status=shown.status,
             explanation=explanation,
         )
-        if not rerender:
-            self.response_shown.emit(shown.record)
 
     @Slot()
     def on_redaction_changed(self) -> None:
-        if self.last_shown is not None:
-            self._show_record(self.last_shown, rerender=True)
+        """Re-render the response on screen (from its record, not from the widgets)."""
+        if self.exchange.last_shown is not None:
+            self._render(self.exchange.last_shown)
 
-    @Slot(int, object)
-    def on_runner_failed(self, _task_id: int, exc: object) -> None:
-        self.request_panel.set_busy(False)
+    @Slot(object)
+    def on_exchange_failed(self, exc: object) -> None:
         self.response_pane.clear()
         self.statusBar().showMessage(f"The request could not be made: {exc}", 10000)
         raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
-
-    @Slot(int)
-    def on_runner_cancelled(self, _task_id: int) -> None:
-        self.request_panel.set_busy(False)
-        self.response_pane.show_cancelled()
 
     @Slot(object)
     def on_explanation_action(self, action: FixAction) -> None:
@@ -570,9 +738,9 @@ class MainWindow(QMainWindow):
         if self.session_ui is not None and self.session_ui.handle_fix(action):
             return
         if action in (FixAction.RETRY, FixAction.RETRY_AFTER):
-            spec = self.retry_spec()
+            spec = self.exchange.retry_spec()
             if spec is not None:
-                self.send_spec(spec)
+                self.exchange.send(spec)
         elif action is FixAction.COPY_TRACE_ID:
             explanation = self.explanation_panel.explanation
             if explanation is not None and explanation.trace_id:
@@ -602,7 +770,7 @@ class MainWindow(QMainWindow):
     def on_quick_open(self) -> None:
         from explorer.ui.endpoints.quick_open import QuickOpenDialog
 
-        endpoints = list(getattr(self.catalog, "endpoints", None) or self.services.endpoints)
+        endpoints = list(getattr(self.catalog, "endpoints", None) or self.endpoints)
         dialog = QuickOpenDialog(endpoints, self.catalog, self)
         dialog.endpoint_chosen.connect(lambda endpoint: self.endpoint_tree.select(endpoint.key))
         self.quick_open_dialog = dialog
@@ -614,7 +782,7 @@ class MainWindow(QMainWindow):
         """Show another API description's endpoints; drafts are kept per description."""
         self.request_panel.remember_draft()
         self.catalog = catalog
-        self.services.endpoints = list(catalog.endpoints)
+        self.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
         if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
@@ -626,7 +794,7 @@ class MainWindow(QMainWindow):
 
     def load_catalog(self) -> None:
         """Load the shipped description off the GUI thread, unless one is already shown."""
-        if self.catalog is None and not self.services.endpoints:
+        if self.catalog is None and not self.endpoints:
             self.statusBar().showMessage("Loading the Thumbtack API description…")
             self.descriptions.on_reload_triggered()
         else:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
 
 from explorer.core.catalog import Catalog, load_default_catalog
 from explorer.core.models import ParamLocation
@@ -122,22 +123,78 @@ def test_third_party_description_replaces_the_tree(
     assert vaccinated.check.text() == "true"
 
 
-def test_broken_description_keeps_the_catalog_and_names_the_location(  # type: ignore[no-untyped-def]
+def test_a_description_that_breaks_the_rules_opens_and_lists_warnings_with_the_location(  # type: ignore[no-untyped-def]
+    make_window, catalog, qtbot, tmp_path: Path
+) -> None:
+    window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    loader = window.descriptions
+    with qtbot.waitSignal(loader.checked, timeout=20000) as checked:
+        loaded = open_file(window, qtbot, path, "loaded")
+    assert window.catalog is loaded and window.endpoint_tree.select("listPets")
+    findings = checked.args[0]
+    assert findings and str(path) == findings[0].file
+    assert findings[0].location.startswith("line 11, column 11")
+    assert "paths./pets.get.responses.200" in findings[0].location
+    box = loader.warning_box
+    assert box is not None and box.isVisible() and not box.isModal()
+    assert "line 11, column 11" in box.informativeText()
+    assert "broken.yaml" in box.informativeText()
+
+
+def test_a_file_that_cannot_be_used_keeps_the_catalog_and_names_the_location(  # type: ignore[no-untyped-def]
     make_window, catalog, qtbot, tmp_path: Path
 ) -> None:
     window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
     count = window.endpoint_tree.tree.topLevelItemCount()
     path = tmp_path / "broken.yaml"
-    path.write_text(BROKEN, encoding="utf-8")
+    path.write_text(BROKEN.replace("    get:", "    get: [", 1), encoding="utf-8")
     message = open_file(window, qtbot, path, "failed")
-    assert "broken.yaml" in message
-    assert "line 11, column 11" in message
-    assert "paths./pets.get.responses.200" in message
+    assert "broken.yaml" in message and "not valid YAML" in message
+    assert "line 9, column 16" in message
     box = window.descriptions.error_box
     assert box is not None and box.isVisible()
-    assert "line 11" in box.text() and "stay loaded" in box.text()
+    assert "line 9" in box.text() and "stay loaded" in box.text()
     assert window.endpoint_tree.tree.topLevelItemCount() == count
     assert window.catalog is catalog
+    assert window.endpoint_tree.select("getCategoryRecommendationsV4")
+
+
+def test_a_yaml_alias_bomb_is_refused_with_a_clear_message(  # type: ignore[no-untyped-def]
+    make_window, catalog, qtbot, tmp_path: Path
+) -> None:
+    window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
+    lines = ["openapi: 3.1.0", "info: {title: bomb, version: '1'}", "paths: {}"]
+    lines.append("x-a0: &a0 [" + ", ".join(["lol"] * 9) + "]")
+    lines += [f"x-a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = open_file(window, qtbot, path, "failed")
+    assert "alias bomb" in message and "bomb.yaml" in message
+    assert window.catalog is catalog
+
+
+def test_cancel_while_opening_keeps_the_endpoints_you_had(  # type: ignore[no-untyped-def]
+    make_window, catalog, qtbot, tmp_path: Path
+) -> None:
+    from bench.descriptions import make_description
+
+    window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
+    path = make_description(tmp_path, 3000, schemas=50, fmt="json")
+    loader = window.descriptions
+    loaded: list[object] = []
+    loader.loaded.connect(loaded.append)
+    loader.load_file(path)
+    assert loader.opening and loader.progress is not None
+    assert loader.progress.labelText() == f"Opening {path.name}…"
+    cancel = loader.progress.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    with qtbot.waitSignal(loader.cancelled, timeout=5000):
+        cancel.click()  # the note's own Cancel button
+    assert not loader.opening
+    qtbot.waitUntil(lambda: not window.background.busy, timeout=30000)
+    assert loaded == [] and window.catalog is catalog
     assert window.endpoint_tree.select("getCategoryRecommendationsV4")
 
 

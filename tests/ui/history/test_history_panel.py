@@ -16,7 +16,7 @@ from explorer.ui.history.panel import parse_query, short_path
 
 
 def rows(window) -> list[str]:  # type: ignore[no-untyped-def]
-    tree = window.safe.history.panel.list
+    tree = window.history.panel.list
     return [
         f"{tree.topLevelItem(i).text(0).strip()} {tree.topLevelItem(i).text(1)}"
         for i in range(tree.topLevelItemCount())
@@ -25,10 +25,10 @@ def rows(window) -> list[str]:  # type: ignore[no-untyped-def]
 
 def open_history(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.activateWindow()
-    action = window.safe.history.action
+    action = window.history.action
     assert action.shortcut() == QKeySequence("Ctrl+H")
     action.trigger()
-    qtbot.waitUntil(window.safe.history.panel.isVisible)
+    qtbot.waitUntil(window.history.panel.isVisible)
 
 
 def send_three(window, qtbot, server) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_exchanges_are_listed_and_searchable(make_window, qtbot) -> None:  # typ
             "404 GET /status/404",
             "200 GET /negotiations/1",
         ]
-        panel = window.safe.history.panel
+        panel = window.history.panel
         qtbot.keyClicks(panel.search, "4xx")
         qtbot.waitUntil(lambda: rows(window) == ["404 GET /status/404"])
         panel.search.clear()
@@ -90,7 +90,7 @@ def test_double_click_reopens_and_resend_sends_again(make_window, qtbot) -> None
         open_history(window, qtbot)
         send_three(window, qtbot, server)
         qtbot.waitUntil(lambda: len(rows(window)) == 3)
-        tree = window.safe.history.panel.list
+        tree = window.history.panel.list
         item = tree.topLevelItem(1)  # the 404
         rect = tree.visualItemRect(item)
         qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -102,8 +102,8 @@ def test_double_click_reopens_and_resend_sends_again(make_window, qtbot) -> None
         assert "Opened exchange" in window.statusBar().currentMessage()
 
         sent_before = len(server.requests)
-        with qtbot.waitSignal(window.safe.history.service.recorded, timeout=10000):
-            qtbot.mouseClick(window.safe.history.panel.resend_button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(window.history.service.recorded, timeout=10000):
+            qtbot.mouseClick(window.history.panel.resend_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(rows(window)) == 4)
         assert rows(window)[0] == "404 GET /status/404"
         # the "Sending again…" note is replaced as soon as the answer is on screen
@@ -120,7 +120,7 @@ def test_pruning_through_the_settings_dialog(make_window, qtbot) -> None:  # typ
         open_history(window, qtbot)
         send_three(window, qtbot, server)
         qtbot.waitUntil(lambda: len(rows(window)) == 3)
-        controller = window.safe.history
+        controller = window.history
         qtbot.mouseClick(controller.panel.settings_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: controller.settings_dialog is not None)
         dialog = controller.settings_dialog
@@ -142,14 +142,14 @@ def test_damaged_database_is_reported_with_its_backup(make_window, qtbot) -> Non
     data = AppPaths.from_environment().ensure().data
     (data / HISTORY_FILE).write_bytes(b"this is not a database" * 100)
     window = make_window()
-    panel = window.safe.history.panel
+    panel = window.history.panel
     qtbot.waitUntil(lambda: "damaged" in panel.problem.text())
     backups = [p for p in data.iterdir() if ".broken" in p.name]
     assert backups, list(data.iterdir())
     assert str(backups[0]) in panel.problem.text()
     assert backups[0].read_bytes().startswith(b"this is not a database")
     assert "damaged" in window.statusBar().currentMessage()
-    window.safe.history.action.trigger()
+    window.history.action.trigger()
     assert panel.problem.isVisible()
 
 

@@ -75,10 +75,10 @@ def test_presentation_mode_with_a_dock_beside_keeps_the_form_whole(
     window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == (1280, 800))
-    window.safe.presentation.set_on(True)
+    window.presentation.set_on(True)
     panel = window.request_panel
-    action = window.safe.history.action if dock == "history" else window.safe.saved.view_action
-    opened = window.safe.history.panel if dock == "history" else window.safe.saved.panel
+    action = window.history.action if dock == "history" else window.saved.view_action
+    opened = window.history.panel if dock == "history" else window.saved.panel
     action.trigger()
     qtbot.waitUntil(opened.isVisible)
     assert window.dockWidgetArea(opened) == RIGHT

@@ -22,7 +22,7 @@ from explorer.paths import AppPaths
 
 
 def items(window) -> list[str]:  # type: ignore[no-untyped-def]
-    tree = window.safe.saved.panel.tree
+    tree = window.saved.panel.tree
     found: list[str] = []
 
     def walk(item: QTreeWidgetItem, depth: int) -> None:
@@ -36,7 +36,7 @@ def items(window) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def click_item(window, qtbot, name: str) -> None:  # type: ignore[no-untyped-def]
-    tree = window.safe.saved.panel.tree
+    tree = window.saved.panel.tree
     matches = tree.findItems(name, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
     assert matches, items(window)
     rect = tree.visualItemRect(matches[0])
@@ -48,10 +48,10 @@ def test_save_rename_reopen_and_send(make_window, qtbot, tmp_path: Path) -> None
     with thumbtack_server() as server:
         window = make_window(server.url, perform=authed_perform())
         ask = ScriptedAsk(folders=[folder], texts=["Get negotiation", "Negotiation by id"])
-        window.ask = ask
+        window.saved.ask = ask
         url = f"{server.url}/api/v4/negotiations/590299344770662410"
         send_url(window, qtbot, url)
-        window.safe.saved.save_action.trigger()  # Ctrl+S
+        window.saved.save_action.trigger()  # Ctrl+S
         saved = folder / "Get negotiation.request.json"
         qtbot.waitUntil(saved.exists)
         text = saved.read_text()
@@ -59,11 +59,11 @@ def test_save_rename_reopen_and_send(make_window, qtbot, tmp_path: Path) -> None
         document = json.loads(text)
         assert (document["method"], document["url"]) == ("GET", url)
         qtbot.waitUntil(lambda: items(window) == ["Get negotiation GET"])
-        assert window.safe.saved.panel.isVisible()
-        assert window.safe.saved.save_action.shortcut().toString() == "Ctrl+S"
+        assert window.saved.panel.isVisible()
+        assert window.saved.save_action.shortcut().toString() == "Ctrl+S"
 
         click_item(window, qtbot, "Get negotiation")
-        qtbot.mouseClick(window.safe.saved.panel.rename_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.saved.panel.rename_button, Qt.MouseButton.LeftButton)
         renamed = folder / "Negotiation by id.request.json"
         qtbot.waitUntil(lambda: items(window) == ["Negotiation by id GET"])
         assert renamed.exists() and not saved.exists()
@@ -71,12 +71,12 @@ def test_save_rename_reopen_and_send(make_window, qtbot, tmp_path: Path) -> None
 
         window.request_panel.url.setText("http://elsewhere.invalid/")
         click_item(window, qtbot, "Negotiation by id")
-        qtbot.mouseClick(window.safe.saved.panel.open_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.saved.panel.open_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.request_panel.url.text() == url)
 
         before = len(server.requests)
         with qtbot.waitSignal(window.response_shown, timeout=10000):
-            qtbot.mouseClick(window.safe.saved.panel.send_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(window.saved.panel.send_button, Qt.MouseButton.LeftButton)
         _method, _path, headers, _body = server.requests[before]
         assert headers["Authorization"] == f"Bearer {s.ACCESS_TOKEN}"  # the current token
         assert ask.errors == []
@@ -91,10 +91,10 @@ def test_a_secret_in_the_request_is_refused_with_the_reason(
     make_window, qtbot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    window.ask = ask = ScriptedAsk(folders=[tmp_path / "suite"], texts=["leaky"])
+    window.saved.ask = ask = ScriptedAsk(folders=[tmp_path / "suite"], texts=["leaky"])
     window.request_panel.url.setText("http://127.0.0.1:9/api/v4/businesses")
     set_headers(window, f"X-Api-Key: {s.CLIENT_SECRET}")
-    window.safe.saved.save_current()
+    window.saved.save_current()
     qtbot.waitUntil(lambda: bool(ask.errors))
     assert "looks like it holds a secret" in ask.errors[0]
     assert "{{variable}}" in ask.errors[0]
@@ -105,25 +105,25 @@ def test_a_secret_in_the_request_is_refused_with_the_reason(
 def test_folders_overwrite_and_delete(make_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "suite"
     window = make_window()
-    window.ask = ask = ScriptedAsk(
+    window.saved.ask = ask = ScriptedAsk(
         folders=[folder], texts=["smoke", "first", "first"], confirms=[True, True]
     )
     window.request_panel.url.setText("http://127.0.0.1:9/api/v4/categories")
-    window.safe.saved.set_folder(folder)
-    window.safe.saved.view_action.trigger()  # View > Saved requests
-    qtbot.waitUntil(window.safe.saved.panel.isVisible)
-    qtbot.mouseClick(window.safe.saved.panel.folder_button, Qt.MouseButton.LeftButton)
+    window.saved.set_folder(folder)
+    window.saved.view_action.trigger()  # View > Saved requests
+    qtbot.waitUntil(window.saved.panel.isVisible)
+    qtbot.mouseClick(window.saved.panel.folder_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: items(window) == ["smoke"])
     click_item(window, qtbot, "smoke")
-    window.safe.saved.save_current()
+    window.saved.save_current()
     qtbot.waitUntil(lambda: items(window) == ["smoke", "  first GET"])
     window.request_panel.method.setCurrentText("POST")
     click_item(window, qtbot, "first")
-    window.safe.saved.save_current()  # same name: asks, then replaces
+    window.saved.save_current()  # same name: asks, then replaces
     target = folder / "smoke" / "first.request.json"
     qtbot.waitUntil(lambda: json.loads(target.read_text())["method"] == "POST")
     assert any("already exists" in text for kind, text in ask.asked if kind == "confirm")
     click_item(window, qtbot, "first")
-    qtbot.mouseClick(window.safe.saved.panel.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.saved.panel.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not target.exists())
     qtbot.waitUntil(lambda: items(window) == ["smoke"])

@@ -34,7 +34,7 @@ def test_supply_endpoint_with_a_demand_profile_waits_for_send_anyway(session_win
     text = bar.message.text()
     assert "supply::negotiations.read" in text
     assert "authorization code" in text
-    assert not window.runner.busy and shown == []  # nothing sent yet
+    assert not window.exchange.busy and shown == []  # nothing sent yet
     with qtbot.waitSignal(window.response_shown, timeout=10000) as blocker:
         qtbot.mouseClick(bar.send_button, Qt.MouseButton.LeftButton)
     assert not bar.isVisible()
@@ -49,7 +49,7 @@ def test_dont_send_drops_the_request(session_window, qtbot) -> None:  # type: ig
     assert bar.isVisible()
     qtbot.mouseClick(bar.close_button, Qt.MouseButton.LeftButton)
     assert not bar.isVisible() and bar.spec is None
-    assert not window.runner.busy
+    assert not window.exchange.busy
 
 
 def test_the_fix_button_sets_the_audience_and_sends(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +117,7 @@ def test_readiness_line_says_what_the_pre_flight_check_knows(session_window, qtb
     assert "see the bar when you send" in text
     assert panel.problem_count.property("note") == "warning"
     assert "authorization code" in panel.problem_count.toolTip()  # the whole message
-    assert not window.runner.busy  # the check sent nothing
+    assert not window.exchange.busy  # the check sent nothing
 
     window.endpoint_tree.select("searchKeywordsV4")  # the demand profile fits this one
     assert panel.problem_count.text() == "✔ Ready to send"

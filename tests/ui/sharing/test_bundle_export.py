@@ -28,10 +28,10 @@ def test_export_writes_a_har_without_known_secrets(make_window, qtbot, tmp_path:
     with thumbtack_server() as server:
         window = make_window(server.url, perform=authed_perform())
         window.redaction.set_known_secrets(s.KNOWN_SECRETS)
-        window.ask = ScriptedAsk(files=[(target, HAR)])
+        window.bundles.ask = ScriptedAsk(files=[(target, HAR)])
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1?access_token={s.ACCESS_TOKEN}")
-        window.safe.bundles.export_action.trigger()
-        qtbot.waitUntil(lambda: window.safe.bundles.last_written == target)
+        window.bundles.export_action.trigger()
+        qtbot.waitUntil(lambda: window.bundles.last_written == target)
     data = target.read_bytes()
     har = json.loads(data)
     entry = har["log"]["entries"][0]
@@ -46,15 +46,15 @@ def test_export_of_the_history_selection_as_json(make_window, qtbot, tmp_path: P
     target = tmp_path / "ticket"  # no suffix: the chosen filter decides
     with thumbtack_server() as server:
         window = make_window(server.url, perform=authed_perform())
-        window.ask = ScriptedAsk(files=[(target, JSON_MD)])
-        window.safe.history.action.trigger()
+        window.bundles.ask = ScriptedAsk(files=[(target, JSON_MD)])
+        window.history.action.trigger()
         send_url(window, qtbot, f"{server.url}/api/v4/status/404")
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1")
-        tree = window.safe.history.panel.list
+        tree = window.history.panel.list
         qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2)
         rect = tree.visualItemRect(tree.topLevelItem(1))  # the older 404
         qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        window.safe.bundles.export_action.trigger()
+        window.bundles.export_action.trigger()
         written = target.with_suffix(".json")
         qtbot.waitUntil(written.exists)
     document = json.loads(written.read_text())
@@ -72,7 +72,7 @@ def test_a_scripted_session_leaves_no_secret_behind(
     with thumbtack_server() as server:
         window = make_window(server.url, perform=authed_perform())
         window.redaction.set_known_secrets(s.KNOWN_SECRETS)
-        window.ask = ScriptedAsk(
+        window.bundles.ask = window.saved.ask = ScriptedAsk(
             folders=[saved_dir],
             texts=["negotiation", "negotiation"],
             files=[(bundles[0], HAR), (bundles[1], JSON_MD), (bundles[2], MARKDOWN)],
@@ -83,25 +83,25 @@ def test_a_scripted_session_leaves_no_secret_behind(
         )
         set_headers(window, "Content-Type: application/x-www-form-urlencoded")
         send_url(window, qtbot, f"{server.url}/oauth2/token", method="POST", body=token_form)
-        window.safe.bundles.export_action.trigger()
+        window.bundles.export_action.trigger()
         qtbot.waitUntil(bundles[0].exists)
         set_headers(window, "")
         send_url(window, qtbot, f"{server.url}/api/v4/expired")
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1?access_token={s.ACCESS_TOKEN}")
-        window.safe.bundles.export_action.trigger()
+        window.bundles.export_action.trigger()
         qtbot.waitUntil(bundles[1].exists)
-        window.safe.presentation.action.trigger()
-        window.safe.bundles.export_action.trigger()
+        window.presentation.action.trigger()
+        window.bundles.export_action.trigger()
         qtbot.waitUntil(bundles[2].exists)
-        window.safe.saved.save_action.trigger()  # the URL holds a token: refused
-        qtbot.waitUntil(lambda: bool(window.ask.errors))
-        assert "the URL looks like it holds a secret" in window.ask.errors[0]
+        window.saved.save_action.trigger()  # the URL holds a token: refused
+        qtbot.waitUntil(lambda: bool(window.bundles.ask.errors))
+        assert "the URL looks like it holds a secret" in window.bundles.ask.errors[0]
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1")
-        window.safe.saved.save_action.trigger()
+        window.saved.save_action.trigger()
         qtbot.waitUntil(lambda: any(saved_dir.glob("*.request.json")))
         for action in (
-            window.safe.bundles.copy_curl_action,
-            window.safe.bundles.copy_httpx_action,
+            window.bundles.copy_curl_action,
+            window.bundles.copy_httpx_action,
         ):
             action.trigger()
             clipboard.append(qapp.clipboard().text())

@@ -28,11 +28,11 @@ def pick(window, title_part: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def copy_with_secrets(window, qtbot, qapp) -> str:  # type: ignore[no-untyped-def]
-    window.ask = WindowAsk(confirms=[True])
+    window.bundles.ask = WindowAsk(confirms=[True])
     qapp.clipboard().setText("")
-    with qtbot.waitSignal(window.safe.bundles.secrets_copied, timeout=15000):
-        window.safe.bundles.copy_secret_action.trigger()
-    assert [kind for kind, _ in window.ask.asked] == ["confirm"]
+    with qtbot.waitSignal(window.bundles.secrets_copied, timeout=15000):
+        window.bundles.copy_secret_action.trigger()
+    assert [kind for kind, _ in window.bundles.ask.asked] == ["confirm"]
     return str(qapp.clipboard().text())
 
 

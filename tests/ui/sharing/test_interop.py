@@ -35,8 +35,14 @@ def catalog() -> Catalog:
 @pytest.fixture
 def window(make_window, catalog):  # type: ignore[no-untyped-def]
     built: MainWindow = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
-    built.ask = ScriptedAsk()
+    _answer(built, ScriptedAsk())
     return built
+
+
+def _answer(window: MainWindow, ask: ScriptedAsk) -> ScriptedAsk:
+    """The import features and the saved requests ask their questions from this script."""
+    window.interop.ask = window.saved.ask = ask
+    return ask
 
 
 def _paste_into(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -91,14 +97,14 @@ def test_a_broken_paste_is_explained_and_changes_nothing(window, qtbot) -> None:
     window.endpoint_tree.select("getCurrentUserV4")
     before = panel.endpoint
     _paste_into(qtbot, panel.url, "curl 'https://api.thumbtack.com/api/v4/users/self")
-    qtbot.waitUntil(lambda: bool(window.ask.errors))
-    assert "unclosed ' quote" in window.ask.errors[0]
+    qtbot.waitUntil(lambda: bool(window.interop.ask.errors))
+    assert "unclosed ' quote" in window.interop.ask.errors[0]
     assert panel.endpoint is before
 
 
 def test_import_curl_dialog_previews_then_opens(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    window.safe.interop.import_curl_action.trigger()
-    dialog = window.safe.interop.dialog
+    window.interop.import_curl_action.trigger()
+    dialog = window.interop.dialog
     qtbot.waitUntil(dialog.isVisible)
     assert not dialog.import_button.isEnabled()
     _paste_into(qtbot, dialog.input, "curl 'https://example.com/x")
@@ -118,7 +124,7 @@ def test_import_curl_dialog_previews_then_opens(window, qtbot) -> None:  # type:
 def test_a_pasted_token_is_offered_to_the_profile_and_stored(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     ask = ScriptedAsk(confirms=[True])
     window = session_window(ask)
-    window.ask = ask
+    _answer(window, ask)
     controller = controller_of(window)
     _paste_into(qtbot, window.request_panel.url, PASTED)
     qtbot.waitUntil(lambda: any(kind == "confirm" for kind, _ in ask.asked))
@@ -130,8 +136,8 @@ def test_a_pasted_token_is_offered_to_the_profile_and_stored(session_window, qtb
 def test_postman_import_shows_a_preview_then_writes(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     collection = DATA / "postman" / "thumbtack-partner.postman_collection.json"
     saved_dir = tmp_path / "saved"
-    window.ask = ScriptedAsk(opens=[collection], folders=[saved_dir])
-    interop = window.safe.interop
+    _answer(window, ScriptedAsk(opens=[collection], folders=[saved_dir]))
+    interop = window.interop
     interop.import_actions["postman"].trigger()
     qtbot.waitUntil(lambda: interop.dialog is not None and interop.dialog.isVisible())
     dialog = interop.dialog
@@ -144,15 +150,15 @@ def test_postman_import_shows_a_preview_then_writes(window, qtbot, tmp_path: Pat
         qtbot.mouseClick(dialog.import_button, LEFT)
     assert len(blocker.args[0]) == 4
     assert (saved_dir / "Messages" / "List messages.request.json").is_file()
-    tree = window.safe.saved.panel.tree
+    tree = window.saved.panel.tree
     qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 3)
 
 
 def test_saved_requests_export_as_postman(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     har = DATA / "har" / "chromium-partner-page.har"
     saved_dir, out = tmp_path / "saved", tmp_path / "out.postman_collection.json"
-    window.ask = ScriptedAsk(opens=[har], folders=[saved_dir], files=[(out, "")])
-    interop = window.safe.interop
+    _answer(window, ScriptedAsk(opens=[har], folders=[saved_dir], files=[(out, "")]))
+    interop = window.interop
     interop.import_actions["har"].trigger()
     qtbot.waitUntil(lambda: interop.dialog is not None and interop.dialog.isVisible())
     with qtbot.waitSignal(interop.imported, timeout=10000):

@@ -37,7 +37,7 @@ def explain_with_customer(record: object) -> Explanation:
 
 
 def click_presentation(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    button = window.toolbar.widgetForAction(window.safe.presentation.action)
+    button = window.toolbar.widgetForAction(window.presentation.action)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
@@ -57,7 +57,7 @@ def test_toggle_masks_every_panel_and_enlarges_the_font(make_window, qtbot, qapp
 
         click_presentation(window, qtbot)
 
-        assert window.safe.presentation.action.isChecked()
+        assert window.presentation.action.isChecked()
         assert window.banner.isVisible() and BANNER_TEXT in window.banner.text()
         assert qapp.font().pointSizeF() == pytest.approx(size_before * PRESENTATION_FONT_SCALE)
         pane = window.response_pane
@@ -92,15 +92,15 @@ def test_copy_actions_are_redacted_in_presentation_mode(make_window, qtbot, qapp
         window = make_window(server.url, perform=authed_perform(), explain=explain_with_customer)
         window.redaction.set_known_secrets(s.KNOWN_SECRETS)
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1?email={s.EMAIL}")
-        window.safe.presentation.action.trigger()
+        window.presentation.action.trigger()
 
-        window.safe.bundles.copy_curl_action.trigger()
+        window.bundles.copy_curl_action.trigger()
         copied = qapp.clipboard().text()
         assert "\ncurl " in copied and "negotiations/1" in copied
         assert s.ACCESS_TOKEN not in copied and s.EMAIL not in copied
         assert '"Authorization: Bearer $THUMBTACK_ACCESS_TOKEN"' in copied
 
-        window.safe.bundles.copy_httpx_action.trigger()
+        window.bundles.copy_httpx_action.trigger()
         copied = qapp.clipboard().text()
         assert "httpx.request(" in copied and s.ACCESS_TOKEN not in copied
         assert s.EMAIL not in copied
@@ -120,8 +120,8 @@ def test_copy_actions_are_redacted_in_presentation_mode(make_window, qtbot, qapp
         assert qapp.clipboard().text() == "5b7c1f2e-0a41-4a55-9871-3d2c1b0a9f8e"
 
         # with secrets: impossible in presentation mode
-        assert not window.safe.bundles.copy_secret_action.isEnabled()
-        assert window.safe.bundles.copy_with_secrets() is None
+        assert not window.bundles.copy_secret_action.isEnabled()
+        assert window.bundles.copy_with_secrets() is None
 
 
 def test_copy_with_secrets_needs_confirmation_and_mode_off(make_window, qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
@@ -129,16 +129,16 @@ def test_copy_with_secrets_needs_confirmation_and_mode_off(make_window, qtbot, q
         window = make_window(server.url, perform=authed_perform())
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1")
         ask = ScriptedAsk(confirms=[False, True])
-        window.ask = ask
+        window.bundles.ask = ask
         qapp.clipboard().setText("before")
-        assert window.safe.bundles.copy_secret_action.isEnabled()
-        window.safe.bundles.copy_secret_action.trigger()
+        assert window.bundles.copy_secret_action.isEnabled()
+        window.bundles.copy_secret_action.trigger()
         assert qapp.clipboard().text() == "before"
-        window.safe.bundles.copy_secret_action.trigger()
+        window.bundles.copy_secret_action.trigger()
         assert f"Bearer {s.ACCESS_TOKEN}" in qapp.clipboard().text()
         assert [kind for kind, _ in ask.asked] == ["confirm", "confirm"]
         # the ordinary copy stays masked with presentation mode off
-        window.safe.bundles.copy_curl_action.trigger()
+        window.bundles.copy_curl_action.trigger()
         assert s.ACCESS_TOKEN not in qapp.clipboard().text()
 
 
@@ -157,12 +157,12 @@ def test_known_secrets_are_masked_wherever_they_appear(make_window, qtbot) -> No
 
 def test_mode_is_restored_on_the_next_start(make_window, qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    window.safe.presentation.action.trigger()
+    window.presentation.action.trigger()
     window.close()
     again = make_window()
     assert again.redaction.presentation
-    assert again.safe.presentation.action.isChecked()
+    assert again.presentation.action.isChecked()
     assert again.banner.isVisible()
     assert again.settings.font_scale == PRESENTATION_FONT_SCALE
-    assert again.safe.presentation.action.shortcut().toString() == "Ctrl+Shift+P"
-    assert again.safe.presentation.action in again.view_menu.actions()
+    assert again.presentation.action.shortcut().toString() == "Ctrl+Shift+P"
+    assert again.presentation.action in again.view_menu.actions()

@@ -16,7 +16,7 @@ def test_small_window_stacks_docks_below_the_panels(make_window, qtbot) -> None:
     window = make_window()
     window.resize(900, 600)
     qtbot.waitUntil(lambda: window.width() == 900)
-    history, saved = window.safe.history, window.safe.saved
+    history, saved = window.history, window.saved
     open_dock(window, qtbot, history.action)
     qtbot.waitUntil(history.panel.isVisible)
     assert window.dockWidgetArea(history.panel) == Qt.DockWidgetArea.BottomDockWidgetArea
@@ -37,7 +37,7 @@ def test_wide_window_opens_docks_beside_the_panels_as_tabs(make_window, qtbot) -
     window = make_window()
     window.resize(1400, 800)
     qtbot.waitUntil(lambda: window.width() == 1400)
-    history, saved = window.safe.history, window.safe.saved
+    history, saved = window.history, window.saved
     open_dock(window, qtbot, saved.view_action)
     qtbot.waitUntil(saved.panel.isVisible)
     assert window.dockWidgetArea(saved.panel) == Qt.DockWidgetArea.RightDockWidgetArea

@@ -57,7 +57,7 @@ def test_cancel_shows_cancelled_and_drops_late_result(make_window, qtbot) -> Non
     assert window.request_panel.cancel_button.isEnabled()
     with qtbot.waitActive(window):
         window.activateWindow()
-    with qtbot.waitSignal(window.runner.cancelled, timeout=2000):
+    with qtbot.waitSignal(window.exchange.cancelled, timeout=2000):
         qtbot.keyClick(window.request_panel.url, Qt.Key.Key_Escape)
     assert "Cancelled" in window.response_pane.badge.text()
     release.set()

@@ -1,0 +1,89 @@
+"""What the window may show right now: the one redaction every view, copy and export uses.
+
+:class:`RedactionContext` is the window's one answer to "what may be shown": a
+:class:`~explorer.core.redact.Redactor` (secrets always masked; personal data too while
+presentation mode is on) and a ``changed`` signal so views re-render. :func:`copy_text` is
+the window's one clipboard writer; every copy goes through it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from explorer.core.models import Explanation
+from explorer.core.redact import RedactionPolicy, Redactor
+
+
+class RedactionContext(QObject):
+    """What the window's views may show right now. Emits ``changed`` when that changes."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None, *, presentation: bool = False) -> None:
+        super().__init__(parent)
+        self._presentation = presentation
+        self._known: tuple[str, ...] = ()
+        self._redactor = self._build()
+
+    def _build(self) -> Redactor:
+        if self._presentation:
+            return Redactor(RedactionPolicy.for_presentation(self._known))
+        return Redactor(RedactionPolicy.for_storage(self._known))
+
+    @property
+    def redactor(self) -> Redactor:
+        """The redactor for anything shown, copied or exported now."""
+        return self._redactor
+
+    @property
+    def presentation(self) -> bool:
+        return self._presentation
+
+    @property
+    def known_secrets(self) -> tuple[str, ...]:
+        return self._known
+
+    def set_presentation(self, on: bool) -> None:
+        if on != self._presentation:
+            self._presentation = on
+            self._redactor = self._build()
+            self.changed.emit()
+
+    def set_known_secrets(self, values: Iterable[str | None]) -> None:
+        """The current profile's client secret and tokens, masked wherever they appear."""
+        known = tuple(sorted({v for v in values if v}))
+        if known != self._known:
+            self._known = known
+            self._redactor = self._build()
+            self.changed.emit()
+
+    def redact_explanation(self, explanation: Explanation | None) -> Explanation | None:
+        """An explanation whose texts (cause, fix, matched fragments) are redacted."""
+        if explanation is None:
+            return None
+        text = self._redactor.redact_text
+        return dataclasses.replace(
+            explanation,
+            title=text(explanation.title),
+            cause=text(explanation.cause),
+            fix=tuple(text(step) for step in explanation.fix),
+            matched=tuple(text(part) for part in explanation.matched),
+        )
+
+    def copy_text(self, text: str) -> str:
+        """Put ``text`` on the clipboard, redacted as the screen is; returns what was copied."""
+        return copy_text(text, self._redactor)
+
+
+def copy_text(text: str, redactor: Redactor) -> str:
+    """The one clipboard writer of the window: ``text`` through ``redactor``.
+
+    Callers pass an identity redactor only for an explicit "with secrets" action.
+    """
+    safe = redactor.redact_text(text)
+    QApplication.clipboard().setText(safe)
+    return safe

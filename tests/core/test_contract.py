@@ -1,0 +1,290 @@
+"""The contract verdict on responses: real descriptions, real bodies, both engines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explorer.core import contract
+from explorer.core.catalog import Catalog, load_catalog, load_default_catalog
+from explorer.core.contract import ContractResult, Verdict, check_response, json_path
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "openapi"
+JSON = [("Content-Type", "application/json")]
+
+
+@pytest.fixture(scope="module")
+def petstore() -> Catalog:
+    return load_catalog(DATA / "swagger-petstore-3.1.yaml")
+
+
+@pytest.fixture(scope="module")
+def petstore30() -> Catalog:
+    return load_catalog(DATA / "swagger-petstore-3.0.yaml")
+
+
+def _check(catalog: Catalog, key: str, status: int, body: Any, **kw: Any) -> ContractResult:
+    endpoint = catalog.lookup(key)
+    assert endpoint is not None, key
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return check_response(
+        catalog, endpoint, status=status, headers=kw.pop("headers", JSON), body=raw, **kw
+    )
+
+
+def test_a_conforming_body_conforms(petstore: Catalog) -> None:
+    result = _check(
+        petstore, "getPetById", 200, {"id": 7, "name": "Rex", "photoUrls": [], "status": "sold"}
+    )
+    assert result.verdict is Verdict.CONFORMS and result.problems == ()
+    assert result.label == "conforms"
+
+
+def test_a_200_whose_body_violates_gets_every_path_and_the_schemas_words(
+    petstore: Catalog,
+) -> None:
+    body = {"id": "7", "photoUrls": ["a", 3], "status": "lost", "category": {"id": "x"}}
+    result = _check(petstore, "getPetById", 200, body)
+    assert result.verdict is Verdict.VIOLATES
+    paths = {p.path: p.message for p in result.problems}
+    assert set(paths) == {"$", "$.id", "$.photoUrls[1]", "$.status", "$.category.id"}
+    assert "'name' is a required property" in paths["$"]
+    assert "is not of type 'integer'" in paths["$.id"]
+    assert "'available'" in paths["$.status"]  # the enum's words
+    assert result.label == "violates (5)"
+    status = next(p for p in result.problems if p.path == "$.status")
+    assert status.parts == ("status",) and status.schema_words == "pet status in the store"
+
+
+def test_an_undocumented_status_is_named_with_the_documented_ones(tmp_path: Path) -> None:
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "responses": {"200": {"description": "ok"}, "404": {"description": "no"}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(document))
+    result = _check(load_catalog(path), "listThings", 418, {})
+    assert result.verdict is Verdict.UNDOCUMENTED_STATUS
+    assert result.documented == ("200", "404")
+    assert result.label == "undocumented status"
+    assert "documents no 418 response (it documents 200, 404)" in result.summary
+
+
+def test_an_unexpected_content_type_is_named(petstore: Catalog) -> None:
+    result = _check(
+        petstore, "getPetById", 200, b"<html/>", headers=[("content-type", "text/html")]
+    )
+    assert result.verdict is Verdict.UNEXPECTED_CONTENT_TYPE
+    assert result.documented == ("application/json", "application/xml")
+    assert "text/html" in result.summary
+
+
+def test_a_response_with_no_schema_says_there_is_nothing_to_check(petstore: Catalog) -> None:
+    result = _check(petstore, "getPetById", 404, {"message": "gone"})
+    assert result.verdict is Verdict.NO_SCHEMA and result.label == "no schema to check"
+
+
+def test_status_ranges_and_default_are_chosen_as_openapi_says() -> None:
+    catalog = load_default_catalog()
+    endpoint = catalog.lookup("searchBusinessesV4")
+    assert endpoint is not None
+    result = check_response(
+        catalog, endpoint, status=503, headers=JSON, body=json.dumps({"x": 1}).encode()
+    )
+    assert result.verdict is not Verdict.UNDOCUMENTED_STATUS  # 5XX covers it
+
+
+def test_required_response_headers_are_checked(tmp_path: Path) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/limited": {
+                "get": {
+                    "operationId": "limited",
+                    "responses": {
+                        "429": {
+                            "description": "slow down",
+                            "headers": {
+                                "Retry-After": {
+                                    "required": True,
+                                    "schema": {"type": "integer"},
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(document))
+    catalog = load_catalog(path)
+    missing = _check(catalog, "limited", 429, b"", headers=[])
+    assert missing.verdict is Verdict.VIOLATES
+    assert [p.path for p in missing.problems] == ["header Retry-After"]
+    assert "required header missing" in missing.problems[0].message
+    wrong = _check(catalog, "limited", 429, b"", headers=[("retry-after", "soon")])
+    assert wrong.verdict is Verdict.VIOLATES and wrong.problems[0].where == "header"
+    fine = _check(catalog, "limited", 429, b"", headers=[("Retry-After", "30")])
+    assert fine.verdict is Verdict.CONFORMS
+
+
+def _pets(count: int, *, broken_at: int | None = None) -> list[dict[str, Any]]:
+    pets: list[dict[str, Any]] = [
+        {
+            "id": i,
+            "name": f"pet {i}",
+            "photoUrls": [f"https://img.example/{i}.png"],
+            "status": "available",
+            "tags": [{"id": i, "name": "friendly"}],
+            "category": {"id": 1, "name": "Dogs"},
+        }
+        for i in range(count)
+    ]
+    if broken_at is not None:
+        pets[broken_at]["id"] = "not a number"
+        del pets[broken_at]["name"]
+    return pets
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["openapi-core", "jsonschema-rs"])
+def test_both_engines_give_the_same_verdict_and_paths(
+    petstore30: Catalog, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big bodies go to jsonschema-rs; the verdict and the paths are the same either way,
+    including OpenAPI 3.0's nullable (which plain JSON Schema does not know)."""
+    monkeypatch.setattr(contract, "FAST_PATH_BYTES", 1 if fast else 10**12)
+    body = _pets(50, broken_at=17)
+    result = _check(petstore30, "findPetsByStatus", 200, body)
+    assert result.engine == ("jsonschema-rs" if fast else "openapi-core")
+    assert result.verdict is Verdict.VIOLATES
+    assert sorted(p.path for p in result.problems) == ["$[17]", "$[17].id"]
+    assert _check(petstore30, "findPetsByStatus", 200, _pets(50)).verdict is Verdict.CONFORMS
+
+
+def test_a_body_that_is_not_json_violates_with_a_clear_message(petstore: Catalog) -> None:
+    result = _check(petstore, "getPetById", 200, b"{not json")
+    assert result.verdict is Verdict.VIOLATES
+    assert result.problems[0].path == "$"
+
+
+def test_a_message_never_quotes_a_whole_big_body(petstore: Catalog) -> None:
+    body = {"id": 1, "name": "x" * 100_000, "photoUrls": "not a list"}
+    result = _check(petstore, "getPetById", 200, body)
+    assert all(len(p.message) <= 320 for p in result.problems)
+
+
+def test_an_inferred_operation_says_it_was_checked_against_an_inferred_schema() -> None:
+    catalog = load_default_catalog()
+    inferred = next(e for e in catalog.endpoints if e.inferred and "200" in e.responses)
+    result = check_response(catalog, inferred, status=200, headers=JSON, body=b"{}")
+    assert result.inferred
+    assert "(inferred schema)" in result.label
+    assert "graded inferred" in result.summary
+
+
+def test_a_recursive_schema_is_checked_to_any_depth(tmp_path: Path) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/tree": {
+                "get": {
+                    "operationId": "tree",
+                    "responses": {
+                        "200": {
+                            "description": "a tree",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Node"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Node": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "children": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Node"},
+                        },
+                    },
+                }
+            }
+        },
+    }
+    path = tmp_path / "tree.json"
+    path.write_text(json.dumps(document))
+    catalog = load_catalog(path)
+    deep: dict[str, Any] = {"name": "leaf"}
+    for level in range(30):
+        deep = {"name": f"n{level}", "children": [deep]}
+    assert _check(catalog, "tree", 200, deep).verdict is Verdict.CONFORMS
+    broken = {"name": "root", "children": [{"children": []}]}
+    result = _check(catalog, "tree", 200, broken)
+    assert [p.path for p in result.problems] == ["$.children[0]"]
+
+
+def test_a_multi_file_description_is_checked_through_its_other_files(tmp_path: Path) -> None:
+    (tmp_path / "pet.json").write_text(
+        json.dumps(
+            {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
+        )
+    )
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/pet": {
+                "get": {
+                    "operationId": "pet",
+                    "responses": {
+                        "200": {
+                            "description": "a pet",
+                            "content": {"application/json": {"schema": {"$ref": "pet.json"}}},
+                        }
+                    },
+                }
+            }
+        },
+    }
+    path = tmp_path / "root.json"
+    path.write_text(json.dumps(document))
+    catalog = load_catalog(path)
+    assert _check(catalog, "pet", 200, {"id": 1}).verdict is Verdict.CONFORMS
+    result = _check(catalog, "pet", 200, {"id": "one"})
+    assert [p.path for p in result.problems] == ["$.id"]
+
+
+def test_json_paths_quote_keys_that_are_not_names() -> None:
+    assert json_path(()) == "$"
+    assert json_path(("items", 0, "id")) == "$.items[0].id"
+    assert json_path(("a b", "x-y")) == '$["a b"]["x-y"]'
+
+
+def test_a_result_survives_being_saved_and_read_back(petstore: Catalog) -> None:
+    result = _check(petstore, "getPetById", 200, {"id": "x"})
+    again = ContractResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert again is not None
+    assert again.verdict is result.verdict and again.label == result.label
+    assert [p.path for p in again.problems] == [p.path for p in result.problems]
+    assert ContractResult.from_dict({"verdict": "nonsense"}) is None
