@@ -38,6 +38,13 @@ from explorer.commands.call_support import (
     sign_in_unattended,
     warn_undeclared,
 )
+from explorer.commands.contract_support import (
+    contract_json,
+    contract_option,
+    fails,
+    judge,
+    print_contract,
+)
 from explorer.commands.output import echo, remember_secrets
 from explorer.core.auth import AUTH_ERRORS, TokenError, TokenManager, known_secrets
 from explorer.core.bodies import (
@@ -50,6 +57,7 @@ from explorer.core.bodies import (
     guess_type,
     parse_form_option,
 )
+from explorer.core.contract import ContractResult, masked
 from explorer.core.environments import SANDBOX_ID, Environment, url_environment
 from explorer.core.http import DEFAULT_TIMEOUT_S
 from explorer.core.media import (
@@ -88,7 +96,9 @@ DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]  # published Sandbox 
 DEMO_ROLES = ("app", "customer", "pro")  # the order of sandbox_demo_profiles()
 _DEMO_HINTS = {
     FixAction.USE_SANDBOX_CUSTOMER: "--as customer",
+    FixAction.USE_SANDBOX_APP: "--as app",
     FixAction.USE_SANDBOX_PRO: "--as pro",
+    FixAction.USE_SANDBOX_APP: "--as app",
 }
 
 
@@ -343,6 +353,7 @@ def _body_value(record: ResponseRecord) -> Any:
     type=click.Choice(["keyring", "vault", "memory"]),
     help="Where the profile's secrets live (see 'profile add --help').",
 )
+@contract_option
 def command(
     *,
     target: tuple[str, ...],
@@ -363,6 +374,7 @@ def command(
     as_json: bool,
     redact: bool,
     secret_store: str | None,
+    contract_mode: str,
 ) -> None:
     ctx = click.get_current_context()
     if profile_name is not None and not profile_name.strip():
@@ -445,11 +457,15 @@ def command(
         known = _known_secrets(service)
         raw = result.record
         shown = _for_output(raw, redact=redact, known=known, endpoint=endpoint)
+        verdict = judge(endpoint, raw, None, mode=contract_mode)
+        shown_verdict = (
+            None if verdict is None else masked(verdict, _redactor(redact, known), raw.body)
+        )
         if not no_history:
             stored = (
                 _for_output(raw, redact=False, known=known, endpoint=endpoint) if redact else shown
             )
-            _remember(stored, service, known)
+            _remember(stored, service, known, contract=shown_verdict)
     saved_to = _save_body(raw, output) if output is not None else None
     record, explanation, explanation_text = shown.record, shown.explanation, shown.explanation_text
     if as_json:
@@ -469,6 +485,7 @@ def command(
                     "sandbox_note": shown.sandbox_note or None,
                     "retried": result.retried,
                     "failure": None if record.failure is None else record.failure.message,
+                    "contract": contract_json(shown_verdict),
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -476,7 +493,11 @@ def command(
         )
     else:
         _print_record(record, explanation_text, result.retried, include=include, saved_to=saved_to)
-    ctx.exit(0 if classify(raw).ok else 1)
+        print_contract(shown_verdict)
+    ok = classify(raw).ok
+    if contract_mode == "strict" and fails(shown_verdict):
+        ok = False
+    ctx.exit(0 if ok else 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -621,11 +642,18 @@ def _save_body(record: ResponseRecord, output: Path) -> Path | None:
     return output
 
 
-def _remember(stored: _Output, service: CallService, known: tuple[str, ...]) -> None:
+def _remember(
+    stored: _Output,
+    service: CallService,
+    known: tuple[str, ...],
+    *,
+    contract: ContractResult | None = None,
+) -> None:
     """Record the exchange (already masked for storage) in the history."""
     record_exchange(
         stored.record,
         explanation=stored.explanation,
+        contract=contract_json(contract),
         environment=service.environment.name,
         profile=service.profile.name if service.profile is not None else "",
         known=known,

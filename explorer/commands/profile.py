@@ -21,6 +21,7 @@ from explorer.core.environments import SANDBOX_ID, custom_environment
 from explorer.core.models import Flow
 from explorer.core.profiles import (
     DEFAULT_REDIRECT_URI,
+    ONE_CLIENT_PER_FLOW,
     PARTNER_AUDIENCE,
     AuthMethod,
     IssueLevel,
@@ -177,12 +178,17 @@ def builtin_profiles(profiles: ProfileStore) -> list[Profile]:
     required=True,
     help="production, staging, sandbox, or the id of a custom environment.",
 )
-@click.option("--client-id", required=True)
+@click.option(
+    "--client-id",
+    required=True,
+    help="The client Thumbtack issued for this profile's flow (one client per flow).",
+)
 @click.option(
     "--flow",
     type=click.Choice([f.value for f in Flow]),
     default=Flow.CLIENT_CREDENTIALS.value,
     show_default=True,
+    help=ONE_CLIENT_PER_FLOW,
 )
 @click.option("--scope", "scopes", multiple=True, help="A scope; repeat for several.")
 @click.option("--audience", default=PARTNER_AUDIENCE, show_default=True)

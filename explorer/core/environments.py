@@ -40,6 +40,16 @@ class Environment:
     thumbtack: bool = False
 
     @property
+    def auth_base(self) -> str:
+        """The authorization server's base, before ``/oauth2/...`` (what the description's
+        authorize and token operations are relative to); "" when unknown."""
+        for url in (self.token_url, self.authorize_url):
+            head, found, _tail = url.partition("/oauth2/")
+            if found:
+                return head
+        return ""
+
+    @property
     def is_preset(self) -> bool:
         return self.kind in (EnvironmentKind.PRODUCTION, EnvironmentKind.STAGING)
 

@@ -84,6 +84,40 @@ SUPPLY_SCOPES: tuple[str, ...] = (
 )
 DOCUMENTED_SCOPES: frozenset[str] = frozenset(OIDC_SCOPES + DEMAND_SCOPES + SUPPLY_SCOPES)
 
+#: Thumbtack issues a partner one OAuth client per flow (the exact-search page describes a
+#: clientCredentials client and an authorizationCode client; partners keep two client
+#: IDs). The demand:: scopes of the application (client credentials) client: catalogue,
+#: search, reviews and orders; those of the authorization-code client act for a customer.
+DEMAND_CLIENT_CREDENTIALS_SCOPES: tuple[str, ...] = (
+    "demand::businesses/media.read",
+    "demand::businesses/reviews.read",
+    "demand::businesses/search.read",
+    "demand::categories.read",
+    "demand::categories/request-form.read",
+    "demand::keywords.read",
+    "demand::orders.read",
+    "demand::orders.write",
+    "demand::orders/availability.read",
+)
+DEMAND_AUTHORIZATION_CODE_SCOPES: tuple[str, ...] = (
+    "demand::businesses/reviews.read",
+    "demand::messages.read",
+    "demand::messages.write",
+    "demand::negotiations.read",
+    "demand::requests.write",
+    "demand::users.disconnect",
+    "demand::users.read",
+    "demand::users.write",
+    "demand::webhooks.read",
+    "demand::webhooks.write",
+)
+#: Said wherever a profile's client and flow are chosen.
+ONE_CLIENT_PER_FLOW = (
+    "Thumbtack issues one OAuth client per flow: a client-credentials client (the "
+    "application: catalogue and search) and an authorization-code client (a signed-in "
+    "customer or pro). Use each client ID only with its own flow."
+)
+
 #: Token-request fields the program sets itself; an "extra parameter" may not override them.
 _RESERVED_PARAMS = frozenset(
     {
@@ -338,23 +372,34 @@ def redirect_uri_problem(uri: str) -> str | None:
     return None
 
 
+#: The Sandbox's demo clients, one per flow (as Thumbtack issues them).
+SANDBOX_APP_CLIENT = "sandbox-demand-client"  # client credentials only
+SANDBOX_CUSTOMER_CLIENT = "sandbox-customer-client"  # demand::, authorization code only
+SANDBOX_PRO_CLIENT = "sandbox-supply-client"  # supply::, authorization code only
+
+
 def sandbox_demo_profile() -> Profile:
     """The profile that works out of the box against the embedded Sandbox."""
     return Profile(
-        name="Sandbox demo",
+        name=SANDBOX_APP_PROFILE,
         environment_id=SANDBOX_ID,
-        client_id="sandbox-demand-client",
+        client_id=SANDBOX_APP_CLIENT,
         flow=Flow.CLIENT_CREDENTIALS,
         scopes=(
             "demand::businesses/search.read",
             "demand::categories.read",
             "demand::categories/request-form.read",
             "demand::keywords.read",
-            "demand::requests.write",
+            # the other client-credentials endpoints of the description: reviews, orders
+            "demand::businesses/reviews.read",
+            "demand::orders.read",
+            "demand::orders.write",
+            "demand::orders/availability.read",
         ),
     )
 
 
+SANDBOX_APP_PROFILE = "Sandbox demo"
 SANDBOX_CUSTOMER_PROFILE = "Sandbox demo — customer (authorization code)"
 SANDBOX_PRO_PROFILE = "Sandbox demo — pro (authorization code)"
 #: Not the default port, so a demo sign-in never meets a real sign-in waiting on 8765.
@@ -362,20 +407,21 @@ SANDBOX_DEMO_REDIRECT_URI = "http://127.0.0.1:8767/callback"
 
 
 def sandbox_demo_profiles() -> tuple[Profile, ...]:
-    """The built-in Sandbox profiles: the application (client credentials), then a
-    customer (demand client) and a pro (supply client) who sign in with the authorization
-    code flow. The Sandbox approves its own demo users without a browser."""
+    """The built-in Sandbox profiles: the application (its client-credentials client),
+    then a customer (the demand authorization-code client) and a pro (the supply client)
+    who sign in with the authorization code flow: one client per flow, as Thumbtack
+    issues them. The Sandbox approves its own demo users without a browser."""
     customer = Profile(
         name=SANDBOX_CUSTOMER_PROFILE,
         environment_id=SANDBOX_ID,
-        client_id="sandbox-demand-client",
+        client_id=SANDBOX_CUSTOMER_CLIENT,
         flow=Flow.AUTHORIZATION_CODE,
-        scopes=(*DEMAND_SCOPES, OFFLINE_ACCESS),
+        scopes=(*DEMAND_AUTHORIZATION_CODE_SCOPES, OFFLINE_ACCESS),
         redirect_uri=SANDBOX_DEMO_REDIRECT_URI,
     )
     pro = customer.with_changes(
         name=SANDBOX_PRO_PROFILE,
-        client_id="sandbox-supply-client",
+        client_id=SANDBOX_PRO_CLIENT,
         scopes=(*SUPPLY_SCOPES, OFFLINE_ACCESS),
     )
     return (sandbox_demo_profile(), customer, pro)

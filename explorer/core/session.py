@@ -22,7 +22,7 @@ import webbrowser
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 
 import httpx2 as httpx
 
@@ -35,6 +35,7 @@ from explorer.core.auth import (
     TokenInfo,
     TokenManager,
     default_client_factory,
+    is_token_endpoint,
     is_token_not_active,
     known_secrets,
 )
@@ -489,13 +490,24 @@ def send_with_retry(
 BEARER_MASK = "••••••••"
 
 
-def masked_record(record: ResponseRecord) -> ResponseRecord:
-    """``record`` with the bearer token in its request replaced by a mask."""
+def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> ResponseRecord:
+    """``record`` with the credentials in its request masked: the Authorization value
+    (its scheme kept: Bearer, Basic) and any of ``secrets`` in the body."""
+
+    def mask(value: str) -> str:
+        scheme = value.split(" ", 1)[0] if " " in value.strip() else "Bearer"
+        return f"{scheme} {BEARER_MASK}"
+
     headers = tuple(
-        (k, f"Bearer {BEARER_MASK}" if k.lower() == "authorization" else v)
-        for k, v in record.request.headers
+        (k, mask(v) if k.lower() == "authorization" else v) for k, v in record.request.headers
     )
-    return replace(record, request=replace(record.request, headers=headers))
+    body = record.request.body
+    if body is not None:
+        for secret in secrets:
+            if secret:
+                body = body.replace(secret.encode(), BEARER_MASK.encode())
+                body = body.replace(quote_plus(secret).encode(), BEARER_MASK.encode())
+    return replace(record, request=replace(record.request, headers=headers, body=body))
 
 
 def request_base(environment: Environment) -> str:
@@ -733,6 +745,8 @@ class Session:
             if self.profile is not None:
                 return auth_failure(spec, MissingSecret(self.no_manager_reason()))
             return send(spec, client=client, cancel=cancel)
+        if is_token_endpoint(spec.url, manager.environment):
+            return self._perform_token_request(manager, spec, client, cancel, mask=mask)
         try:
             record, _retried = send_with_retry(
                 spec, manager, client=client, cancel=cancel, sign_in=sign_in
@@ -745,6 +759,28 @@ class Session:
             return auth_failure(spec, exc)
         on_token(manager)
         return masked_record(record) if mask else record
+
+    def _perform_token_request(
+        self,
+        manager: TokenManager,
+        spec: RequestSpec,
+        client: httpx.Client,
+        cancel: threading.Event,
+        *,
+        mask: bool,
+    ) -> ResponseRecord:
+        """The user's own request to the token endpoint (the description's token
+        operation): sent with the profile's client authentication, never a bearer token;
+        ``mask`` hides the client secret in the returned record."""
+        try:
+            authenticated = manager.authenticate_client(spec)
+        except AUTH_ERRORS as exc:
+            return auth_failure(spec, exc)
+        record = send(authenticated, client=client, cancel=cancel)
+        if not mask:
+            return record
+        secret = manager.secret_store.get(manager.profile.name, SecretKind.CLIENT_SECRET) or ""
+        return masked_record(record, (secret,))
 
     def token_state(self, manager: TokenManager) -> tuple[TokenInfo | None, tuple[str, ...]]:
         """``manager``'s token now and its profile's bare secrets (kept in :attr:`known`)."""

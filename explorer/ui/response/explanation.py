@@ -25,20 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.models import Explanation, FixAction, Severity
-
-ACTION_LABELS: dict[FixAction, str] = {
-    FixAction.REFRESH_TOKEN_AND_RETRY: "Refresh token and retry",
-    FixAction.SET_AUDIENCE_AND_RETRY: "Set audience to urn:partner-api and retry",
-    FixAction.USE_ENVIRONMENT_TOKEN_SERVER: "Use this environment's token server",
-    FixAction.OPEN_SCOPE_EDITOR: "Edit scopes…",
-    FixAction.OPEN_PROFILE_EDITOR: "Edit profile…",
-    FixAction.RETRY_AFTER: "Retry when allowed",
-    FixAction.RETRY: "Retry",
-    FixAction.COPY_TRACE_ID: "Copy traceID for support",
-    FixAction.USE_SANDBOX_CUSTOMER: "Switch to Sandbox demo — customer profile",
-    FixAction.USE_SANDBOX_PRO: "Switch to Sandbox demo — pro profile",
-}
+from explorer.core.models import FIX_LABELS, Explanation, FixAction, Severity
+from explorer.ui.plain import plain_labels
 
 SEVERITY_GLYPHS: dict[Severity, tuple[str, str]] = {
     Severity.INFO: ("ℹ", "Information"),
@@ -99,6 +87,8 @@ class ExplanationPanel(QWidget):
         self.doc_link.setWordWrap(True)
         self.doc_link.linkActivated.connect(self.on_doc_link_activated)
         self.body = self.cause  # older name used by the window's tests
+        # the server's words (a problem title, a detail) are never rendered as HTML
+        plain_labels(self.severity, self.title, self.sandbox_note, self.cause, self.facts)
 
         heading = QHBoxLayout()
         heading.addWidget(self.severity, 0, Qt.AlignmentFlag.AlignTop)
@@ -193,7 +183,7 @@ class ExplanationPanel(QWidget):
         if FixAction.RETRY_AFTER in actions and FixAction.RETRY not in actions:
             actions.append(FixAction.RETRY)  # "Retry now" stays available during a countdown
         for index, action in enumerate(actions):
-            caption = ACTION_LABELS.get(action, action.value)
+            caption = FIX_LABELS.get(action, action.value)
             if action is FixAction.RETRY and FixAction.RETRY_AFTER in actions:
                 caption = "Retry now"
             button = QPushButton(caption)

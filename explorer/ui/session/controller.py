@@ -26,6 +26,7 @@ from explorer.core.auth import (
     TokenInfo,
     TokenManager,
     default_client_factory,
+    is_token_endpoint,
 )
 from explorer.core.environments import PRODUCTION, STAGING, Environment, host_of
 from explorer.core.files import DocumentError
@@ -108,9 +109,7 @@ class SessionController(QObject):
         self.token_info: TokenInfo | None = None
         self.token_error: str = ""
         self._login_task: int | None = None
-        self._callbacks: dict[int, tuple[Done | None, Done | None]] = {}
         self.tasks = TaskRunner(self, latest_only=False, max_workers=2)
-        self.tasks.finished.connect(self._on_task_finished)
         self.tasks.failed.connect(self._on_task_failed)
         self._token_ready.connect(self._on_token_ready)
         self.sandbox_ready.connect(self.on_sandbox_ready)
@@ -159,23 +158,12 @@ class SessionController(QObject):
         on_done: Done | None = None,
         on_error: Done | None = None,
     ) -> int:
-        """Run ``fn(cancel)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run here."""
-        task_id = self.tasks.submit(fn)
-        self._callbacks[task_id] = (on_done, on_error)
-        return task_id
+        """Run ``fn(cancel)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run here
+        (without an ``on_error``, a failure is reported as a token problem)."""
+        return self.tasks.run(fn, on_done, on_error)
 
     @Slot(int, object)
-    def _on_task_finished(self, task_id: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop(task_id, (None, None))
-        if on_done is not None:
-            on_done(result)
-
-    @Slot(int, object)
-    def _on_task_failed(self, task_id: int, exc: object) -> None:
-        _, on_error = self._callbacks.pop(task_id, (None, None))
-        if on_error is not None:
-            on_error(exc)
-            return
+    def _on_task_failed(self, _task_id: int, exc: object) -> None:
         self._report(exc)
 
     def _report(self, exc: object) -> None:
@@ -257,6 +245,10 @@ class SessionController(QObject):
             str(getattr(server, "token_url", "") or ""),
             secrets,
         )
+
+    def auth_base(self) -> str:
+        """The current environment's authorization server base (for /oauth2/...)."""
+        return self.environment.auth_base
 
     def request_base_for(self, env_id: str) -> str:
         return self.core.request_base_for(env_id)
@@ -449,7 +441,8 @@ class SessionController(QObject):
         """``spec`` with the current profile's real bearer token in place of its (masked or
         placeholder) Authorization, fetched if needed, on a worker; ``then(spec)`` runs
         here. Only for an explicit, confirmed "copy with secrets"."""
-        if spec.header("authorization") is None or self.profile is None:
+        token_request = is_token_endpoint(spec.url, self.environment)
+        if (spec.header("authorization") is None and not token_request) or self.profile is None:
             then(spec)
             return
 
@@ -460,6 +453,8 @@ class SessionController(QObject):
                 return
 
             def work(cancel: threading.Event) -> RequestSpec:
+                if is_token_endpoint(spec.url, manager.environment):
+                    return manager.authenticate_client(spec)  # the client's own credentials
                 real = authorize_signing_in(manager, spec, cancel=cancel).header("authorization")
                 headers = tuple(
                     (k, real if k.lower() == "authorization" and real else v)

@@ -10,6 +10,7 @@ services.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -324,7 +325,7 @@ class MainWindow(QMainWindow):
         panel.cancel_requested.connect(exchange.cancel)
         panel.copy_requested.connect(bundles.copy_as)
         panel.message.connect(lambda text: status.showMessage(text, 5000))
-        panel.set_send_preparation(self._with_sandbox_fault)
+        panel.set_send_preparation(self._as_it_will_be_sent)
         self.drafts.problem.connect(lambda text: status.showMessage(text, 10000))
         assert self.keeper is not None
         self.keeper.problem.connect(lambda text: status.showMessage(text, 10000))
@@ -333,8 +334,6 @@ class MainWindow(QMainWindow):
         pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
         self.redaction.changed.connect(self.on_redaction_changed)
         self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
-        self.background.finished.connect(self.on_background_finished)
-        self.background.failed.connect(self.on_background_failed)
 
         # One exchange: the window shows it, the history records it.
         exchange.pending.connect(self.on_exchange_pending)
@@ -521,6 +520,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.fault_label)
         self.token_label = QLabel("Token: none yet")
         self.token_label.setObjectName("tokenStatus")
+        from explorer.ui.plain import plain_labels
+
+        plain_labels(self.environment_label, self.fault_label, self.token_label)
         self.statusBar().addPermanentWidget(self.environment_label)
         self.statusBar().addPermanentWidget(self.token_label)
 
@@ -595,25 +597,51 @@ class MainWindow(QMainWindow):
         if starter is None:
             return
         self.environment_label.setText(f"{self.environment_combo.currentText()}: starting…")
-        self._env_task = self.background.submit(lambda _cancel: ("environment", starter(env_id)))
+        self.background.run(
+            lambda _cancel: starter(env_id), self.on_environment_started, self.on_environment_failed
+        )
 
-    @Slot(int, object)
-    def on_background_finished(self, _task_id: int, result: object) -> None:
-        if isinstance(result, tuple) and result and result[0] == "environment":
-            self.base_url = str(result[1])
-            self.environment_label.setText(
-                f"{self.environment_combo.currentText()}: {self.base_url}"
-            )
-            endpoint = self.endpoint_tree.current_endpoint()
-            if endpoint is not None:
-                self.request_panel.load_endpoint(endpoint, self.base_url)
-            self.environment_ready.emit(self.base_url)
+    def on_environment_started(self, base_url: object) -> None:
+        self.base_url = str(base_url)
+        self.environment_label.setText(f"{self.environment_combo.currentText()}: {self.base_url}")
+        endpoint = self.endpoint_tree.current_endpoint()
+        if endpoint is not None:
+            self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+        self.environment_ready.emit(self.base_url)
 
-    @Slot(int, object)
-    def on_background_failed(self, _task_id: int, exc: object) -> None:
+    def on_environment_failed(self, exc: object) -> None:
         self.environment_label.setText(f"{self.environment_combo.currentText()}: not available")
         self.statusBar().showMessage(f"Could not start the environment: {exc}", 10000)
         self.environment_failed.emit(str(exc))
+
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """Where ``endpoint`` goes: the authorize and token operations to the environment's
+        authorization server, every other one to its API base."""
+        auth_base = getattr(self.services.session, "auth_base", None)
+        if endpoint.server == "auth" and callable(auth_base) and auth_base():
+            return str(auth_base())
+        return self.base_url
+
+    def _as_it_will_be_sent(self, spec: RequestSpec) -> RequestSpec:
+        """For the Preview: the Sandbox fault, and on the token endpoint the profile's
+        client authentication as a masked placeholder (added for real when sent)."""
+        from explorer.core.redact import MASK
+
+        spec = self._with_sandbox_fault(spec)
+        endpoint = self.request_panel.endpoint
+        profile = getattr(self.services.session, "profile", None)
+        if (
+            endpoint is not None
+            and endpoint.server == "auth"
+            and endpoint.method == "POST"
+            and profile is not None
+            and spec.header("authorization") is None
+            and profile.auth_method.value == "client_secret_basic"
+        ):
+            spec = dataclasses.replace(
+                spec, headers=(*spec.headers, ("Authorization", f"Basic {MASK}"))
+            )
+        return spec
 
     def current_sandbox_base(self) -> str:
         """The running Sandbox's base URL when the chosen environment is the Sandbox."""
@@ -623,7 +651,7 @@ class MainWindow(QMainWindow):
     # ----- requests -----------------------------------------------------------------------
     @Slot(object)
     def on_endpoint_tree_selected(self, endpoint: Endpoint) -> None:
-        self.request_panel.load_endpoint(endpoint, self.base_url)
+        self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
         if self.keeper is not None:
             self.keeper.change(last_endpoint=endpoint.key)
 
@@ -755,8 +783,8 @@ class MainWindow(QMainWindow):
             self.on_credential_fix(action)
 
     def on_credential_fix(self, action: FixAction) -> None:
-        """Hook for fixes that change the profile or token (refresh, audience, token
-        server, scopes, profile). Until profiles are wired in, it says what would happen."""
+        """Fixes that change the profile or token (refresh, audience, token server, scopes,
+        profile) in a window built without a session: it says what they would need."""
         from explorer.core.models import FixAction
 
         what = {
