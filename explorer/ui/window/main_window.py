@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
 
     from explorer.core.builder import RequestInputs
+    from explorer.core.environments import Environment
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.ui.dialogs import Ask
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
@@ -74,6 +75,8 @@ class WindowServices:
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
+    #: Makes a loaded description's servers known to the session (as unsaved environments).
+    add_environments: Callable[[list[Environment]], None] | None = None
     #: Whether Thumbtack's documented meanings apply to an environment's answers (by id).
     speaks_thumbtack: Callable[[str], bool] = lambda env_id: (
         env_id in ("sandbox", "production", "staging")
@@ -302,6 +305,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
 
         self.catalog = services.catalog
+        self.server_environments: dict[str, Environment] = {}  # the description's servers
         self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(self.endpoints)
         self._restore_splitters()
@@ -593,6 +597,10 @@ class MainWindow(QMainWindow):
     def start_environment(self) -> None:
         """Start the selected environment (the Sandbox starts a local server) off the GUI thread."""
         env_id = self.environment_combo.currentData() or "sandbox"
+        server = self.server_environments.get(env_id)
+        if server is not None:  # a server of the description: nothing to start
+            self.on_background_finished(-1, ("environment", server.api_base.rstrip("/")))
+            return
         starter = self.services.start_environment
         if starter is None:
             return
@@ -818,12 +826,43 @@ class MainWindow(QMainWindow):
         self.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        self._offer_servers(catalog)
         if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
         self.catalog_ready.emit()
+
+    def _offer_servers(self, catalog: Any) -> None:
+        """The description's servers become environments in the toolbar (each server with
+        its variables' defaults, and one per allowed value of an enum variable); the first
+        is chosen, so requests go where the description says. Another description's
+        servers are taken away."""
+        from explorer.core.servers import description_environments
+
+        document = getattr(catalog, "document", None) or {}
+        base = str(getattr(catalog, "base_uri", "") or getattr(catalog, "source", "") or "")
+        envs = description_environments(document, base_uri=base, title=str(catalog.title))
+        combo = self.environment_combo
+        was_server = combo.currentData() in self.server_environments
+        combo.blockSignals(True)
+        for index in reversed(range(combo.count())):
+            if combo.itemData(index) in self.server_environments:
+                combo.removeItem(index)
+        combo.blockSignals(False)
+        self.server_environments = {env.id: env for env in envs}
+        if envs and self.services.add_environments is not None:
+            self.services.add_environments(envs)
+        for env in envs:
+            combo.addItem(env.name, env.id)
+            combo.setItemData(combo.count() - 1, env.api_base, Qt.ItemDataRole.ToolTipRole)
+        if envs:
+            combo.setCurrentIndex(combo.findData(envs[0].id))
+            self.start_environment()
+        elif was_server:
+            combo.setCurrentIndex(max(0, combo.findData("sandbox")))
+            self.start_environment()
 
     def load_catalog(self) -> None:
         """Load the shipped description off the GUI thread, unless one is already shown."""
