@@ -599,7 +599,7 @@ class MainWindow(QMainWindow):
         env_id = self.environment_combo.currentData() or "sandbox"
         server = self.server_environments.get(env_id)
         if server is not None:  # a server of the description: nothing to start
-            self.on_background_finished(-1, ("environment", server.api_base.rstrip("/")))
+            self.on_environment_started(server.api_base.rstrip("/"))
             return
         starter = self.services.start_environment
         if starter is None:
