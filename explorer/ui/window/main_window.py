@@ -173,6 +173,11 @@ class MainWindow(QMainWindow):
         feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
+        from explorer.ui.wheel_guard import install_wheel_guard
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)  # scrolling a form never changes a value under it
         from explorer.ui.dialogs import Ask
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
@@ -211,6 +216,7 @@ class MainWindow(QMainWindow):
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
             base_url=lambda: self.base_url,
+            judge=self.judge_contract,
             parent=self,
         )
         status = self.statusBar()
@@ -726,6 +732,29 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
+    def judge_contract(self, record: ResponseRecord) -> Any:
+        """The contract verdict on ``record`` against the loaded description (runs on the
+        exchange's worker), secrets masked; ``None`` when there is nothing to judge."""
+        if record.status is None or record.failure is not None:
+            return None
+        from explorer.core.catalog import catalog_of
+        from explorer.core.contract import check_response, masked
+        from explorer.core.redact import RedactionPolicy, Redactor
+
+        operation = record.request.operation_id
+        if not operation:
+            return None
+        known = getattr(self.catalog, "endpoints", None) or self.endpoints
+        endpoint = next((e for e in known if e.operation_id == operation), None)
+        catalog = None if endpoint is None else catalog_of(endpoint)
+        if endpoint is None or catalog is None:
+            return None
+        result = check_response(
+            catalog, endpoint, status=record.status, headers=record.headers, body=record.body
+        )
+        storage = Redactor(RedactionPolicy.for_storage(self.redaction.known_secrets))
+        return masked(result, storage, record.body)
+
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
         from explorer.core.http import make_client, send
@@ -757,6 +786,7 @@ class MainWindow(QMainWindow):
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,
             explanation=explanation,
+            contract=self.redaction.redact_contract(shown.contract),
         )
 
     @Slot()
