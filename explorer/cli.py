@@ -32,6 +32,7 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "importing",
     "export": "exporting",
     "webhooks": "webhooks",
+    "verify": "verify",
 }
 
 

@@ -209,6 +209,7 @@ def record_exchange(
     environment: str,
     profile: str,
     known: tuple[str, ...],
+    contract: Mapping[str, Any] | None = None,
 ) -> int | None:
     """Store the exchange in the history (the store masks secrets); returns its id.
 
@@ -224,6 +225,7 @@ def record_exchange(
                 environment=environment,
                 profile=profile,
                 known_secrets=known,
+                contract=contract,
             )
     except (HistoryError, OSError) as exc:
         echo(f"Warning: the exchange was not saved in the history: {exc}", err=True)

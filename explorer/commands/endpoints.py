@@ -21,12 +21,27 @@ import click
 
 from explorer.commands.output import echo
 from explorer.core.catalog import Catalog, CatalogError, load_catalog, load_default_catalog
+from explorer.core.evidence import Evidence, field_grades, response_grades
 from explorer.core.models import Endpoint
 
 UNVERIFIED = "unverified"
+#: The CHECK column: how well the operation is known (blank when documented).
+CHECK_CELLS = {
+    Evidence.DOCUMENTED: "",
+    Evidence.OBSERVED: "seen in traffic",
+    Evidence.INFERRED: UNVERIFIED,
+}
+
+
+def _graded(grade: Evidence, note: str = "") -> dict[str, str]:
+    entry = {"evidence": grade.value, "evidence_label": grade.label}
+    if note:
+        entry["evidence_note"] = note
+    return entry
 
 
 def _row(endpoint: Endpoint) -> dict[str, Any]:
+    body = field_grades(endpoint.body_schema, endpoint.evidence)
     return {
         "operation_id": endpoint.operation_id,
         "method": endpoint.method,
@@ -39,6 +54,24 @@ def _row(endpoint: Endpoint) -> dict[str, Any]:
         "inferred": endpoint.inferred,
         "inferred_notes": list(endpoint.inferred_notes),
         "doc_url": endpoint.doc_url,
+        **_graded(endpoint.evidence, endpoint.evidence_note),
+        "scope_evidence": endpoint.scope_evidence.value,
+        "parameters": [
+            {
+                "name": p.name,
+                "in": p.location.value,
+                "required": p.required,
+                **_graded(
+                    p.evidence, p.evidence_note if p.evidence is not Evidence.DOCUMENTED else ""
+                ),
+            }
+            for p in endpoint.parameters
+        ],
+        "body_fields": [{"name": name, **_graded(grade)} for name, grade in body.items()],
+        "responses": [
+            {"status": status, **_graded(grade)}
+            for status, grade in response_grades(endpoint.responses, endpoint.evidence).items()
+        ],
     }
 
 
@@ -93,7 +126,7 @@ def _table(endpoints: tuple[Endpoint, ...], max_width: int | None) -> str:
             e.path,
             e.operation_id,
             e.section,
-            UNVERIFIED if e.inferred else "",
+            CHECK_CELLS[e.evidence],
             _auth_text(e),
         )
         for e in endpoints
@@ -157,8 +190,11 @@ def command(section: str | None, as_json: bool, spec: Path | None) -> None:
         return
     width = output_width()
     echo(_table(endpoints, width))
-    unverified = sum(1 for e in endpoints if e.inferred)
-    footer = f"{len(endpoints)} endpoints from {catalog.title} {catalog.version}" + (
-        f"; {unverified} {UNVERIFIED} (inferred, check the API reference)" if unverified else ""
+    unverified = sum(1 for e in endpoints if e.evidence is Evidence.INFERRED)
+    observed = sum(1 for e in endpoints if e.evidence is Evidence.OBSERVED)
+    footer = (
+        f"{len(endpoints)} endpoints from {catalog.title} {catalog.version}"
+        + (f"; {observed} seen in real traffic, not on Thumbtack's pages" if observed else "")
+        + (f"; {unverified} {UNVERIFIED} (inferred, check the API reference)" if unverified else "")
     )
     echo("\n" + (footer if width is None else textwrap.fill(footer, width=max(width, 40))))

@@ -14,8 +14,10 @@ from typing import Any
 
 import click
 
+from explorer.commands.contract_support import print_contract
 from explorer.commands.output import echo
 from explorer.core.bundle import BundleFormat, write_bundle
+from explorer.core.contract import ContractResult
 from explorer.core.history import (
     Exchange,
     HistoryError,
@@ -66,14 +68,30 @@ def command() -> None:
     help="A code 100-599 (404), a class 1xx-5xx (4xx), or 'none' (no response).",
 )
 @click.option("--search", "text", help="Text anywhere in the URL, bodies or explanation.")
+@click.option(
+    "--verdict",
+    type=click.Choice(
+        ["conforms", "violates", "undocumented_status", "unexpected_content_type", "no_schema",
+         "none"]
+    ),
+    help="The contract verdict ('none': exchanges that were not checked).",
+)  # fmt: skip
 @click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_command(
-    endpoint: str | None, status: str | None, text: str | None, limit: int, as_json: bool
+    *,
+    endpoint: str | None,
+    status: str | None,
+    text: str | None,
+    verdict: str | None,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """List exchanges, newest first."""
     with _store() as store:
-        rows = store.search(endpoint=endpoint, status=status, text=text, limit=limit)
+        rows = store.search(
+            endpoint=endpoint, status=status, text=text, limit=limit, verdict=verdict
+        )
     if as_json:
         echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
         return
@@ -83,9 +101,11 @@ def list_command(
     for row in rows:
         status_text = str(row.status) if row.status is not None else "---"
         name = row.operation_id or row.endpoint
+        verdict_text = f"  contract: {row.verdict.replace('_', ' ')}" if row.verdict else ""
         echo(
             f"{row.id:>6}  {row.created_at[:19].replace('T', ' ')}  {status_text:>3}  "
             f"{row.method:<6} {name}  [{row.environment or '-'}]  {row.total_ms:.0f} ms"
+            f"{verdict_text}"
         )
 
 
@@ -134,6 +154,7 @@ def _as_dict(exchange: Exchange) -> dict[str, Any]:
             "failure": None if record.failure is None else record.failure.message,
         },
         "explanation": dict(exchange.explanation) if exchange.explanation else None,
+        "contract": dict(exchange.contract) if exchange.contract else None,
     }
 
 
@@ -175,6 +196,10 @@ def show_command(exchange_id: int, as_json: bool) -> None:
             echo(f"  {cause}")
         for step in exchange.explanation.get("fix") or []:
             echo(f"  - {step}")
+    stored = ContractResult.from_dict(exchange.contract) if exchange.contract else None
+    if stored is not None:
+        echo("")
+        print_contract(stored)
 
 
 @command.command(name="export")

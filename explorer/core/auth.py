@@ -47,6 +47,12 @@ def default_client_factory(**kwargs: Any) -> OAuth2Client:
     return OAuth2Client(**kwargs)
 
 
+def is_token_endpoint(url: str, environment: Environment) -> bool:
+    """True when ``url`` is ``environment``'s token endpoint (a query is ignored)."""
+    token = environment.token_url.rstrip("/")
+    return bool(token) and url.split("?", 1)[0].split("#", 1)[0].rstrip("/") == token
+
+
 class TokenError(Exception):
     """The token endpoint refused or could not be reached.
 
@@ -354,6 +360,24 @@ class TokenManager:
             obtained_at=cached.get("obtained_at"),
             has_refresh_token=self._get(SecretKind.REFRESH_TOKEN) is not None,
         )
+
+    def authenticate_client(self, spec: RequestSpec) -> RequestSpec:
+        """``spec`` (a request to the token endpoint composed by the user) with this
+        profile's client authentication, by its method: HTTP Basic, or ``client_id`` and
+        ``client_secret`` in the form body. A bearer token is never sent there."""
+        from authlib.oauth2.auth import ClientAuth
+
+        secret = self._get(SecretKind.CLIENT_SECRET)
+        if not secret:
+            raise MissingSecret(
+                f"Profile '{self.profile.name}' has no client secret in "
+                f"{self.secret_store.location}; the token endpoint needs it."
+            )
+        headers = {k: v for k, v in spec.headers if k.lower() != "authorization"}
+        body = (spec.body or b"").decode("utf-8", errors="replace")
+        auth = ClientAuth(self.profile.client_id, secret, self.profile.auth_method.value)
+        _uri, headers, body = auth.prepare(spec.method, spec.url, headers, body)
+        return replace(spec, headers=tuple(headers.items()), body=body.encode() or spec.body)
 
     def authorize_request(self, spec: RequestSpec) -> RequestSpec:
         """``spec`` with ``Authorization: Bearer <token>`` (any old one replaced)."""

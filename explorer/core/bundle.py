@@ -47,10 +47,12 @@ def _redacted(exchange: Exchange, known_secrets: Iterable[str]) -> Exchange:
     explanation = (
         None if exchange.explanation is None else redactor.redact_mapping(exchange.explanation)
     )
+    contract = None if exchange.contract is None else redactor.redact_mapping(exchange.contract)
     return replace(
         exchange,
         record=redactor.redact_record(exchange.record),
         explanation=explanation,
+        contract=contract,
         environment=redactor.redact_text(exchange.environment),
         profile=redactor.redact_text(exchange.profile),
     )
@@ -147,6 +149,8 @@ def _har_entry(exchange: Exchange) -> dict[str, Any]:
         "_environment": exchange.environment,
         "_explanation": dict(exchange.explanation) if exchange.explanation else None,
     }
+    if exchange.contract:
+        entry["_contract"] = dict(exchange.contract)
     if record.body_truncated:
         entry["comment"] = "The response body was cut short before it was stored."
     if record.failure is not None:
@@ -213,6 +217,7 @@ def to_document(exchange: Exchange, *, known_secrets: Iterable[str] = ()) -> dic
         },
         "timing_ms": asdict(record.timing),
         "explanation": dict(safe.explanation) if safe.explanation else None,
+        "contract": dict(safe.contract) if safe.contract else None,
         "summary_markdown": _summary(safe),
     }
 
@@ -249,6 +254,20 @@ def _summary(safe: Exchange) -> str:
             lines += ["", "What to do:", ""] + [f"1. {step}" for step in fixes]
         if explanation.get("doc_url"):
             lines += ["", f"Documentation: {explanation['doc_url']}"]
+    contract = safe.contract
+    if contract:
+        lines += [
+            "",
+            "## Contract",
+            "",
+            f"Verdict: {contract.get('label') or contract.get('verdict')}",
+        ]
+        problems = [p for p in contract.get("problems") or [] if isinstance(p, dict)]
+        if problems:
+            lines.append("")
+            lines += [f"- `{p.get('path', '')}`: {p.get('message', '')}" for p in problems[:50]]
+            if len(problems) > 50:
+                lines.append(f"- … and {len(problems) - 50} more")
     lines += ["", "Secrets and personal data in this file are masked as ••••••.", ""]
     return "\n".join(lines)
 

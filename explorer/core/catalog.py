@@ -5,7 +5,11 @@ YAML), validation (openapi-spec-validator), ``$ref`` resolution (referencing) an
 mapping of each operation onto an :class:`~explorer.core.models.Endpoint`. A file that
 cannot be used raises :class:`CatalogError`, whose message names the file, the place of
 the problem and what to do. Nothing here is specific to Thumbtack except the ``x-``
-extensions it understands (``x-server``, ``x-flows``, ``x-inferred``, ``x-inferred-note``).
+extensions it understands (``x-server``, ``x-flows``, ``x-inferred``, ``x-inferred-note``, and
+the evidence grades ``x-evidence``, ``x-evidence-note`` and ``x-evidence-scopes``; see
+:mod:`explorer.core.evidence`). In a description that grades its facts, a fact without a
+grade is read as inferred; a description that grades nothing (Thumbtack's own file) is the
+documentation itself, so its facts are documented. ``x-inferred`` always means inferred.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from explorer.core.evidence import Evidence, grade_of, note_of, weakest
+from explorer.core.evidence import parse as parse_evidence
 from explorer.core.models import Endpoint, Flow, Parameter, ParamLocation
 from explorer.core.openapi_doc import (
     CatalogError,
@@ -234,6 +240,7 @@ def _build(
         resolver=resolver,
         used_ids=used_ids,
         inferred_marks="x-inferred" in reader.text,
+        default_grade=Evidence.INFERRED if "x-evidence" in reader.text else Evidence.DOCUMENTED,
     )
     endpoints = _operations(document.get("paths"), ("paths",), context, reader)
     incoming: list[Endpoint] = []
@@ -256,7 +263,7 @@ def _build(
         for s in document.get("servers") or []
         if isinstance(s, dict)
     )
-    return Catalog(
+    catalog = Catalog(
         title=str(info.get("title", "")),
         version=str(info.get("version", "")),
         openapi_version=openapi_version,
@@ -270,6 +277,15 @@ def _build(
         resolver=resolver,
         reader=reader,
     )
+    context.catalog.append(catalog)
+    return catalog
+
+
+def catalog_of(endpoint: Endpoint) -> Catalog | None:
+    """The catalog an endpoint was read from (``None`` for one made by hand)."""
+    source = getattr(endpoint, "source", None)
+    owners = source.context.catalog if isinstance(source, OperationSource) else []
+    return owners[0] if owners else None
 
 
 def _operations(
@@ -318,6 +334,11 @@ class _Context:
     resolver: SchemaResolver
     used_ids: set[str]
     inferred_marks: bool  # the file uses x-inferred anywhere (else notes need no resolving)
+    #: the grade of an ungraded fact: inferred in a description that grades its facts,
+    #: documented in one that grades nothing (it is the documentation itself)
+    default_grade: Evidence = Evidence.DOCUMENTED
+    #: the catalog these operations belong to (set once it is built)
+    catalog: list[Catalog] = field(default_factory=list)
 
 
 class OperationSource:
@@ -350,7 +371,13 @@ class OperationSource:
         if operation.get("x-inferred-note"):
             notes.append(str(operation["x-inferred-note"]))
         parameters = _parameters(
-            self.shared, operation.get("parameters") or [], resolver, where, notes, at=self.at
+            self.shared,
+            operation.get("parameters") or [],
+            resolver,
+            where,
+            notes,
+            at=self.at,
+            grade=grade_of(operation, self.context.default_grade),
         )
         try:
             body, body_at = resolver.follow(
@@ -366,6 +393,7 @@ class OperationSource:
             "body_required": bool(body.get("required", False)),
             "body_example": body_example,
             "body_media_type": media_type,
+            "body_media_types": tuple(str(m) for m in (body.get("content") or {})),
             "inferred_notes": tuple(notes),
         }
 
@@ -381,6 +409,7 @@ _REQUEST_FIELDS = (
     "body_required",
     "body_example",
     "body_media_type",
+    "body_media_types",
     "inferred_notes",
 )
 
@@ -456,6 +485,7 @@ def _endpoint(
     if operation_id in used_ids:
         operation_id = _unique(operation_id, used_ids)
     external = operation.get("externalDocs") or {}
+    grade = grade_of(operation, context.default_grade)
     source = OperationSource(
         method=method,
         path=path,
@@ -476,8 +506,11 @@ def _endpoint(
         doc_url=str(external.get("url", "")) if isinstance(external, dict) else "",
         scopes=scopes,
         flows=flows,
-        inferred=bool(operation.get("x-inferred", False)),
+        inferred=bool(operation.get("x-inferred", False)) or grade is Evidence.INFERRED,
         server="auth" if operation.get("x-server") == "auth" else "api",
+        evidence=grade,
+        evidence_note=note_of(operation) if grade is not Evidence.DOCUMENTED else "",
+        scope_evidence=parse_evidence(operation.get("x-evidence-scopes"), grade),
     )
 
 
@@ -489,6 +522,7 @@ def _parameters(
     notes: list[str],
     *,
     at: Any = None,
+    grade: Evidence = Evidence.DOCUMENTED,
 ) -> tuple[Parameter, ...]:
     merged: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
     for index, raw in enumerate([*shared, *own]):
@@ -511,8 +545,9 @@ def _parameters(
                 (v.get("value") for v in param["examples"].values() if isinstance(v, dict)), None
             )
         is_deep = param.get("style") == "deepObject" and schema.get("type") == "object"
+        param_grade = grade_of(param, grade)
         if is_deep:
-            result.extend(_deep_object(name, param, schema, notes))
+            result.extend(_deep_object(name, param, schema, notes, param_grade))
             continue
         result.append(
             Parameter(
@@ -522,14 +557,20 @@ def _parameters(
                 schema=schema,
                 description=str(param.get("description", "")),
                 example=example,
-                inferred=bool(param.get("x-inferred", False)),
+                inferred=bool(param.get("x-inferred", False)) or param_grade is Evidence.INFERRED,
+                evidence=param_grade,
+                evidence_note=note_of(param),
             )
         )
     return tuple(result)
 
 
 def _deep_object(
-    name: str, param: Mapping[str, Any], schema: Mapping[str, Any], notes: list[str]
+    name: str,
+    param: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    notes: list[str],
+    grade: Evidence = Evidence.DOCUMENTED,
 ) -> list[Parameter]:
     """``utmData`` with ``style: deepObject`` becomes ``utmData[utm_source]`` and so on."""
     required = set(schema.get("required", []))
@@ -550,6 +591,8 @@ def _deep_object(
                 example=(example.get(prop) if isinstance(example, dict) else None)
                 or prop_schema.get("example", prop_schema.get("default")),
                 inferred=bool(param.get("x-inferred") or prop_schema.get("x-inferred")),
+                evidence=weakest((grade, grade_of(prop_schema, grade))),
+                evidence_note=note_of(prop_schema) or note_of(param),
             )
         )
     return result
@@ -626,6 +669,7 @@ __all__ = [
     "FuzzyMatch",
     "LazyEndpoint",
     "Server",
+    "catalog_of",
     "load_catalog",
     "load_default_catalog",
     "parse_catalog",

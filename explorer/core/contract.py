@@ -15,6 +15,7 @@ a description that cannot be followed gives a problem that says so.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -24,6 +25,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.models import Endpoint
+from explorer.core.redact import MASK, Redactor
 
 if TYPE_CHECKING:
     from explorer.core.catalog import Catalog
@@ -73,6 +75,7 @@ class ContractResult:
     inferred: bool = False  # checked against a schema graded inferred
     engine: str = "openapi-core"
     elapsed_ms: float = 0.0
+    note: str = ""  # said instead of the usual summary (an operation the file lacks)
 
     @property
     def label(self) -> str:
@@ -98,6 +101,8 @@ class ContractResult:
             if self.inferred
             else ""
         )
+        if self.note:
+            return self.note
         if self.verdict is Verdict.CONFORMS:
             return f"The response matches the description of {self.operation}.{graded}"
         if self.verdict is Verdict.UNDOCUMENTED_STATUS:
@@ -131,6 +136,7 @@ class ContractResult:
             "problems": [problem.to_dict() for problem in self.problems],
             "inferred": self.inferred,
             "operation": self.operation,
+            "summary": self.summary,
         }
 
     @classmethod
@@ -150,7 +156,69 @@ class ContractResult:
             problems=problems,
             inferred=bool(data.get("inferred", False)),
             operation=str(data.get("operation", "")),
+            note=str(data.get("summary", "")),
         )
+
+
+def masked(result: ContractResult, redactor: Redactor, body: bytes) -> ContractResult:
+    """``result`` with nothing secret (or, per the redactor, personal) quoted in its words.
+
+    A message quotes the value it is about; where the redactor masks that part of the body
+    (a token, a secret field, an e-mail address), every text of the value is masked in the
+    message too. Then the message goes through the redactor's text rules.
+    """
+    raw: Any = None
+    safe: Any = None
+    if any(problem.parts for problem in result.problems):
+        try:
+            raw = json.loads(body)
+            safe = redactor.redact_json(raw)
+        except (ValueError, RecursionError):
+            raw = safe = None
+    problems = []
+    for problem in result.problems:
+        message = problem.message
+        if raw is not None and problem.parts:
+            original, shown = _at(raw, problem.parts), _at(safe, problem.parts)
+            if original != shown:
+                for text in _texts(original):
+                    message = message.replace(text, MASK)
+        problems.append(
+            dataclasses.replace(
+                problem,
+                message=redactor.redact_text(message),
+                schema_words=redactor.redact_text(problem.schema_words),
+            )
+        )
+    return dataclasses.replace(result, problems=tuple(problems))
+
+
+def _at(value: Any, parts: Sequence[str | int]) -> Any:
+    for part in parts:
+        if isinstance(value, dict) and isinstance(part, str):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
+
+
+def _texts(value: Any, limit: int = 200) -> list[str]:
+    """The texts (and numbers) inside ``value``, longest first, for masking."""
+    found: list[str] = []
+    stack = [value]
+    while stack and len(found) < limit:
+        current = stack.pop()
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+        elif isinstance(current, str | int | float) and not isinstance(current, bool):
+            text = str(current)
+            if len(text) >= 3:
+                found.append(text)
+    return sorted(set(found), key=len, reverse=True)
 
 
 def json_path(parts: Sequence[str | int]) -> str:
@@ -249,6 +317,7 @@ class ContractChecker:
     def _check(
         self, endpoint: Endpoint, status: int, headers: _Headers, body: bytes
     ) -> ContractResult:
+        from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
         from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
         from openapi_core.templating.responses.exceptions import ResponseNotFound
 
@@ -262,7 +331,11 @@ class ContractChecker:
         }
         where = self._operation_path(endpoint)
         if where is None:
-            return ContractResult(verdict=Verdict.NO_SCHEMA, **base)  # type: ignore[arg-type]
+            note = (
+                f"The description has no operation {operation_name}, so there is nothing to "
+                "check the response against."
+            )
+            return ContractResult(verdict=Verdict.NO_SCHEMA, note=note, **base)  # type: ignore[arg-type]
         validator = self._spec_validator()
         operation = validator.spec
         for part in where:
@@ -337,9 +410,20 @@ class ContractChecker:
                 problems += self._fast_problems(schema_where, body)
             else:
                 value = validator._deserialise_media_type(media, mime_type, parameters, body)
+                if isinstance(value, bytes | str) and mime_type.endswith("+json"):
+                    # a structured-syntax suffix (RFC 6839): application/problem+json is JSON,
+                    # which openapi-core hands over undecoded
+                    try:
+                        value = json.loads(value)
+                    except ValueError as exc:
+                        raise _BodyUnreadable(f"the body is not valid JSON ({exc})") from None
                 problems += self._body_problems(validator, schema, value)
         except _BodyUnreadable as exc:
             problems.append(Problem(path="$", message=str(exc)))
+        except MediaTypeDeserializeError as exc:
+            cause = exc.__cause__ or exc.__context__
+            why = f" ({_cut(str(cause))[:120]})" if isinstance(cause, ValueError) else ""
+            problems.append(Problem(path="$", message=f"the body is not valid {mime_type}{why}"))
         except Exception as exc:  # a deserialiser or schema openapi-core cannot follow
             problems.append(Problem(path="$", message=_cut(_exception_words(exc))))
         verdict = Verdict.VIOLATES if problems else Verdict.CONFORMS
@@ -391,7 +475,7 @@ class ContractChecker:
         try:
             value = json.loads(body)
         except (ValueError, RecursionError) as exc:
-            raise _BodyUnreadable(f"the body is not valid JSON ({exc})") from None
+            raise _BodyUnreadable(f"the body is not valid JSON ({_cut(str(exc))[:120]})") from None
         key = where
         with self._lock:
             compiled = self._fast.get(key)
@@ -484,8 +568,6 @@ class _BodyUnreadable(Exception):
 
 
 def _replace(result: ContractResult, **changes: Any) -> ContractResult:
-    import dataclasses
-
     return dataclasses.replace(result, **changes)
 
 
@@ -589,4 +671,5 @@ __all__ = [
     "check_response",
     "checker_for",
     "json_path",
+    "masked",
 ]

@@ -18,7 +18,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from explorer.core.explain_body import BodyKind, ParsedBody, parse_body
+from explorer.core.evidence import Evidence
+from explorer.core.explain_body import BodyKind, ParsedBody, parse_body, required_scopes
 from explorer.core.explain_rules import Facts, Rule, RuleSet, load_rules
 from explorer.core.http_status import challenge_text, phrase
 from explorer.core.models import (
@@ -414,6 +415,9 @@ class ExplanationEngine:
             "failure_chain": _short(" ← ".join(failure.chain), 600) if failure else "",
             "failure_type": failure.exception_type if failure else "",
             "problem_summary": _problem_summary(body),
+            "required_scopes": " ".join(
+                required_scopes(" ".join(filter(None, (body.field_text("detail"), body.message))))
+            ),
             "html_title": body.html_title,
             "body_kind": body.kind.value,
             "meaning": info.meaning,
@@ -472,7 +476,8 @@ class ExplanationEngine:
             severity=rule.severity,
             actions=tuple(dict.fromkeys(actions)),
             matched=fragments,
-            documented=rule.documented,
+            evidence=rule.evidence,
+            evidence_note=rule.evidence_note,
             trace_id=trace_id,
             retry_after_s=retry_after_s,
         )
@@ -585,13 +590,19 @@ def _retry_after(info: StatusInfo, headers: Iterable[tuple[str, str]]) -> float 
     return None
 
 
+#: What the terminal shows beside an explanation's title, by grade.
+EVIDENCE_MARKERS: dict[Evidence, str] = {
+    Evidence.DOCUMENTED: "",
+    Evidence.OBSERVED: "  [seen in real traffic: not on Thumbtack's pages]",
+    Evidence.INFERRED: "  [unverified: our inference, not confirmed by Thumbtack]",
+}
+
+
 def format_explanation_text(expl: Explanation, *, width: int = 88) -> str:
     """An explanation as plain text for a terminal: title, cause, numbered fix steps, link."""
     marker = (
-        ""
-        if expl.documented
-        else "  [unverified: not confirmed by Thumbtack's docs]"
-        if expl.source == "thumbtack"
+        EVIDENCE_MARKERS[expl.grade]
+        if expl.source == "thumbtack" or expl.documented
         else "  [unverified: an inference]"
     )
     lines = [f"{expl.severity.value.upper()}: {expl.title}{marker}", ""]
@@ -610,6 +621,8 @@ def format_explanation_text(expl: Explanation, *, width: int = 88) -> str:
         lines.append(f"Retry after: {expl.retry_after_s:g} s")
     if expl.matched:
         lines.append("Matched: " + "  ".join(expl.matched))
+    if expl.evidence_note:
+        lines.append(f"Evidence: {expl.grade.label}. {expl.evidence_note}")
     lines.append(f"Rule: {expl.rule_id} ({expl.status_class.value})")
     return "\n".join(lines)
 

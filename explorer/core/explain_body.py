@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from explorer.core.body import declared_charset
 from explorer.core.media import JSON_LINES_TYPES, is_json_lines, json_lines_complete
 
 #: Bodies beyond this are not parsed as a whole (the message fields sit at the start).
@@ -29,8 +30,21 @@ _HTML_START = re.compile(
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _STRING_FIELD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _OPEN_STRING_FIELD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)\Z')
-_CHARSET = re.compile(r"charset\s*=\s*\"?([A-Za-z0-9_\-.:]+)", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+#: "required scope(s) [supply::businesses.list] not found" (a real 401 detail), also with
+#: several scopes split by spaces or commas, quotes, "scopes"/"scope" or a colon.
+_REQUIRED_SCOPES = re.compile(r"required\s+scopes?(?:\s*\(s\))?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
+
+
+def required_scopes(text: str) -> tuple[str, ...]:
+    """The scopes a missing-scope message names, in order, e.g. ``("supply::x.read",)``."""
+    found: list[str] = []
+    for group in _REQUIRED_SCOPES.findall(text or ""):
+        for raw in re.split(r"[\s,]+", group):
+            scope = raw.strip("'\"` ")
+            if scope and scope not in found:
+                found.append(scope)
+    return tuple(found)
 
 
 class BodyKind(StrEnum):
@@ -99,16 +113,6 @@ class ParsedBody:
         return None
 
 
-def _charset(content_type: str) -> str | None:
-    match = _CHARSET.search(content_type or "")
-    if not match:
-        return None
-    try:
-        return codecs.lookup(match.group(1)).name
-    except LookupError:
-        return None
-
-
 def decode(body: bytes, content_type: str = "") -> str:
     """Text of ``body``: BOM first, then the declared charset, then UTF-8, then Latin-1."""
     if not body:
@@ -122,7 +126,7 @@ def decode(body: bytes, content_type: str = "") -> str:
     ):
         if body.startswith(bom):
             return body.decode(encoding, errors="replace")
-    declared = _charset(content_type)
+    declared = declared_charset(content_type)
     if declared:
         try:
             return body.decode(declared)

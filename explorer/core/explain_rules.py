@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
+from explorer.core.evidence import Evidence
+from explorer.core.evidence import parse as parse_evidence
 from explorer.core.explain_body import BodyKind, ParsedBody, fragment_for
 from explorer.core.models import FixAction, NetworkFailureKind, Severity
 from explorer.core.status import HostKind
@@ -44,6 +46,7 @@ PLACEHOLDERS = frozenset(
         "failure_chain",
         "failure_type",
         "problem_summary",
+        "required_scopes",
         "html_title",
         "body_kind",
         "redirect_target",
@@ -121,11 +124,17 @@ class Rule:
     doc_url: str
     severity: Severity
     actions: tuple[FixAction, ...]
-    documented: bool
+    evidence: Evidence
     highlight: tuple[str, ...]
     priority: int
     match: RuleMatch
     order: int = 0
+    evidence_note: str = ""
+
+    @property
+    def documented(self) -> bool:
+        """True only for a rule graded documented."""
+        return self.evidence is Evidence.DOCUMENTED
 
     def score(self) -> tuple[int, int, int]:
         """Higher wins: explicit priority, then specificity, then earlier in the file."""
@@ -304,12 +313,24 @@ def _build_rule(raw: Mapping[str, Any], order: int, problems: list[str]) -> Rule
         doc_url=raw["doc_url"],
         severity=Severity(raw["severity"]),
         actions=tuple(FixAction(a) for a in raw.get("actions", [])),
-        documented=raw["documented"],
+        evidence=_rule_evidence(raw),
+        evidence_note=" ".join(str(raw.get("evidence_note", "")).split()),
         highlight=tuple(raw.get("highlight", [])),
         priority=raw.get("priority", 0),
         match=match,
         order=order,
     )
+
+
+def _rule_evidence(raw: Mapping[str, Any]) -> Evidence:
+    """``evidence`` if the rule gives it, else the older ``documented`` flag (false means
+    inferred); a rule saying ``documented: false`` is never read as documented."""
+    if "evidence" in raw:
+        grade = parse_evidence(raw["evidence"])
+        if raw.get("documented") is False and grade is Evidence.DOCUMENTED:
+            return Evidence.INFERRED
+        return grade
+    return Evidence.DOCUMENTED if raw.get("documented") is True else Evidence.INFERRED
 
 
 def _rule_name(document: Any, path: Sequence[Any]) -> str:

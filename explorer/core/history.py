@@ -107,6 +107,7 @@ class ExchangeSummary:
     profile: str
     total_ms: float
     cause: str = ""  # why the outcome came from elsewhere (the token could not be had)
+    verdict: str | None = None  # the contract verdict (contract.Verdict), when one was made
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,6 +124,7 @@ class Exchange:
     created_at: str = ""
     id: int | None = None
     response_size: int | None = None  # size before storage truncation, when it was cut
+    contract: Mapping[str, Any] | None = None  # ContractResult.to_dict(), when one was made
 
     @property
     def request(self) -> RequestSpec:
@@ -223,6 +225,7 @@ class HistoryStore:
             if row is None or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else '?'}")
             conn.executescript(_SCHEMA)
+            _add_contract_columns(conn)
             self._fts = _ensure_fts(conn)
             conn.execute(
                 "INSERT OR IGNORE INTO settings(key, value) VALUES ('schema_version', ?)",
@@ -296,10 +299,17 @@ class HistoryStore:
         profile: str = "",
         known_secrets: Iterable[str] = (),
         created_at: str | None = None,
+        contract: Mapping[str, Any] | None = None,
     ) -> int:
-        """Redact (secrets always) and store one exchange; returns its id."""
+        """Redact (secrets always) and store one exchange; returns its id.
+
+        ``contract`` is the contract verdict (``ContractResult.to_dict()``), kept with the
+        exchange so the history can be filtered by it.
+        """
         redactor = Redactor(RedactionPolicy.for_storage(known_secrets))
         safe = redactor.redact_record(record)
+        contract_json = None if contract is None else json.dumps(redactor.redact_mapping(contract))
+        verdict = None if contract is None else str(contract.get("verdict") or "") or None
         explained: dict[str, Any] | None = None
         if explanation is not None:
             raw = explanation.to_dict() if isinstance(explanation, Explanation) else explanation
@@ -332,14 +342,16 @@ class HistoryStore:
             + len(response_body)
             + len(search)
             + len(explanation_json or "")
+            + len(contract_json or "")
         )
         stamp = created_at or datetime.now(UTC).isoformat(timespec="milliseconds")
         with self._use(write=True) as conn:
             cursor = conn.execute(
                 "INSERT INTO exchanges(created_at, method, url, endpoint, operation_id, status,"
                 " environment, profile, total_ms, request, request_body, response,"
-                " response_body, response_size, explanation, search_text, size_bytes)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " response_body, response_size, explanation, search_text, size_bytes,"
+                " verdict, contract)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     stamp,
                     safe.request.method.upper(),
@@ -358,6 +370,8 @@ class HistoryStore:
                     explanation_json,
                     search,
                     size,
+                    verdict,
+                    contract_json,
                 ),
             )
             row_id = int(cursor.lastrowid or 0)
@@ -446,11 +460,20 @@ class HistoryStore:
         text: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        verdict: str | None = None,
     ) -> list[ExchangeSummary]:
         """Newest first. ``endpoint`` matches an operationId exactly or part of the path;
-        ``status`` is a code, a class (``4xx``) or ``none``; ``text`` searches everything."""
+        ``status`` is a code, a class (``4xx``) or ``none``; ``text`` searches everything;
+        ``verdict`` is a contract verdict (``violates``, ``conforms``, …) or ``none``
+        (exchanges that were not checked)."""
         where: list[str] = []
         args: list[Any] = []
+        if verdict:
+            if verdict == "none":
+                where.append("verdict IS NULL")
+            else:
+                where.append("verdict = ?")
+                args.append(verdict)
         if endpoint:
             where.append("(operation_id = ? OR endpoint LIKE ? ESCAPE '\\')")
             args += [endpoint, f"%{_like(endpoint)}%"]
@@ -471,7 +494,7 @@ class HistoryStore:
                 args.append(f"%{_like(needle)}%")
         sql = (
             "SELECT id, created_at, method, url, endpoint, operation_id, status, environment,"
-            " profile, total_ms, json_extract(response, '$.cause') FROM exchanges"
+            " profile, total_ms, json_extract(response, '$.cause'), verdict FROM exchanges"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY id DESC LIMIT ? OFFSET ?"
         )
@@ -491,6 +514,7 @@ class HistoryStore:
                 profile=row[8],
                 total_ms=row[9],
                 cause=row[10] or "",
+                verdict=row[11],
             )
             for row in rows
         ]
@@ -500,7 +524,8 @@ class HistoryStore:
         with self._use() as conn:
             row = conn.execute(
                 "SELECT id, created_at, environment, profile, request, request_body, response,"
-                " response_body, response_size, explanation FROM exchanges WHERE id = ?",
+                " response_body, response_size, explanation, contract FROM exchanges"
+                " WHERE id = ?",
                 (exchange_id,),
             ).fetchone()
         if row is None:
@@ -508,6 +533,7 @@ class HistoryStore:
         spec = _spec_from_dict(json.loads(row[4]), row[5])
         record = _record_from_dict(json.loads(row[6]), spec, bytes(row[7]))
         explanation = json.loads(row[9]) if row[9] else None
+        contract = json.loads(row[10]) if row[10] else None
         return Exchange(
             id=row[0],
             created_at=row[1],
@@ -516,7 +542,18 @@ class HistoryStore:
             record=record,
             explanation=explanation,
             response_size=row[8],
+            contract=contract,
         )
+
+
+def _add_contract_columns(conn: sqlite3.Connection) -> None:
+    """Histories written before contract verdicts were kept get the two columns."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(exchanges)")}
+    if "verdict" not in columns:
+        conn.execute("ALTER TABLE exchanges ADD COLUMN verdict TEXT")
+    if "contract" not in columns:
+        conn.execute("ALTER TABLE exchanges ADD COLUMN contract TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS exchanges_verdict ON exchanges(verdict)")
 
 
 #: Below this many free bytes a write failure is put down to a full disk.

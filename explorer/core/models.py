@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from explorer.core.evidence import Evidence
+
 
 class Flow(StrEnum):
     """OAuth 2.0 flows Thumbtack documents."""
@@ -65,6 +67,23 @@ class FixAction(StrEnum):
     COPY_TRACE_ID = "copy_trace_id"
     USE_SANDBOX_CUSTOMER = "use_sandbox_customer"  # switch to the built-in demo customer
     USE_SANDBOX_PRO = "use_sandbox_pro"  # switch to the built-in demo pro
+    USE_SANDBOX_APP = "use_sandbox_app"  # switch to the built-in client-credentials profile
+
+
+#: The words on the button of each fix, wherever the window offers one.
+FIX_LABELS: dict[FixAction, str] = {
+    FixAction.REFRESH_TOKEN_AND_RETRY: "Refresh token and retry",
+    FixAction.SET_AUDIENCE_AND_RETRY: "Set audience to urn:partner-api and retry",
+    FixAction.USE_ENVIRONMENT_TOKEN_SERVER: "Use this environment's token server",
+    FixAction.OPEN_SCOPE_EDITOR: "Edit scopes…",
+    FixAction.OPEN_PROFILE_EDITOR: "Edit profile…",
+    FixAction.RETRY_AFTER: "Retry when allowed",
+    FixAction.RETRY: "Retry",
+    FixAction.COPY_TRACE_ID: "Copy traceID for support",
+    FixAction.USE_SANDBOX_CUSTOMER: "Switch to Sandbox demo — customer profile",
+    FixAction.USE_SANDBOX_PRO: "Switch to Sandbox demo — pro profile",
+    FixAction.USE_SANDBOX_APP: "Switch to Sandbox demo (client credentials)",
+}
 
 
 class NetworkFailureKind(StrEnum):
@@ -95,6 +114,13 @@ class Parameter:
     description: str = ""
     example: Any = None
     inferred: bool = False
+    #: The parameter's evidence grade (``x-evidence``; never documented when inferred).
+    evidence: Evidence = Evidence.DOCUMENTED
+    evidence_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.inferred and self.evidence is not Evidence.INFERRED:
+            object.__setattr__(self, "evidence", Evidence.INFERRED)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,12 +139,22 @@ class Endpoint:
     body_required: bool = False
     body_example: Any = None
     body_media_type: str = "application/json"
+    #: every media type the requestBody declares, in order (the builder offers their kinds)
+    body_media_types: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     flows: tuple[Flow, ...] = ()
     inferred: bool = False
     inferred_notes: tuple[str, ...] = ()
     server: str = "api"  # "api" or "auth": which base URL of the environment it uses
     responses: Mapping[str, Any] = field(default_factory=dict)
+    #: How well the operation (its method and path) is known, and its scopes.
+    evidence: Evidence = Evidence.DOCUMENTED
+    evidence_note: str = ""
+    scope_evidence: Evidence = Evidence.DOCUMENTED
+
+    def __post_init__(self) -> None:
+        if self.inferred and self.evidence is not Evidence.INFERRED:
+            object.__setattr__(self, "evidence", Evidence.INFERRED)
 
     @property
     def key(self) -> str:
@@ -213,12 +249,28 @@ class Explanation:
     severity: Severity = Severity.INFO
     actions: tuple[FixAction, ...] = ()
     matched: tuple[str, ...] = ()  # fragments of the body that the rule matched, to highlight
-    documented: bool = True  # False: the rule is inferred, and the UI says so
+    documented: bool = True  # True only when ``evidence`` is documented
     trace_id: str | None = None
     retry_after_s: float | None = None
     #: Whose meaning: "thumbtack" (Thumbtack's documentation) or "http" (the HTTP standard
     #: and the loaded API description, for a host that is not Thumbtack's).
     source: str = "thumbtack"
+    #: How well the explanation is known: documented, observed (seen in real traffic) or
+    #: inferred. Left out, it follows ``documented`` (False means inferred); given, it
+    #: decides ``documented``, so nothing observed or inferred is ever marked documented.
+    evidence: Evidence | None = None
+    evidence_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.evidence is None:
+            grade = Evidence.DOCUMENTED if self.documented else Evidence.INFERRED
+            object.__setattr__(self, "evidence", grade)
+        object.__setattr__(self, "documented", self.evidence is Evidence.DOCUMENTED)
+
+    @property
+    def grade(self) -> Evidence:
+        """``evidence``, never None after construction."""
+        return self.evidence or Evidence.INFERRED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -233,6 +285,9 @@ class Explanation:
             "actions": [action.value for action in self.actions],
             "matched": list(self.matched),
             "documented": self.documented,
+            "evidence": self.grade.value,
+            "evidence_label": self.grade.label,
+            "evidence_note": self.evidence_note,
             "trace_id": self.trace_id,
             "retry_after_s": self.retry_after_s,
         }

@@ -22,6 +22,7 @@ from explorer.core.environments import (
 )
 from explorer.core.models import Endpoint, FixAction, Flow
 from explorer.core.profiles import (
+    ONE_CLIENT_PER_FLOW,
     PARTNER_AUDIENCE,
     SANDBOX_CUSTOMER_PROFILE,
     Profile,
@@ -66,9 +67,15 @@ def _demo_switch(
     endpoint's scopes (as a sentence and the one-click fix), when it is another one."""
     if environment.kind is not EnvironmentKind.SANDBOX or not is_sandbox_demo(profile):
         return None
-    target = demo_profile_for(endpoint.scopes)
+    target = demo_profile_for(endpoint.scopes, endpoint.flows)
     if target is None or target == profile:
         return None
+    if target.flow is Flow.CLIENT_CREDENTIALS:
+        return (
+            f" On the Sandbox, switch to the built-in profile '{target.name}': the "
+            "application's own client credentials, as this endpoint documents.",
+            FixAction.USE_SANDBOX_APP,
+        )
     fix = (
         FixAction.USE_SANDBOX_CUSTOMER
         if target.name == SANDBOX_CUSTOMER_PROFILE
@@ -146,7 +153,8 @@ def preflight(
                 code=PreflightCode.SUPPLY_WITH_CLIENT_CREDENTIALS,
                 message=f"supply:: scopes ({', '.join(supply)}) are granted only through the "
                 "authorization code flow (a pro signs in); client credentials will be "
-                "refused. Switch the profile's flow to authorization_code.",
+                "refused. Switch the profile's flow to authorization_code, with the client "
+                "Thumbtack issued for that flow. " + ONE_CLIENT_PER_FLOW,
                 fix=FixAction.OPEN_PROFILE_EDITOR,
             )
         )
@@ -161,9 +169,11 @@ def preflight(
             PreflightWarning(
                 code=PreflightCode.USER_CONTEXT_REQUIRED,
                 message=f"{endpoint.method} {endpoint.path} acts for a signed-in user "
-                "(authorizationCode), but this profile uses client credentials (no user). "
-                "Use a profile with the authorization code flow and sign in."
-                + (switch[0] if switch else ""),
+                "(authorizationCode), but this profile uses client credentials (no user); "
+                "such a token never carries the route's scope, so expect 401 'required "
+                "scope(s) [...] not found' (our inference). Use a profile with your "
+                "authorization-code client (Thumbtack issues one client per flow, each "
+                "with its own client ID) and sign in." + (switch[0] if switch else ""),
                 fix=switch[1] if switch else FixAction.OPEN_PROFILE_EDITOR,
             )
         )
@@ -174,8 +184,9 @@ def preflight(
             PreflightWarning(
                 code=PreflightCode.MISSING_SCOPE,
                 message=f"{endpoint.method} {endpoint.path} needs the scope {needed}, which the "
-                "profile does not request. Add it in the profile's scopes (if Thumbtack "
-                "granted it to your client) and get a new token."
+                "profile does not request; Thumbtack would answer 401 'required scope(s) "
+                f"[{endpoint.scopes[0]}] not found'. Add it in the profile's scopes (if "
+                "Thumbtack granted it to your client) and get a new token."
                 + (switch[0] if switch and not said else ""),
                 fix=switch[1] if switch else FixAction.OPEN_SCOPE_EDITOR,
             )
@@ -190,8 +201,9 @@ def preflight(
             PreflightWarning(
                 code=PreflightCode.TOKEN_LACKS_SCOPE,
                 message=f"The current token was granted {' '.join(token_info.scopes)}, without "
-                f"{' or '.join(endpoint.scopes)}. Get a new token; if it still lacks the "
-                "scope, ask your account manager to grant it to the client.",
+                f"{' or '.join(endpoint.scopes)} (Thumbtack answers 401 'required scope(s) "
+                "[...] not found'). Get a new token; if it still lacks the scope, ask your "
+                "account manager to grant it to the client.",
                 fix=FixAction.REFRESH_TOKEN_AND_RETRY,
             )
         )

@@ -13,12 +13,19 @@ from explorer.core.models import ResponseRecord
 FAULT_HEADER = "X-Sandbox-Fault"
 
 
-def injected_fault(record: ResponseRecord) -> str | None:
-    """The fault the request asked for (or the Sandbox says it applied), else None."""
-    for value in (record.request.header(FAULT_HEADER), record.header(FAULT_HEADER)):
-        if value and value.strip() and value.strip().lower() != "none":
-            return value.strip()
+def _named(value: str | None) -> str | None:
+    if value and value.strip() and value.strip().lower() != "none":
+        return value.strip()
     return None
+
+
+def injected_fault(record: ResponseRecord) -> str | None:
+    """The fault the Sandbox says it applied; with no answer at all (a dropped
+    connection), the fault the request asked for. A fault asked for where it cannot
+    happen (``invalid-client`` on an API path) is not applied and not reported."""
+    if record.status is not None:
+        return _named(record.header(FAULT_HEADER))
+    return _named(record.request.header(FAULT_HEADER))
 
 
 def sandbox_fault_note(record: ResponseRecord) -> str:

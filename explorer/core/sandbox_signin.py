@@ -21,8 +21,6 @@ from explorer.core.environments import Environment, EnvironmentKind
 from explorer.core.loopback import LoginError
 from explorer.core.models import Flow, RequestSpec
 from explorer.core.profiles import (
-    SANDBOX_CUSTOMER_PROFILE,
-    SANDBOX_PRO_PROFILE,
     Profile,
     is_sandbox_demo,
     sandbox_demo_profiles,
@@ -32,6 +30,7 @@ from explorer.core.profiles import (
 #: used until the running server tells its own.
 DEMO_CLIENT_SECRETS: dict[str, str] = {
     "sandbox-demand-client": "sandbox-demand-secret",
+    "sandbox-customer-client": "sandbox-customer-secret",
     "sandbox-supply-client": "sandbox-supply-secret",
 }
 SIGN_IN_TIMEOUT_S = 20.0
@@ -90,13 +89,24 @@ def authorize_signing_in(
     return manager.authorize_request(spec)
 
 
-def demo_profile_for(scopes: Iterable[str]) -> Profile | None:
-    """The demo customer for demand:: scopes, the demo pro for supply:: ones (None when
-    the endpoint names no scope)."""
-    wanted = list(scopes)
-    by_name = {p.name: p for p in sandbox_demo_profiles()}
-    if any(s.startswith("demand::") for s in wanted):
-        return by_name[SANDBOX_CUSTOMER_PROFILE]
-    if any(s.startswith("supply::") for s in wanted):
-        return by_name[SANDBOX_PRO_PROFILE]
-    return None
+def demo_profile_for(scopes: Iterable[str], flows: Iterable[Flow] = ()) -> Profile | None:
+    """The built-in Sandbox profile for an endpoint: one whose scopes include one of
+    ``scopes``, preferring the flow the endpoint documents (the application's client
+    credentials for catalog calls, a signed-in customer or pro for user calls). None when
+    the endpoint names no scope any of them holds."""
+    wanted = set(scopes)
+    documented = list(flows)
+    holding = [p for p in sandbox_demo_profiles() if wanted & set(p.scopes)]
+    if not holding:
+        return None
+    for flow in documented:
+        for profile in holding:
+            if profile.flow is flow:
+                return profile
+    return _signed_in_first(holding)
+
+
+def _signed_in_first(profiles: list[Profile]) -> Profile:
+    """No built-in profile has the documented flow (or none is documented): the one a user
+    signs in to, else any."""
+    return next((p for p in profiles if p.flow is Flow.AUTHORIZATION_CODE), profiles[0])

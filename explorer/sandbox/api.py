@@ -6,13 +6,20 @@ Order of checks for ``/api/v4/...`` calls, as at Thumbtack's gateway:
    marked with ``X-Sandbox-Fault: NAME`` in the response so a client can tell it was injected;
 2. the path and method must exist (404 / 405 ProblemDetails);
 3. the per-client rate limit (429 with ``Retry-After``; keyed by the token's client, or by
-   the caller's address when there is no valid token);
-4. a bearer token must be present (401) and active: unexpired, signed by this server, not
-   revoked (the documented 401 "token is not active");
+   the caller's address when there is no valid token). The 429 is documented; the limit
+   (120 a minute) and ``Retry-After`` are the Sandbox's inference;
+4. a bearer token must be present (401), have a token's shape (a malformed value gets its
+   own 401, inferred wording) and be active: unexpired, signed by this server, not revoked
+   (the documented 401 "token is not active");
 5. the token's audience must be ``urn:partner-api``: otherwise the gateway's 502
    ``proxy_oauth_failed`` naming the audience requested at the token endpoint;
-6. user-context endpoints refuse client-credentials tokens (403 ProblemDetails);
-7. the token must carry one of the endpoint's scopes (403 ProblemDetails naming it).
+6. the token must carry one of the endpoint's scopes: otherwise 401 with ``detail``
+   "required scope(s) [<scope>] not found" and a ``traceID``, as a real staging run
+   answered;
+7. user-context endpoints refuse client-credentials tokens with the same 401 shape (the
+   real answer to that case is not known; graded inferred in the behaviour catalogue).
+
+Every 401 body carries a ``traceID``, as real 2026 traffic does.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from explorer.sandbox import (
     problems,
 )
 from explorer.sandbox.clients import AUDIENCE
-from explorer.sandbox.faults import FAULT_HEADER, FaultPlan
+from explorer.sandbox.faults import FAULT_HEADER, FAULTS_BY_NAME, FaultPlan
 from explorer.sandbox.oauth import AuthorizationServer
 from explorer.sandbox.problems import FieldError
 from explorer.sandbox.routes import Call, Route, RouteFlow, RouteTable
@@ -46,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 #: The audience the injected proxy_oauth_failed names when the token's own is right.
 EXAMPLE_WRONG_AUDIENCE = "https://api.partner.example"
-#: The scope the injected 403 names on a path that needs none.
+#: The scope the injected missing-scope 401 names on a path that needs none.
 EXAMPLE_SCOPE = "demand::businesses/search.read"
 
 
@@ -59,6 +66,15 @@ def all_routes() -> list[Route]:
         *api_webhooks.ROUTES,
         *api_orders.ROUTES,
     ]
+
+
+def scope_to_name(required: tuple[str, ...], granted: frozenset[str]) -> list[str]:
+    """The scope a missing-scope 401 names: of the route's alternatives, the one from the
+    token's family (demand:: or supply::), else the first."""
+    families = {scope.split("::", 1)[0] for scope in granted if "::" in scope}
+    same = [scope for scope in required if scope.split("::", 1)[0] in families]
+    chosen = same or list(required)
+    return chosen[:1]
 
 
 class RateLimiter:
@@ -111,7 +127,9 @@ class SandboxApp:
 
     def handle(self, request: Request, plan: FaultPlan) -> Response:
         try:
-            if plan.documented is not None:
+            fault = FAULTS_BY_NAME.get(plan.documented or "")
+            if fault is not None and fault.applies_to(request.path):
+                assert plan.documented is not None
                 injected = self.documented_fault(plan.documented, request)
                 # The marker tells a client the answer was injected, not earned.
                 return injected.with_headers((FAULT_HEADER, plan.documented))
@@ -170,17 +188,17 @@ class SandboxApp:
         if raw is None:
             return problems.missing_bearer()
         if info is None:
+            if not self.tokens.is_well_formed(raw):
+                return problems.malformed_token()
             return problems.token_not_active()
         if info.grant.audience != AUDIENCE:
             return problems.proxy_oauth_failed(info.grant.audience)
-        if route.flow is RouteFlow.USER and info.grant.user_id is None:
-            return problems.forbidden(
-                f"{route.method} {route.full_path} acts for a signed-in user: it needs an access "
-                "token from the authorization-code flow, and this token came from "
-                "client_credentials."
-            )
         if route.scopes and not info.grant.scopes & set(route.scopes):
-            return problems.missing_scope(list(route.scopes), sorted(info.grant.scopes))
+            return problems.missing_scope(scope_to_name(route.scopes, info.grant.scopes))
+        if route.flow is RouteFlow.USER and info.grant.user_id is None:
+            # A client-credentials token never carries a user's scope at Thumbtack; the
+            # Sandbox answers as for a missing scope.
+            return problems.missing_scope(scope_to_name(route.scopes, info.grant.scopes))
         call = Call(
             request=request,
             params=params,
@@ -227,16 +245,16 @@ class SandboxApp:
             )
 
     def _injected_missing_scope(self, request: Request) -> Response:
-        """The 403 naming the scope this endpoint really needs and what the token holds."""
+        """The 401 naming the scope this endpoint really needs."""
         try:
             route, _params = self.routes.match(request.method, request.path.rstrip("/") or "/")
-            required = list(route.scopes)
+            required: tuple[str, ...] = route.scopes
         except ApiError:  # not an API path: name an example scope
-            required = []
+            required = ()
         raw = self._bearer(request)
         info = self.tokens.verify(raw) if raw else None
-        granted = sorted(info.grant.scopes) if info else []
-        return problems.missing_scope(required or [EXAMPLE_SCOPE], granted)
+        granted = info.grant.scopes if info else frozenset()
+        return problems.missing_scope(scope_to_name(required or (EXAMPLE_SCOPE,), granted))
 
     def documented_fault(self, name: str, request: Request) -> Response:
         """The documented response for a fault named in ``X-Sandbox-Fault``."""
@@ -253,10 +271,13 @@ class SandboxApp:
         if name == "insufficient-scope":
             return self._injected_missing_scope(request)
         if name == "rate-limited":
+            return problems.rate_limited(None)
+        if name == "rate-limited-retry-after":
             return problems.rate_limited(30)
         simple: dict[str, Callable[[], Response]] = {
             "waf-challenge": problems.waf_challenge,
             "token-expired": problems.token_not_active,
+            "malformed-token": problems.malformed_token,
             "invalid-client": problems.invalid_client,
             "blocked-client": problems.blocked_client,
             "sanctioned-country": problems.sanctioned_country,

@@ -15,7 +15,22 @@ from explorer.sandbox.wire import Response, json_response
 CLIENT = RouteFlow.CLIENT
 WEB = "https://www.thumbtack.com"
 RECOMMENDATION_TYPES = ("popular", "seasonal", "trending")
-PROPERTY_TYPES = ("house", "townhouse", "condo", "apartment")
+#: Thumbtack's v4 docs show only ``propertyType=townhouse``; the value list is not
+#: documented for v4. The Sandbox accepts the official legacy homecare list (Slate docs),
+#: in lower case as the v4 example writes it, in any case.
+PROPERTY_TYPES = (
+    "unknown",
+    "apartment",
+    "single_family_home",
+    "commercial",
+    "townhouse",
+    "multi_family",
+    "other",
+)
+PROPERTY_TYPE_HINT = (
+    "must be one of " + ", ".join(PROPERTY_TYPES) + " (the legacy homecare list; "
+    "Thumbtack documents no value list for v4, its example is townhouse)"
+)
 
 
 def _near_me(category: Category, utm_source: str) -> str:
@@ -65,7 +80,9 @@ def recommendations(call: Call) -> Response:
 def homecare(call: Call) -> Response:
     v = query_validator(call.request)
     v.zip_code()
-    v.string("propertyType", choices=PROPERTY_TYPES)
+    property_type = v.string("propertyType")
+    if property_type is not None and property_type.strip().lower() not in PROPERTY_TYPES:
+        v.fail("propertyType", PROPERTY_TYPE_HINT)
     utm = v.utm_source(call.request.query_value("utmData[utm_source]"), "utmData[utm_source]")
     v.check()
     items = []
@@ -107,12 +124,15 @@ def categories_search(call: Call) -> Response:
     text = v.string("searchQuery") or ""
     v.zip_code(required=False)
     limit = v.integer("limit", minimum=1, maximum=50, default=10)
+    # Optional: a partner sends utmData[utm_source] here, as on the other category routes.
+    raw_utm = call.request.query_value("utmData[utm_source]")
+    utm = v.utm_source(raw_utm, "utmData[utm_source]") if raw_utm is not None else None
     v.check()
     found = sorted(
         (c for c in call.state.categories.values() if _score(c, text) > 0),
         key=lambda c: (-_score(c, text), c.name),
     )
-    return json_response(200, {"data": [_category_item(c, "") for c in found][:limit]})
+    return json_response(200, {"data": [_category_item(c, utm or "") for c in found][:limit]})
 
 
 @route("GET", "/keywords/search", ("demand::keywords.read",), CLIENT)

@@ -211,16 +211,16 @@ def send_message(call: Call) -> Response:
                 "customerID": customer["customerID"],
                 "displayName": f"{customer['firstName']} {customer['lastName'][:1]}.",
             },
-            "from": "Business" if call.is_supply else "Customer",
-            "text": text,
-            "attachments": [],
-            "sentAt": state.now(),
-        }
-        if call.is_supply:
-            message["business"] = {
+            # Real deliveries name the business on the customer's messages too.
+            "business": {
                 "businessID": business["businessID"],
                 "displayName": business["name"],
-            }
+            },
+            "from": "Business" if call.is_supply else "Customer",
+            "text": text,
+            "sentAt": state.now(),
+        }
+        # ``attachments`` is absent when there are none, as in real deliveries.
         state.messages.setdefault(negotiation["negotiationID"], []).append(message)
         owner = _owner_of(call, business["businessID"])
     call.emit(
@@ -229,7 +229,7 @@ def send_message(call: Call) -> Response:
         business_id=business["businessID"],
         user_ids=[customer["customerID"], *([owner] if owner else [])],
     )
-    return json_response(201, message)
+    return json_response(200, message)
 
 
 ROUTES: list[Route] = [

@@ -101,7 +101,7 @@ def create_order(call: Call) -> Response:
             "updatedAt": now,
         }
         call.state.orders[order["orderID"]] = order
-        return json_response(201, dict(order))
+        return json_response(200, dict(order))  # as the description says (unconfirmed)
 
 
 @route("GET", "/orders/{orderID}", ("demand::orders.read",), CLIENT)

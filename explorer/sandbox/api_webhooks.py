@@ -16,27 +16,26 @@ from explorer.sandbox.routes import Call, Route, require, route
 from explorer.sandbox.validation import Validator, json_body
 from explorer.sandbox.wire import Response, empty_response, json_response
 
-EVENT_TYPES = (
+#: What a business webhook may subscribe to: the spec's ``BusinessWebhookEventTypeV4``
+#: (eight values, as a third-party reading of Thumbtack's OpenAPI file quotes it).
+BUSINESS_EVENT_TYPES = (
     "NegotiationCreatedV4",
     "MessageCreatedV4",
     "ReviewCreatedV4",
-    "IncentiveUsedV4",
     "PresetJobMatchedV4",
     "PresetJobStatusChangedV4",
     "PresetJobCancelledV4",
     "PresetJobUpdatedV4",
     "PresetJobCompletedV4",
 )
+#: User webhooks: every event of the spec's webhooks section (the user enum is unknown).
+EVENT_TYPES = (*BUSINESS_EVENT_TYPES[:3], "IncentiveUsedV4", *BUSINESS_EVENT_TYPES[3:])
 URL_HINT = (
     "must be an https:// URL (the Sandbox also accepts http:// on 127.0.0.1 or "
     "localhost for local testing)"
 )
-TEST_CUSTOMER = {
-    "customerID": "1234567890",
-    "firstName": "Test",
-    "lastName": "Customer",
-    "phone": "1234567890",
-}
+TEST_BUSINESS_NAME = "Test Business for Webhooks"
+TEST_CATEGORY_ID = "240123621172183344"  # "Full Service Lawn Care" in the real test lead
 
 
 def public_view(webhook: dict[str, Any]) -> dict[str, Any]:
@@ -44,14 +43,14 @@ def public_view(webhook: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in webhook.items() if not key.startswith("_")}
 
 
-def _read_webhook(call: Call) -> dict[str, Any]:
+def _read_webhook(call: Call, event_types: tuple[str, ...]) -> dict[str, Any]:
     v = Validator(json_body(call.request))
     url = v.string("webhookURL", max_length=2048)
     if url is not None and not (
         url.startswith("https://") or is_loopback_url(url, schemes=("http",))
     ):
         v.fail("webhookURL", URL_HINT)
-    event_types = v.string_list("eventTypes", choices=EVENT_TYPES)
+    chosen = v.string_list("eventTypes", choices=event_types)
     enabled = v.boolean("enabled")
     auth = v.mapping("auth", required=False)
     auth_type, auth_secret = "None", None
@@ -67,13 +66,17 @@ def _read_webhook(call: Call) -> dict[str, Any]:
         "webhookURL": url,
         "enabled": enabled,
         "authType": auth_type,
-        "eventTypes": event_types,
+        "eventTypes": chosen,
         "_auth": auth_secret,
     }
 
 
+def _event_types(owner_key: str) -> tuple[str, ...]:
+    return BUSINESS_EVENT_TYPES if owner_key == "businessID" else EVENT_TYPES
+
+
 def _create(call: Call, owner_key: str, owner_id: str) -> Response:
-    fields = _read_webhook(call)
+    fields = _read_webhook(call, _event_types(owner_key))
     with call.state.lock:
         webhook = {"webhookID": call.state.new_id(), owner_key: owner_id, **fields}
         call.state.webhooks[webhook["webhookID"]] = webhook
@@ -95,7 +98,7 @@ def _one(call: Call, owner_key: str, owner_id: str) -> dict[str, Any]:
 
 
 def _update(call: Call, owner_key: str, owner_id: str) -> Response:
-    fields = _read_webhook(call)
+    fields = _read_webhook(call, _event_types(owner_key))
     with call.state.lock:
         webhook = _one(call, owner_key, owner_id)
         webhook.update(fields)
@@ -112,7 +115,8 @@ def _delete(call: Call, owner_key: str, owner_id: str) -> Response:
 def _list(call: Call, owner_key: str, owner_id: str) -> Response:
     with call.state.lock:
         items = [public_view(w) for w in _owned(call, owner_key, owner_id)]
-    return json_response(200, {"data": items, "pagination": {"limit": max(len(items), 20)}})
+    # Real answers give limit 10 (a stored business webhook list); no paging is known.
+    return json_response(200, {"data": items, "pagination": {"limit": 10}})
 
 
 def _business(call: Call) -> str:
@@ -126,27 +130,57 @@ UW_WRITE = ("demand::webhooks.write", "supply::webhooks.write")
 B_PATH, B_ONE = "/businesses/{businessID}/webhooks", "/businesses/{businessID}/webhooks/{webhookID}"
 
 
-@route("POST", "/businesses/{businessID}/webhooks/test-negotiation", BW_WRITE)
-def test_negotiation(call: Call) -> Response:
-    """Create a test negotiation ("Test Business for Webhooks" / "Test Customer")."""
-    business_id = _business(call)
+def test_lead(call: Call, business_id: str) -> dict[str, Any]:
+    """Thumbtack's fixed test lead, as real test deliveries show it: a lawn-care request
+    at 123 Main St, Apt 4B, San Francisco 94103 with one photo, "Test Customer" with
+    phone 1234567890 and a fresh 18-digit customer ID, the business's real ID under the
+    name "Test Business for Webhooks", no contacted businesses and no links."""
     state = call.state
     with state.lock:
         business = state.businesses[business_id]
+        customer_id = state.new_id()
         request = state.request_object(
-            category_id=business.category_id,
-            customer_id=TEST_CUSTOMER["customerID"],
-            zip_code="94117",
-            description="Test request",
+            category_id=TEST_CATEGORY_ID,
+            customer_id=customer_id,
+            zip_code="94103",
+            description="This is a test lead for your webhook.",
         )
+        request["location"].update({"address1": "123 Main St", "address2": "Apt 4B"})
+        request["details"] = [{"question": "Frequency of services", "answer": "One time only"}]
+        request["attachments"] = [
+            {
+                "fileName": "lawn.jpg",
+                "mimeType": "image/jpeg",
+                "fileSize": 20,
+                "url": "https://www.thumbtack.com/test/lawn.jpg",
+            }
+        ]
+        request["contactedBusinesses"] = []
         negotiation = state.new_negotiation(
             business=business,
-            customer=dict(TEST_CUSTOMER),
+            customer={
+                "customerID": customer_id,
+                "firstName": "Test",
+                "lastName": "Customer",
+                "phone": "1234567890",
+            },
             request=request,
-            business_name="Test Business for Webhooks",
+            business_name=TEST_BUSINESS_NAME,
+            links=False,
         )
+    return negotiation
+
+
+@route("POST", "/businesses/{businessID}/webhooks/test-negotiation", BW_WRITE)
+def test_negotiation(call: Call) -> Response:
+    """Send Thumbtack's fixed test lead to the business's NegotiationCreatedV4 webhooks.
+
+    Answers 200 ``{}``, as the description says (a third-party reading of the spec; the
+    real status is not confirmed)."""
+    business_id = _business(call)
+    negotiation = test_lead(call, business_id)
     call.emit("NegotiationCreatedV4", negotiation, business_id=business_id, user_ids=[])
-    return json_response(201, negotiation)
+    return json_response(200, {})
 
 
 @route("POST", B_PATH, BW_WRITE)

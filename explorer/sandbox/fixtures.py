@@ -88,11 +88,11 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(
         category_id="240123621172183344",
-        name="Junk Removal",
-        slug="junk-removal",
+        name="Full Service Lawn Care",  # the name Thumbtack's real test lead gives this ID
+        slug="full-service-lawn-care",
         image_id="323234851485638004",
         active_services=19,
-        keywords=("Junk Removal", "Furniture Removal"),
+        keywords=("Full Service Lawn Care", "Lawn Care", "Yard Work"),
     ),
     Category(
         category_id="102906936603224000",
@@ -359,14 +359,14 @@ def make_users() -> dict[str, dict[str, Any]]:
             "email": "olivia.young@example.com",
             "firstName": "Olivia",
             "lastName": "Young",
-            "phoneNumber": "4155550142",
+            "phoneNumber": "+14155550142",
         },
         SUPPLY_USER_ID: {
             "userID": SUPPLY_USER_ID,
             "email": "hello@world.com",
             "firstName": "Hello",
             "lastName": "World",
-            "phoneNumber": "4155550199",
+            "phoneNumber": "+14155550199",
         },
     }
 
@@ -374,33 +374,35 @@ def make_users() -> dict[str, dict[str, Any]]:
 def seed_messages() -> list[dict[str, Any]]:
     """The messages of the seeded negotiation."""
     customer = {"customerID": DEMAND_USER_ID, "displayName": "Olivia Y."}
+    business = {"businessID": ROBERTS_REMODELING, "displayName": "Robert's Remodeling"}
+    # As in real MessageCreatedV4 deliveries: every message names both parties, and
+    # ``attachments`` appears only when there are some.
     return [
         {
             "messageID": "519153481515696128",
             "negotiationID": SEED_NEGOTIATION,
             "customer": customer,
+            "business": business,
             "from": "Customer",
             "text": "Are you available on my date?",
-            "attachments": [],
             "sentAt": "2024-06-13T17:18:01Z",
         },
         {
             "messageID": "519153481515696129",
             "negotiationID": SEED_NEGOTIATION,
             "customer": customer,
+            "business": business,
             "from": "Business",
-            "business": {"businessID": ROBERTS_REMODELING, "displayName": "Robert's Remodeling"},
-            "text": "Yes, we can start that week. Can I come by for a measurement?",
-            "attachments": [],
+            "text": "Yes, we can start that week.\r\nCan I come by for a measurement?",
             "sentAt": "2024-06-13T18:02:44Z",
         },
         {
             "messageID": "519153481515696130",
             "negotiationID": SEED_NEGOTIATION,
             "customer": customer,
+            "business": business,
             "from": "Customer",
             "text": "Thursday at 10 works for me.",
-            "attachments": [],
             "sentAt": "2024-06-13T18:30:12Z",
         },
     ]

@@ -4,11 +4,17 @@ Shapes, exactly as documented:
 
 * token endpoint (RFC 6749): ``{"error", "error_description"}`` as ``application/json``;
 * API authentication failures (RFC 7807): ``{"type": "about:blank", "title", "status",
-  "detail"}`` as ``application/problem+json``;
+  "detail", "traceID"}`` as ``application/problem+json`` (the documented shape; real 2026
+  traffic adds ``traceID``, and a token without the route's scope gets this 401 with
+  ``detail`` "required scope(s) [<scope>] not found", as seen in a staging run);
 * other 4XX/5XX (RFC 7807 plus Thumbtack's extensions since 2026-01-16):
   ``{"type", "title", "status", "traceID", ...}`` with ``errors[]`` for validation errors;
 * the gateway's ``{"error": "proxy_oauth_failed", "detail"}`` with status 502;
 * the firewall's non-JSON pages (202 challenge, 403 block) as HTML.
+
+Only the ``…/problems/validation-error`` type URI is documented; the other ``type`` URIs
+(``forbidden``, ``not-found``, ``rate-limited``, ``internal-error``…) are the Sandbox's
+inference, and the behaviour catalogue (:mod:`explorer.sandbox.behaviours`) says so.
 """
 
 from __future__ import annotations
@@ -96,13 +102,14 @@ def forbidden(detail: str, **extra: Any) -> Response:
     return problem(403, "Forbidden", detail, kind="forbidden", **extra)
 
 
-def missing_scope(required: list[str], granted: list[str]) -> Response:
-    wanted = " or ".join(required)
-    return forbidden(
-        f"The access token lacks the scope this endpoint needs: {wanted}.",
-        requiredScopes=required,
-        grantedScopes=granted,
-    )
+def missing_scope(required: list[str]) -> Response:
+    """The 401 a token without the route's scope gets (a staging run, 2026-07-22)."""
+    if not required:  # a user-context route that needs no particular scope
+        return unauthorized(
+            "invalid token. failure reason(s): [this route acts for a signed-in user; the "
+            "token came from client_credentials]"
+        )
+    return unauthorized(f"required scope(s) [{' '.join(required)}] not found")
 
 
 def payload_too_large(limit: int) -> Response:
@@ -114,7 +121,10 @@ def payload_too_large(limit: int) -> Response:
     )
 
 
-def rate_limited(retry_after: int) -> Response:
+def rate_limited(retry_after: int | None) -> Response:
+    """429: documented. ``Retry-After`` (when given) is the Sandbox's inference."""
+    if retry_after is None:
+        return problem(429, "Rate Limited", "Too many requests too quickly.", kind="rate-limited")
     return problem(
         429,
         "Rate Limited",
@@ -153,8 +163,15 @@ def sanctioned_country() -> Response:
 
 
 def unauthorized(detail: str) -> Response:
-    """The gateway's 401 (RFC 7807 with ``type: about:blank``, no traceID, as documented)."""
-    payload = {"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": detail}
+    """The gateway's 401: RFC 7807 with ``type: about:blank`` (documented) and a
+    ``traceID`` (seen on real 401s in 2026)."""
+    payload = {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": detail,
+        "traceID": trace_id(),
+    }
     return json_response(
         401,
         payload,
@@ -165,6 +182,15 @@ def unauthorized(detail: str) -> Response:
 
 def token_not_active() -> Response:
     return unauthorized(TOKEN_NOT_ACTIVE_DETAIL)
+
+
+def malformed_token() -> Response:
+    """A bearer value that is not a token at all (not a JWT). The real wording is not
+    known; the Sandbox's is its own (graded inferred in the behaviour catalogue)."""
+    return unauthorized(
+        "invalid token. failure reason(s): [token is malformed: the bearer value is not "
+        "an access token]"
+    )
 
 
 def missing_bearer() -> Response:

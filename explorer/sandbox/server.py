@@ -254,6 +254,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             logger.exception("Sandbox handler failed for %s %s", self.command, parts.path)
             response = problems.server_error()
+        if plan.network is not None and plan.network != "drop-mid-body":
+            response = response.with_headers((FAULT_HEADER, plan.network))
         self._write(response, plan)
 
     # -- response --------------------------------------------------------------------------

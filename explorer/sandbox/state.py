@@ -91,8 +91,12 @@ class SandboxState:
         negotiation_id: str | None = None,
         created_at: str | None = None,
         business_name: str | None = None,
+        links: bool = True,
     ) -> dict[str, Any]:
-        """Build and store a NegotiationV4 (reference §7.1) with an empty message list."""
+        """Build and store a NegotiationV4 (reference §7.1) with an empty message list.
+
+        ``links=False`` leaves out ``requestReviewLink``/``refundRequestLink`` (the real
+        test lead has none)."""
         with self.lock:
             negotiation_id = negotiation_id or self.new_id()
             negotiation = {
@@ -117,9 +121,14 @@ class SandboxState:
                     "total": "$150.00",
                 },
                 "request": request,
-                "requestReviewLink": f"https://www.thumbtack.com/reviews/{negotiation_id}",
-                "refundRequestLink": f"https://www.thumbtack.com/refunds/{negotiation_id}",
             }
+            if links:
+                negotiation["requestReviewLink"] = (
+                    f"https://www.thumbtack.com/reviews/{negotiation_id}"
+                )
+                negotiation["refundRequestLink"] = (
+                    f"https://www.thumbtack.com/refunds/{negotiation_id}"
+                )
             self.negotiations[negotiation_id] = negotiation
             self.messages.setdefault(negotiation_id, [])
             return negotiation
@@ -130,7 +139,9 @@ class SandboxState:
             "customerID": user_id,
             "firstName": user["firstName"],
             "lastName": user["lastName"],
-            "phone": user["phoneNumber"],
+            # Negotiations carry the customer's phone as ten digits (real deliveries),
+            # while users/self gives it in E.164.
+            "phone": str(user["phoneNumber"]).removeprefix("+1"),
         }
 
     def request_object(

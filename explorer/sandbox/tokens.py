@@ -12,6 +12,9 @@ Disconnecting a user or calling ``/oauth2/revoke`` revokes tokens before they ex
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import math
 import secrets
 import threading
@@ -143,6 +146,20 @@ class TokenService:
             if jti in self._revoked_jtis:
                 return None
         return TokenInfo(grant=grant, jti=jti, expires_at=exp)
+
+    @staticmethod
+    def is_well_formed(token: str) -> bool:
+        """True if ``token`` has a JWT's shape (three base64url parts, a JSON header
+        naming ``alg``), whoever signed it and whether or not it is still valid."""
+        parts = token.split(".")
+        if len(parts) != 3 or not all(parts[:2]):
+            return False
+        try:
+            raw = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4))
+            header = json.loads(raw)
+        except (binascii.Error, ValueError):
+            return False
+        return isinstance(header, dict) and "alg" in header
 
     def peek_audience(self, token: str) -> str | None:
         """The audience of a token we signed, even if expired (for the 502 fault's text)."""

@@ -1,10 +1,10 @@
-"""Running requests off the GUI thread.
+"""Running work off the GUI thread.
 
-The one networking pattern of the window: :class:`RequestRunner` sends each request on
-a thread pool, gives it an id, and delivers the result through a queued signal to an
-object living on the GUI thread. Only the newest request's result is shown; a late
-result of an older or cancelled one is dropped. Every request has a timeout (in its
-:class:`RequestSpec`) and can be cancelled.
+The one off-thread pattern of the window: :class:`TaskRunner` runs each task on a thread
+pool, gives it an id, and delivers the result through a queued signal to an object living
+on the GUI thread. With ``latest_only`` only the newest task's result is delivered; a late
+result of an older or cancelled one is dropped. Requests go through one of these inside
+the :class:`~explorer.ui.exchange.ExchangeController`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
+Done = Callable[[Any], None]
+
 
 class TaskRunner(QObject):
     """Runs callables on worker threads; results come back on the GUI thread.
@@ -27,6 +29,11 @@ class TaskRunner(QObject):
     finishes, ``finished(id, result)`` is emitted on the GUI thread, or ``failed(id, exc)``
     if it raised. ``cancel(id)`` sets the event and emits ``cancelled(id)`` at once.
     With ``latest_only``, only the newest task's result is delivered.
+
+    ``run(fn, on_done, on_error)`` is ``submit`` with the result going to this task's own
+    callbacks (on the GUI thread): no result needs telling apart by its shape. A task
+    with an ``on_error`` does not emit ``failed``; a cancelled or dropped task calls
+    neither callback.
     """
 
     started = Signal(int)
@@ -44,6 +51,7 @@ class TaskRunner(QObject):
         self._next_id = 0
         self._latest = 0
         self._events: dict[int, threading.Event] = {}
+        self._callbacks: dict[int, tuple[Done | None, Done | None]] = {}
         self._done.connect(self._on_done)
 
     @property
@@ -73,10 +81,23 @@ class TaskRunner(QObject):
         self.started.emit(task_id)
         return task_id
 
+    def run(
+        self,
+        fn: Callable[[threading.Event], Any],
+        on_done: Done | None = None,
+        on_error: Done | None = None,
+    ) -> int:
+        """Run ``fn(cancel)`` on a worker; ``on_done(result)`` or ``on_error(exc)`` run on
+        the GUI thread for this task only."""
+        task_id = self.submit(fn)
+        self._callbacks[task_id] = (on_done, on_error)
+        return task_id
+
     def cancel(self, task_id: int | None = None) -> None:
         ids = [task_id] if task_id is not None else list(self._events)
         for tid in ids:
             event = self._events.pop(tid, None)
+            self._callbacks.pop(tid, None)
             if event is not None:
                 event.set()
                 self.cancelled.emit(tid)
@@ -84,15 +105,21 @@ class TaskRunner(QObject):
     @Slot(int, object, object)
     def _on_done(self, task_id: int, result: object, exc: object) -> None:
         event = self._events.pop(task_id, None)
+        on_done, on_error = self._callbacks.pop(task_id, (None, None))
         if event is None or event.is_set():
             return  # cancelled: the user already saw "Cancelled"
         if self._latest_only and task_id != self._latest:
             log.debug("dropping the late result of task %s", task_id)
             return
         if exc is not None:
-            self.failed.emit(task_id, exc)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.failed.emit(task_id, exc)
         else:
             self.finished.emit(task_id, result)
+            if on_done is not None:
+                on_done(result)
 
     def shutdown(self) -> None:
         self.cancel()

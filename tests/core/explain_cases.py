@@ -183,7 +183,17 @@ CASES: list[Case] = [
     Case(
         rule_id="token-invalid",
         status=401,
-        body={**TOKEN_NOT_ACTIVE, "detail": "invalid token. failure reason(s): [malformed]"},
+        body={**TOKEN_NOT_ACTIVE, "detail": "invalid token. failure reason(s): [bad signature]"},
+    ),
+    Case(
+        rule_id="token-malformed",
+        status=401,
+        body={
+            **TOKEN_NOT_ACTIVE,
+            "traceID": "77d0c1a2b3c4d5e6",
+            "detail": "invalid token. failure reason(s): [token is malformed]",
+        },
+        cause_has=("does not hold an access token",),
     ),
     Case(
         rule_id="token-invalid-header",
@@ -193,6 +203,18 @@ CASES: list[Case] = [
     Case(rule_id="forbidden", status=403, cause_has=("blocked",)),
     Case(
         rule_id="missing-scope",
+        status=401,
+        body={
+            "type": "about:blank",
+            "title": "Unauthorized",
+            "status": 401,
+            "detail": "required scope(s) [supply::businesses.list] not found",
+            "traceID": "1a2b3c4d5e6f7a8b",
+        },
+        cause_has=("not 403",),
+    ),
+    Case(
+        rule_id="missing-scope-other",
         status=403,
         body={
             "type": "about:blank",

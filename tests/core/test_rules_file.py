@@ -45,7 +45,11 @@ def test_one_click_fixes_named_in_the_issue_are_offered():
     actions = {a for rule in shipped()["rules"] for a in rule.get("actions", [])}
     # Switching to a built-in Sandbox profile is offered by the pre-flight check only (it
     # depends on the environment and profile, which a rule does not see).
-    preflight_only = {FixAction.USE_SANDBOX_CUSTOMER.value, FixAction.USE_SANDBOX_PRO.value}
+    preflight_only = {
+        FixAction.USE_SANDBOX_CUSTOMER.value,
+        FixAction.USE_SANDBOX_PRO.value,
+        FixAction.USE_SANDBOX_APP.value,
+    }
     assert {a.value for a in FixAction} - preflight_only <= actions
     assert not preflight_only & actions
 

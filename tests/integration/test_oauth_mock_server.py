@@ -22,10 +22,10 @@ from oauth_server import MockOAuthServer, oauth_mock_server
 from explorer.core.auth import TokenManager
 from explorer.core.environments import Environment, custom_environment
 from explorer.core.loopback import LoopbackPortBusy, StateMismatch
-from explorer.core.models import Flow
+from explorer.core.models import FixAction, Flow, RequestSpec
 from explorer.core.profiles import AuthMethod, Profile, ProfileStore
 from explorer.core.secrets import MemoryStore, SecretKind, VaultStore
-from explorer.core.session import CallService, build_request, resolve
+from explorer.core.session import BEARER_MASK, CallService, Session, build_request, resolve
 from explorer.paths import AppPaths
 
 pytestmark = pytest.mark.integration
@@ -271,6 +271,79 @@ def test_call_retries_once_after_token_is_not_active(oauth: MockOAuthServer) -> 
     assert result.record.status == 200 and result.retried
     assert len(seen_tokens) == 2 and seen_tokens[0] != seen_tokens[1]
     assert all(t.startswith("Bearer ") for t in seen_tokens)
+
+
+def _token_not_active_once(seen_tokens: list[str]):  # type: ignore[no-untyped-def]
+    """An API that answers the first request with the documented 401, then 200."""
+    body_401 = (
+        b'{"type":"about:blank","title":"Unauthorized","status":401,'
+        b'"detail":"invalid token. failure reason(s): [token is not active]"}'
+    )
+
+    def api(h) -> None:  # type: ignore[no-untyped-def]
+        seen_tokens.append(h.headers.get("Authorization", ""))
+        status, body = (401, body_401) if len(seen_tokens) == 1 else (200, b'{"data":[]}')
+        h.send_response(status)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return api
+
+
+def _window_session(oauth: MockOAuthServer, api_base: str) -> Session:
+    paths = AppPaths.from_environment().ensure()
+    session = Session(paths)
+    session.profiles.save_environment(env_for(oauth, api_base=api_base))
+    session.profiles.save_profile(cc_profile())
+    session.user_store = store_with("cc", "test-secret")
+    session.environment = session.environment_for("mock")
+    assert session.choose_profile("cc") is not None
+    return session
+
+
+@pytest.mark.parametrize("mask", [True, False])
+def test_the_window_session_sends_on_the_same_path_as_the_cli(
+    oauth: MockOAuthServer, explorer_home: Path, mask: bool
+) -> None:
+    seen_tokens: list[str] = []
+    used: list[str] = []
+    with local_server(_token_not_active_once(seen_tokens)) as server:
+        session = _window_session(oauth, f"{server.url}/api/")
+        spec = RequestSpec(method="GET", url=f"{server.url}/api/v4/keywords/search?q=car")
+        record = session.perform(
+            spec, threading.Event(), mask=mask, on_token=lambda m: used.append(m.profile.name)
+        )
+        session.close()
+    # refreshed once on "token is not active" and sent again, as CallService.call does
+    assert record.status == 200
+    assert len(seen_tokens) == 2 and seen_tokens[0] != seen_tokens[1]
+    assert used == ["cc"]
+    shown = record.request.header("Authorization")
+    if mask:  # the window's face: the token is never in the record it shows
+        assert shown == f"Bearer {BEARER_MASK}"
+    else:
+        assert shown == seen_tokens[1]
+    token = seen_tokens[1].removeprefix("Bearer ")
+    assert token in session.token_state(session.active)[1]  # known, so masked everywhere
+
+
+def test_a_token_that_cannot_be_had_becomes_an_explained_record(
+    oauth: MockOAuthServer, explorer_home: Path
+) -> None:
+    with local_server(_token_not_active_once([])) as server:
+        session = _window_session(oauth, f"{server.url}/api/")
+        session.user_store = store_with("cc", "not-the-secret")
+        session.reactivate()
+        spec = RequestSpec(method="GET", url=f"{server.url}/api/v4/keywords/search")
+        record = session.perform(spec, threading.Event())
+        session.close()
+    # the token server's own answer, shown as the exchange (never raised), explained
+    assert record.status == 401 and b"invalid_client" in record.body
+    assert "not-the-secret" not in repr(record.request)
+    explanation = session.explain(record)
+    assert explanation is not None and FixAction.OPEN_PROFILE_EDITOR in explanation.actions
 
 
 def test_no_secret_or_token_reaches_a_file_in_plain_text(

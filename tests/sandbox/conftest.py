@@ -22,7 +22,8 @@ import pytest
 from explorer.sandbox.server import SandboxConfig, SandboxServer
 
 AUDIENCE = "urn:partner-api"
-DEMAND = ("sandbox-demand-client", "sandbox-demand-secret")
+DEMAND = ("sandbox-demand-client", "sandbox-demand-secret")  # client credentials only
+CUSTOMER = ("sandbox-customer-client", "sandbox-customer-secret")  # demand, authorization code
 SUPPLY = ("sandbox-supply-client", "sandbox-supply-secret")
 REDIRECT = "http://127.0.0.1:8765/callback"
 
@@ -48,6 +49,7 @@ class SandboxSession:
     """A partner's-eye client of one Sandbox: tokens and calls."""
 
     DEMAND = DEMAND
+    CUSTOMER = CUSTOMER
     SUPPLY = SUPPLY
     REDIRECT = REDIRECT
     AUDIENCE = AUDIENCE
@@ -62,8 +64,13 @@ class SandboxSession:
         self.http.close()
 
     def token_request(
-        self, data: dict[str, str], client: tuple[str, str] | None = DEMAND, **kwargs: Any
+        self, data: dict[str, str], client: tuple[str, str] | str | None = "auto", **kwargs: Any
     ) -> httpx.Response:
+        """POST to the token endpoint; by default with the client of the grant's flow (one
+        client per flow): the application client for client credentials, else the
+        customer client."""
+        if client == "auto":
+            client = DEMAND if data.get("grant_type") == "client_credentials" else CUSTOMER
         return self.http.post("/oauth2/token", data=data, auth=client, **kwargs)
 
     def cc(self, scope: str | None = None, audience: str = AUDIENCE) -> str:
@@ -76,7 +83,7 @@ class SandboxSession:
 
     def authorize(
         self,
-        client: tuple[str, str] = DEMAND,
+        client: tuple[str, str] = CUSTOMER,
         scope: str | None = None,
         audience: str = AUDIENCE,
         **extra: str,
@@ -102,7 +109,7 @@ class SandboxSession:
         return {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
 
     def user_tokens(
-        self, client: tuple[str, str] = DEMAND, scope: str | None = None, audience: str = AUDIENCE
+        self, client: tuple[str, str] = CUSTOMER, scope: str | None = None, audience: str = AUDIENCE
     ) -> dict[str, Any]:
         verifier, challenge = pkce_pair()
         code = self.redirect_params(
@@ -123,7 +130,7 @@ class SandboxSession:
         return dict(response.json())
 
     def user(self, family: str = "demand", scope: str | None = None) -> str:
-        client = DEMAND if family == "demand" else SUPPLY
+        client = CUSTOMER if family == "demand" else SUPPLY
         return str(self.user_tokens(client, scope)["access_token"])
 
     def call(

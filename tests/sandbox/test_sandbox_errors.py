@@ -22,12 +22,20 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     return dict(body)
 
 
+def assert_unauthorized(response: Any) -> dict[str, Any]:
+    """The gateway's 401: the documented shape plus the traceID real 2026 401s carry."""
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert set(body) == {"type", "title", "status", "detail", "traceID"}
+    assert body["type"] == "about:blank" and body["title"] == "Unauthorized"
+    assert body["status"] == 401 and TRACE_ID.match(body["traceID"])
+    return dict(body)
+
+
 def test_missing_bearer_is_401_with_the_gateway_shape(api: Any) -> None:
     response = api.call("GET", "/keywords/search", params={"searchQuery": "car"})
-    assert response.status_code == 401
-    body = response.json()
-    assert set(body) == {"type", "title", "status", "detail"}
-    assert body["type"] == "about:blank" and body["title"] == "Unauthorized"
+    assert_unauthorized(response)
     assert "Bearer" in response.headers["www-authenticate"]
 
 
@@ -52,17 +60,36 @@ def test_missing_audience_is_also_refused(api: Any) -> None:
     assert "Requested audience ''" in response.json()["detail"]
 
 
-def test_missing_scope_is_403_naming_the_scope(api: Any) -> None:
+def test_missing_scope_is_401_required_scopes_not_found(api: Any) -> None:
+    """As a real staging run answered: 401, detail naming the scope, a traceID."""
     token = api.cc(scope="demand::categories.read")
     response = api.call("GET", "/keywords/search", token, params={"searchQuery": "car"})
-    body = assert_problem(response, 403)
-    assert body["requiredScopes"] == ["demand::keywords.read"]
-    assert "demand::keywords.read" in body["detail"]
+    body = assert_unauthorized(response)
+    assert body["detail"] == "required scope(s) [demand::keywords.read] not found"
 
 
-def test_user_endpoints_refuse_client_credentials_tokens(api: Any) -> None:
-    body = assert_problem(api.call("GET", "/users/self", api.cc()), 403)
-    assert "authorization-code" in body["detail"] and "client_credentials" in body["detail"]
+def test_missing_scope_names_the_scope_of_the_tokens_family(api: Any) -> None:
+    pro = api.user("supply", scope="supply::users.read")
+    body = assert_unauthorized(api.call("GET", "/businesses", pro))
+    assert body["detail"] == "required scope(s) [supply::businesses.list] not found"
+    customer = api.user("demand", scope="demand::users.read")
+    negotiation = api.call("GET", "/negotiations/548955282027569156", customer)
+    assert assert_unauthorized(negotiation)["detail"] == (
+        "required scope(s) [demand::negotiations.read] not found"
+    )
+
+
+def test_user_endpoints_refuse_client_credentials_tokens_with_the_same_401(api: Any) -> None:
+    body = assert_unauthorized(api.call("GET", "/users/self", api.cc()))
+    assert re.fullmatch(r"required scope\(s\) \[demand::users\.read\] not found", body["detail"])
+
+
+def test_no_api_answer_is_a_403_problem_for_scopes_or_flows(api: Any) -> None:
+    token = api.cc(scope="demand::categories.read")
+    for method, path in (("GET", "/users/self"), ("GET", "/businesses"), ("POST", "/requests")):
+        response = api.call(method, path, token, json={})
+        assert response.status_code == 401, (path, response.text)
+        assert "requiredScopes" not in response.json()
 
 
 def test_validation_error_names_every_bad_field(api: Any) -> None:
@@ -147,5 +174,7 @@ def test_rate_limit_is_429_with_retry_after(make_session: Any) -> None:
     body = assert_problem(response, 429)
     assert body["title"] == "Rate Limited"
     assert int(response.headers["retry-after"]) >= 1
-    assert api.call("GET", "/users/self", api.user("demand")).status_code == 429  # same client
-    assert api.call("GET", "/users/self", api.user("supply")).status_code == 200  # its own budget
+    fresh = api.cc()  # a new token of the same client shares its budget
+    assert api.call("GET", "/orders/availability", fresh).status_code == 429
+    assert api.call("GET", "/users/self", api.user("demand")).status_code == 200  # own budget
+    assert api.call("GET", "/users/self", api.user("supply")).status_code == 200

@@ -9,14 +9,19 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
+from explorer.core.evidence import Evidence
 from explorer.sandbox.faults import (
     FAULTS,
+    FAULTS_BY_NAME,
     FaultCategory,
+    FaultPlace,
     FaultSyntaxError,
+    faults_by_grade,
     parse_faults,
 )
 
 PATH = "/categories/recommendations"
+AUDIENCE = "urn:partner-api"
 PARAMS = {"zipCode": "90210", "recommendationType": "popular", "utmData[utm_source]": "cma-x"}
 NOT_ACTIVE = {
     "type": "about:blank",
@@ -24,6 +29,11 @@ NOT_ACTIVE = {
     "status": 401,
     "detail": "invalid token. failure reason(s): [token is not active]",
 }
+
+
+def _not_active(response: Any) -> bool:
+    body = dict(response.json())
+    return len(body.pop("traceID", "")) == 16 and body == NOT_ACTIVE
 
 
 def _problem(body: bytes) -> dict[str, Any]:
@@ -41,11 +51,19 @@ DOCUMENTED = {
     "rate-limited": (
         429,
         "application/problem+json",
-        lambda r: (
-            _problem(r.content)["title"] == "Rate Limited" and int(r.headers["retry-after"]) > 0
-        ),
+        lambda r: _problem(r.content)["title"] == "Rate Limited" and "retry-after" not in r.headers,
     ),
-    "token-expired": (401, "application/problem+json", lambda r: r.json() == NOT_ACTIVE),
+    "rate-limited-retry-after": (
+        429,
+        "application/problem+json",
+        lambda r: int(r.headers["retry-after"]) > 0,
+    ),
+    "token-expired": (401, "application/problem+json", _not_active),
+    "malformed-token": (
+        401,
+        "application/problem+json",
+        lambda r: "malformed" in _problem(r.content)["detail"],
+    ),
     "proxy-oauth-failed": (
         502,
         "application/json",
@@ -55,11 +73,12 @@ DOCUMENTED = {
             and "urn:partner-api" not in r.json()["detail"]  # never the right one as wrong
         ),
     ),
-    "invalid-client": (401, "application/json", lambda r: r.json()["error"] == "invalid_client"),
     "insufficient-scope": (
-        403,
+        401,
         "application/problem+json",
-        lambda r: _problem(r.content)["title"] == "Forbidden",
+        lambda r: (
+            _problem(r.content)["detail"] == "required scope(s) [demand::categories.read] not found"
+        ),
     ),
     "blocked-client": (403, "text/html", lambda r: "403 Forbidden" in r.text),
     "sanctioned-country": (
@@ -82,16 +101,18 @@ DOCUMENTED = {
 }
 
 
-def test_the_catalogue_lists_every_documented_fault_with_its_status() -> None:
+def test_the_catalogue_lists_every_error_fault_with_its_status() -> None:
     documented = {f.name: f.status for f in FAULTS if f.category is FaultCategory.DOCUMENTED}
-    assert documented == {name: spec[0] for name, spec in DOCUMENTED.items()}
+    assert documented == {name: spec[0] for name, spec in DOCUMENTED.items()} | {
+        "invalid-client": 401
+    }
     network = {f.name for f in FAULTS if f.category is FaultCategory.NETWORK}
     assert network == {"latency", "drop-mid-body", "truncated-body", "malformed-body", "slow-drip"}
     assert all(f.title and f.description for f in FAULTS)
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTED))
-def test_documented_fault_by_header(api: Any, name: str) -> None:
+def test_error_fault_by_header(api: Any, name: str) -> None:
     status, content_type, check = DOCUMENTED[name]
     response = api.call("GET", PATH, api.cc(), params=PARAMS, headers={"X-Sandbox-Fault": name})
     assert response.status_code == status
@@ -109,23 +130,54 @@ def test_injected_proxy_oauth_failed_names_the_tokens_wrong_audience(api: Any) -
     assert "Requested audience 'https://wrong.example'" in response.json()["detail"]
 
 
-def test_injected_missing_scope_names_the_endpoints_scope_and_the_tokens_scopes(
-    api: Any,
-) -> None:
+def test_injected_missing_scope_is_the_real_401_naming_the_endpoints_scope(api: Any) -> None:
     token = api.cc(scope="demand::categories.read demand::keywords.read")
     response = api.call(
         "GET",
-        "/categories/homecare",
+        "/keywords/search",
         token,
-        params={"zipCode": "90210"},
+        params={"searchQuery": "car"},
         headers={"X-Sandbox-Fault": "insufficient-scope"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 401
     problem = _problem(response.content)
-    assert problem["requiredScopes"] == ["demand::categories.read"]
-    assert problem["grantedScopes"] == ["demand::categories.read", "demand::keywords.read"]
-    assert "demand::categories.read" in problem["detail"]
-    assert "businesses/search.read" not in problem["detail"]
+    assert problem["type"] == "about:blank" and problem["title"] == "Unauthorized"
+    assert problem["detail"] == "required scope(s) [demand::keywords.read] not found"
+    assert "requiredScopes" not in problem and "grantedScopes" not in problem
+
+
+def test_every_fault_has_a_grade_and_the_unconfirmed_ones_are_not_documented() -> None:
+    assert all(isinstance(f.evidence, Evidence) for f in FAULTS)
+    assert FAULTS_BY_NAME["insufficient-scope"].evidence is Evidence.OBSERVED
+    for name in ("rate-limited-retry-after", "malformed-token", "service-unavailable"):
+        assert FAULTS_BY_NAME[name].evidence is Evidence.INFERRED
+    assert FAULTS_BY_NAME["invalid-client"].place is FaultPlace.TOKEN
+    groups = faults_by_grade()
+    assert [grade for grade, _ in groups] == [*Evidence, None]
+    assert sum(len(members) for _, members in groups) == len(FAULTS)
+    for grade, members in groups[:-1]:
+        assert all(f.evidence is grade and f.is_error for f in members)
+    assert all(not f.is_error for f in groups[-1][1])
+    listed = [f.to_dict() for f in FAULTS]
+    assert all(entry["evidence"] in {"documented", "observed", "inferred"} for entry in listed)
+
+
+def test_invalid_client_is_injected_only_by_the_token_server(api: Any) -> None:
+    token = api.cc()
+    response = api.call(
+        "GET", PATH, token, params=PARAMS, headers={"X-Sandbox-Fault": "invalid-client"}
+    )
+    assert response.status_code == 200 and "x-sandbox-fault" not in response.headers
+    assert "error" not in response.json()
+
+
+def test_a_default_invalid_client_fault_leaves_api_calls_alone(make_session: Any) -> None:
+    api = make_session()
+    token = api.cc()
+    api.server.set_fault("invalid-client")
+    assert api.call("GET", PATH, token, params=PARAMS).status_code == 200
+    refused = api.token_request({"grant_type": "client_credentials", "audience": AUDIENCE})
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
 
 
 def test_real_answers_carry_no_fault_marker(api: Any) -> None:

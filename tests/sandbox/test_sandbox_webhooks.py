@@ -90,6 +90,7 @@ def test_test_negotiation_is_delivered_with_basic_auth(
         {"username": "hello", "password": "world"},
     )
     created = api.call("POST", f"/businesses/{ROBERTS}/webhooks/test-negotiation", supply)
+    assert created.status_code == 200 and created.json() == {}
     headers, payload = receiver.wait_for(1)[0]
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"hello:world").decode()
     assert headers["Content-Type"] == "application/json"
@@ -97,7 +98,7 @@ def test_test_negotiation_is_delivered_with_basic_auth(
     assert event["eventType"] == "NegotiationCreatedV4"
     assert event["webhookID"] == webhook_id and event["description"] == ""
     assert event["triggeredAt"].endswith("Z")
-    assert payload["data"]["negotiationID"] == created.json()["negotiationID"]
+    assert payload["data"]["negotiationID"]
     assert payload["data"]["customer"]["firstName"] == "Test"
 
 

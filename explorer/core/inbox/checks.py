@@ -172,7 +172,12 @@ def _data_is_bare(schema: Mapping[str, Any]) -> bool:
     parts = [schema, *[p for p in schema.get("allOf", []) if isinstance(p, dict)]]
     for part in parts:
         data = part.get("properties", {}).get("data")
-        if isinstance(data, dict) and set(data) - {"type", "description"}:
+        said = (
+            {key for key in data if not str(key).startswith("x-")}
+            if isinstance(data, dict)
+            else set()
+        )
+        if said - {"type", "description"}:
             return False
     return True
 

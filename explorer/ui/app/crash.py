@@ -113,11 +113,36 @@ class CrashReporter(QObject):
         summary = self.redact(f"{exc_type.__name__}: {exc}")
         self.shown.append(report)
         if self.show_dialog:
-            from explorer.ui.app.crash_dialog import CrashDialog
+            self._show(summary, report)
 
-            # Kept here: with no active window to own it, the dialog would be freed at once.
-            self.dialog = CrashDialog(summary, report, QApplication.activeWindow())
-            self.dialog.open()
+    def _show(self, summary: str, report: str) -> None:
+        """Show the report; while a report dialog is open, errors join it (a burst of
+        errors is one dialog, and no dialog is ever the parent of another)."""
+        from shiboken6 import isValid
+
+        from explorer.ui.app.crash_dialog import CrashDialog
+
+        open_dialog = self.dialog
+        if (
+            isinstance(open_dialog, CrashDialog)
+            and isValid(open_dialog)
+            and open_dialog.isVisible()
+        ):
+            open_dialog.add_report(summary, report)
+            return
+        parent = QApplication.activeWindow()
+        while isinstance(parent, CrashDialog):
+            parent = parent.parentWidget()
+        # Kept here until closed: with no window to own it, it would be freed at once.
+        dialog = CrashDialog(summary, report, parent)
+        dialog.finished.connect(lambda _result, shown=dialog: self._closed(shown))
+        self.dialog = dialog
+        dialog.open()
+
+    def _closed(self, dialog: QWidget) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
 
     def install(self) -> None:
         sys.excepthook = self.handle

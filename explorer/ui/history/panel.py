@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from explorer.core.history import ExchangeSummary, HistoryLimits
 from explorer.core.models import StatusClass
 from explorer.core.status import classify_status
+from explorer.ui.plain import plain_labels, plain_tooltip
 from explorer.ui.style.theme import is_dark, status_colors
 
 SEARCH_DELAY_MS = 250
@@ -231,7 +232,7 @@ class HistoryPanel(QDockWidget):
                 + (f"\n{cause}" if cause else "")
             )
             for column in range(len(self.COLUMNS)):
-                item.setToolTip(column, tip)
+                item.setToolTip(column, plain_tooltip(tip))
             self.list.addTopLevelItem(item)
             if row.id == keep:
                 self.list.setCurrentItem(item)
@@ -245,6 +246,7 @@ class HistoryPanel(QDockWidget):
         self.on_list_selection_changed()
 
     def show_problem(self, text: str) -> None:
+        plain_labels(self.problem)
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
 

@@ -214,6 +214,12 @@ class RequestPanel(ProblemDisplay, QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addWidget(self.header)
+        self.server_note = QLabel("")
+        self.server_note.setObjectName("serverNote")
+        self.server_note.setWordWrap(True)
+        self.server_note.setProperty("role", "dim")
+        self.server_note.hide()
+        layout.addWidget(self.server_note)
         layout.addLayout(line)
         layout.addWidget(self.fail_bar)
         layout.addWidget(self.undo_bar)
@@ -264,11 +270,13 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.base_url = base_url
         if self.endpoint is not None and self.endpoint.key == endpoint.key:
             self.endpoint = endpoint
+            self._show_server_note(endpoint)
             self.run_checks()
             return
         self.remember_draft()
         self.endpoint = endpoint
         self.header.show_endpoint(endpoint)
+        self._show_server_note(endpoint)
         self.badge.setText(endpoint.method)
         self.badge.setProperty("badge", endpoint.method)
         self.badge.style().unpolish(self.badge)
@@ -289,6 +297,22 @@ class RequestPanel(ProblemDisplay, QWidget):
             self.tabs.setCurrentIndex(0)
         if takes_body and not endpoint.parameters and self.tabs.currentIndex() == 0:
             self.tabs.setCurrentIndex(1)
+
+    def _show_server_note(self, endpoint: Endpoint) -> None:
+        """The authorize and token operations go to the authorization server, and the
+        token request carries the client's own credentials: the form says so."""
+        if endpoint.server != "auth":
+            self.server_note.hide()
+            return
+        where = f" ({self.base_url})" if self.base_url else ""
+        text = f"Sent to this environment's authorization server{where}, not the API."
+        if endpoint.method == "POST":
+            text += (
+                " The selected profile's client authentication (client ID and secret) is "
+                "added when it is sent; it is masked wherever it is shown."
+            )
+        self.server_note.setText(text)
+        self.server_note.show()
 
     def _build_body_form(self, endpoint: Endpoint) -> None:
         if self.body_editor is not None:

@@ -190,7 +190,11 @@ def preview_text(spec: RequestSpec, redactor: Redactor | None = None) -> str:
     """
     redactor = redactor or Redactor(RedactionPolicy.for_storage())
     safe = redactor.redact_spec(spec)
-    placeholders = {i for i, (_k, v) in enumerate(spec.headers) if v == AUTH_PLACEHOLDER}
+    placeholders = {
+        i
+        for i, (k, v) in enumerate(spec.headers)
+        if k.lower() == "authorization" and v in (AUTH_PLACEHOLDER, f"Basic {MASK}")
+    }
     lines = [f"{safe.method} {safe.url}"]
     for index, (key, value) in enumerate(safe.headers):
         note = "   ← from the selected profile when sent" if index in placeholders else ""

@@ -25,25 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.models import Explanation, FixAction, Severity
-
-ACTION_LABELS: dict[FixAction, str] = {
-    FixAction.REFRESH_TOKEN_AND_RETRY: "Refresh token and retry",
-    FixAction.SET_AUDIENCE_AND_RETRY: "Set audience to urn:partner-api and retry",
-    FixAction.USE_ENVIRONMENT_TOKEN_SERVER: "Use this environment's token server",
-    FixAction.OPEN_SCOPE_EDITOR: "Edit scopes…",
-    FixAction.OPEN_PROFILE_EDITOR: "Edit profile…",
-    FixAction.RETRY_AFTER: "Retry when allowed",
-    FixAction.RETRY: "Retry",
-    FixAction.COPY_TRACE_ID: "Copy traceID for support",
-    FixAction.USE_SANDBOX_CUSTOMER: "Switch to Sandbox demo — customer profile",
-    FixAction.USE_SANDBOX_PRO: "Switch to Sandbox demo — pro profile",
-}
+from explorer.core.evidence import MEANINGS, Evidence
+from explorer.core.models import FIX_LABELS, Explanation, FixAction, Severity
+from explorer.ui.plain import plain_labels
 
 SEVERITY_GLYPHS: dict[Severity, tuple[str, str]] = {
     Severity.INFO: ("ℹ", "Information"),
     Severity.WARNING: ("⚠", "Warning"),
     Severity.ERROR: ("✖", "Error"),
+}
+
+#: The line above an explanation that is not documented, by grade (the rule id line says
+#: "documented" for the others).
+EVIDENCE_NOTES: dict[Evidence, str] = {
+    Evidence.DOCUMENTED: "",
+    Evidence.OBSERVED: (
+        "◈ Seen in real traffic — partners captured this from Thumbtack; it is not "
+        "documented by Thumbtack's pages."
+    ),
+    Evidence.INFERRED: (
+        "⚠ Our inference — unverified, not documented by Thumbtack. Treat it as a lead."
+    ),
 }
 
 
@@ -69,9 +71,7 @@ class ExplanationPanel(QWidget):
         self.title.setProperty("role", "heading")
         self.title.setWordWrap(True)
         self.title.setObjectName("explanationTitle")
-        self.unverified = QLabel(
-            "⚠ Unverified — inferred, not documented by Thumbtack. Treat it as a lead."
-        )
+        self.unverified = QLabel(EVIDENCE_NOTES[Evidence.INFERRED])
         self.unverified.setProperty("role", "inferred")
         self.unverified.setObjectName("explanationUnverified")
         self.unverified.setWordWrap(True)
@@ -99,6 +99,8 @@ class ExplanationPanel(QWidget):
         self.doc_link.setWordWrap(True)
         self.doc_link.linkActivated.connect(self.on_doc_link_activated)
         self.body = self.cause  # older name used by the window's tests
+        # the server's words (a problem title, a detail) are never rendered as HTML
+        plain_labels(self.severity, self.title, self.sandbox_note, self.cause, self.facts)
 
         heading = QHBoxLayout()
         heading.addWidget(self.severity, 0, Qt.AlignmentFlag.AlignTop)
@@ -166,7 +168,12 @@ class ExplanationPanel(QWidget):
             else "⚠ Unverified — an inference, not the HTTP standard's or the API "
             "description's. Treat it as a lead."
         )
-        self.unverified.setVisible(not explanation.documented)
+        grade = explanation.grade
+        note = f" {explanation.evidence_note}" if explanation.evidence_note else ""
+        self.unverified.setText(EVIDENCE_NOTES[grade] + note)
+        self.unverified.setProperty("evidence", grade.value)
+        self.unverified.setToolTip(MEANINGS[grade])
+        self.unverified.setVisible(grade is not Evidence.DOCUMENTED)
         self.cause.setText(explanation.cause)
         if explanation.fix:
             steps = "".join(f"<li>{html.escape(step)}</li>" for step in explanation.fix)
@@ -177,7 +184,7 @@ class ExplanationPanel(QWidget):
             facts.append(f"traceID: {explanation.trace_id}")
         if explanation.retry_after_s is not None:
             facts.append(f"Retry-After: {explanation.retry_after_s:g} s")
-        facts.append(f"Rule: {explanation.rule_id}")
+        facts.append(f"Rule: {explanation.rule_id} ({grade.label})")
         self.facts.setText("   ·   ".join(facts))
         self.facts.show()
         if explanation.doc_url:
@@ -193,7 +200,7 @@ class ExplanationPanel(QWidget):
         if FixAction.RETRY_AFTER in actions and FixAction.RETRY not in actions:
             actions.append(FixAction.RETRY)  # "Retry now" stays available during a countdown
         for index, action in enumerate(actions):
-            caption = ACTION_LABELS.get(action, action.value)
+            caption = FIX_LABELS.get(action, action.value)
             if action is FixAction.RETRY and FixAction.RETRY_AFTER in actions:
                 caption = "Retry now"
             button = QPushButton(caption)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -211,8 +211,6 @@ class SavedRequestsController(QObject):
         self.save_action.triggered.connect(self.save_current)
         self.store: SavedRequestStore | None = None
         self.runner = TaskRunner(self, latest_only=False, max_workers=1)
-        self.runner.finished.connect(self.on_runner_finished)
-        self.runner.failed.connect(self.on_runner_failed)
         p = self.panel
         p.choose_button.clicked.connect(self.choose_folder)
         p.save_button.clicked.connect(self.save_current)
@@ -260,11 +258,12 @@ class SavedRequestsController(QObject):
                     methods[relative] = "?"
             return root, methods
 
-        self._submit("tree", work)
+        self._submit(work, lambda found: self.panel.show_tree(*found))
 
     # ----- actions -----------------------------------------------------------------------
-    def _submit(self, kind: str, work: Any, context: Any = None) -> int:
-        return self.runner.submit(lambda _cancel: (kind, work(), context))
+    def _submit(self, work: Callable[[], Any], then: Callable[[Any], None]) -> int:
+        """File work on the worker; ``then(result)`` here, or :meth:`on_failed`."""
+        return self.runner.run(lambda _cancel: work(), then, self.on_failed)
 
     @Slot()
     def save_current(self) -> None:
@@ -294,14 +293,14 @@ class SavedRequestsController(QObject):
                 return None
             return store.save(relative, saved, known_secrets=secrets, overwrite=overwrite)
 
-        self._submit("saved", work, (relative, saved))
+        self._submit(work, lambda written: self._on_saved(written, relative, saved))
 
     def _with_selected(self, purpose: str) -> None:
         chosen = self.panel.selected()
         if chosen is None or chosen[1] or self.store is None:
             return
         store, relative = self.store, chosen[0]
-        self._submit(purpose, lambda: store.load(relative), relative)
+        self._submit(lambda: store.load(relative), lambda loaded: self._on_loaded(purpose, loaded))
 
     @Slot()
     def rename_selected(self) -> None:
@@ -326,7 +325,7 @@ class SavedRequestsController(QObject):
             renamed = dataclasses.replace(old, name=leaf)
             return store.save(moved, renamed, known_secrets=secrets)
 
-        self._submit("renamed", work)
+        self._submit(work, lambda moved: self._changed("Renamed to", moved))
 
     @Slot()
     def delete_selected(self) -> None:
@@ -339,7 +338,9 @@ class SavedRequestsController(QObject):
         ):
             return
         store = self.store
-        self._submit("deleted", lambda: store.delete(relative), relative)
+        self._submit(
+            lambda: store.delete(relative), lambda gone: self._changed("Deleted", gone or relative)
+        )
 
     @Slot()
     def new_folder(self) -> None:
@@ -352,44 +353,36 @@ class SavedRequestsController(QObject):
         store = self.store
         assert store is not None
         relative = "/".join(p for p in (parent, name.strip()) if p)
-        self._submit("folder", lambda: store.make_folder(relative))
+        self._submit(
+            lambda: store.make_folder(relative), lambda made: self._changed("Made folder", made)
+        )
 
     # ----- results -----------------------------------------------------------------------
-    @Slot(int, object)
-    def on_runner_finished(self, _task_id: int, result: object) -> None:
-        kind, payload, context = cast(tuple[str, Any, Any], result)
-        status = self.status
-        if kind == "tree":
-            self.panel.show_tree(*payload)
-        elif kind == "saved":
-            relative, saved = context
-            if payload is None:
-                if self.ask.confirm(
-                    "Replace saved request",
-                    f"{relative} already exists. Replace it with the current request?",
-                    action="Replace",
-                ):
-                    self._save(relative, saved, overwrite=True)
-                return
-            status.showMessage(f"Saved {payload} (no secrets inside).", 5000)
-            self.refresh()
-        elif kind in ("open", "send"):
-            spec = self.exchange.sendable(payload.to_spec())
-            if kind == "send":
-                self.exchange.send(spec)
-            else:
-                self.open_request(spec)
-                status.showMessage(f"Opened {payload.name}.", 5000)
-        elif kind in ("renamed", "deleted", "folder"):
-            status.showMessage(
-                {"renamed": "Renamed to", "deleted": "Deleted", "folder": "Made folder"}[kind]
-                + f" {payload or context}.",
-                5000,
-            )
-            self.refresh()
+    def _on_saved(self, written: str | None, relative: str, saved: SavedRequest) -> None:
+        if written is None:  # a file of that name is there: replace it only when asked
+            if self.ask.confirm(
+                "Replace saved request",
+                f"{relative} already exists. Replace it with the current request?",
+                action="Replace",
+            ):
+                self._save(relative, saved, overwrite=True)
+            return
+        self.status.showMessage(f"Saved {written} (no secrets inside).", 5000)
+        self.refresh()
 
-    @Slot(int, object)
-    def on_runner_failed(self, _task_id: int, exc: object) -> None:
+    def _on_loaded(self, purpose: str, loaded: SavedRequest) -> None:
+        spec = self.exchange.sendable(loaded.to_spec())
+        if purpose == "send":
+            self.exchange.send(spec)
+        else:
+            self.open_request(spec)
+            self.status.showMessage(f"Opened {loaded.name}.", 5000)
+
+    def _changed(self, what: str, name: object) -> None:
+        self.status.showMessage(f"{what} {name}.", 5000)
+        self.refresh()
+
+    def on_failed(self, exc: object) -> None:
         if isinstance(exc, SavedRequestError):
             text = f"{exc.path.name}: {exc.problem}."
         elif isinstance(exc, OSError):

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar, QWidget
 from explorer.core.environments import Environment
 from explorer.core.files import DocumentError
 from explorer.core.models import Endpoint, FixAction, RequestSpec
-from explorer.core.profiles import SANDBOX_CUSTOMER_PROFILE, SANDBOX_PRO_PROFILE, Profile
+from explorer.core.profiles import (
+    SANDBOX_CUSTOMER_PROFILE,
+    SANDBOX_PRO_PROFILE,
+    Profile,
+    sandbox_demo_profile,
+)
 from explorer.ui.ask import DialogAsk
 from explorer.ui.exchange import ExchangeController
 from explorer.ui.redaction import RedactionContext
@@ -36,6 +41,7 @@ MANAGE = "__manage_profiles__"
 DEMO_SWITCHES = {
     FixAction.USE_SANDBOX_CUSTOMER: SANDBOX_CUSTOMER_PROFILE,
     FixAction.USE_SANDBOX_PRO: SANDBOX_PRO_PROFILE,
+    FixAction.USE_SANDBOX_APP: sandbox_demo_profile().name,
 }
 
 

@@ -1,13 +1,12 @@
-"""The window's session: which environment and profile are current, their tokens, and
-sending a request with them.
+"""The window's session: the Qt face of a core :class:`~explorer.core.session.Session`.
 
-:class:`SessionController` lives on the GUI thread and owns the :class:`ProfileStore`, the
-secret stores (the Sandbox demo secret in memory; the user's secrets in the store they
-chose) and one :class:`TokenManager` per profile. Keychain, token and network work runs on
-its :class:`TaskRunner`; results come back as signals. :meth:`perform` is the window's
-request runner (it runs on a worker thread): it gets or refreshes the token, sends, retries
-once on the documented 401 "token is not active", and turns a token that cannot be had into
-a :class:`ResponseRecord` the explanation engine can explain.
+The core session keeps which environment and profile are current, the secret stores (the
+Sandbox demo secret in memory; the user's secrets in the store they chose), one
+:class:`TokenManager` per profile, and sends with them (:meth:`Session.perform`, shared
+with the CLI through :func:`~explorer.core.session.send_with_retry`).
+:class:`SessionController` lives on the GUI thread and adds only what needs Qt: signals,
+the questions it asks the user, and its :class:`TaskRunner` for keychain, token and
+network work, whose results come back as signals.
 """
 
 from __future__ import annotations
@@ -17,57 +16,24 @@ import threading
 import webbrowser
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from explorer.core.auth import (
     AUTH_ERRORS,
     ClientFactory,
-    LoginRequired,
-    MissingSecret,
-    TokenError,
     TokenInfo,
     TokenManager,
     default_client_factory,
-    is_token_not_active,
-    known_secrets,
+    is_token_endpoint,
 )
-from explorer.core.environments import (
-    PRODUCTION,
-    SANDBOX_ID,
-    STAGING,
-    Environment,
-    EnvironmentKind,
-    host_of,
-    sandbox_environment,
-)
+from explorer.core.environments import PRODUCTION, STAGING, Environment, host_of
 from explorer.core.files import DocumentError
-from explorer.core.models import (
-    Endpoint,
-    Explanation,
-    FixAction,
-    NetworkFailure,
-    NetworkFailureKind,
-    RequestSpec,
-    ResponseRecord,
-    Severity,
-    StatusClass,
-)
-from explorer.core.preflight import PreflightWarning, preflight
-from explorer.core.profiles import (
-    PARTNER_AUDIENCE,
-    Profile,
-    ProfileStore,
-    sandbox_demo_profiles,
-)
-from explorer.core.redact import RedactionPolicy, Redactor
-from explorer.core.sandbox_signin import (
-    DEMO_CLIENT_SECRETS,
-    approve_in_sandbox,
-    authorize_signing_in,
-    signs_in_unattended,
-)
+from explorer.core.models import Endpoint, Explanation, RequestSpec, ResponseRecord
+from explorer.core.preflight import PreflightWarning
+from explorer.core.profiles import PARTNER_AUDIENCE, Profile, ProfileStore
+from explorer.core.sandbox_signin import authorize_signing_in
 from explorer.core.secrets import (
     MemoryStore,
     SecretBackend,
@@ -80,36 +46,18 @@ from explorer.core.secrets import (
     recorded_backend,
     vault_path,
 )
+from explorer.core.session import BEARER_MASK, Session
 from explorer.paths import AppPaths
 from explorer.ui.ask import Ask, Question, QuestionKind
 from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
-#: The Sandbox's published demo client secret (not a real secret), used until the running
-#: server tells its own.
-DEMO_SECRET = DEMO_CLIENT_SECRETS["sandbox-demand-client"]
-MASK = "••••••••"
+MASK = BEARER_MASK
 VAULT_OPTION = "Encrypted vault file (asks for a passphrase)"
 MEMORY_OPTION = "Memory only for this run"
-_AUTH_FAILURES = {cls.__name__ for cls in AUTH_ERRORS} - {TokenError.__name__}
 
 Done = Callable[[Any], None]
-
-
-def masked_record(record: ResponseRecord) -> ResponseRecord:
-    """``record`` with the bearer token in its request replaced by a mask."""
-    headers = tuple(
-        (k, f"Bearer {MASK}" if k.lower() == "authorization" else v)
-        for k, v in record.request.headers
-    )
-    return replace(record, request=replace(record.request, headers=headers))
-
-
-def request_base(environment: Environment) -> str:
-    """The base the request builder puts before ``/api/v4/...`` paths."""
-    base = environment.api_base.rstrip("/")
-    return base[: -len("/api")] if base.endswith("/api") else base
 
 
 def _message(exc: object) -> str:
@@ -145,39 +93,63 @@ class SessionController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.core = Session(
+            paths,
+            profiles=profiles,
+            keyring_backend=keyring_backend,
+            client_factory=client_factory,
+            open_browser=open_browser,
+            request_timeout_s=request_timeout_s,
+        )
         self.paths = paths
         self.ask = ask
-        self.profiles = profiles or ProfileStore(paths)
         self.keyring_backend = keyring_backend
-        self._client_factory = client_factory
-        self._open_browser = open_browser
-        self._timeout_s = request_timeout_s
-        self.demo_profiles = sandbox_demo_profiles()
-        self.demo_profile = self.demo_profiles[0]  # client credentials: the first choice
-        self.demo_store = MemoryStore(note="the Sandbox's public demo secrets")
-        self._set_demo_secrets(DEMO_CLIENT_SECRETS)
-        self.user_store: SecretStore | None = None
         #: True when the user cancelled the vault passphrase during the last ensure_store.
         self.unlock_cancelled = False
-        self.environment: Environment = self._sandbox_placeholder()
-        self.profile: Profile | None = None
         self.token_info: TokenInfo | None = None
         self.token_error: str = ""
-        self.last_spec: RequestSpec | None = None
-        self._managers: dict[str, TokenManager] = {}
-        self._active: TokenManager | None = None
-        self._last_profile: dict[str, str] = {}
         self._login_task: int | None = None
-        self._client: Any = None
-        self._client_lock = threading.Lock()
-        self._engine: Any = None
-        self._known: tuple[str, ...] = ()  # the active profile's secrets, as last read
-        self._callbacks: dict[int, tuple[Done | None, Done | None]] = {}
         self.tasks = TaskRunner(self, latest_only=False, max_workers=2)
-        self.tasks.finished.connect(self._on_task_finished)
         self.tasks.failed.connect(self._on_task_failed)
         self._token_ready.connect(self._on_token_ready)
         self.sandbox_ready.connect(self.on_sandbox_ready)
+
+    # ----- the core session's state ------------------------------------------------------
+    @property
+    def profiles(self) -> ProfileStore:
+        return self.core.profiles
+
+    @property
+    def demo_profiles(self) -> tuple[Profile, ...]:
+        return self.core.demo_profiles
+
+    @property
+    def demo_profile(self) -> Profile:
+        return self.core.demo_profile
+
+    @property
+    def demo_store(self) -> MemoryStore:
+        return self.core.demo_store
+
+    @property
+    def user_store(self) -> SecretStore | None:
+        return self.core.user_store
+
+    @user_store.setter
+    def user_store(self, store: SecretStore | None) -> None:
+        self.core.user_store = store
+
+    @property
+    def environment(self) -> Environment:
+        return self.core.environment
+
+    @property
+    def profile(self) -> Profile | None:
+        return self.core.profile
+
+    @property
+    def _active(self) -> TokenManager | None:
+        return self.core.active
 
     # ----- background work -----------------------------------------------------------------
     def run(
@@ -186,23 +158,12 @@ class SessionController(QObject):
         on_done: Done | None = None,
         on_error: Done | None = None,
     ) -> int:
-        """Run ``fn(cancel)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run here."""
-        task_id = self.tasks.submit(fn)
-        self._callbacks[task_id] = (on_done, on_error)
-        return task_id
+        """Run ``fn(cancel)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run here
+        (without an ``on_error``, a failure is reported as a token problem)."""
+        return self.tasks.run(fn, on_done, on_error)
 
     @Slot(int, object)
-    def _on_task_finished(self, task_id: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop(task_id, (None, None))
-        if on_done is not None:
-            on_done(result)
-
-    @Slot(int, object)
-    def _on_task_failed(self, task_id: int, exc: object) -> None:
-        _, on_error = self._callbacks.pop(task_id, (None, None))
-        if on_error is not None:
-            on_error(exc)
-            return
+    def _on_task_failed(self, _task_id: int, exc: object) -> None:
         self._report(exc)
 
     def _report(self, exc: object) -> None:
@@ -215,16 +176,6 @@ class SessionController(QObject):
         self.token_changed.emit(self.token_info)
 
     # ----- environments and profiles ------------------------------------------------------
-    def _sandbox_placeholder(self) -> Environment:
-        return Environment(
-            id=SANDBOX_ID,
-            name="Sandbox (local)",
-            kind=EnvironmentKind.SANDBOX,
-            api_base="",
-            authorize_url="",
-            token_url="",
-        )
-
     def load(self) -> DocumentError | None:
         """Read the profiles file; the problem (if any) names the path and the backup."""
         problem = self.profiles.load()
@@ -233,56 +184,27 @@ class SessionController(QObject):
 
     def environments(self) -> list[Environment]:
         """The Sandbox first, then Production, Staging and the custom environments."""
-        listed = [e for e in self.profiles.environments() if e.id != SANDBOX_ID]
-        return [self.environment_for(SANDBOX_ID), *listed]
+        return self.core.environments()
 
     def environment_for(self, env_id: str) -> Environment:
-        try:
-            return self.profiles.environment(env_id)
-        except KeyError:
-            if env_id == SANDBOX_ID:
-                return self._sandbox_placeholder()
-            raise
+        return self.core.environment_for(env_id)
 
     def is_demo(self, profile: Profile | None) -> bool:
-        """A built-in Sandbox demo profile (by name: its URLs follow the running Sandbox),
-        unless the user saved a profile of that name."""
-        if profile is None or profile.name not in {p.name for p in self.demo_profiles}:
-            return False
-        return profile in self.demo_profiles or profile.name not in {
-            p.name for p in self.profiles.profiles()
-        }
+        return self.core.is_demo(profile)
 
     def profiles_for(self, env_id: str) -> list[Profile]:
-        found = [p for p in self.profiles.profiles() if p.environment_id == env_id]
-        if env_id == SANDBOX_ID:
-            names = {p.name for p in found}
-            found[:0] = [p for p in self.demo_profiles if p.name not in names]
-        return found
+        return self.core.profiles_for(env_id)
 
     def all_profiles(self) -> list[Profile]:
-        return [*self.demo_profiles, *self.profiles.profiles()]
-
-    def _set_demo_secrets(self, secrets: dict[str, str]) -> None:
-        for profile in self.demo_profiles:
-            if secrets.get(profile.client_id):
-                self.demo_store.set(
-                    profile.name, SecretKind.CLIENT_SECRET, secrets[profile.client_id]
-                )
+        return self.core.all_profiles()
 
     def select_environment(self, env_id: str, profile_name: str | None = None) -> None:
-        self.environment = self.environment_for(env_id)
+        self.core.environment = self.environment_for(env_id)
         self.environment_changed.emit(self.environment)
-        names = [p.name for p in self.profiles_for(env_id)]
-        wanted = profile_name or self._last_profile.get(env_id)
-        self.select_profile(wanted if wanted in names else (names[0] if names else None))
+        self.select_profile(self.core.profile_wanted(env_id, profile_name))
 
     def select_profile(self, name: str | None) -> None:
-        found = [p for p in self.profiles_for(self.environment.id) if p.name == name]
-        self.profile = found[0] if found else None
-        if self.profile is not None:
-            self._last_profile[self.environment.id] = self.profile.name
-        self._active = self.manager_for(self.profile)
+        self.core.choose_profile(name)
         self.token_info = None
         self.token_error = ""
         self.profile_changed.emit(self.profile)
@@ -290,44 +212,14 @@ class SessionController(QObject):
         self.refresh_token_info()
 
     def store_for(self, profile: Profile | None) -> SecretStore | None:
-        if profile is None:
-            return None
-        return self.demo_store if self.is_demo(profile) else self.user_store
+        return self.core.store_for(profile)
 
     def manager_for(self, profile: Profile | None) -> TokenManager | None:
-        store = self.store_for(profile)
-        if profile is None or store is None:
-            return None
-        try:
-            environment = self.environment_for(profile.environment_id)
-        except KeyError:
-            return None
-        manager = self._managers.get(profile.name)
-        if (
-            manager is None
-            or manager.profile != profile
-            or manager.environment != environment
-            or manager.secret_store is not store
-        ):
-            manager = TokenManager(
-                profile,
-                environment,
-                store,
-                self._client_factory,
-                open_browser=(
-                    approve_in_sandbox
-                    if signs_in_unattended(profile, environment)
-                    else self._open_browser
-                ),
-            )
-            self._managers[profile.name] = manager
-        return manager
+        return self.core.manager_for(profile)
 
     def _reactivate(self) -> None:
         """Rebuild the current manager after the environment, profile or store changed."""
-        if self.profile is not None:
-            self.environment = self.environment_for(self.environment.id)
-            self._active = self.manager_for(self.profile)
+        if self.core.reactivate():
             self.refresh_token_info()
 
     @Slot(str, str, str, object)
@@ -335,13 +227,8 @@ class SessionController(QObject):
         self, api_base: str, authorize_url: str, token_url: str, secrets: object
     ) -> None:
         """The embedded Sandbox is serving: its URLs and demo secrets are now known."""
-        self.profiles.set_runtime_environment(
-            sandbox_environment(api_base, authorize_url=authorize_url, token_url=token_url)
-        )
-        if isinstance(secrets, dict):
-            self._set_demo_secrets(secrets)
-        if self.environment.id == SANDBOX_ID:
-            self.environment = self.environment_for(SANDBOX_ID)
+        demo = cast(dict[str, str], secrets) if isinstance(secrets, dict) else {}
+        if self.core.set_sandbox(api_base, authorize_url, token_url, demo):
             self.environment_changed.emit(self.environment)
             self._reactivate()
 
@@ -359,8 +246,12 @@ class SessionController(QObject):
             secrets,
         )
 
+    def auth_base(self) -> str:
+        """The current environment's authorization server base (for /oauth2/...)."""
+        return self.environment.auth_base
+
     def request_base_for(self, env_id: str) -> str:
-        return request_base(self.environment_for(env_id))
+        return self.core.request_base_for(env_id)
 
     # ----- secrets ------------------------------------------------------------------------
     def ensure_store(self, then: Done, on_cancel: Callable[[], None] | None = None) -> None:
@@ -458,18 +349,7 @@ class SessionController(QObject):
         self.run(open_it, opened, failed)
 
     def store_location(self, profile: Profile | None) -> str:
-        store = self.store_for(profile)
-        if store is not None:
-            return store.location
-        recorded = recorded_backend(self.paths)  # where an earlier run (or the CLI) put them
-        if recorded is SecretBackend.VAULT:
-            return (
-                f"Encrypted vault file {vault_path(self.paths)} (locked: its passphrase is "
-                "asked when a secret is needed)"
-            )
-        if recorded is SecretBackend.KEYRING:
-            return "OS keychain"
-        return "the OS keychain, or a fallback you choose when you first save a secret"
+        return self.core.store_location(profile)
 
     # ----- tokens ---------------------------------------------------------------------------
     def refresh_token_info(self) -> None:
@@ -505,12 +385,7 @@ class SessionController(QObject):
         self.run(work, done)
 
     def _no_manager_reason(self) -> str:
-        if self.profile is None:
-            return "Choose a profile first (Manage profiles… in the Profile list)."
-        return (
-            f"The secrets of '{self.profile.name}' are locked: open the profile editor "
-            "and save its client secret, or send a request to unlock the store."
-        )
+        return self.core.no_manager_reason()
 
     def get_token(self, then: Done | None = None) -> None:
         self._with_store(lambda: self._token_action(lambda m: m.get_token(), then))
@@ -570,7 +445,8 @@ class SessionController(QObject):
         """``spec`` with the current profile's real bearer token in place of its (masked or
         placeholder) Authorization, fetched if needed, on a worker; ``then(spec)`` runs
         here. Only for an explicit, confirmed "copy with secrets"."""
-        if spec.header("authorization") is None or self.profile is None:
+        token_request = is_token_endpoint(spec.url, self.environment)
+        if (spec.header("authorization") is None and not token_request) or self.profile is None:
             then(spec)
             return
 
@@ -581,6 +457,8 @@ class SessionController(QObject):
                 return
 
             def work(cancel: threading.Event) -> RequestSpec:
+                if is_token_endpoint(spec.url, manager.environment):
+                    return manager.authenticate_client(spec)  # the client's own credentials
                 real = authorize_signing_in(manager, spec, cancel=cancel).header("authorization")
                 headers = tuple(
                     (k, real if k.lower() == "authorization" and real else v)
@@ -594,103 +472,23 @@ class SessionController(QObject):
 
     # ----- sending (worker thread) ---------------------------------------------------------
     def perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
-        """Authorize and send ``spec``; retry once on 401 "token is not active"."""
-        from explorer.core.http import make_client, send
-
-        self.last_spec = spec
-        with self._client_lock:
-            if self._client is None:
-                self._client = make_client(timeout_s=self._timeout_s)
-            client = self._client
-        manager = self._active
-        if manager is None:
-            if self.profile is not None:
-                return self._auth_failure(spec, MissingSecret(self._no_manager_reason()))
-            return send(spec, client=client, cancel=cancel)
-        try:
-            authorized = authorize_signing_in(manager, spec, cancel=cancel)  # demo: signs in
-            record = send(authorized, client=client, cancel=cancel)
-            if is_token_not_active(record) and not cancel.is_set():
-                manager.refresh()
-                record = send(manager.authorize_request(spec), client=client, cancel=cancel)
-        except TokenError as exc:
-            self._publish(manager)
-            outcome = exc.outcome_of(masked_record(ResponseRecord(request=spec)).request)
-            return outcome or self._auth_failure(spec, exc)
-        except AUTH_ERRORS as exc:
-            return self._auth_failure(spec, exc)
-        self._publish(manager)
-        return masked_record(record)
+        """The window's send (on a worker): the core session's, signing the Sandbox demo
+        users in and masking the token in the record shown."""
+        return self.core.perform(spec, cancel, sign_in=True, mask=True, on_token=self._publish)
 
     def _publish(self, manager: TokenManager) -> None:
-        try:
-            info = manager.token_info()
-        except AUTH_ERRORS:
-            info = None
+        info, known = self.core.token_state(manager)
         self._token_ready.emit(manager.profile.name, info)
-        known = self._secrets_of(manager)
-        self._known = known
         self.secrets_seen.emit(known)
-
-    @staticmethod
-    def _secrets_of(manager: TokenManager) -> tuple[str, ...]:
-        """The bare client secret and tokens of ``manager``'s profile (see known_secrets)."""
-        return known_secrets(manager.secret_store, manager.profile.name)
-
-    @staticmethod
-    def _auth_failure(spec: RequestSpec, exc: Exception) -> ResponseRecord:
-        failure = NetworkFailure(
-            kind=NetworkFailureKind.OTHER,
-            exception_type=type(exc).__name__,
-            message=_message(exc),
-        )
-        return ResponseRecord(request=spec, failure=failure)
 
     def explain(self, record: ResponseRecord) -> Explanation | None:
         """The explanation engine's answer; token set-up problems get their own words."""
-        failure = record.failure
-        if failure is not None and failure.exception_type in _AUTH_FAILURES:
-            login = failure.exception_type == LoginRequired.__name__
-            return Explanation(
-                rule_id=f"session.{failure.exception_type}",
-                status_class=StatusClass.SETUP_ERROR,
-                title="Sign-in needed" if login else "No token: the profile is not ready",
-                cause=failure.message,
-                fix=(
-                    ("Use Log in in browser… in the Token panel (View ▸ Token).",)
-                    if login
-                    else ("Open the profile editor and save the client secret.",)
-                ),
-                severity=Severity.ERROR,
-                actions=(FixAction.OPEN_PROFILE_EDITOR,),
-            )
-        with self._client_lock:  # runs on request workers: load the rules once
-            if self._engine is None:
-                self._engine = self._load_engine()
-        if self._engine is False:
-            return None
-        # Redacted first: the explanation quotes the body cut to a few hundred characters,
-        # and a token cut in half would escape every later redaction.
-        safe = Redactor(RedactionPolicy.for_storage(self._known)).redact_record(record)
-        result: Explanation = self._engine.explain(safe)
-        return result
-
-    @staticmethod
-    def _load_engine() -> Any:
-        try:
-            from explorer.core.explain import ExplanationEngine
-
-            return ExplanationEngine.from_resources()
-        except Exception as exc:  # damaged rules: responses still show, unexplained
-            log.error("the explanation rules could not be loaded: %s", exc)
-            return False
+        return self.core.explain(record)
 
     # ----- pre-flight and fixes -------------------------------------------------------------
     def preflight_for(self, endpoint: Endpoint) -> list[PreflightWarning]:
         """Warnings for sending ``endpoint`` now (no I/O: uses the cached token info)."""
-        if self.profile is None:
-            return []
-        return preflight(endpoint, self.profile, self.environment, self.token_info)
+        return self.core.preflight_for(endpoint, self.token_info)
 
     def save_changed_profile(self, profile: Profile, then: Done | None = None) -> None:
         """Save ``profile`` (replacing the current one), forget its token, then ``then``."""
@@ -764,14 +562,11 @@ class SessionController(QObject):
 
     def forget_secrets(self, name: str) -> None:
         store = self.user_store
-        self._managers.pop(name, None)
+        self.core.forget_manager(name)
         if store is not None:
             self.run(lambda _c: forget_profile(store, name))
 
     def shutdown(self) -> None:
         self.cancel_login()
         self.tasks.shutdown()
-        with self._client_lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+        self.core.close()

@@ -14,9 +14,8 @@ import html
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from explorer.core.models import FixAction, RequestSpec
+from explorer.core.models import FIX_LABELS, FixAction, RequestSpec
 from explorer.core.preflight import PreflightWarning
-from explorer.ui.response.explanation import ACTION_LABELS
 
 #: Fix actions that change the profile and resend on their own.
 MECHANICAL_FIXES = (
@@ -27,6 +26,7 @@ MECHANICAL_FIXES = (
     FixAction.OPEN_PROFILE_EDITOR,
     FixAction.USE_SANDBOX_CUSTOMER,
     FixAction.USE_SANDBOX_PRO,
+    FixAction.USE_SANDBOX_APP,
 )
 
 
@@ -100,7 +100,7 @@ class PreflightBar(NoticeBar):
         self.fix = next((w.fix for w in warnings if w.fix in MECHANICAL_FIXES), None)
         self.fix_button.setVisible(self.fix is not None)
         if self.fix is not None:
-            self.fix_button.setText(ACTION_LABELS.get(self.fix, self.fix.value))
+            self.fix_button.setText(FIX_LABELS.get(self.fix, self.fix.value))
         self.send_button.setFocus()
 
     def _release(self) -> RequestSpec | None:

@@ -33,6 +33,7 @@ from explorer.core.auth import TokenInfo
 from explorer.core.models import Flow
 from explorer.core.profiles import PARTNER_AUDIENCE, Profile
 from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.ui.plain import plain_labels, plain_tooltip
 from explorer.ui.session.controller import MASK, SessionController
 from explorer.ui.session.style import style_session_widget
 
@@ -81,6 +82,7 @@ def token_state(
 
 def _value_label() -> QLabel:
     label = QLabel("—")
+    plain_labels(label)  # claims and errors come from the token server
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -159,6 +161,7 @@ class TokenPanel(QDockWidget):
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
+        plain_labels(self.profile_label, self.state_label, self.error)
         layout.addWidget(self.error)
 
         buttons = QHBoxLayout()
@@ -327,7 +330,7 @@ class TokenPanel(QDockWidget):
         self.state_label.setText(
             CHIP_TEXT.get(state, text) if state is not TokenState.NONE else text
         )
-        self.state_label.setToolTip(text)
+        self.state_label.setToolTip(plain_tooltip(text))
         left = info.seconds_left() if info is not None else None
         if info is None:
             self.expires.setText("—")

@@ -10,6 +10,7 @@ services.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent
     from PySide6.QtWidgets import QMenu
 
+    from explorer.core.builder import RequestInputs
+    from explorer.core.environments import Environment
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.ui.dialogs import Ask
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
@@ -72,6 +75,8 @@ class WindowServices:
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
+    #: Makes a loaded description's servers known to the session (as unsaved environments).
+    add_environments: Callable[[list[Environment]], None] | None = None
     #: Whether Thumbtack's documented meanings apply to an environment's answers (by id).
     speaks_thumbtack: Callable[[str], bool] = lambda env_id: (
         env_id in ("sandbox", "production", "staging")
@@ -168,6 +173,11 @@ class MainWindow(QMainWindow):
         feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
+        from explorer.ui.wheel_guard import install_wheel_guard
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)  # scrolling a form never changes a value under it
         from explorer.ui.dialogs import Ask
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
@@ -183,6 +193,8 @@ class MainWindow(QMainWindow):
         from explorer.ui.sharing.bundles import BundleExporter
         from explorer.ui.sharing.interop import InteropFeatures
         from explorer.ui.sharing.presentation import PresentationMode
+        from explorer.ui.webhooks.dock import SandboxLink, WebhooksDock
+        from explorer.ui.webhooks.service import InboxService
         from explorer.ui.window.dock_area import DockArea
         from explorer.ui.window.sandbox_menu import SandboxMenu
         from explorer.ui.workers import TaskRunner
@@ -205,6 +217,7 @@ class MainWindow(QMainWindow):
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
             base_url=lambda: self.base_url,
+            judge=self.judge_contract,
             parent=self,
         )
         status = self.statusBar()
@@ -293,16 +306,27 @@ class MainWindow(QMainWindow):
             parent=self,
         )
 
+        self.webhooks = WebhooksDock(
+            InboxService(services.history_path or default_history_path(), self),
+            redaction=self.redaction,
+            open_request=self.open_operation,
+            confirm=lambda title, text: self.ask.confirm(title, text, action="Copy with secrets"),
+            sandbox=SandboxLink(),
+            parent=self,
+        )
+
         self._build_layout()
         self.docks: DockArea = DockArea(self)
         if self.session_ui is not None:
             self.docks.add(self.session_ui.token_panel, min_width=260)
         self.docks.add(self.history.panel, min_width=260)
         self.docks.add(self.saved.panel, min_width=260)
+        self.docks.add(self.webhooks, min_width=420)
         self._build_menus()
         self._connect_signals()
 
         self.catalog = services.catalog
+        self.server_environments: dict[str, Environment] = {}  # the description's servers
         self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(self.endpoints)
         self._restore_splitters()
@@ -326,7 +350,7 @@ class MainWindow(QMainWindow):
         panel.cancel_requested.connect(exchange.cancel)
         panel.copy_requested.connect(bundles.copy_as)
         panel.message.connect(lambda text: status.showMessage(text, 5000))
-        panel.set_send_preparation(self._with_sandbox_fault)
+        panel.set_send_preparation(self._as_it_will_be_sent)
         self.drafts.problem.connect(lambda text: status.showMessage(text, 10000))
         assert self.keeper is not None
         self.keeper.problem.connect(lambda text: status.showMessage(text, 10000))
@@ -335,8 +359,6 @@ class MainWindow(QMainWindow):
         pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
         self.redaction.changed.connect(self.on_redaction_changed)
         self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
-        self.background.finished.connect(self.on_background_finished)
-        self.background.failed.connect(self.on_background_failed)
 
         # One exchange: the window shows it, the history records it.
         exchange.pending.connect(self.on_exchange_pending)
@@ -348,6 +370,7 @@ class MainWindow(QMainWindow):
         exchange.shown.connect(history.on_exchange_shown)
         exchange.cancelled.connect(history.on_exchange_cancelled)
         exchange.failed.connect(lambda _exc: history.on_exchange_failed())
+        self.webhooks.message.connect(lambda text: status.showMessage(text, 10000))
         history.export_ready.connect(bundles.export_exchange)
         bundles.export_requested.connect(history.load_for_export)
 
@@ -461,7 +484,7 @@ class MainWindow(QMainWindow):
         view_sections = [
             [session.token_action] if session is not None else [],
             [self.presentation.action],
-            [self.history.action, saved.view_action],
+            [self.history.action, saved.view_action, self.webhooks.action],
         ]
 
         bar = self.menuBar()
@@ -499,6 +522,7 @@ class MainWindow(QMainWindow):
             self.presentation.action,
             self.history.action,
             saved.view_action,
+            self.webhooks.action,
             saved.save_action,
             bundles.export_action,
             interop.import_curl_action,
@@ -525,6 +549,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.fault_label)
         self.token_label = QLabel("Token: none yet")
         self.token_label.setObjectName("tokenStatus")
+        from explorer.ui.plain import plain_labels
+
+        plain_labels(self.environment_label, self.fault_label, self.token_label)
         self.statusBar().addPermanentWidget(self.environment_label)
         self.statusBar().addPermanentWidget(self.token_label)
 
@@ -565,6 +592,7 @@ class MainWindow(QMainWindow):
         self.exchange.shutdown()
         self.background.shutdown()
         self.history.shutdown()
+        self.webhooks.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
@@ -594,29 +622,59 @@ class MainWindow(QMainWindow):
     def start_environment(self) -> None:
         """Start the selected environment (the Sandbox starts a local server) off the GUI thread."""
         env_id = self.environment_combo.currentData() or "sandbox"
+        server = self.server_environments.get(env_id)
+        if server is not None:  # a server of the description: nothing to start
+            self.on_environment_started(server.api_base.rstrip("/"))
+            return
         starter = self.services.start_environment
         if starter is None:
             return
         self.environment_label.setText(f"{self.environment_combo.currentText()}: starting…")
-        self._env_task = self.background.submit(lambda _cancel: ("environment", starter(env_id)))
+        self.background.run(
+            lambda _cancel: starter(env_id), self.on_environment_started, self.on_environment_failed
+        )
 
-    @Slot(int, object)
-    def on_background_finished(self, _task_id: int, result: object) -> None:
-        if isinstance(result, tuple) and result and result[0] == "environment":
-            self.base_url = str(result[1])
-            self.environment_label.setText(
-                f"{self.environment_combo.currentText()}: {self.base_url}"
-            )
-            endpoint = self.endpoint_tree.current_endpoint()
-            if endpoint is not None:
-                self.request_panel.load_endpoint(endpoint, self.base_url)
-            self.environment_ready.emit(self.base_url)
+    def on_environment_started(self, base_url: object) -> None:
+        self.base_url = str(base_url)
+        self.environment_label.setText(f"{self.environment_combo.currentText()}: {self.base_url}")
+        endpoint = self.endpoint_tree.current_endpoint()
+        if endpoint is not None:
+            self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+        self.environment_ready.emit(self.base_url)
 
-    @Slot(int, object)
-    def on_background_failed(self, _task_id: int, exc: object) -> None:
+    def on_environment_failed(self, exc: object) -> None:
         self.environment_label.setText(f"{self.environment_combo.currentText()}: not available")
         self.statusBar().showMessage(f"Could not start the environment: {exc}", 10000)
         self.environment_failed.emit(str(exc))
+
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """Where ``endpoint`` goes: the authorize and token operations to the environment's
+        authorization server, every other one to its API base."""
+        auth_base = getattr(self.services.session, "auth_base", None)
+        if endpoint.server == "auth" and callable(auth_base) and auth_base():
+            return str(auth_base())
+        return self.base_url
+
+    def _as_it_will_be_sent(self, spec: RequestSpec) -> RequestSpec:
+        """For the Preview: the Sandbox fault, and on the token endpoint the profile's
+        client authentication as a masked placeholder (added for real when sent)."""
+        from explorer.core.redact import MASK
+
+        spec = self._with_sandbox_fault(spec)
+        endpoint = self.request_panel.endpoint
+        profile = getattr(self.services.session, "profile", None)
+        if (
+            endpoint is not None
+            and endpoint.server == "auth"
+            and endpoint.method == "POST"
+            and profile is not None
+            and spec.header("authorization") is None
+            and profile.auth_method.value == "client_secret_basic"
+        ):
+            spec = dataclasses.replace(
+                spec, headers=(*spec.headers, ("Authorization", f"Basic {MASK}"))
+            )
+        return spec
 
     def current_sandbox_base(self) -> str:
         """The running Sandbox's base URL when the chosen environment is the Sandbox."""
@@ -626,7 +684,7 @@ class MainWindow(QMainWindow):
     # ----- requests -----------------------------------------------------------------------
     @Slot(object)
     def on_endpoint_tree_selected(self, endpoint: Endpoint) -> None:
-        self.request_panel.load_endpoint(endpoint, self.base_url)
+        self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
         if self.keeper is not None:
             self.keeper.change(last_endpoint=endpoint.key)
 
@@ -646,6 +704,14 @@ class MainWindow(QMainWindow):
         profile's Authorization placeholder and the Sandbox fault the window will add)."""
         panel = self.request_panel
         return self.exchange.on_screen(panel.preview_spec() if as_previewed else panel.build_spec())
+
+    def open_operation(self, operation_id: str, inputs: RequestInputs) -> bool:
+        """Show ``operation_id`` in the request panel with ``inputs`` filled (False when the
+        description that is open has no such operation)."""
+        if not self.endpoint_tree.select(operation_id):
+            return False
+        self.request_panel.set_inputs(inputs)
+        return True
 
     def open_request(self, spec: RequestSpec) -> bool:
         """Put a stored request into the request panel, under its endpoint when the tree
@@ -685,6 +751,29 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
+    def judge_contract(self, record: ResponseRecord) -> Any:
+        """The contract verdict on ``record`` against the loaded description (runs on the
+        exchange's worker), secrets masked; ``None`` when there is nothing to judge."""
+        if record.status is None or record.failure is not None:
+            return None
+        from explorer.core.catalog import catalog_of
+        from explorer.core.contract import check_response, masked
+        from explorer.core.redact import RedactionPolicy, Redactor
+
+        operation = record.request.operation_id
+        if not operation:
+            return None
+        known = getattr(self.catalog, "endpoints", None) or self.endpoints
+        endpoint = next((e for e in known if e.operation_id == operation), None)
+        catalog = None if endpoint is None else catalog_of(endpoint)
+        if endpoint is None or catalog is None:
+            return None
+        result = check_response(
+            catalog, endpoint, status=record.status, headers=record.headers, body=record.body
+        )
+        storage = Redactor(RedactionPolicy.for_storage(self.redaction.known_secrets))
+        return masked(result, storage, record.body)
+
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
         from explorer.core.http import make_client, send
@@ -716,6 +805,7 @@ class MainWindow(QMainWindow):
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,
             explanation=explanation,
+            contract=self.redaction.redact_contract(shown.contract),
         )
 
     @Slot()
@@ -750,8 +840,8 @@ class MainWindow(QMainWindow):
             self.on_credential_fix(action)
 
     def on_credential_fix(self, action: FixAction) -> None:
-        """Hook for fixes that change the profile or token (refresh, audience, token
-        server, scopes, profile). Until profiles are wired in, it says what would happen."""
+        """Fixes that change the profile or token (refresh, audience, token server, scopes,
+        profile) in a window built without a session: it says what they would need."""
         from explorer.core.models import FixAction
 
         what = {
@@ -785,12 +875,43 @@ class MainWindow(QMainWindow):
         self.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        self._offer_servers(catalog)
         if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
         self.catalog_ready.emit()
+
+    def _offer_servers(self, catalog: Any) -> None:
+        """The description's servers become environments in the toolbar (each server with
+        its variables' defaults, and one per allowed value of an enum variable); the first
+        is chosen, so requests go where the description says. Another description's
+        servers are taken away."""
+        from explorer.core.servers import description_environments
+
+        document = getattr(catalog, "document", None) or {}
+        base = str(getattr(catalog, "base_uri", "") or getattr(catalog, "source", "") or "")
+        envs = description_environments(document, base_uri=base, title=str(catalog.title))
+        combo = self.environment_combo
+        was_server = combo.currentData() in self.server_environments
+        combo.blockSignals(True)
+        for index in reversed(range(combo.count())):
+            if combo.itemData(index) in self.server_environments:
+                combo.removeItem(index)
+        combo.blockSignals(False)
+        self.server_environments = {env.id: env for env in envs}
+        if envs and self.services.add_environments is not None:
+            self.services.add_environments(envs)
+        for env in envs:
+            combo.addItem(env.name, env.id)
+            combo.setItemData(combo.count() - 1, env.api_base, Qt.ItemDataRole.ToolTipRole)
+        if envs:
+            combo.setCurrentIndex(combo.findData(envs[0].id))
+            self.start_environment()
+        elif was_server:
+            combo.setCurrentIndex(max(0, combo.findData("sandbox")))
+            self.start_environment()
 
     def load_catalog(self) -> None:
         """Load the shipped description off the GUI thread, unless one is already shown."""

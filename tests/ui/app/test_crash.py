@@ -81,3 +81,43 @@ def test_the_report_dialog_shows_with_no_active_window(qtbot) -> None:  # type: 
     qtbot.addWidget(dialog)
     qtbot.waitUntil(dialog.isVisible, timeout=3000)
     assert dialog.windowTitle() == "Something went wrong"
+
+
+def test_a_burst_of_errors_collects_into_one_dialog_that_stays_alive(qtbot, caplog) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QWidget
+    from shiboken6 import isValid
+
+    from explorer.ui.app.crash_dialog import CrashDialog
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    owner.show()
+    reporter = CrashReporter(redact=lambda text: text)
+    for index in range(3):
+        try:
+            raise ValueError(f"error number {index}")
+        except ValueError as exc:
+            reporter.handle(type(exc), exc, exc.__traceback__)
+        dialog = reporter.dialog
+        assert isinstance(dialog, CrashDialog)
+        qtbot.waitUntil(dialog.isVisible, timeout=3000)
+        dialog.activateWindow()
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog)]
+    assert dialogs == [dialog] and isValid(dialog)
+    assert dialog.parentWidget() is not dialog and not isinstance(
+        dialog.parentWidget(), CrashDialog
+    )
+    assert "3 unexpected errors happened" in dialog.text.text()
+    report = dialog.report.toPlainText()
+    assert all(f"error number {i}" in report for i in range(3))
+    assert "error 3 of 3" in report
+    assert "already deleted" not in caplog.text
+    dialog.reject()
+    qtbot.waitUntil(lambda: reporter.dialog is None, timeout=3000)
+    try:
+        raise ValueError("after closing")
+    except ValueError as exc:
+        reporter.handle(type(exc), exc, exc.__traceback__)
+    fresh = reporter.dialog
+    assert isinstance(fresh, CrashDialog) and "An unexpected error happened." in fresh.text.text()
+    qtbot.addWidget(fresh)

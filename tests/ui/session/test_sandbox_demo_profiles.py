@@ -74,8 +74,19 @@ def test_a_customer_endpoint_switches_to_the_demo_customer(session_window, qtbot
 def test_the_demo_pro_offers_the_customer_for_a_demand_endpoint(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = session_window(ScriptedAsk())
     controller_of(window).select_profile(SANDBOX_PRO_PROFILE)
-    window.endpoint_tree.select("searchKeywordsV4")
+    window.endpoint_tree.select("createRequestV4")
     qtbot.mouseClick(window.request_panel.send_button, Qt.MouseButton.LeftButton)
     bar = window.session_ui.preflight_bar
     qtbot.waitUntil(bar.isVisible)
     assert bar.fix == FixAction.USE_SANDBOX_CUSTOMER
+
+
+def test_the_demo_pro_offers_the_application_for_a_search_endpoint(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """One client per flow: keyword search belongs to the client-credentials client."""
+    window = session_window(ScriptedAsk())
+    controller_of(window).select_profile(SANDBOX_PRO_PROFILE)
+    window.endpoint_tree.select("searchKeywordsV4")
+    qtbot.mouseClick(window.request_panel.send_button, Qt.MouseButton.LeftButton)
+    bar = window.session_ui.preflight_bar
+    qtbot.waitUntil(bar.isVisible)
+    assert bar.fix == FixAction.USE_SANDBOX_APP

@@ -31,7 +31,9 @@ def send_keywords(window, qtbot):  # type: ignore[no-untyped-def]
     "case",
     [
         ("WAF", 202, StatusClass.CHALLENGE, None),
-        ("ate limit", 429, StatusClass.RATE_LIMITED, FixAction.RETRY_AFTER),
+        ("ate limited", 429, StatusClass.RATE_LIMITED, FixAction.RETRY),
+        ("with Retry-After", 429, StatusClass.RATE_LIMITED, FixAction.RETRY_AFTER),
+        ("Missing scope", 401, StatusClass.AUTH_ERROR, FixAction.OPEN_SCOPE_EDITOR),
         ("audience", 502, StatusClass.SETUP_ERROR, FixAction.SET_AUDIENCE_AND_RETRY),
         ("not active", 401, StatusClass.AUTH_ERROR, FixAction.REFRESH_TOKEN_AND_RETRY),
         ("anction", 451, StatusClass.LEGAL, None),
