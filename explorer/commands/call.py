@@ -57,7 +57,10 @@ from explorer.core.bodies import (
     guess_type,
     parse_form_option,
 )
+from explorer.core.catalog import Catalog, CatalogError
+from explorer.core.catalog import load_catalog as open_catalog
 from explorer.core.contract import ContractResult, masked
+from explorer.core.credentials import MissingCredential, StaticAuth
 from explorer.core.environments import SANDBOX_ID, Environment, url_environment
 from explorer.core.http import DEFAULT_TIMEOUT_S
 from explorer.core.media import (
@@ -70,6 +73,7 @@ from explorer.core.media import (
 )
 from explorer.core.models import Endpoint, FixAction, Flow, ResponseRecord
 from explorer.core.profiles import (
+    AuthKind,
     Profile,
     ProfileStore,
     sandbox_demo_profile,
@@ -79,6 +83,13 @@ from explorer.core.redact import RedactionPolicy, Redactor, redactor_for_output
 from explorer.core.sandbox_note import sandbox_fault_note
 from explorer.core.sandbox_signin import DEMO_CLIENT_SECRETS
 from explorer.core.secrets import MemoryStore, SecretKind, SecretStore
+from explorer.core.servers import (
+    ServerError,
+    oauth_urls,
+    pick_server,
+    server_environment,
+    servers_of,
+)
 from explorer.core.session import (
     BadInput,
     CallService,
@@ -151,6 +162,14 @@ def _profile_service(
     from explorer.commands.profile import open_stores
 
     _paths, profiles, store = open_stores(secret_store, profiles)
+    if not profile.uses_oauth and profile.environment_id == SANDBOX_ID:
+        with running_sandbox() as (_server, environment):
+            profiles.set_runtime_environment(environment)
+            yield _static_service(profile, profiles, store)
+        return
+    if not profile.uses_oauth:
+        yield _static_service(profile, profiles, store)
+        return
     if profile.environment_id == SANDBOX_ID:
         with _sandbox_service(profile, store) as service:
             yield service
@@ -162,6 +181,22 @@ def _profile_service(
     yield CallService(
         profile=profile, environment=environment, tokens=TokenManager(profile, environment, store)
     )
+
+
+def _static_service(profile: Profile, profiles: ProfileStore, store: SecretStore) -> CallService:
+    """A profile that signs without OAuth (or not at all): no token server, no Sandbox
+    sign-in; its environment must be a saved one (the Sandbox's port changes per run)."""
+    try:
+        environment = profiles.environment(profile.environment_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    auth = None if profile.auth is AuthKind.NONE else StaticAuth(profile, store)
+    if auth is not None:
+        try:
+            auth.secret()
+        except MissingCredential as exc:
+            raise click.ClickException(str(exc)) from None
+    return CallService(profile=profile, environment=environment, tokens=None, auth=auth)
 
 
 def _read_body(body: str, *, option: str = "--body") -> bytes:
@@ -192,10 +227,14 @@ def _explain(
 
 
 def _known_secrets(service: CallService) -> tuple[str, ...]:
-    """The profile's client secret and tokens, to mask wherever they appear."""
-    if service.tokens is None or service.profile is None:
+    """The profile's client secret and tokens (or password, token, API key), to mask
+    wherever they appear."""
+    if service.auth is not None:
+        known = service.auth.known_secrets()
+    elif service.tokens is None or service.profile is None:
         return ()
-    known = known_secrets(service.tokens.secret_store, service.profile.name)
+    else:
+        known = known_secrets(service.tokens.secret_store, service.profile.name)
     remember_secrets(known)
     return known
 
@@ -311,6 +350,27 @@ def _body_value(record: ResponseRecord) -> Any:
 )
 @click.option("--follow", is_flag=True, help="Follow redirects (up to 20).")
 @click.option(
+    "--spec",
+    "spec_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Call an operation of another OpenAPI 3.0/3.1 description (JSON or YAML) instead "
+    "of Thumbtack's; the request goes to one of its servers.",
+)
+@click.option(
+    "--server",
+    metavar="N|URL",
+    help="With --spec: which of its servers to call, by number (1 = the first, the "
+    "default) or by its URL as written in the description.",
+)
+@click.option(
+    "--server-var",
+    "server_vars",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="With --spec: a server variable (default: the description's); repeat for several.",
+)
+@click.option(
     "-o",
     "--output",
     "output",
@@ -366,6 +426,9 @@ def command(
     form: tuple[str, ...],
     timeout_s: float,
     follow: bool,
+    spec_file: Path | None,
+    server: str | None,
+    server_vars: tuple[str, ...],
     output: Path | None,
     include: bool,
     fault: str | None,
@@ -402,8 +465,11 @@ def command(
             "--fault works only against the Sandbox; a full URL is sent to its own host. "
             "Give the path alone (for example GET /api/v4/businesses/search)."
         )
+    catalog, server_env = _description(spec_file, server, server_vars, where)
     try:
-        endpoint, path_values = resolve(where.text, load_catalog())
+        endpoint, path_values = resolve(
+            where.text, load_catalog() if catalog is None else catalog.endpoints
+        )
     except (UnknownEndpoint, BadInput) as exc:
         raise click.UsageError(str(exc)) from None
     values = [*path_values.items(), *values]
@@ -421,7 +487,7 @@ def command(
     )
     if fault is not None:
         extra_headers.append((FAULT_HEADER, fault))
-    service_cm = _service(where, saved, demo, secret_store)
+    service_cm = _service(where, saved, demo, secret_store, server_env)
     with service_cm as service:
         _known_secrets(service)  # masked in every line printed from here on
         _check_authorization(service, extra_headers)
@@ -565,14 +631,55 @@ def _first_values(values: list[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
+def _description(
+    spec: Path | None, server: str | None, server_vars: tuple[str, ...], where: Target
+) -> tuple[Catalog | None, Environment | None]:
+    """``--spec``'s catalog and the environment of its chosen server (none without it)."""
+    if spec is None:
+        if server is not None or server_vars:
+            raise click.UsageError(
+                "--server and --server-var choose among the servers of a description: give "
+                "it with --spec FILE."
+            )
+        return None, None
+    try:
+        catalog = open_catalog(spec)
+    except CatalogError as exc:
+        raise click.UsageError(str(exc)) from None
+    if where.origin:
+        if server is not None or server_vars:
+            raise click.UsageError(
+                "A full URL says where to send; leave out --server/--server-var, or give the "
+                "path alone to use the description's server."
+            )
+        return catalog, None
+    try:
+        values = dict(_first_values(parse_params(server_vars)))
+        token_url, authorize_url = oauth_urls(catalog.document)
+        environment = server_environment(
+            pick_server(servers_of(catalog.document), server),
+            values,
+            base_uri=catalog.base_uri or catalog.source,
+            title=catalog.title,
+            token_url=token_url,
+            authorize_url=authorize_url,
+        )
+    except (ServerError, BadInput) as exc:
+        raise click.UsageError(str(exc)) from None
+    return catalog, environment
+
+
 def _service(
     where: Target,
     saved: tuple[Profile, ProfileStore] | None,
     demo: Profile | None,
     secret_store: str | None,
+    server_env: Environment | None = None,
 ) -> AbstractContextManager[CallService]:
-    """Who sends: the profile's environment, or (a full URL elsewhere) the URL's host with
-    no credentials."""
+    """Who sends: the profile's environment, a description's server, or (a full URL
+    elsewhere) the URL's host; a profile's credentials go only to its own API's origin."""
+    if server_env is not None:
+        return _server_service(server_env, saved, secret_store)
     if where.origin:
         if saved is not None:
             environment = _saved_environment(saved)
@@ -595,6 +702,30 @@ def _service(
     return _profile_service(*saved, secret_store) if saved else _sandbox_service(demo)
 
 
+@contextmanager
+def _server_service(
+    server_env: Environment,
+    saved: tuple[Profile, ProfileStore] | None,
+    secret_store: str | None,
+) -> Iterator[CallService]:
+    """A description's server, signed by ``saved``'s profile when the server is that
+    profile's API (same origin)."""
+    origin = _origin(server_env.api_base)
+    if saved is not None:
+        environment = _saved_environment(saved)
+        if environment is not None and _origin(environment.api_base) == origin:
+            with _profile_service(*saved, secret_store) as service:
+                service.environment = server_env
+                yield service
+            return
+        echo(
+            f"Note: {origin} is not the API of profile '{saved[0].name}'; the request is "
+            "sent without the profile's credentials.",
+            err=True,
+        )
+    yield CallService(profile=None, environment=server_env, tokens=None)
+
+
 def _saved_environment(saved: tuple[Profile, ProfileStore]) -> Environment | None:
     profile, profiles = saved
     if profile.environment_id == SANDBOX_ID:
@@ -615,13 +746,21 @@ def _check_authorization(service: CallService, headers: list[tuple[str, str]]) -
     profile does, the call is refused rather than one of them silently replaced."""
     if not any(name.lower() == "authorization" for name, _ in headers):
         return
-    if service.tokens is None:
+    signs = service.tokens is not None or (
+        service.auth is not None and service.auth.sets_authorization
+    )
+    if not signs:
         return
     name = service.profile.name if service.profile is not None else "the demo profile"
+    how = (
+        "its own access token"
+        if service.tokens is not None
+        else f"its {service.profile.auth.label if service.profile else ''} credentials"
+    )
     raise click.UsageError(
         f"-H Authorization conflicts with profile '{name}', which signs the request with "
-        "its own access token. Leave out -H Authorization to use the profile, or call a "
-        "full URL without --profile to send your own header."
+        f"{how}. Leave out -H Authorization to use the profile, or use a profile without "
+        "authentication (profile add NAME --auth none …) to send your own header."
     )
 
 

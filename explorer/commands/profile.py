@@ -23,6 +23,8 @@ from explorer.core.profiles import (
     DEFAULT_REDIRECT_URI,
     ONE_CLIENT_PER_FLOW,
     PARTNER_AUDIENCE,
+    ApiKeyLocation,
+    AuthKind,
     AuthMethod,
     IssueLevel,
     Profile,
@@ -125,7 +127,7 @@ def read_secret(secret_stdin: bool, secret_env: str | None, prompt: str) -> str:
     else:
         value = str(click.prompt(prompt, hide_input=True, err=True)).strip()
     if not value:
-        raise click.UsageError("The client secret is empty.")
+        raise click.UsageError(f"The {prompt.lower()} is empty.")
     remember_secrets([value])
     return value
 
@@ -149,7 +151,8 @@ def list_profiles(as_json: bool) -> None:
         echo(json.dumps(listed, indent=2))
         return
     for p in profiles:
-        echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}")
+        how = f"{p.flow.value}\t{p.client_id}" if p.uses_oauth else _auth_summary(p)
+        echo(f"{p.name}\t{p.environment_id}\t{how}")
     for p in builtin:
         echo(f"{p.name}\t{p.environment_id}\t{p.flow.value}\t{p.client_id}\t{BUILTIN_MARK}")
     if not profiles:
@@ -159,6 +162,14 @@ def list_profiles(as_json: bool) -> None:
         )
 
 
+def _auth_summary(profile: Profile) -> str:
+    if profile.auth is AuthKind.BASIC:
+        return f"basic\t{profile.username}"
+    if profile.auth is AuthKind.API_KEY:
+        return f"api-key\t{profile.api_key_in.value} {profile.api_key_name}"
+    return profile.auth.value
+
+
 def builtin_profiles(profiles: ProfileStore) -> list[Profile]:
     """The built-in Sandbox demo profiles that no saved profile of the same name hides
     (``call --profile NAME`` prefers the saved one)."""
@@ -166,10 +177,26 @@ def builtin_profiles(profiles: ProfileStore) -> list[Profile]:
     return [p for p in sandbox_demo_profiles() if p.name not in saved]
 
 
+_AUTH_CHOICES = {
+    "oauth2": AuthKind.OAUTH2,
+    "none": AuthKind.NONE,
+    "basic": AuthKind.BASIC,
+    "bearer": AuthKind.BEARER,
+    "api-key": AuthKind.API_KEY,
+}
+_SECRET_PROMPTS = {
+    AuthKind.OAUTH2: "Client secret",
+    AuthKind.BASIC: "Password",
+    AuthKind.BEARER: "Token",
+    AuthKind.API_KEY: "API key",
+}
+
+
 @command.command(
     name="add",
-    help="Add or replace a profile; the client secret is prompted "
-    "for (or read with --secret-stdin / --secret-env).",
+    help="Add or replace a profile. Its secret (OAuth client secret, Basic password, bearer "
+    "token or API key) is prompted for, or read with --secret-stdin / --secret-env, and "
+    "kept in the keychain or vault, never in the profile file.",
 )
 @click.argument("name")
 @click.option(
@@ -179,9 +206,30 @@ def builtin_profiles(profiles: ProfileStore) -> list[Profile]:
     help="production, staging, sandbox, or the id of a custom environment.",
 )
 @click.option(
+    "--auth",
+    "auth_kind",
+    type=click.Choice(list(_AUTH_CHOICES)),
+    default="oauth2",
+    show_default=True,
+    help="How requests are signed: OAuth 2.0 (a token from the token server), none, HTTP "
+    "Basic (--username), a fixed bearer token, or an API key (--api-key-name, --api-key-in).",
+)
+@click.option("--username", default="", help="HTTP Basic: the user name.")
+@click.option(
+    "--api-key-name", default="", help="API key: the header, query parameter or cookie name."
+)
+@click.option(
+    "--api-key-in",
+    type=click.Choice([w.value for w in ApiKeyLocation]),
+    default="header",
+    show_default=True,
+    help="API key: where it is sent.",
+)
+@click.option(
     "--client-id",
-    required=True,
-    help="The client Thumbtack issued for this profile's flow (one client per flow).",
+    default="",
+    help="OAuth 2.0 (required for oauth2): the client Thumbtack issued for this profile's "
+    "flow (one client per flow).",
 )
 @click.option(
     "--flow",
@@ -225,6 +273,10 @@ def add(
     *,
     name: str,
     environment_id: str,
+    auth_kind: str,
+    username: str,
+    api_key_name: str,
+    api_key_in: str,
     client_id: str,
     flow: str,
     scopes: tuple[str, ...],
@@ -247,10 +299,20 @@ def add(
         if not sep or not key:
             raise click.UsageError(f"--param '{pair}' is not NAME=VALUE.")
         extra[key] = value
+    auth = _AUTH_CHOICES[auth_kind]
+    if auth is AuthKind.OAUTH2 and not client_id.strip():
+        raise click.UsageError(
+            "An OAuth 2.0 profile needs --client-id. For another kind of authentication, "
+            "pass --auth none, basic, bearer or api-key."
+        )
     profile = Profile(
         name=name,
         environment_id=environment_id,
-        client_id=client_id,
+        auth=auth,
+        username=username,
+        api_key_name=api_key_name.strip(),
+        api_key_in=ApiKeyLocation(api_key_in),
+        client_id=client_id.strip(),
         flow=Flow(flow),
         scopes=tuple(s for scope in scopes for s in scope.split()),
         audience=audience,
@@ -266,21 +328,24 @@ def add(
     errors = [i for i in issues if i.level is IssueLevel.ERROR]
     if errors:
         raise click.UsageError("The profile is not valid:\n" + "\n".join(f"  {i}" for i in errors))
-    secret = None if no_secret else read_secret(secret_stdin, secret_env, "Client secret")
+    prompt = _SECRET_PROMPTS.get(auth)
+    secret = None if no_secret or prompt is None else read_secret(secret_stdin, secret_env, prompt)
     _paths, profiles, store = open_stores(secret_store)
     if secret is not None and isinstance(store, MemoryStore):
         # a CLI process ends right after saving: a memory-only secret would be lost
         raise click.UsageError(NO_KEYCHAIN + " The profile was not saved.")
     if api_base or token_url:
-        if not (api_base and token_url):
-            raise click.UsageError("A custom environment needs both --api-base and --token-url.")
+        if not api_base or (auth is AuthKind.OAUTH2 and not token_url):
+            raise click.UsageError(
+                "A custom environment needs --api-base, and --token-url for an OAuth 2.0 profile."
+            )
         try:
             profiles.save_environment(
                 custom_environment(
                     id=environment_id,
                     name=environment_id,
                     api_base=api_base,
-                    token_url=token_url,
+                    token_url=token_url or "",
                     authorize_url=authorize_url,
                     thumbtack=thumbtack_env,
                 )
@@ -293,15 +358,15 @@ def add(
         raise click.UsageError(
             "The profile is not valid:\n" + "\n".join(f"  {i}" for i in exc.issues)
         ) from None
-    if secret is not None:
-        store.set(name, SecretKind.CLIENT_SECRET, secret)
+    if secret is not None and auth.secret_kind is not None:
+        store.set(name, auth.secret_kind, secret)
         store.delete(name, SecretKind.ACCESS_TOKEN)
     for issue in issues:
         if issue.level is IssueLevel.WARNING:
             echo(f"Warning: {issue}", err=True)
     echo(f"Saved profile '{name}' in {profiles.path}.")
     if secret is not None:
-        echo(f"Client secret stored in: {store.location}")
+        echo(f"{prompt} stored in: {store.location}")
 
 
 @command.command(

@@ -393,6 +393,7 @@ class OperationSource:
             "body_required": bool(body.get("required", False)),
             "body_example": body_example,
             "body_media_type": media_type,
+            "body_media_types": tuple(str(m) for m in (body.get("content") or {})),
             "inferred_notes": tuple(notes),
         }
 
@@ -408,6 +409,7 @@ _REQUEST_FIELDS = (
     "body_required",
     "body_example",
     "body_media_type",
+    "body_media_types",
     "inferred_notes",
 )
 

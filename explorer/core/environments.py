@@ -22,6 +22,7 @@ class EnvironmentKind(StrEnum):
     STAGING = "staging"
     SANDBOX = "sandbox"
     CUSTOM = "custom"
+    DESCRIPTION = "description"  # a server of the loaded API description (never saved)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +58,9 @@ class Environment:
     def speaks_thumbtack(self) -> bool:
         """Whether Thumbtack's documented meanings apply here: the presets, the Sandbox,
         an environment marked as Thumbtack's, or one whose API is on a Thumbtack host."""
-        if self.kind is not EnvironmentKind.CUSTOM or self.thumbtack:
+        if self.kind not in (EnvironmentKind.CUSTOM, EnvironmentKind.DESCRIPTION):
+            return True
+        if self.thumbtack:
             return True
         host = host_of(self.api_base)
         return host == "thumbtack.com" or host.endswith(".thumbtack.com")

@@ -140,6 +140,8 @@ class Endpoint:
     body_required: bool = False
     body_example: Any = None
     body_media_type: str = "application/json"
+    #: every media type the requestBody declares, in order (the builder offers their kinds)
+    body_media_types: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     flows: tuple[Flow, ...] = ()
     inferred: bool = False

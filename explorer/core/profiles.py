@@ -39,6 +39,7 @@ from explorer.core.files import (
 )
 from explorer.core.models import Flow
 from explorer.core.redact_rules import is_secret_key
+from explorer.core.secrets import SecretKind
 from explorer.paths import AppPaths
 
 PARTNER_AUDIENCE = "urn:partner-api"
@@ -142,6 +143,48 @@ class AuthMethod(StrEnum):
     CLIENT_SECRET_POST = "client_secret_post"
 
 
+class AuthKind(StrEnum):
+    """How a profile authenticates its requests: every kind an OpenAPI ``securitySchemes``
+    entry can declare that this program can send."""
+
+    OAUTH2 = "oauth2"
+    NONE = "none"
+    BASIC = "basic"  # HTTP Basic: username in the profile, password in the secret store
+    BEARER = "bearer"  # a fixed bearer token, in the secret store
+    API_KEY = "api_key"  # a key sent in a header, query parameter or cookie
+
+    @property
+    def label(self) -> str:
+        return _AUTH_LABELS[self]
+
+    @property
+    def secret_kind(self) -> SecretKind | None:
+        """Where this kind's secret is kept (OAuth's client secret, or its own)."""
+        return _AUTH_SECRETS[self]
+
+
+class ApiKeyLocation(StrEnum):
+    HEADER = "header"
+    QUERY = "query"
+    COOKIE = "cookie"
+
+
+_AUTH_LABELS = {
+    AuthKind.OAUTH2: "OAuth 2.0",
+    AuthKind.NONE: "No authentication",
+    AuthKind.BASIC: "HTTP Basic",
+    AuthKind.BEARER: "Bearer token",
+    AuthKind.API_KEY: "API key",
+}
+_AUTH_SECRETS: dict[AuthKind, SecretKind | None] = {
+    AuthKind.OAUTH2: SecretKind.CLIENT_SECRET,
+    AuthKind.NONE: None,
+    AuthKind.BASIC: SecretKind.PASSWORD,
+    AuthKind.BEARER: SecretKind.BEARER_TOKEN,
+    AuthKind.API_KEY: SecretKind.API_KEY,
+}
+
+
 class IssueLevel(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -186,18 +229,37 @@ class Profile:
 
     name: str
     environment_id: str
-    client_id: str
+    client_id: str = ""
     flow: Flow = Flow.CLIENT_CREDENTIALS
     scopes: tuple[str, ...] = ()
     audience: str = PARTNER_AUDIENCE
     auth_method: AuthMethod = AuthMethod.CLIENT_SECRET_BASIC
     redirect_uri: str = DEFAULT_REDIRECT_URI
     extra_token_params: tuple[tuple[str, str], ...] = ()
+    auth: AuthKind = AuthKind.OAUTH2
+    username: str = ""  # HTTP Basic
+    api_key_name: str = ""  # the header, query parameter or cookie that carries the key
+    api_key_in: ApiKeyLocation = ApiKeyLocation.HEADER
+
+    @property
+    def uses_oauth(self) -> bool:
+        return self.auth is AuthKind.OAUTH2
 
     def with_changes(self, **changes: Any) -> Profile:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
+        data = self._oauth_dict()
+        if self.auth is not AuthKind.OAUTH2:
+            data["auth"] = self.auth.value
+        if self.auth is AuthKind.BASIC:
+            data["username"] = self.username
+        if self.auth is AuthKind.API_KEY:
+            data["api_key_name"] = self.api_key_name
+            data["api_key_in"] = self.api_key_in.value
+        return data
+
+    def _oauth_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "environment": self.environment_id,
@@ -219,7 +281,11 @@ class Profile:
         profile = cls(
             name=data["name"].strip(),
             environment_id=data["environment"],
-            client_id=data["client_id"].strip(),
+            client_id=str(data.get("client_id", "")).strip(),
+            auth=AuthKind(data.get("auth", AuthKind.OAUTH2.value)),
+            username=str(data.get("username", "")),
+            api_key_name=str(data.get("api_key_name", "")).strip(),
+            api_key_in=ApiKeyLocation(data.get("api_key_in", ApiKeyLocation.HEADER.value)),
             flow=Flow(data.get("flow", Flow.CLIENT_CREDENTIALS.value)),
             scopes=tuple(data.get("scopes", ())),
             audience=data.get("audience", PARTNER_AUDIENCE),
@@ -243,9 +309,19 @@ def _shape_issues(data: Any, location: str) -> list[ProfileIssue]:
     def bad(key: str, message: str) -> None:
         issues.append(ProfileIssue(location=f"{location}.{key}", message=message))
 
-    for key in ("name", "environment", "client_id"):
+    auth = data.get("auth", AuthKind.OAUTH2.value)
+    if auth not in {k.value for k in AuthKind}:
+        bad("auth", f"{auth!r} is not one of {', '.join(k.value for k in AuthKind)}")
+    required = ("name", "environment", "client_id") if auth == "oauth2" else ("name", "environment")
+    for key in required:
         if not isinstance(data.get(key), str) or not data[key].strip():
             bad(key, "is required and must be a non-empty text")
+    where = data.get("api_key_in", ApiKeyLocation.HEADER.value)
+    if where not in {w.value for w in ApiKeyLocation}:
+        bad("api_key_in", f"{where!r} is not one of header, query, cookie")
+    for key in ("username", "api_key_name", "client_id"):
+        if key in data and not isinstance(data[key], str):
+            bad(key, "must be a text")
     if data.get("flow", "client_credentials") not in {f.value for f in Flow}:
         bad("flow", f"{data.get('flow')!r} is not one of {', '.join(f.value for f in Flow)}")
     scopes = data.get("scopes", [])
@@ -262,7 +338,15 @@ def _shape_issues(data: Any, location: str) -> list[ProfileIssue]:
         isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
     ):
         bad("extra_token_params", "must be an object of text names to text values")
-    for key in sorted(set(data) & {"client_secret", "secret", "access_token", "refresh_token"}):
+    secret_keys = {
+        "client_secret",
+        "secret",
+        "access_token",
+        "refresh_token",
+        "password",
+        "api_key",
+    }
+    for key in sorted(set(data) & secret_keys):
         bad(
             key,
             "secrets do not belong in profile files; remove it and store the secret with "
@@ -282,6 +366,8 @@ def validate_profile(profile: Profile, *, location: str = "profile") -> list[Pro
         add("name", "is required")
     elif len(profile.name) > 64 or any(c in profile.name for c in "/\\\n\t"):
         add("name", "must be at most 64 characters with no slashes, tabs or line breaks")
+    if not profile.uses_oauth:
+        return issues + _static_auth_issues(profile, add)
     if not profile.client_id.strip():
         add("client_id", "is required (Thumbtack issues it with the client secret)")
     demand = [s for s in profile.scopes if s.startswith("demand::")]
@@ -353,6 +439,26 @@ def validate_profile(profile: Profile, *, location: str = "profile") -> list[Pro
                 "is set by the program itself; remove it here (the audience has its own field)",
             )
     return issues
+
+
+def _static_auth_issues(profile: Profile, add: Any) -> list[ProfileIssue]:
+    """What is wrong with a profile that does not use OAuth (``add`` records each)."""
+    if profile.auth is AuthKind.BASIC:
+        if not profile.username:
+            add("username", "is required for HTTP Basic (the password goes to the secret store)")
+        elif ":" in profile.username:
+            add("username", "may not contain ':' (HTTP Basic separates it from the password)")
+    if profile.auth is AuthKind.API_KEY:
+        name = profile.api_key_name
+        if not name:
+            add(
+                "api_key_name",
+                f"is required: the {profile.api_key_in.value} that carries the key "
+                "(the description's securitySchemes name it, e.g. X-API-Key)",
+            )
+        elif any(c.isspace() or c in ":;,=" for c in name):
+            add("api_key_name", f"'{name}' is not a header, parameter or cookie name")
+    return []
 
 
 def redirect_uri_problem(uri: str) -> str | None:

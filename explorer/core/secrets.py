@@ -26,11 +26,15 @@ SERVICE_NAME = "thumbtack-explorer"
 
 
 class SecretKind(StrEnum):
-    """The three kinds of secret kept per profile."""
+    """The kinds of secret kept per profile: OAuth's three, and the one secret of each
+    other kind of authentication (HTTP Basic's password, a fixed bearer token, an API key)."""
 
     CLIENT_SECRET = "client_secret"
     REFRESH_TOKEN = "refresh_token"
     ACCESS_TOKEN = "access_token"
+    PASSWORD = "password"
+    BEARER_TOKEN = "bearer_token"
+    API_KEY = "api_key"
 
 
 class SecretBackend(StrEnum):

@@ -40,6 +40,7 @@ from explorer.core.auth import (
     known_secrets,
 )
 from explorer.core.builder import InputProblem, RequestInputs, validate_inputs
+from explorer.core.credentials import MissingCredential, StaticAuth
 from explorer.core.environments import (
     SANDBOX_ID,
     Environment,
@@ -61,7 +62,7 @@ from explorer.core.models import (
     StatusClass,
 )
 from explorer.core.preflight import PreflightWarning, preflight
-from explorer.core.profiles import Profile, ProfileStore, sandbox_demo_profiles
+from explorer.core.profiles import AuthKind, Profile, ProfileStore, sandbox_demo_profiles
 from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.secrets import (
     MemoryStore,
@@ -375,10 +376,12 @@ class CallService:
         tokens: TokenManager | None,
         catalog: Iterable[Endpoint] | None = None,
         client: httpx.Client | None = None,
+        auth: StaticAuth | None = None,
     ) -> None:
         self.profile = profile
         self.environment = environment
         self.tokens = tokens
+        self.auth = auth  # a profile that signs without OAuth (Basic, bearer, API key)
         self._catalog = list(catalog) if catalog is not None else None
         self._client = client
 
@@ -416,7 +419,7 @@ class CallService:
         )
 
     def check(self, endpoint: Endpoint) -> list[PreflightWarning]:
-        if self.profile is None:
+        if self.profile is None or not self.profile.uses_oauth:
             return []
         info = self.tokens.token_info() if self.tokens is not None else None
         return preflight(endpoint, self.profile, self.environment, info)
@@ -433,6 +436,8 @@ class CallService:
         warnings = tuple(self.check(endpoint))
         client = self._client or make_client(timeout_s=spec.timeout_s)
         try:
+            if self.tokens is None and self.auth is not None:
+                spec = self.auth.authorize_request(spec)  # Basic, bearer or API key
             # No sign-in here (the CLI signs the Sandbox's demo users in before it calls)
             # and no masking (the CLI redacts what it prints, as its options say).
             record, retried = send_with_retry(spec, self.tokens, client=client, cancel=cancel)
@@ -490,6 +495,21 @@ def send_with_retry(
 BEARER_MASK = "••••••••"
 
 
+def masked_values(record: ResponseRecord, values: Iterable[str]) -> ResponseRecord:
+    """``record`` with each of ``values`` (a password, token or API key) masked wherever
+    its request carries it: headers (an encoded Basic credential too) and the URL."""
+    secrets = sorted((v for v in values if v), key=len, reverse=True)
+
+    def hide(text: str) -> str:
+        for value in secrets:
+            text = text.replace(value, BEARER_MASK).replace(quote(value, safe=""), BEARER_MASK)
+        return text
+
+    request = record.request
+    headers = tuple((k, hide(v)) for k, v in request.headers)
+    return replace(record, request=replace(request, headers=headers, url=hide(request.url)))
+
+
 def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> ResponseRecord:
     """``record`` with the credentials in its request masked: the Authorization value
     (its scheme kept: Bearer, Basic) and any of ``secrets`` in the body."""
@@ -511,8 +531,12 @@ def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> Resp
 
 
 def request_base(environment: Environment) -> str:
-    """The base the request builder puts before ``/api/v4/...`` paths."""
+    """The base the request builder puts before an endpoint's path: for Thumbtack's
+    ``/api/v4/...`` paths the API base without its ``/api``; a description's server as
+    it is (its paths are relative to it, so Petstore's ``/v1`` is kept)."""
     base = environment.api_base.rstrip("/")
+    if environment.kind is EnvironmentKind.DESCRIPTION:
+        return base
     return base[: -len("/api")] if base.endswith("/api") else base
 
 
@@ -740,6 +764,8 @@ class Session:
             if self._client is None:
                 self._client = make_client(timeout_s=self._timeout_s)
             client = self._client
+        if self.profile is not None and not self.profile.uses_oauth:
+            return self._perform_static(spec, client, cancel, mask=mask)
         manager = self.active
         if manager is None:
             if self.profile is not None:
@@ -759,6 +785,25 @@ class Session:
             return auth_failure(spec, exc)
         on_token(manager)
         return masked_record(record) if mask else record
+
+    def _perform_static(
+        self, spec: RequestSpec, client: httpx.Client, cancel: threading.Event, *, mask: bool
+    ) -> ResponseRecord:
+        """Send with a profile that signs without OAuth (Basic, bearer, API key, none);
+        ``mask`` hides its secret wherever the request carries it."""
+        assert self.profile is not None
+        if self.profile.auth is AuthKind.NONE:
+            return send(spec, client=client, cancel=cancel)
+        store = self.store_for(self.profile)
+        if store is None:
+            return auth_failure(spec, MissingSecret(self.no_manager_reason()))
+        auth = StaticAuth(self.profile, store)
+        try:
+            signed = auth.authorize_request(spec)
+        except MissingCredential as exc:
+            return auth_failure(spec, exc)
+        record = send(signed, client=client, cancel=cancel)
+        return masked_values(record, auth.known_secrets()) if mask else record
 
     def _perform_token_request(
         self,

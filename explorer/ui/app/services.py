@@ -46,6 +46,10 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         except KeyError:
             return False
 
+    def add_environments(environments: list[Any]) -> None:
+        for environment in environments:
+            session.profiles.set_runtime_environment(environment)
+
     def shutdown() -> None:
         session.shutdown()
         with lock:
@@ -61,6 +65,7 @@ def build_services(paths: AppPaths, store: SettingsStore, settings: Settings) ->
         explain=session.explain,  # on the request worker; the rules load at first use
         start_environment=start_environment,
         speaks_thumbtack=speaks_thumbtack,
+        add_environments=add_environments,
         environments=[(e.id, e.name) for e in session.environments()],
         session=session,
         shutdown=shutdown,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
 
     from explorer.core.builder import RequestInputs
+    from explorer.core.environments import Environment
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
     from explorer.ui.dialogs import Ask
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
@@ -74,6 +75,8 @@ class WindowServices:
     explain: Callable[[ResponseRecord], Explanation | None] = lambda _record: None
     #: Starts the environment's servers if needed (the Sandbox); returns the API base URL.
     start_environment: Callable[[str], str] | None = None
+    #: Makes a loaded description's servers known to the session (as unsaved environments).
+    add_environments: Callable[[list[Environment]], None] | None = None
     #: Whether Thumbtack's documented meanings apply to an environment's answers (by id).
     speaks_thumbtack: Callable[[str], bool] = lambda env_id: (
         env_id in ("sandbox", "production", "staging")
@@ -170,6 +173,11 @@ class MainWindow(QMainWindow):
         feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
+        from explorer.ui.wheel_guard import install_wheel_guard
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)  # scrolling a form never changes a value under it
         from explorer.ui.dialogs import Ask
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
@@ -183,6 +191,7 @@ class MainWindow(QMainWindow):
         from explorer.ui.saved.panel import SavedRequestsController
         from explorer.ui.settings_keeper import SettingsKeeper
         from explorer.ui.sharing.bundles import BundleExporter
+        from explorer.ui.sharing.interop import InteropFeatures
         from explorer.ui.sharing.presentation import PresentationMode
         from explorer.ui.webhooks.dock import SandboxLink, WebhooksDock
         from explorer.ui.webhooks.service import InboxService
@@ -208,6 +217,7 @@ class MainWindow(QMainWindow):
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
             base_url=lambda: self.base_url,
+            judge=self.judge_contract,
             parent=self,
         )
         status = self.statusBar()
@@ -281,6 +291,20 @@ class MainWindow(QMainWindow):
             status=status,
             parent=self,
         )
+        self.interop = InteropFeatures(
+            self.request_panel,
+            ask=self.ask,
+            status=status,
+            select_endpoint=self.endpoint_tree.select,
+            endpoints=lambda: self.endpoints,
+            catalog=lambda: self.catalog,
+            saved_store=lambda: self.saved.store,
+            choose_saved_folder=self.saved.choose_folder,
+            saved_changed=self.saved.refresh,
+            session=services.session,
+            dialog_parent=self,
+            parent=self,
+        )
 
         self.webhooks = WebhooksDock(
             InboxService(services.history_path or default_history_path(), self),
@@ -302,6 +326,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
 
         self.catalog = services.catalog
+        self.server_environments: dict[str, Environment] = {}  # the description's servers
         self.request_panel.set_catalog_name(getattr(self.catalog, "title", ""))
         self.endpoint_tree.load(self.endpoints)
         self._restore_splitters()
@@ -442,8 +467,10 @@ class MainWindow(QMainWindow):
         session, saved, bundles = self.session_ui, self.saved, self.bundles
         descriptions = self.descriptions
         # Each menu is a list of sections; a separator goes between two sections.
+        interop = self.interop
         file_sections: list[list[QAction]] = [
             [saved.save_action, bundles.export_action],
+            [interop.import_menu.menuAction(), interop.export_menu.menuAction()],
             [descriptions.open_action, descriptions.reload_action],
             [self.quit_action],
         ]
@@ -452,6 +479,7 @@ class MainWindow(QMainWindow):
         request_sections = [
             [self.send_action, self.cancel_action, self.quick_open_action],
             [bundles.copy_curl_action, bundles.copy_httpx_action, bundles.copy_secret_action],
+            [interop.import_curl_action],
         ]
         view_sections = [
             [session.token_action] if session is not None else [],
@@ -497,6 +525,7 @@ class MainWindow(QMainWindow):
             self.webhooks.action,
             saved.save_action,
             bundles.export_action,
+            interop.import_curl_action,
         ):
             self.addAction(action)
 
@@ -593,6 +622,10 @@ class MainWindow(QMainWindow):
     def start_environment(self) -> None:
         """Start the selected environment (the Sandbox starts a local server) off the GUI thread."""
         env_id = self.environment_combo.currentData() or "sandbox"
+        server = self.server_environments.get(env_id)
+        if server is not None:  # a server of the description: nothing to start
+            self.on_environment_started(server.api_base.rstrip("/"))
+            return
         starter = self.services.start_environment
         if starter is None:
             return
@@ -718,6 +751,29 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
+    def judge_contract(self, record: ResponseRecord) -> Any:
+        """The contract verdict on ``record`` against the loaded description (runs on the
+        exchange's worker), secrets masked; ``None`` when there is nothing to judge."""
+        if record.status is None or record.failure is not None:
+            return None
+        from explorer.core.catalog import catalog_of
+        from explorer.core.contract import check_response, masked
+        from explorer.core.redact import RedactionPolicy, Redactor
+
+        operation = record.request.operation_id
+        if not operation:
+            return None
+        known = getattr(self.catalog, "endpoints", None) or self.endpoints
+        endpoint = next((e for e in known if e.operation_id == operation), None)
+        catalog = None if endpoint is None else catalog_of(endpoint)
+        if endpoint is None or catalog is None:
+            return None
+        result = check_response(
+            catalog, endpoint, status=record.status, headers=record.headers, body=record.body
+        )
+        storage = Redactor(RedactionPolicy.for_storage(self.redaction.known_secrets))
+        return masked(result, storage, record.body)
+
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
         from explorer.core.http import make_client, send
@@ -749,6 +805,7 @@ class MainWindow(QMainWindow):
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,
             explanation=explanation,
+            contract=self.redaction.redact_contract(shown.contract),
         )
 
     @Slot()
@@ -818,12 +875,43 @@ class MainWindow(QMainWindow):
         self.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        self._offer_servers(catalog)
         if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
         self.catalog_ready.emit()
+
+    def _offer_servers(self, catalog: Any) -> None:
+        """The description's servers become environments in the toolbar (each server with
+        its variables' defaults, and one per allowed value of an enum variable); the first
+        is chosen, so requests go where the description says. Another description's
+        servers are taken away."""
+        from explorer.core.servers import description_environments
+
+        document = getattr(catalog, "document", None) or {}
+        base = str(getattr(catalog, "base_uri", "") or getattr(catalog, "source", "") or "")
+        envs = description_environments(document, base_uri=base, title=str(catalog.title))
+        combo = self.environment_combo
+        was_server = combo.currentData() in self.server_environments
+        combo.blockSignals(True)
+        for index in reversed(range(combo.count())):
+            if combo.itemData(index) in self.server_environments:
+                combo.removeItem(index)
+        combo.blockSignals(False)
+        self.server_environments = {env.id: env for env in envs}
+        if envs and self.services.add_environments is not None:
+            self.services.add_environments(envs)
+        for env in envs:
+            combo.addItem(env.name, env.id)
+            combo.setItemData(combo.count() - 1, env.api_base, Qt.ItemDataRole.ToolTipRole)
+        if envs:
+            combo.setCurrentIndex(combo.findData(envs[0].id))
+            self.start_environment()
+        elif was_server:
+            combo.setCurrentIndex(max(0, combo.findData("sandbox")))
+            self.start_environment()
 
     def load_catalog(self) -> None:
         """Load the shipped description off the GUI thread, unless one is already shown."""
