@@ -24,7 +24,7 @@ class QuestionKind(StrEnum):
     CHOICE = "choice"  # answer: index into ``options``, or None when cancelled
     PASSPHRASE = "passphrase"  # answer: the text, or None
     CONFIRM = "confirm"  # answer: bool
-    OPEN_FILE = "open_file"  # answer: a path text, or None
+    OPEN_FILE = "open_file"  # answer: a path text, or None (options: the filters)
     SAVE_FILE = "save_file"  # answer: a path text, or None; with options: (path, filter)
     FOLDER = "folder"  # answer: a folder path text, or None
     TEXT = "text"  # answer: one line of text, or None when cancelled
@@ -109,7 +109,8 @@ class DialogAsk:
         return box.clickedButton() is yes
 
     def _open_file(self, q: Question) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, q.title, "", q.file_filter)
+        filters = ";;".join(q.options) if q.options else q.file_filter
+        path, _ = QFileDialog.getOpenFileName(self.parent, q.title, q.default, filters)
         return str(path) or None
 
     def _save_file(self, q: Question) -> str | tuple[str, str] | None:
@@ -164,6 +165,19 @@ class Questions:
             return None
         path, chosen = answer
         return Path(path), str(chosen)
+
+    def open_file(self, title: str, start: str, filters: list[str]) -> Path | None:
+        """A file to read, or None when cancelled."""
+        chosen = self.ask(
+            Question(
+                kind=QuestionKind.OPEN_FILE,
+                title=title,
+                text="",
+                default=start,
+                options=tuple(filters),
+            )
+        )
+        return Path(chosen) if chosen else None
 
     def text(self, title: str, label: str, default: str = "") -> str | None:
         """One line of text, or None when cancelled."""
