@@ -11,6 +11,7 @@ itself. The window builds one; a tab will own one each, so nothing in it is glob
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from explorer.ui.workers import TaskRunner
 Perform = Callable[[RequestSpec, threading.Event], ResponseRecord]
 Explain = Callable[[ResponseRecord], Explanation | None]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ShownResponse:
@@ -34,6 +37,8 @@ class ShownResponse:
     record: ResponseRecord
     status: StatusInfo
     explanation: Explanation | None
+    #: the contract verdict (a ContractResult, secrets already masked), when one was made
+    contract: Any = None
 
 
 class ExchangeController(QObject):
@@ -62,12 +67,14 @@ class ExchangeController(QObject):
         variables: Callable[[], Mapping[str, str]] = lambda: {},
         sandbox_base: Callable[[], str] = lambda: "",
         base_url: Callable[[], str] = lambda: "",
+        judge: Callable[[ResponseRecord], Any] = lambda _record: None,
         parent: QObject | None = None,
     ) -> None:
         """``perform`` sends (on a worker), ``explain`` explains an answer (on the worker),
         ``prepare`` adjusts each request just before it is sent (the Sandbox fault),
         ``variables`` and ``sandbox_base`` make a stored request sendable again, and
-        ``base_url`` is the current environment's API base (a retry moves to it)."""
+        ``base_url`` is the current environment's API base (a retry moves to it), and
+        ``judge`` gives the contract verdict on an answer (on the worker)."""
         super().__init__(parent)
         self._perform = perform
         self._explain = explain
@@ -75,6 +82,7 @@ class ExchangeController(QObject):
         self._variables = variables
         self._sandbox_base = sandbox_base
         self._base_url = base_url
+        self._judge = judge
         self.runner = TaskRunner(self, latest_only=True, max_workers=4)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
@@ -93,14 +101,21 @@ class ExchangeController(QObject):
         """Send ``spec`` (after ``prepare``); an earlier request still running is cancelled."""
         self.last_asked = (spec, self._base_url())  # what a retry rebuilds from
         spec = self._prepare(spec)
-        perform, explain = self._perform, self._explain
+        perform, explain, judge = self._perform, self._explain, self._judge
 
         def run(cancel: threading.Event) -> ShownResponse:
-            # Classifying and explaining parse the body: done here, off the GUI thread.
+            # Classifying, explaining and judging parse the body: done here, off the GUI thread.
             record = perform(spec, cancel)
             explanation = explain(record)
             status = agreeing(classify(record), explanation)  # badge and explanation agree
-            return ShownResponse(record=record, status=status, explanation=explanation)
+            try:
+                contract = judge(record)
+            except Exception:  # the verdict is advice: a failure to judge never hides the answer
+                log.exception("the contract verdict could not be made")
+                contract = None
+            return ShownResponse(
+                record=record, status=status, explanation=explanation, contract=contract
+            )
 
         task_id = self.runner.submit(run)
         self.pending.emit(spec)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
@@ -73,6 +74,19 @@ class RedactionContext(QObject):
             fix=tuple(text(step) for step in explanation.fix),
             matched=tuple(text(part) for part in explanation.matched),
         )
+
+    def redact_contract(self, contract: Any) -> Any:
+        """A contract verdict (ContractResult, its secrets masked already on the worker)
+        whose problem texts are redacted as the screen is now (presentation mode masks
+        personal data too)."""
+        if contract is None or not self._presentation:
+            return contract
+        text = self._redactor.redact_text
+        problems = tuple(
+            dataclasses.replace(p, message=text(p.message), schema_words=text(p.schema_words))
+            for p in contract.problems
+        )
+        return dataclasses.replace(contract, problems=problems)
 
     def copy_text(self, text: str) -> str:
         """Put ``text`` on the clipboard, redacted as the screen is; returns what was copied."""

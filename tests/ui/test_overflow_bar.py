@@ -193,7 +193,7 @@ def test_tabs_that_do_not_fit_are_listed_not_cut(qtbot) -> None:  # type: ignore
     assert request in pane.tab_list.hidden_tabs()
     pane.tab_list.on_tab_menu_about_to_show()
     names = [action.text() for action in pane.tab_list.tab_menu.actions()]
-    assert names == ["Body", "Headers", "Timing", "Raw", "Request"]
+    assert names == ["Body", "Headers", "Timing", "Raw", "Request", "Contract"]
     pane.tab_list.tab_menu.actions()[request].trigger()
     assert pane.tabs.currentWidget() is pane.request
     assert request not in pane.tab_list.hidden_tabs()

@@ -95,6 +95,7 @@ class HistoryController(QObject):
             environment=environment,
             profile=profile,
             known_secrets=self.redaction.known_secrets,
+            contract=None if shown.contract is None else shown.contract.to_dict(),
         )
 
     @Slot()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,7 @@ class HistoryService(QObject):
         environment: str,
         profile: str,
         known_secrets: Iterable[str],
+        contract: Mapping[str, Any] | None = None,
     ) -> int:
         """Store one exchange (the store redacts it before writing)."""
         secrets = tuple(known_secrets)
@@ -92,6 +93,7 @@ class HistoryService(QObject):
                 environment=environment,
                 profile=profile,
                 known_secrets=secrets,
+                contract=contract,
             )
 
         return self._submit("recorded", work)

@@ -9,10 +9,10 @@ through :func:`masked_request_text`, the one masking helper of the views.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -38,6 +38,7 @@ from explorer.core.timing import PHASES as _PHASES
 from explorer.core.timing import phase_texts
 from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.response.body_view import BodyView
+from explorer.ui.response.contract_view import ContractView
 from explorer.ui.response.status_badge import StatusBadge
 from explorer.ui.style.theme import is_dark
 
@@ -181,12 +182,15 @@ class ResponsePane(QWidget):
         self.request = QPlainTextEdit(readOnly=True)
         self.request.setObjectName("requestSent")
         self.request.setFont(self.body.font())
+        self.contract_view = ContractView()
+        self.contract_view.path_chosen.connect(self.select_body_path)
         for widget, name in (
             (self.body_view, "Body"),
             (self.headers, "Headers"),
             (self.timing, "Timing"),
             (self.raw_view, "Raw"),
             (self.request, "Request"),
+            (self.contract_view, "Contract"),
         ):
             self.tabs.addTab(widget, name)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
@@ -208,6 +212,7 @@ class ResponsePane(QWidget):
         self.headers.setRowCount(0)
         self.timing.show_timing(None)
         self.request.clear()
+        self.show_contract(None)
 
     def show_pending(self, spec: RequestSpec) -> None:
         self.clear()
@@ -233,8 +238,10 @@ class ResponsePane(QWidget):
         *,
         status: StatusInfo,
         explanation: Explanation | None = None,
+        contract: Any = None,
     ) -> None:
-        """Show a response (or a network failure) and mark what the explanation matched."""
+        """Show a response (or a network failure), mark what the explanation matched, and
+        give the contract verdict (a ContractResult) on the badge and its tab."""
         self.record = record
         size = "" if record.failure else human_size(len(record.body))
         detail = "  ·  ".join(
@@ -243,6 +250,7 @@ class ResponsePane(QWidget):
             if part
         )
         self.badge.show_status(status, detail=detail)
+        self.show_contract(contract)
         if record.failure is not None:
             failure = record.failure
             cause = f"{record.cause}\n\n" if record.cause else ""
@@ -262,6 +270,36 @@ class ResponsePane(QWidget):
         self.raw_view.clear()
         if self.tabs.currentWidget() is self.raw_view:
             self._load_raw()
+
+    def show_contract(self, contract: Any) -> None:
+        self.badge.show_contract(contract)
+        self.contract_view.show_result(contract)
+        self.tabs.setTabText(self.tabs.indexOf(self.contract_view), self.contract_view.tab_title())
+
+    @Slot(object)
+    def select_body_path(self, parts: tuple[str | int, ...]) -> bool:
+        """Show the Body tab with the value at the JSON path ``parts`` selected."""
+        from explorer.core.json_locate import span_of
+
+        if self.body_view.loading:
+            self.contract_view.show_note("The body is still being shown; try again in a moment.")
+            return False
+        span = span_of(self.body_view.text(), parts)
+        if span is None:
+            self.contract_view.show_note(
+                "That part is not in the text shown (the body is shown cut short, or not as "
+                "JSON text); use Show all or the Raw tab to see it."
+            )
+            return False
+        self.contract_view.show_note("")
+        self.tabs.setCurrentWidget(self.body_view)
+        cursor = self.body.textCursor()
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        self.body.setTextCursor(cursor)
+        self.body.centerCursor()
+        self.body.setFocus()
+        return True
 
     def _show_headers(self, record: ResponseRecord) -> None:
         rows = list(record.headers)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
@@ -56,6 +56,14 @@ def badge_stylesheet(*, dark: bool) -> str:
             f'StatusBadge[statusClass="{status_class.value}"] {{ background: {background}; }}'
             f'StatusBadge[statusClass="{status_class.value}"] QLabel {{ color: {foreground}; }}'
         )
+    # A response that breaks its contract: never plain green, whatever its status says.
+    background, foreground = status_colors(StatusClass.CLIENT_ERROR, dark=dark)
+    rules.append(
+        f'StatusBadge[contract="broken"] {{ background: {background}; '
+        f"border: 2px solid {foreground}; }}"
+        f'StatusBadge[contract="broken"] QLabel {{ color: {foreground}; }}'
+        "StatusBadge QLabel#contractVerdict { font-weight: bold; }"
+    )
     return "\n".join(rules)
 
 
@@ -131,6 +139,9 @@ class StatusBadge(QFrame):
         self.label.setObjectName("statusLabel")
         self.meaning = ElidedLabel("")
         self.meaning.setObjectName("statusMeaning")
+        self.contract = ElidedLabel("")
+        self.contract.setObjectName("contractVerdict")
+        self.contract.hide()
         self.countdown = QLabel("")
         self.countdown.setObjectName("retryCountdown")
         self.detail = ElidedLabel("")
@@ -140,6 +151,7 @@ class StatusBadge(QFrame):
         words.setSpacing(0)
         words.addWidget(self.label)
         words.addWidget(self.meaning)
+        words.addWidget(self.contract)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 10, 4)
         layout.addWidget(self.icon)
@@ -147,6 +159,7 @@ class StatusBadge(QFrame):
         layout.addWidget(self.countdown)
         layout.addWidget(self.detail, 1)
         self.info: StatusInfo | None = None
+        self.verdict: Any = None
         self.seconds_left = 0
         self._deadline = 0.0
         self._timer = QTimer(self)
@@ -179,7 +192,10 @@ class StatusBadge(QFrame):
 
     def _update_tooltip(self) -> None:
         """The whole text (the badge may show it cut short), then the legend."""
-        words = [w.text() for w in (self.label, self.meaning, self.detail) if w.text()]
+        parts = (self.label, self.meaning, self.contract, self.detail)
+        words = [w.text() for w in parts if w.text() and not w.isHidden()]
+        if self.verdict is not None:
+            words.append(self.verdict.summary)
         shown = (
             "<b>" + html.escape(words[0]) + "</b><br>" + "<br>".join(map(html.escape, words[1:]))
             if words
@@ -191,13 +207,20 @@ class StatusBadge(QFrame):
         self.setProperty("statusClass", value)
         self.style().unpolish(self)
         self.style().polish(self)
-        for child in (self.icon, self.label, self.meaning, self.countdown, self.detail):
+        for child in (
+            self.icon,
+            self.label,
+            self.meaning,
+            self.contract,
+            self.countdown,
+            self.detail,
+        ):
             self.style().unpolish(child)
             self.style().polish(child)
 
     def text(self) -> str:
         """Everything the badge says in words, as one line (label, meaning, countdown)."""
-        parts = (self.label, self.meaning, self.countdown)
+        parts = (self.label, self.meaning, self.countdown, self.contract)
         return "  ".join(w.text() for w in parts if w.text() and not w.isHidden())
 
     def colors(self) -> tuple[str, str]:
@@ -218,7 +241,7 @@ class StatusBadge(QFrame):
         self.meaning.setText(meaning)
         self.meaning.setVisible(bool(meaning))
         self.detail.setText("")
-        self._update_tooltip()
+        self.show_contract(None)
 
     def show_status(self, info: StatusInfo, *, detail: str = "") -> None:
         """Show a classification; start the countdown when it carries a Retry-After."""
@@ -237,9 +260,40 @@ class StatusBadge(QFrame):
         self.meaning.setText(info.meaning[:1].upper() + info.meaning[1:] + suffix)
         self.meaning.setVisible(info.meaning.lower() not in info.label.lower())
         self.detail.setText(detail)
-        self._update_tooltip()
+        self.show_contract(None)
         if info.retry_after_s is not None and info.retry_after_s > 0:
             self.start_countdown(info.retry_after_s)
+
+    def show_contract(self, verdict: Any) -> None:
+        """The badge's second line: the contract verdict (a ContractResult) or nothing.
+
+        A response that breaks the contract is never shown in plain success colours: the
+        badge takes the warning style and the line says what is wrong.
+        """
+        from explorer.core.contract import Verdict
+
+        self.verdict = verdict
+        if verdict is None:
+            self.contract.setText("")
+            self.contract.hide()
+            state = "none"
+        else:
+            broken = verdict.verdict in {
+                Verdict.VIOLATES,
+                Verdict.UNDOCUMENTED_STATUS,
+                Verdict.UNEXPECTED_CONTENT_TYPE,
+            }
+            kept = verdict.verdict is Verdict.CONFORMS
+            glyph = glyph_for("error" if broken else "ok" if kept else "info")
+            first = ""
+            if verdict.verdict is Verdict.VIOLATES and verdict.problems:
+                first = f" — {verdict.problems[0].path}: {verdict.problems[0].message}"
+            self.contract.setText(f"{glyph} Contract: {verdict.label}{first}")
+            self.contract.show()
+            state = "broken" if broken else "kept" if kept else "unchecked"
+        self.setProperty("contract", state)
+        self._set_class(str(self.property("statusClass")))
+        self._update_tooltip()
 
     # ----- Retry-After countdown ----------------------------------------------------------
     def start_countdown(self, seconds: float) -> None:

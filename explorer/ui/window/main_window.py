@@ -173,6 +173,11 @@ class MainWindow(QMainWindow):
         feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
+        from explorer.ui.wheel_guard import install_wheel_guard
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)  # scrolling a form never changes a value under it
         from explorer.ui.dialogs import Ask
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
@@ -186,6 +191,7 @@ class MainWindow(QMainWindow):
         from explorer.ui.saved.panel import SavedRequestsController
         from explorer.ui.settings_keeper import SettingsKeeper
         from explorer.ui.sharing.bundles import BundleExporter
+        from explorer.ui.sharing.interop import InteropFeatures
         from explorer.ui.sharing.presentation import PresentationMode
         from explorer.ui.webhooks.dock import SandboxLink, WebhooksDock
         from explorer.ui.webhooks.service import InboxService
@@ -211,6 +217,7 @@ class MainWindow(QMainWindow):
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
             base_url=lambda: self.base_url,
+            judge=self.judge_contract,
             parent=self,
         )
         status = self.statusBar()
@@ -282,6 +289,20 @@ class MainWindow(QMainWindow):
             selection=self.history.selected_id,
             with_credentials=getattr(services.session, "with_credentials", None),
             status=status,
+            parent=self,
+        )
+        self.interop = InteropFeatures(
+            self.request_panel,
+            ask=self.ask,
+            status=status,
+            select_endpoint=self.endpoint_tree.select,
+            endpoints=lambda: self.endpoints,
+            catalog=lambda: self.catalog,
+            saved_store=lambda: self.saved.store,
+            choose_saved_folder=self.saved.choose_folder,
+            saved_changed=self.saved.refresh,
+            session=services.session,
+            dialog_parent=self,
             parent=self,
         )
 
@@ -446,8 +467,10 @@ class MainWindow(QMainWindow):
         session, saved, bundles = self.session_ui, self.saved, self.bundles
         descriptions = self.descriptions
         # Each menu is a list of sections; a separator goes between two sections.
+        interop = self.interop
         file_sections: list[list[QAction]] = [
             [saved.save_action, bundles.export_action],
+            [interop.import_menu.menuAction(), interop.export_menu.menuAction()],
             [descriptions.open_action, descriptions.reload_action],
             [self.quit_action],
         ]
@@ -456,6 +479,7 @@ class MainWindow(QMainWindow):
         request_sections = [
             [self.send_action, self.cancel_action, self.quick_open_action],
             [bundles.copy_curl_action, bundles.copy_httpx_action, bundles.copy_secret_action],
+            [interop.import_curl_action],
         ]
         view_sections = [
             [session.token_action] if session is not None else [],
@@ -501,6 +525,7 @@ class MainWindow(QMainWindow):
             self.webhooks.action,
             saved.save_action,
             bundles.export_action,
+            interop.import_curl_action,
         ):
             self.addAction(action)
 
@@ -726,6 +751,29 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Sandbox: no fault injected.", 4000)
 
+    def judge_contract(self, record: ResponseRecord) -> Any:
+        """The contract verdict on ``record`` against the loaded description (runs on the
+        exchange's worker), secrets masked; ``None`` when there is nothing to judge."""
+        if record.status is None or record.failure is not None:
+            return None
+        from explorer.core.catalog import catalog_of
+        from explorer.core.contract import check_response, masked
+        from explorer.core.redact import RedactionPolicy, Redactor
+
+        operation = record.request.operation_id
+        if not operation:
+            return None
+        known = getattr(self.catalog, "endpoints", None) or self.endpoints
+        endpoint = next((e for e in known if e.operation_id == operation), None)
+        catalog = None if endpoint is None else catalog_of(endpoint)
+        if endpoint is None or catalog is None:
+            return None
+        result = check_response(
+            catalog, endpoint, status=record.status, headers=record.headers, body=record.body
+        )
+        storage = Redactor(RedactionPolicy.for_storage(self.redaction.known_secrets))
+        return masked(result, storage, record.body)
+
     def _plain_perform(self, spec: RequestSpec, cancel: threading.Event) -> ResponseRecord:
         """Sends without authentication, for windows built without a ``perform`` service."""
         from explorer.core.http import make_client, send
@@ -757,6 +805,7 @@ class MainWindow(QMainWindow):
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,
             explanation=explanation,
+            contract=self.redaction.redact_contract(shown.contract),
         )
 
     @Slot()
