@@ -150,36 +150,46 @@ class EndpointTree(QWidget):
         self._items: dict[str, QTreeWidgetItem] = {}
 
     def load(self, endpoints: Sequence[Endpoint]) -> None:
-        self.tree.clear()
-        self._items.clear()
-        sections: dict[str, QTreeWidgetItem] = {}
-        bold = QFont()
-        bold.setBold(True)
-        for endpoint in endpoints:
-            section = sections.get(endpoint.section)
-            if section is None:
-                section = QTreeWidgetItem([endpoint.section])
-                section.setFont(0, bold)
-                section.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                self.tree.addTopLevelItem(section)
-                sections[endpoint.section] = section
-            label = f"{endpoint.method} {endpoint.path}"
-            if endpoint.inferred:
-                label += "   (unverified)"
-            item = QTreeWidgetItem([label])
-            item.setData(0, ENDPOINT_ROLE, endpoint)
-            tip = f"{endpoint.method} {endpoint.path}\n{endpoint.summary or endpoint.operation_id}"
-            if endpoint.inferred:
-                tip += "\nUnverified: this endpoint is inferred, not documented by Thumbtack."
-            elif endpoint.inferred_notes:
-                tip += "\nPartly unverified: some fields are inferred, not documented."
-            for note in endpoint.inferred_notes[:4]:
-                tip += f"\n  • {note}"
-            item.setToolTip(0, tip)
-            section.addChild(item)
-            self._items[endpoint.key] = item
-        self.tree.expandAll()
-        self.on_filter_changed(self.filter_edit.text())
+        """Show ``endpoints`` by section. The items are made first and handed to the tree
+        in one call per section, with painting off, so a large description fills it fast."""
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            self._items.clear()
+            sections: dict[str, QTreeWidgetItem] = {}
+            children: dict[str, list[QTreeWidgetItem]] = {}
+            bold = QFont()
+            bold.setBold(True)
+            for endpoint in endpoints:
+                if endpoint.section not in sections:
+                    section = QTreeWidgetItem([endpoint.section])
+                    section.setFont(0, bold)
+                    section.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    sections[endpoint.section] = section
+                    children[endpoint.section] = []
+                label = f"{endpoint.method} {endpoint.path}"
+                if endpoint.inferred:
+                    label += "   (unverified)"
+                item = QTreeWidgetItem([label])
+                item.setData(0, ENDPOINT_ROLE, endpoint)
+                name = endpoint.summary or endpoint.operation_id
+                tip = f"{endpoint.method} {endpoint.path}\n{name}"
+                if endpoint.inferred:
+                    tip += "\nUnverified: this endpoint is inferred, not documented by Thumbtack."
+                elif endpoint.inferred_notes:
+                    tip += "\nPartly unverified: some fields are inferred, not documented."
+                for note in endpoint.inferred_notes[:4]:
+                    tip += f"\n  • {note}"
+                item.setToolTip(0, tip)
+                children[endpoint.section].append(item)
+                self._items[endpoint.key] = item
+            for name, section in sections.items():
+                section.addChildren(children[name])
+            self.tree.addTopLevelItems(list(sections.values()))
+            self.tree.expandAll()
+            self.on_filter_changed(self.filter_edit.text())
+        finally:
+            self.tree.setUpdatesEnabled(True)
 
     def select(self, key: str) -> bool:
         item = self._items.get(key)
