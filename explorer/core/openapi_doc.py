@@ -157,7 +157,7 @@ _DECODER = json.JSONDecoder()
 _PIECE_DEPTH = 4
 
 
-def _json_in_pieces(text: str) -> Any:
+def _json_in_pieces(text: str, depth: int = _PIECE_DEPTH) -> Any:
     """``json.loads(text)``, but the outer levels are read member by member.
 
     The standard parser keeps the interpreter's lock for a whole document (120 ms for a
@@ -165,10 +165,19 @@ def _json_in_pieces(text: str) -> Any:
     piece by piece, the lock is let go between the members of ``paths`` and
     ``components``, so the window keeps painting. Raises ValueError like ``json.loads``.
     """
-    value, end = _piece(text, _skip(text, 0), 0)
+    value, end = _piece(text, _skip(text, 0), _PIECE_DEPTH - depth)
     if _skip(text, end) != len(text):
         raise ValueError("extra data")
     return value
+
+
+def json_in_pieces(text: str, depth: int = 2) -> Any:
+    """A JSON text parsed with its ``depth`` outer levels read member by member, so a
+    worker parsing a large body does not hold up the window (ValueError if not JSON)."""
+    try:
+        return _json_in_pieces(text, depth)
+    except (IndexError, RecursionError) as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _skip(text: str, index: int) -> int:
