@@ -69,6 +69,15 @@ class SettingsStore:
         return settings
 
     def save(self, settings: Settings) -> None:
-        document = asdict(settings)
+        """Write ``settings``, keeping what others recorded in the same file since they
+        were loaded: the secret-store choice (:func:`explorer.core.secrets.record_backend`)
+        and keys this version does not know."""
+        try:
+            on_disk = dict(SETTINGS_DOCUMENT.load(self.path, default=dict))
+        except DocumentError:
+            on_disk = {}
+        document = {**on_disk, **asdict(settings)}
         document["theme"] = settings.theme.value
+        if not settings.secret_store and on_disk.get("secret_store"):
+            document["secret_store"] = on_disk["secret_store"]
         SETTINGS_DOCUMENT.save(self.path, document)

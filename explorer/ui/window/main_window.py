@@ -173,6 +173,11 @@ class MainWindow(QMainWindow):
         feature's signals to another's slots. No feature holds the window."""
         if self.completed:
             raise RuntimeError("the window is already complete")
+        from explorer.ui.wheel_guard import install_wheel_guard
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)  # scrolling a form never changes a value under it
         from explorer.ui.dialogs import Ask
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
