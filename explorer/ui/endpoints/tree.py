@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.evidence import Evidence
 from explorer.core.models import Endpoint
 
 METHOD_COLORS = {
@@ -84,11 +85,14 @@ class EndpointDelegate(QStyledItemDelegate):
         title_left = badge.right() + 8
         title_rect = QRect(title_left, rect.top(), rect.right() - title_left, line)
         title = endpoint.summary or endpoint.operation_id or endpoint.path
+        observed = endpoint.evidence is Evidence.OBSERVED
         partly = not endpoint.inferred and bool(endpoint.inferred_notes)
-        if endpoint.inferred or partly:
+        if endpoint.inferred or partly or observed:
             wide = title_rect.width() > 260
             if endpoint.inferred:
                 mark = " ◆ unverified" if wide else " ◆"
+            elif observed:
+                mark = " ◈ seen in traffic" if wide else " ◈"
             else:
                 mark = " ◇ partly" if wide else " ◇"
             mark_width = metrics.horizontalAdvance(mark)
@@ -150,46 +154,47 @@ class EndpointTree(QWidget):
         self._items: dict[str, QTreeWidgetItem] = {}
 
     def load(self, endpoints: Sequence[Endpoint]) -> None:
-        """Show ``endpoints`` by section. The items are made first and handed to the tree
-        in one call per section, with painting off, so a large description fills it fast."""
-        self.tree.setUpdatesEnabled(False)
-        try:
-            self.tree.clear()
-            self._items.clear()
-            sections: dict[str, QTreeWidgetItem] = {}
-            children: dict[str, list[QTreeWidgetItem]] = {}
-            bold = QFont()
-            bold.setBold(True)
-            for endpoint in endpoints:
-                if endpoint.section not in sections:
-                    section = QTreeWidgetItem([endpoint.section])
-                    section.setFont(0, bold)
-                    section.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    sections[endpoint.section] = section
-                    children[endpoint.section] = []
-                label = f"{endpoint.method} {endpoint.path}"
-                if endpoint.inferred:
-                    label += "   (unverified)"
-                item = QTreeWidgetItem([label])
-                item.setData(0, ENDPOINT_ROLE, endpoint)
-                name = endpoint.summary or endpoint.operation_id
-                tip = f"{endpoint.method} {endpoint.path}\n{name}"
-                if endpoint.inferred:
-                    tip += "\nUnverified: this endpoint is inferred, not documented by Thumbtack."
-                elif endpoint.inferred_notes:
-                    tip += "\nPartly unverified: some fields are inferred, not documented."
-                for note in endpoint.inferred_notes[:4]:
-                    tip += f"\n  • {note}"
-                item.setToolTip(0, tip)
-                children[endpoint.section].append(item)
-                self._items[endpoint.key] = item
-            for name, section in sections.items():
-                section.addChildren(children[name])
-            self.tree.addTopLevelItems(list(sections.values()))
-            self.tree.expandAll()
-            self.on_filter_changed(self.filter_edit.text())
-        finally:
-            self.tree.setUpdatesEnabled(True)
+        self.tree.clear()
+        self._items.clear()
+        sections: dict[str, QTreeWidgetItem] = {}
+        bold = QFont()
+        bold.setBold(True)
+        for endpoint in endpoints:
+            section = sections.get(endpoint.section)
+            if section is None:
+                section = QTreeWidgetItem([endpoint.section])
+                section.setFont(0, bold)
+                section.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.tree.addTopLevelItem(section)
+                sections[endpoint.section] = section
+            label = f"{endpoint.method} {endpoint.path}"
+            if endpoint.inferred:
+                label += "   (unverified)"
+            elif endpoint.evidence is Evidence.OBSERVED:
+                label += "   (seen in real traffic)"
+            item = QTreeWidgetItem([label])
+            item.setData(0, ENDPOINT_ROLE, endpoint)
+            tip = f"{endpoint.method} {endpoint.path}\n{endpoint.summary or endpoint.operation_id}"
+            if endpoint.inferred:
+                tip += "\nUnverified: this endpoint is inferred, not documented by Thumbtack."
+            elif endpoint.evidence is Evidence.OBSERVED:
+                tip += (
+                    "\nSeen in real traffic: partners captured this route from Thumbtack; no "
+                    "Thumbtack page documents it."
+                )
+            elif endpoint.inferred_notes:
+                tip += "\nPartly unverified: some fields are inferred, not documented."
+            if endpoint.evidence_note:
+                tip += f"\n  • {endpoint.evidence_note}"
+            if endpoint.scope_evidence is not Evidence.DOCUMENTED and endpoint.scopes:
+                tip += f"\n  • Scopes: {endpoint.scope_evidence.label}"
+            for note in endpoint.inferred_notes[:4]:
+                tip += f"\n  • {note}"
+            item.setToolTip(0, tip)
+            section.addChild(item)
+            self._items[endpoint.key] = item
+        self.tree.expandAll()
+        self.on_filter_changed(self.filter_edit.text())
 
     def select(self, key: str) -> bool:
         item = self._items.get(key)
