@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.report import Figure, table
 
-PARTS = ("start", "send", "imports", "bodies")
+PARTS = ("start", "send", "imports", "bodies", "inbox")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print("response bodies (bench/bench_bodies.py) ...", flush=True)
         details["bodies"] = run_bodies(args.body_sizes)
+
+    if "inbox" in parts:
+        from bench import inbox
+
+        print("webhook inbox: 200 concurrent deliveries into the Webhooks dock ...", flush=True)
+        found, details["inbox"] = inbox.measure()
+        figures += found
 
     print()
     if figures:

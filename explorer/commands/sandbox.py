@@ -6,6 +6,7 @@ Prints the API base URL, the token and authorize URLs and the demo client creden
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 from types import FrameType
@@ -89,8 +90,16 @@ def _is_loopback(host: str) -> bool:
     is_flag=True,
     help="Skip the consent page: /oauth2/auth redirects with a code at once.",
 )
+@click.option(
+    "--catalogue",
+    is_flag=True,
+    help="Print the faults and behaviours with their evidence grades, then exit.",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --catalogue: print JSON.")
 def command(
     *,
+    catalogue: bool,
+    as_json: bool,
     host: str,
     allow_network: bool,
     port: int,
@@ -99,6 +108,9 @@ def command(
     rate_limit: int,
     auto_approve: bool,
 ) -> None:
+    if catalogue or as_json:
+        _print_catalogue(as_json)
+        return
     from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
 
     network = not _is_loopback(host)
@@ -161,3 +173,31 @@ def command(
         signal.signal(signal.SIGTERM, previous)
         server.stop()
     echo("Sandbox stopped.")
+
+
+def _print_catalogue(as_json: bool) -> None:
+    """The fault and behaviour catalogues, each entry with its evidence grade."""
+    from explorer.sandbox.behaviours import BEHAVIOURS
+    from explorer.sandbox.faults import FAULTS
+
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "faults": [fault.to_dict() for fault in FAULTS],
+                    "behaviours": [behaviour.to_dict() for behaviour in BEHAVIOURS],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo("Faults (X-Sandbox-Fault):")
+    for fault in FAULTS:
+        grade = fault.evidence.label if fault.is_error else "network condition"
+        status = f"{fault.status} " if fault.status else ""
+        click.echo(f"  {fault.header_value:<26} {status}{fault.title}  [{grade}]")
+    click.echo("\nBehaviours:")
+    for behaviour in BEHAVIOURS:
+        click.echo(f"  {behaviour.title}  [{behaviour.evidence.label}]")
+        click.echo(f"      {behaviour.does}")

@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 import click
@@ -44,9 +45,9 @@ _EVENT_CHOICE = click.Choice(list(EVENTS), case_sensitive=False)
 
 
 @contextmanager
-def _store() -> Iterator[InboxStore]:
+def _store(database: Path | None = None) -> Iterator[InboxStore]:
     try:
-        store = InboxStore.open(AppPaths.from_environment())
+        store = InboxStore(database) if database else InboxStore.open(AppPaths.from_environment())
     except InboxError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -190,6 +191,12 @@ def _answer_line(answer: EndpointAnswer) -> str:
 )
 @click.option("--forward", "forward_url", help="Pass each delivery on to this URL as well.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per delivery.")
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record into this SQLite file instead of the history database.",
+)
+@click.option("--until-stdin-closes", is_flag=True, hidden=True)
 def listen_command(
     *,
     host: str,
@@ -201,6 +208,8 @@ def listen_command(
     delay: float,
     forward_url: str | None,
     as_json: bool,
+    database: Path | None,
+    until_stdin_closes: bool,
 ) -> None:
     """Receive deliveries and print each one as it arrives (Ctrl+C stops)."""
     credentials = _credentials(username, password_stdin, header)
@@ -217,7 +226,7 @@ def listen_command(
     color = sys.stdout.isatty()
     printing = threading.Lock()
 
-    with _store() as store:
+    with _store(database) as store:
 
         def shown(delivery: Delivery) -> None:
             note = ""
@@ -259,6 +268,14 @@ def listen_command(
         )
         stop = threading.Event()
         previous = signal.signal(signal.SIGTERM, lambda *_args: stop.set())
+        if until_stdin_closes:  # run by the window: end with it, even if it is killed
+
+            def watch_stdin() -> None:
+                while sys.stdin.readline():
+                    pass
+                stop.set()
+
+            threading.Thread(target=watch_stdin, daemon=True).start()
         try:
             while not stop.wait(0.5):
                 pass

@@ -327,6 +327,14 @@ class TokenManager:
             self.secret_store.delete(self.profile.name, SecretKind.ACCESS_TOKEN)
             self.secret_store.delete(self.profile.name, SecretKind.REFRESH_TOKEN)
 
+    def adopt(self, access_token: str) -> None:
+        """Use an access token the user brought (from a pasted curl command or an import)
+        as this profile's cached token, kept in the secret store like a fetched one."""
+        if not access_token.strip():
+            raise ValueError("The access token is empty.")
+        with self._lock:
+            self._store({"access_token": access_token.strip(), "token_type": "Bearer"})
+
     def token_info(self) -> TokenInfo | None:
         cached = self._cached()
         if cached is None:

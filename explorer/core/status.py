@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from explorer.core.explain_body import required_scopes
 from explorer.core.models import (
     Explanation,
     NetworkFailureKind,
@@ -217,6 +218,16 @@ def _body_error(body_json: Any) -> str | None:
     return None
 
 
+def _missing_scopes(body_json: Any) -> tuple[str, ...]:
+    """The scopes a 401 body's ``detail`` says are missing ("required scope(s) [...]")."""
+    if not isinstance(body_json, Mapping):
+        return ()
+    for key, value in body_json.items():
+        if isinstance(key, str) and key.lower() == "detail" and isinstance(value, str):
+            return required_scopes(value)
+    return ()
+
+
 #: Where the token server's answer means something else than the API's same status.
 _TOKEN_SERVER_MEANINGS: dict[int, str] = {
     401: "Unauthorized: the token server refused the client",
@@ -310,6 +321,12 @@ def classify_status(
         status_class, short, meaning, icon = _TABLE[status]
         if host_kind == HostKind.TOKEN and status in _TOKEN_SERVER_MEANINGS:
             meaning = _TOKEN_SERVER_MEANINGS[status]
+        elif status == 401 and (scopes := _missing_scopes(body_json)):
+            short = "Missing scope"
+            meaning = (
+                f"Unauthorized: the token lacks the scope {' '.join(scopes)} (the 401 "
+                "'required scope(s) [...] not found' seen in real traffic)"
+            )
         retry_after_s: float | None = None
         if status == 429:
             retry_after_s = parse_retry_after(header_value(headers, "retry-after"))

@@ -28,6 +28,11 @@ class Ask:
         path, chosen = QFileDialog.getSaveFileName(self.parent, title, start, ";;".join(filters))
         return (Path(path), chosen) if path else None
 
+    def open_file(self, title: str, start: str, filters: list[str]) -> Path | None:
+        """A file to read, or None when cancelled."""
+        path, _chosen = QFileDialog.getOpenFileName(self.parent, title, start, ";;".join(filters))
+        return Path(path) if path else None
+
     def text(self, title: str, label: str, default: str = "") -> str | None:
         """One line of text, or None when cancelled."""
         value, ok = QInputDialog.getText(

@@ -290,3 +290,40 @@ def test_list_and_show_read_the_recorded_deliveries() -> None:
     assert "confirmed by real deliveries" in shown.output
     assert "Authorization: Basic ••••" in shown.output and "d29ybGQ" not in shown.output
     assert run("show", "12345").exit_code == 1
+
+
+def test_listen_records_into_a_chosen_database_and_ends_when_its_input_closes(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "elsewhere.sqlite3"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "explorer",
+            "webhooks",
+            "listen",
+            "--json",
+            "--database",
+            str(database),
+            "--until-stdin-closes",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin and proc.stdout and proc.stderr
+    found = re.search(r"listening on (http://\S+/)", proc.stderr.readline())
+    assert found is not None
+    _post(found.group(1), sample_delivery("MessageCreatedV4").body)
+    line = json.loads(proc.stdout.readline())
+    proc.stdin.close()  # as when the window that started it goes away
+    assert proc.wait(timeout=15) == 0
+    err = proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    assert "Stopped. 1 delivery(ies) recorded." in err
+    with InboxStore(database) as store:
+        assert [d.id for d in store.list()] == [line["id"]]
+    assert not (AppPaths.from_environment().data / "history.sqlite3").exists()

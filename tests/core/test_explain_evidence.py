@@ -128,3 +128,21 @@ def test_an_explanation_graded_below_documented_is_never_documented() -> None:
         rule_id="x", status_class=StatusClass.UNKNOWN, title="t", cause="c", documented=False
     )
     assert legacy.grade is Evidence.INFERRED
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "required scope(s) [supply::businesses.list] not found",
+        "invalid token. failure reason(s): [required scope(s) [supply::businesses.list] not found]",
+    ],
+)
+def test_the_badge_names_a_missing_scope(detail: str) -> None:
+    from explorer.core.status import classify_status
+
+    body = {"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": detail}
+    info = classify_status(401, body_json=body)
+    assert info.label == "401 Missing scope"
+    assert "supply::businesses.list" in info.meaning and "real traffic" in info.meaning
+    plain = classify_status(401, body_json={**body, "detail": "token is not active"})
+    assert plain.label == "401 Unauthorized"

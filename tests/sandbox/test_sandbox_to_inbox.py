@@ -80,6 +80,7 @@ def test_the_sandbox_delivers_every_event_with_the_right_basic_credentials(
         assert delivery.credential.state is CredentialState.OK, delivery.credential
         assert delivery.verdict.state is VerdictState.VALID, delivery.verdict.findings
         assert delivery.answered_status == 200
+        assert delivery.header("User-Agent") == "Go-http-client/1.1"
         # stored redacted: the Basic credentials never reach the file
         assert "Basic" in (delivery.header("Authorization") or "")
         assert "d29ybGQ" not in (delivery.header("Authorization") or "")

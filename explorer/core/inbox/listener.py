@@ -22,6 +22,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +42,11 @@ logger = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 MAX_DELAY_S = 120.0
 _READ_TIMEOUT_S = 30.0
+#: Deliveries checked and recorded at once. The rest wait (blocked, not competing for the
+#: interpreter lock), so a burst of hundreds never starves the thread that shows them.
+CHECKING_AT_ONCE = 2
+#: Connections served at once (a delayed answer keeps one busy while it waits).
+HANDLERS = 32
 
 
 def is_loopback_host(host: str) -> bool:
@@ -111,6 +117,7 @@ class InboxListener:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._lock = threading.Lock()
+        self._checking = threading.BoundedSemaphore(CHECKING_AT_ONCE)
         self.received = 0
 
     # -- life -------------------------------------------------------------------------
@@ -222,18 +229,19 @@ class InboxListener:
             return
         headers = tuple((str(k), str(v)) for k, v in request.headers.items())
         source = f"{request.client_address[0]}:{request.client_address[1]}"
-        delivery = self.build(
-            method=request.command,
-            path=request.path,
-            headers=headers,
-            body=body,
-            source=source,
-            truncated=truncated,
-            config=config,
-        )
         secrets = config.credentials.known_secrets()
         try:
-            stored = self.store.add(delivery, known_secrets=secrets)
+            with self._checking:
+                delivery = self.build(
+                    method=request.command,
+                    path=request.path,
+                    headers=headers,
+                    body=body,
+                    source=source,
+                    truncated=truncated,
+                    config=config,
+                )
+                stored = self.store.add(delivery, known_secrets=secrets)
         except InboxError as exc:
             logger.error("A delivery could not be recorded: %s", exc)
             self._report_error(f"A delivery could not be recorded: {exc}")
@@ -357,6 +365,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
+            # One delivery per connection: the pool's threads never sit on idle keep-alives.
+            self.send_header("Connection", "close")
+            self.close_connection = True
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
@@ -365,9 +376,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         logger.debug("inbox: " + format, *args)
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512
+class _Server(http.server.HTTPServer):
+    """Connections are handled by a bounded pool of threads; the rest wait in the listen
+    backlog. A thread per connection would let a burst of hundreds of deliveries crowd the
+    interpreter lock and stall a window in the same process."""
+
+    request_queue_size = 1024
     allow_reuse_address = True
 
     def __init__(self, host: str, port: int, inbox: InboxListener) -> None:
@@ -377,7 +391,23 @@ class _Server(http.server.ThreadingHTTPServer):
             if ipaddress.ip_address(host.strip("[]")).version == 6:
                 family = socket.AF_INET6
         self.address_family = family
+        self._pool = ThreadPoolExecutor(max_workers=HANDLERS, thread_name_prefix="webhook-inbox")
         super().__init__((host.strip("[]"), port), _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._pool.submit(self._work, request, client_address)
+
+    def _work(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         logger.exception("The inbox failed on a request from %s", client_address)

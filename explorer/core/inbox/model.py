@@ -279,6 +279,7 @@ class Delivery:
             "source": self.source,
             "eventType": self.event_type,
             "webhookID": self.webhook_id,
+            "negotiationID": self.negotiation_id,
             "headers": [list(pair) for pair in self.headers],
             "body": self.body.decode("utf-8", errors="replace"),
             "bodyTruncated": self.body_truncated,
@@ -288,6 +289,32 @@ class Delivery:
             "forward": None if self.forward is None else self.forward.to_dict(),
             "origin": self.origin.value,
         }
+
+
+def delivery_from_dict(doc: Mapping[str, Any]) -> Delivery:
+    """The inverse of :meth:`Delivery.to_dict` (a ``listen --json`` line back to a value);
+    the body comes back as its UTF-8 text."""
+    forward = doc.get("forward")
+    origin = doc.get("origin")
+    raw_id = doc.get("id")
+    return Delivery(
+        id=int(raw_id) if isinstance(raw_id, int) else None,
+        received_at=str(doc.get("receivedAt", "")),
+        method=str(doc.get("method", "POST")),
+        path=str(doc.get("path", "/")),
+        source=str(doc.get("source", "")),
+        event_type=str(doc.get("eventType", "")),
+        webhook_id=str(doc.get("webhookID", "")),
+        headers=tuple((str(k), str(v)) for k, v in doc.get("headers", [])),
+        body=str(doc.get("body", "")).encode("utf-8"),
+        body_truncated=bool(doc.get("bodyTruncated", False)),
+        answered_status=int(doc.get("answeredStatus", 0) or 0),
+        credential=CredentialCheck.from_dict(doc.get("credentials") or {}),
+        verdict=ContractVerdict.from_dict(doc.get("contract") or {}),
+        forward=EndpointAnswer.from_dict(forward) if isinstance(forward, dict) else None,
+        origin=Origin(origin) if origin in {o.value for o in Origin} else Origin.RECEIVED,
+        negotiation_id=str(doc.get("negotiationID", "")),
+    )
 
 
 def parse_json(body: bytes) -> Any:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.evidence import Evidence
 from explorer.core.models import Endpoint
 
 METHOD_COLORS = {
@@ -84,11 +85,14 @@ class EndpointDelegate(QStyledItemDelegate):
         title_left = badge.right() + 8
         title_rect = QRect(title_left, rect.top(), rect.right() - title_left, line)
         title = endpoint.summary or endpoint.operation_id or endpoint.path
+        observed = endpoint.evidence is Evidence.OBSERVED
         partly = not endpoint.inferred and bool(endpoint.inferred_notes)
-        if endpoint.inferred or partly:
+        if endpoint.inferred or partly or observed:
             wide = title_rect.width() > 260
             if endpoint.inferred:
                 mark = " ◆ unverified" if wide else " ◆"
+            elif observed:
+                mark = " ◈ seen in traffic" if wide else " ◈"
             else:
                 mark = " ◇ partly" if wide else " ◇"
             mark_width = metrics.horizontalAdvance(mark)
@@ -166,13 +170,24 @@ class EndpointTree(QWidget):
             label = f"{endpoint.method} {endpoint.path}"
             if endpoint.inferred:
                 label += "   (unverified)"
+            elif endpoint.evidence is Evidence.OBSERVED:
+                label += "   (seen in real traffic)"
             item = QTreeWidgetItem([label])
             item.setData(0, ENDPOINT_ROLE, endpoint)
             tip = f"{endpoint.method} {endpoint.path}\n{endpoint.summary or endpoint.operation_id}"
             if endpoint.inferred:
                 tip += "\nUnverified: this endpoint is inferred, not documented by Thumbtack."
+            elif endpoint.evidence is Evidence.OBSERVED:
+                tip += (
+                    "\nSeen in real traffic: partners captured this route from Thumbtack; no "
+                    "Thumbtack page documents it."
+                )
             elif endpoint.inferred_notes:
                 tip += "\nPartly unverified: some fields are inferred, not documented."
+            if endpoint.evidence_note:
+                tip += f"\n  • {endpoint.evidence_note}"
+            if endpoint.scope_evidence is not Evidence.DOCUMENTED and endpoint.scopes:
+                tip += f"\n  • Scopes: {endpoint.scope_evidence.label}"
             for note in endpoint.inferred_notes[:4]:
                 tip += f"\n  • {note}"
             item.setToolTip(0, tip)

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from explorer.core.evidence import MEANINGS, Evidence, grade_of, note_of
+
 
 class _Missing:
     """The value of a field that is not in the document (omitted, not null)."""
@@ -314,16 +316,18 @@ class FieldRow:
         self.label.setObjectName(f"label:{name}")
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.unverified: QLabel | None = None
-        if schema.get("x-inferred"):
-            self.unverified = QLabel("unverified")
+        self.evidence = grade_of(schema, Evidence.DOCUMENTED)
+        if self.evidence is not Evidence.DOCUMENTED:
+            chip = "unverified" if self.evidence is Evidence.INFERRED else "seen in traffic"
+            self.unverified = QLabel(chip)
             self.unverified.setProperty("chip", "unverified")
-            self.unverified.setToolTip(
-                str(
-                    schema.get(
-                        "x-inferred-note", "Inferred, not documented; verify before relying on it."
-                    )
-                )
+            self.unverified.setAccessibleName(f"{name}: {self.evidence.label}")
+            note = note_of(schema) or (
+                "Inferred, not documented; verify before relying on it."
+                if self.evidence is Evidence.INFERRED
+                else "Not on Thumbtack's pages."
             )
+            self.unverified.setToolTip(f"{MEANINGS[self.evidence]}\n{note}")
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setObjectName(f"note:{name}")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -40,6 +41,7 @@ from explorer.core.builder import (
     example_inputs,
     validate_inputs,
 )
+from explorer.core.codegen import TARGETS
 from explorer.core.models import Endpoint, RequestSpec, Severity
 from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.reopen import FREE, inputs_for
@@ -70,7 +72,9 @@ class RequestPanel(ProblemDisplay, QWidget):
     cancel_requested = Signal()
     problems_changed = Signal(list)  # list[InputProblem]
     message = Signal(str)  # a short status-bar message
-    copy_requested = Signal(str)  # "curl" or "httpx": copy the request as code
+    #: copy the request as code: a target id of explorer.core.codegen.TARGETS ("curl",
+    #: "httpx" and every language of the Copy as menu)
+    copy_requested = Signal(str)
 
     def __init__(
         self,
@@ -150,8 +154,21 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.preview.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         self.copy_curl_button = QPushButton("Copy as curl")
         self.copy_httpx_button = QPushButton("Copy as httpx")
-        for button in (self.copy_curl_button, self.copy_httpx_button):
-            button.setToolTip("Copies the request with secrets masked, as the preview shows it")
+        self.copy_menu_button = QPushButton("Copy as")
+        self.copy_menu_button.setObjectName("copyAsMenuButton")
+        self.copy_menu = QMenu(self.copy_menu_button)
+        for code_target in TARGETS:
+            action = self.copy_menu.addAction(code_target.label)
+            action.setData(code_target.id)
+            action.triggered.connect(
+                lambda _=False, kind=code_target.id: self.copy_requested.emit(kind)
+            )
+        self.copy_menu_button.setMenu(self.copy_menu)
+        for button in (self.copy_curl_button, self.copy_httpx_button, self.copy_menu_button):
+            button.setToolTip(
+                "Copies the request as code that runs as pasted; secrets are read from "
+                "THUMBTACK_* environment variables"
+            )
         preview_page = QWidget()
         preview_layout = QVBoxLayout(preview_page)
         preview_layout.setContentsMargins(0, 0, 0, 0)
@@ -163,6 +180,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         copy_row.addWidget(masked_note, 1)
         copy_row.addWidget(self.copy_curl_button)
         copy_row.addWidget(self.copy_httpx_button)
+        copy_row.addWidget(self.copy_menu_button)
         preview_layout.addLayout(copy_row)
 
         self.tabs = QTabWidget()
@@ -336,6 +354,35 @@ class RequestPanel(ProblemDisplay, QWidget):
         finally:
             self._syncing = False
         self.on_raw_settled()
+        self.run_checks()
+
+    def load_free(self, spec: RequestSpec) -> None:
+        """Show a request of no endpoint in the description (a pasted curl command): its
+        method, URL, headers and body, ready to edit and send."""
+        self.remember_draft()
+        self.endpoint = None
+        self.header.show_endpoint(None)
+        self.param_form.load(None)
+        if self.body_editor is not None:
+            self.body_editor.setParent(None)
+            self.body_editor.deleteLater()
+            self.body_editor = None
+        if self.method.findText(spec.method) < 0:
+            self.method.addItem(spec.method)
+        self.method.setCurrentText(spec.method)
+        self.fail_bar.hide()
+        self.undo_bar.hide()
+        self._show_mode()
+        self.url.setText(spec.url)
+        self.url.setCursorPosition(0)
+        self.param_form.set_inputs(RequestInputs(headers=spec.headers))
+        body = spec.body.decode("utf-8", errors="replace") if spec.body is not None else ""
+        self._syncing = True
+        try:
+            self.raw.setPlainText(body)
+        finally:
+            self._syncing = False
+        self.tab_list.set_tab_wanted(2, True)
         self.run_checks()
 
     def load_spec(self, spec: RequestSpec) -> bool:

@@ -108,6 +108,9 @@ class ParamForm(QWidget):
                     schema["description"] = param.description
                 if param.inferred:
                     schema.setdefault("x-inferred", True)
+                schema["x-evidence"] = param.evidence.value
+                if param.evidence_note:
+                    schema.setdefault("x-evidence-note", param.evidence_note)
                 editor = ScalarEditor(schema, param.required, text_mode=True)
                 row = FieldRow(
                     param.name, (location.value, param.name), editor, schema, param.required

@@ -40,9 +40,10 @@ class RowGrid(QWidget):
     # ----- building -----------------------------------------------------------------------
     def add_row(self, row: FieldRow, *, full_width: bool = False) -> None:
         if not full_width and row.unverified is not None:  # a compact marker; the tooltip says why
+            words = row.unverified.text()
             row.unverified.setText("?")
-            row.unverified.setAccessibleName("unverified")
-            row.unverified.setToolTip(f"Unverified: {row.unverified.toolTip()}")
+            row.unverified.setAccessibleName(row.unverified.accessibleName() or words)
+            row.unverified.setToolTip(f"{words.capitalize()}: {row.unverified.toolTip()}")
         self._rows.append((row, full_width))
         self._place(row, full_width)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.evidence import MEANINGS, Evidence
 from explorer.core.models import FIX_LABELS, Explanation, FixAction, Severity
 from explorer.ui.plain import plain_labels
 
@@ -32,6 +33,19 @@ SEVERITY_GLYPHS: dict[Severity, tuple[str, str]] = {
     Severity.INFO: ("ℹ", "Information"),
     Severity.WARNING: ("⚠", "Warning"),
     Severity.ERROR: ("✖", "Error"),
+}
+
+#: The line above an explanation that is not documented, by grade (the rule id line says
+#: "documented" for the others).
+EVIDENCE_NOTES: dict[Evidence, str] = {
+    Evidence.DOCUMENTED: "",
+    Evidence.OBSERVED: (
+        "◈ Seen in real traffic — partners captured this from Thumbtack; it is not "
+        "documented by Thumbtack's pages."
+    ),
+    Evidence.INFERRED: (
+        "⚠ Our inference — unverified, not documented by Thumbtack. Treat it as a lead."
+    ),
 }
 
 
@@ -57,9 +71,7 @@ class ExplanationPanel(QWidget):
         self.title.setProperty("role", "heading")
         self.title.setWordWrap(True)
         self.title.setObjectName("explanationTitle")
-        self.unverified = QLabel(
-            "⚠ Unverified — inferred, not documented by Thumbtack. Treat it as a lead."
-        )
+        self.unverified = QLabel(EVIDENCE_NOTES[Evidence.INFERRED])
         self.unverified.setProperty("role", "inferred")
         self.unverified.setObjectName("explanationUnverified")
         self.unverified.setWordWrap(True)
@@ -156,7 +168,12 @@ class ExplanationPanel(QWidget):
             else "⚠ Unverified — an inference, not the HTTP standard's or the API "
             "description's. Treat it as a lead."
         )
-        self.unverified.setVisible(not explanation.documented)
+        grade = explanation.grade
+        note = f" {explanation.evidence_note}" if explanation.evidence_note else ""
+        self.unverified.setText(EVIDENCE_NOTES[grade] + note)
+        self.unverified.setProperty("evidence", grade.value)
+        self.unverified.setToolTip(MEANINGS[grade])
+        self.unverified.setVisible(grade is not Evidence.DOCUMENTED)
         self.cause.setText(explanation.cause)
         if explanation.fix:
             steps = "".join(f"<li>{html.escape(step)}</li>" for step in explanation.fix)
@@ -167,7 +184,7 @@ class ExplanationPanel(QWidget):
             facts.append(f"traceID: {explanation.trace_id}")
         if explanation.retry_after_s is not None:
             facts.append(f"Retry-After: {explanation.retry_after_s:g} s")
-        facts.append(f"Rule: {explanation.rule_id}")
+        facts.append(f"Rule: {explanation.rule_id} ({grade.label})")
         self.facts.setText("   ·   ".join(facts))
         self.facts.show()
         if explanation.doc_url:

@@ -393,6 +393,10 @@ class SessionController(QObject):
     def refresh_token(self, then: Done | None = None) -> None:
         self._with_store(lambda: self._token_action(lambda m: m.refresh(), then))
 
+    def adopt_token(self, access_token: str, then: Done | None = None) -> None:
+        """Keep a token the user pasted as the current profile's access token."""
+        self._with_store(lambda: self._token_action(lambda m: m.adopt(access_token), then))
+
     def forget_token(self, then: Done | None = None) -> None:
         self._with_store(lambda: self._token_action(lambda m: m.forget(), then))
 

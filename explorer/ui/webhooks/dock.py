@@ -4,7 +4,8 @@ The dock takes its collaborators (the inbox service, the window's redaction, a w
 a request with inputs filled, a confirmation question, a status-line callback and, on the
 Sandbox, the demo pro's business) and never reaches into the window. The receiver's
 settings (port, who may connect, the credentials the webhook carries, the answer, a
-forward URL) apply at once, also while it runs; the secret is kept in memory only.
+forward URL) apply a moment after they change, also while it runs (the receiver restarts
+on its port); the secret is kept in memory only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -141,9 +142,13 @@ class WebhooksDock(QDockWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setMinimumHeight(50)
+        # Columns are sized to their contents once, with the first rows: sizing them on
+        # every insert would measure every row, which a burst turns into a visible stall.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._sized = False
         self.detail = DeliveryView()
         self.detail.setMinimumHeight(90)  # small windows: its parts scroll or clip
         split = QSplitter(Qt.Orientation.Vertical)
@@ -284,11 +289,16 @@ class WebhooksDock(QDockWidget):
         self.settings_box = box
         self.exposed.toggled.connect(self.exposed_warning.setVisible)
         self.auth_kind.currentIndexChanged.connect(self._on_auth_kind_changed)
+        # Settings apply a moment after the last change (a running receiver restarts).
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(400)
+        self._settle.timeout.connect(self._apply_settings)
         for editor in (self.auth_name, self.auth_secret, self.forward):
-            editor.editingFinished.connect(self._apply_settings)
-        self.auth_kind.currentIndexChanged.connect(self._apply_settings)
-        self.answer_status.valueChanged.connect(self._apply_settings)
-        self.answer_delay.valueChanged.connect(self._apply_settings)
+            editor.editingFinished.connect(self._settle.start)
+        self.auth_kind.currentIndexChanged.connect(self._settle.start)
+        self.answer_status.valueChanged.connect(self._settle.start)
+        self.answer_delay.valueChanged.connect(self._settle.start)
         self._on_auth_kind_changed()
         return box
 
@@ -409,6 +419,7 @@ class WebhooksDock(QDockWidget):
         except ValueError as exc:
             self.message.emit(str(exc))
             return
+        self._settle.stop()
         self._apply_settings()
         host = EXPOSED_HOST if self.exposed.isChecked() else "127.0.0.1"
         self.start_button.setEnabled(False)
@@ -509,11 +520,27 @@ class WebhooksDock(QDockWidget):
     @Slot(object)
     def on_service_loaded(self, loaded: Loaded) -> None:
         self.model.load(loaded.deliveries)
+        self._size_columns()
         self._update_count()
 
     @Slot(int)
     def on_model_flushed(self, _count: int) -> None:
+        self._size_columns()
         self._update_count()
+
+    def _size_columns(self) -> None:
+        if self._sized or not self.model.rowCount():
+            return
+        self._sized = True
+        for column in (0, 1, 3, 4, 5):
+            self.table.resizeColumnToContents(column)
+        self.table.setColumnWidth(
+            4, max(self.table.columnWidth(4), self._text_width("undocumented"))
+        )
+        self.table.setColumnWidth(3, max(self.table.columnWidth(3), self._text_width("missing")))
+
+    def _text_width(self, text: str) -> int:
+        return self.table.fontMetrics().horizontalAdvance(text) + 16
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

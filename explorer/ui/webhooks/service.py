@@ -1,16 +1,27 @@
-"""The inbox for the window: the core listener and store behind Qt signals.
+"""The inbox for the window: a listener in its own process, the store behind Qt signals.
 
-:class:`InboxService` owns one :class:`~explorer.core.inbox.store.InboxStore` and, while
-it runs, one :class:`~explorer.core.inbox.listener.InboxListener`. Everything that can
-take time (binding and reading the description's webhook schemas, stopping, reading the
-store, replaying, sending samples) runs on a worker; results come back as signals on the
-GUI thread. A delivery recorded on the listener's thread reaches the GUI thread through
-the queued :attr:`arrived` signal, so the window never waits for the network.
+:class:`InboxService` runs the listener as a child process (``thumbtack-explorer webhooks
+listen --json``), so a burst of hundreds of deliveries is parsed, checked and recorded on
+another interpreter and never competes with the window's thread. The child records into
+the same SQLite file; each delivery it prints (one JSON line) reaches the GUI thread
+through the queued :attr:`arrived` signal. The secret goes to the child on its standard
+input, never on its command line, and the child ends when that input closes (with the
+window, even if the window is killed). Changing the receiver's settings while it runs
+restarts the child on the same port. Everything that can take time (starting, stopping,
+reading the store, replaying, sending samples) runs on a worker; results come back as
+signals on the GUI thread.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +29,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from explorer.core.inbox.events import ordering_note, sample_delivery
-from explorer.core.inbox.listener import InboxConfig, InboxListener
-from explorer.core.inbox.model import Delivery, EndpointAnswer, WebhookCredentials
+from explorer.core.inbox.listener import InboxConfig
+from explorer.core.inbox.model import (
+    AuthKind,
+    Delivery,
+    EndpointAnswer,
+    WebhookCredentials,
+    delivery_from_dict,
+)
 from explorer.core.inbox.replay import deliver
 from explorer.core.inbox.store import DeliveryFilter, InboxError, InboxStore
 from explorer.ui.workers import TaskRunner
@@ -32,6 +49,14 @@ class Started:
     url: str
     host: str
     port: int
+
+
+@dataclass
+class _Child:
+    process: subprocess.Popen[str]
+    started: Started
+    config: InboxConfig
+    readers: list[threading.Thread]
 
 
 @dataclass(frozen=True)
@@ -80,9 +105,10 @@ class InboxService(QObject):
         super().__init__(parent)
         self.store_path = store_path
         self._store: InboxStore | None = None
-        self._listener: InboxListener | None = None
+        self._child: _Child | None = None
         self._config = InboxConfig()
         self._lock = threading.Lock()
+        self.received = 0
         self.runner = TaskRunner(self, latest_only=False, max_workers=2)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
@@ -90,21 +116,28 @@ class InboxService(QObject):
     # -- state ------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._listener is not None and self._listener.running
+        with self._lock:
+            child = self._child
+        return child is not None and child.process.poll() is None
 
     @property
     def url(self) -> str:
-        return self._listener.url if self._listener is not None else ""
+        with self._lock:
+            child = self._child
+        return child.started.url if child is not None else ""
 
     @property
     def config(self) -> InboxConfig:
         return self._config
 
     def configure(self, config: InboxConfig) -> None:
-        """Use ``config`` from now on (a running listener takes it at once)."""
+        """Use ``config`` from now on (a running listener restarts on its port with it)."""
+        changed = config != self._config
         self._config = config
-        if self._listener is not None:
-            self._listener.configure(config)
+        with self._lock:
+            running = self._child is not None and self._child.config != config
+        if changed and running:
+            self._restart(config)
 
     def _open_store(self) -> InboxStore:
         with self._lock:
@@ -112,34 +145,154 @@ class InboxService(QObject):
                 self._store = InboxStore(self.store_path)
             return self._store
 
+    # -- the listener process ---------------------------------------------------------------
+    def _command(self, host: str, port: int, config: InboxConfig) -> tuple[list[str], str]:
+        """The child's command line and what to write to its standard input."""
+        program = (
+            [sys.executable]
+            if getattr(sys, "frozen", False)
+            else [sys.executable, "-m", "explorer"]
+        )
+        args = [
+            *program,
+            "webhooks",
+            "listen",
+            "--json",
+            "--until-stdin-closes",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--status",
+            str(config.answer.status),
+            "--delay",
+            f"{config.answer.delay_s:g}",
+            "--database",
+            str(self.store_path),
+        ]
+        if config.forward_url:
+            args += ["--forward", config.forward_url]
+        secret = ""
+        credentials = config.credentials
+        if credentials.kind is AuthKind.BASIC:
+            args += ["--username", credentials.name, "--password-stdin"]
+            secret = credentials.secret
+        elif credentials.kind is AuthKind.HEADER:
+            args += ["--header", credentials.name, "--password-stdin"]
+            secret = credentials.secret
+        return args, secret
+
+    def _spawn(self, host: str, port: int, config: InboxConfig) -> Started:
+        args, secret = self._command(host, port, config)
+        child = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+        if secret:
+            child.stdin.write(secret + "\n")
+        child.stdin.flush()
+        said: list[str] = []
+        url = ""
+        for line in child.stderr:
+            said.append(line.strip())
+            found = re.search(r"listening on (http://\S+/)", line)
+            if found:
+                url = found.group(1)
+                break
+        if not url:
+            child.wait(10)
+            for stream in (child.stdin, child.stdout, child.stderr):
+                with contextlib.suppress(OSError):
+                    stream.close()
+            words = " ".join(part.removeprefix("Error: ") for part in said if part)
+            raise OSError(0, words or "The inbox could not start.")
+        started = Started(url=url, host=host, port=int(url.rsplit(":", 1)[1].strip("/")))
+        readers = [
+            threading.Thread(target=self._read, args=(child,), daemon=True),
+            threading.Thread(target=self._read_errors, args=(child,), daemon=True),
+        ]
+        with self._lock:
+            self._child = _Child(process=child, started=started, config=config, readers=readers)
+        for reader in readers:
+            reader.start()
+        return started
+
+    def _read(self, child: subprocess.Popen[str]) -> None:
+        assert child.stdout is not None
+        with child.stdout:
+            self._read_lines(child.stdout)
+
+    def _read_lines(self, stream: Iterable[str]) -> None:
+        for line in stream:
+            try:
+                delivery = delivery_from_dict(json.loads(line))
+            except (ValueError, TypeError):
+                continue
+            self.received += 1
+            self.arrived.emit(delivery)
+
+    def _read_errors(self, child: subprocess.Popen[str]) -> None:
+        assert child.stderr is not None
+        with child.stderr:
+            for line in child.stderr:
+                text = line.strip()
+                if text.startswith(("Error:", "Warning:")):
+                    self.failed.emit(text.removeprefix("Error: "))
+
+    def _end(self, child: _Child | None, timeout: float = 5.0) -> None:
+        if child is None:
+            return
+        process = child.process
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()  # the child ends when its input closes
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        for reader in child.readers:
+            reader.join(5)
+
     # -- work on the runner -----------------------------------------------------------------
     def start(self, host: str, port: int) -> None:
         config = self._config
+        self.received = 0
 
         def run(_cancel: threading.Event) -> Started:
-            store = self._open_store()
-            listener = InboxListener(
-                store,
-                host=host,
-                port=port,
-                config=config,
-                on_delivery=self.arrived.emit,
-                on_error=self.failed.emit,
-            )
-            listener.start()
-            self._listener = listener
-            return Started(url=listener.url, host=host, port=listener.port)
+            return self._spawn(host, port, config)
 
         self.runner.submit(run)
 
     def stop(self) -> None:
-        listener, self._listener = self._listener, None
-        if listener is None:
+        with self._lock:
+            child, self._child = self._child, None
+        if child is None:
             return
 
         def run(_cancel: threading.Event) -> Stopped:
-            listener.stop()
-            return Stopped(received=listener.received)
+            self._end(child)
+            return Stopped(received=self.received)
+
+        self.runner.submit(run)
+
+    def _restart(self, config: InboxConfig) -> None:
+        with self._lock:
+            child, self._child = self._child, None
+        if child is None:
+            return
+        started = child.started
+
+        def run(_cancel: threading.Event) -> Started:
+            self._end(child)
+            return self._spawn(started.host, started.port, config)
 
         self.runner.submit(run)
 
@@ -213,9 +366,9 @@ class InboxService(QObject):
 
     def shutdown(self) -> None:
         """Stop listening and close the store (at window close; waits briefly)."""
-        listener, self._listener = self._listener, None
-        if listener is not None:
-            listener.stop(timeout=2.0)
+        with self._lock:
+            child, self._child = self._child, None
+        self._end(child, timeout=2.0)
         self.runner.shutdown()
         with self._lock:
             if self._store is not None:

@@ -1,7 +1,9 @@
 """The window's Sandbox menu: pick a fault to inject into the next requests.
 
-One checkable action per fault of :data:`explorer.sandbox.faults.FAULTS`, grouped by
-category, in an exclusive group with "No fault". The menu exposes the chosen value for the
+One checkable action per fault of :data:`explorer.sandbox.faults.FAULTS`, grouped by evidence
+grade (documented by Thumbtack, seen in real traffic, our inference) and then the network
+faults, in an exclusive group with "No fault"; a "What the Sandbox does" submenu lists the
+behaviour catalogue by grade. The menu exposes the chosen value for the
 ``X-Sandbox-Fault`` header through :meth:`SandboxMenu.selected_fault` and the
 ``fault_changed`` signal; the window adds the header to the requests it sends.
 """
@@ -12,11 +14,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
-from explorer.sandbox.faults import FAULT_HEADER, FAULTS, FaultCategory
+from explorer.core.evidence import Evidence
+from explorer.sandbox.behaviours import BEHAVIOURS
+from explorer.sandbox.faults import FAULT_HEADER, faults_by_grade
 
-SECTION_TITLES = {
-    FaultCategory.DOCUMENTED: "Documented errors",
-    FaultCategory.NETWORK: "Network faults",
+SECTION_TITLES: dict[Evidence | None, str] = {
+    Evidence.DOCUMENTED: "Documented by Thumbtack",
+    Evidence.OBSERVED: "Seen in real traffic",
+    Evidence.INFERRED: "Our inference (not confirmed)",
+    None: "Network faults",
 }
 
 
@@ -32,16 +38,24 @@ class SandboxMenu(QMenu):
         self._group.setExclusive(True)
         self._actions: dict[str | None, QAction] = {}
         self._add(None, "No fault", f"Send requests without the {FAULT_HEADER} header.")
-        for category, title in SECTION_TITLES.items():
-            self.addSection(title)
-            for fault in (f for f in FAULTS if f.category is category):
+        for grade, faults in faults_by_grade():
+            self.addSection(SECTION_TITLES[grade])
+            for fault in faults:
                 status = f"{fault.status} " if fault.status is not None else ""
-                self._add(
-                    fault.header_value,
-                    f"{status}{fault.title}",
-                    f"{FAULT_HEADER}: {fault.header_value}\n{fault.description}",
-                )
+                lines = [f"{FAULT_HEADER}: {fault.header_value}", fault.description]
+                if grade is not None:
+                    lines.append(f"Evidence: {grade.label}. {fault.evidence_note}".strip())
+                self._add(fault.header_value, f"{status}{fault.title}", "\n".join(lines))
         self._actions[None].setChecked(True)
+        self.addSeparator()
+        self.behaviours = self.addMenu("What the Sandbox does")
+        self.behaviours.setToolTipsVisible(True)
+        for grade in Evidence:
+            self.behaviours.addSection(SECTION_TITLES[grade])
+            for behaviour in (b for b in BEHAVIOURS if b.evidence is grade):
+                item = self.behaviours.addAction(behaviour.title)
+                item.setToolTip(f"{behaviour.does}\n{grade.label.capitalize()}: {behaviour.note}")
+                item.setStatusTip(behaviour.does)
         self._group.triggered.connect(self.on_group_triggered)
 
     def _add(self, value: str | None, text: str, tip: str) -> None:

@@ -201,3 +201,39 @@ def test_two_hundred_concurrent_deliveries_all_appear(make_window: Any, qtbot: A
     assert dock.count_label.text() == "200"
     ids = [int(dock.model.index(r, 0).data()) for r in range(200)]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 200
+
+
+def test_a_taken_port_says_so_and_the_inbox_can_start_again(make_window: Any, qtbot: Any) -> None:
+    import socket
+
+    window = make_window()
+    dock = window.webhooks
+    dock.action.trigger()
+    qtbot.waitUntil(dock.isVisible)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        dock.port.setValue(taken.getsockname()[1])
+        with qtbot.waitSignal(dock.service.failed, timeout=15000) as blocker:
+            qtbot.mouseClick(dock.start_button, Qt.MouseButton.LeftButton)
+    assert "already in use" in blocker.args[0]
+    assert dock.start_button.text() == "Start inbox" and dock.start_button.isEnabled()
+    dock.port.setValue(0)
+    with qtbot.waitSignal(dock.service.started, timeout=15000):
+        qtbot.mouseClick(dock.start_button, Qt.MouseButton.LeftButton)
+    assert dock.service.running
+
+
+def test_changing_the_answer_while_running_restarts_on_the_same_port(
+    make_window: Any, qtbot: Any
+) -> None:
+    window = make_window()
+    dock = open_dock(window, qtbot, basic=False)
+    url = dock.service.url
+    with qtbot.waitSignal(dock.service.started, timeout=15000):
+        dock.answer_status.setValue(500)
+    assert dock.service.url == url
+    answer = httpx.post(url, content=sample_delivery("MessageCreatedV4").body)
+    assert answer.status_code == 500
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=10000)
+    assert dock.model.index(0, 5).data() == "500"
