@@ -77,7 +77,17 @@ def _saved_root(into: Path | None) -> Path:
     help="The saved-requests folder (default: the one chosen in the window).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def curl(text: str, save_as: str | None, into: Path | None, as_json: bool) -> None:
+@click.option(
+    "--to",
+    "to_target",
+    metavar="TARGET",
+    help="Print it as code instead: curl, curl-windows, httpie, python-requests, "
+    "python-httpx, javascript-fetch, node-axios, go, java, csharp, php-guzzle, ruby, "
+    "python-oauth (secrets come from THUMBTACK_* environment variables).",
+)
+def curl(
+    text: str, save_as: str | None, into: Path | None, as_json: bool, to_target: str | None
+) -> None:
     from explorer.core.catalog import load_default_catalog
     from explorer.core.curl_import import CurlParseError, parse_curl
     from explorer.core.request_match import match_operation
@@ -89,6 +99,15 @@ def curl(text: str, save_as: str | None, into: Path | None, as_json: bool) -> No
     except CurlParseError as exc:
         raise click.ClickException(str(exc)) from None
     match = match_operation(load_default_catalog(), result.spec)
+    if to_target is not None:
+        from explorer.core.codegen import generate, target
+
+        try:
+            target(to_target)
+        except KeyError as exc:
+            raise click.BadParameter(str(exc.args[0]), param_hint="--to") from None
+        click.echo(generate(to_target, result.spec), nl=False)
+        return
     saved: str | None = None
     if save_as is not None:
         saved = _save(result.spec, save_as, _saved_root(into), match)

@@ -106,10 +106,12 @@ class _Importer:
             user, password = params.get("username", ""), params.get("password", "")
             if "{{" in user + password:
                 name = self.collector.add(
-                    SecretRef(name="basic_credentials", value="", where=f"{where}'s Basic auth")
+                    SecretRef(
+                        name="basic_credentials", value="", where=f"the Basic auth of {where}"
+                    )
                 )
                 self.notes.append(
-                    f"{where}'s Basic auth uses variables ({user}:…); it is now "
+                    f"The Basic auth of {where} uses variables ({user}:…); it is now "
                     f"Basic {{{{{name}}}}}: store base64 of user:password under that name."
                 )
                 return [("Authorization", f"Basic {{{{{name}}}}}")], []
@@ -128,7 +130,9 @@ class _Importer:
             )
             if token and not is_reference(token):
                 self.collector.add(
-                    SecretRef(name="access_token", value=token, where=f"{where}'s OAuth 2.0")
+                    SecretRef(
+                        name="access_token", value=token, where=f"the OAuth 2.0 settings of {where}"
+                    )
                 )
             return [("Authorization", "Bearer {{access_token}}")], []
         self.notes.append(f"{where} uses {kind} auth, which was not translated.")
@@ -222,8 +226,8 @@ class _Importer:
                 continue
             if part.get("type") == "file":
                 self.notes.append(
-                    f"{where}'s form part '{part.get('key')}' is a file on the author's disk: "
-                    "it was sent empty; attach the file in the request."
+                    f"The form part '{part.get('key')}' of {where} is a file on the author's "
+                    "disk: it is left empty; attach the file in the request."
                 )
                 fields.append((str(part.get("key")), ("file", b"")))
             else:

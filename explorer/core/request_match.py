@@ -9,22 +9,22 @@ request.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from explorer.core.builder import RequestInputs
 from explorer.core.catalog import Catalog
 from explorer.core.models import Endpoint, RequestSpec
+from explorer.core.reopen import inputs_for
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
-#: headers the form sets by itself (from the endpoint and the profile's token)
-_FORM_HEADERS = frozenset({"content-type", "content-length", "host"})
 
 
 @dataclass(frozen=True, kw_only=True)
 class OperationMatch:
-    """The operation, the base URL in front of its path, and what fills its form."""
+    """The operation, the base URL in front of its path, and what fills its form (the
+    profile's token replaces a pasted ``Authorization: Bearer {{access_token}}``)."""
 
     endpoint: Endpoint
     base_url: str
@@ -53,7 +53,7 @@ def match_operation(catalog: Catalog, spec: RequestSpec) -> OperationMatch | Non
     for endpoint in catalog.endpoints:
         if endpoint.method.upper() != spec.method.upper():
             continue
-        pattern, names = _pattern(endpoint.path)
+        pattern, _names = _pattern(endpoint.path)
         found = pattern.search(path)
         if found is None or (found.start() > 0 and path[found.start() - 1] == "/"):
             continue
@@ -62,25 +62,18 @@ def match_operation(catalog: Catalog, spec: RequestSpec) -> OperationMatch | Non
         literal = len(_PARAM.sub("", endpoint.path))
         if best is not None and best[0] >= literal:
             continue
-        values = {name: unquote(found.group(f"p{i}")) for i, name in enumerate(names)}
         base = f"{parts.scheme}://{parts.netloc}{path[: found.start()]}"
-        best = (
-            literal,
-            OperationMatch(
-                endpoint=endpoint,
-                base_url=base,
-                inputs=RequestInputs(
-                    path_params=values,
-                    query_params=tuple(parse_qsl(parts.query, keep_blank_values=True)),
-                    headers=tuple(
-                        (key, value)
-                        for key, value in spec.headers
-                        if key.lower() not in _FORM_HEADERS
-                    ),
-                    body_text=_body_text(spec, endpoint),
-                ),
+        inputs = inputs_for(endpoint, spec)
+        inputs = replace(
+            inputs,
+            headers=tuple(
+                (key, value)
+                for key, value in inputs.headers
+                if not (key.lower() == "authorization" and "{{" in value)
             ),
+            body_text=_body_text(spec, endpoint),
         )
+        best = (literal, OperationMatch(endpoint=endpoint, base_url=base, inputs=inputs))
     return None if best is None else best[1]
 
 

@@ -126,3 +126,12 @@ def test_import_errors_are_one_clear_line(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "cannot be read" in missing.output
     empty = _run("export", "postman", str(tmp_path / "nothing"))
     assert empty.exit_code == 1 and "not a folder" in empty.output
+
+
+def test_import_curl_prints_code_in_another_language() -> None:
+    result = _run("import", "curl", PASTED, "--to", "go")
+    assert result.exit_code == 0, result.output
+    assert "package main" in result.output
+    assert 'os.Getenv("THUMBTACK_ACCESS_TOKEN")' in result.output and TOKEN not in result.output
+    wrong = _run("import", "curl", PASTED, "--to", "cobol")
+    assert wrong.exit_code == 2 and "python-requests" in wrong.output

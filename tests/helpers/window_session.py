@@ -29,6 +29,7 @@ class ScriptedAsk:
     texts: list[str | None] = field(default_factory=list)
     confirms: list[bool] = field(default_factory=list)
     files: list[tuple[Path, str] | None] = field(default_factory=list)
+    opens: list[Path | None] = field(default_factory=list)
     asked: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -39,6 +40,10 @@ class ScriptedAsk:
     def save_file(self, title: str, start: str, filters: list[str]) -> tuple[Path, str] | None:
         self.asked.append(("save_file", title))
         return self.files.pop(0)
+
+    def open_file(self, title: str, start: str, filters: list[str]) -> Path | None:
+        self.asked.append(("open_file", title))
+        return self.opens.pop(0)
 
     def text(self, title: str, label: str, default: str = "") -> str | None:
         self.asked.append(("text", f"{title}: {default}"))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from explorer.core.builder import RequestInputs
     from explorer.core.environments import Environment
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
-    from explorer.ui.dialogs import Ask
+    from explorer.ui.ask import Questions
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
     from explorer.ui.endpoints.tree import EndpointTree
     from explorer.ui.exchange import ExchangeController, ShownResponse
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             install_wheel_guard(app)  # scrolling a form never changes a value under it
-        from explorer.ui.dialogs import Ask
+        from explorer.ui.ask import DialogAsk, Questions
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
         from explorer.ui.exchange import ExchangeController
@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         from explorer.ui.saved.panel import SavedRequestsController
         from explorer.ui.settings_keeper import SettingsKeeper
         from explorer.ui.sharing.bundles import BundleExporter
+        from explorer.ui.sharing.interop import InteropFeatures
         from explorer.ui.sharing.presentation import PresentationMode
         from explorer.ui.webhooks.dock import SandboxLink, WebhooksDock
         from explorer.ui.webhooks.service import InboxService
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
         self.base_url = ""
         self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
         self._client: Any = None
-        self.ask: Ask = Ask(self)
+        self.ask: Questions = Questions(DialogAsk(self))
         self.redaction: RedactionContext = RedactionContext(
             self, presentation=self.settings.presentation_mode
         )
@@ -288,6 +289,20 @@ class MainWindow(QMainWindow):
             selection=self.history.selected_id,
             with_credentials=getattr(services.session, "with_credentials", None),
             status=status,
+            parent=self,
+        )
+        self.interop = InteropFeatures(
+            self.request_panel,
+            ask=self.ask,
+            status=status,
+            select_endpoint=self.endpoint_tree.select,
+            endpoints=lambda: self.endpoints,
+            catalog=lambda: self.catalog,
+            saved_store=lambda: self.saved.store,
+            choose_saved_folder=self.saved.choose_folder,
+            saved_changed=self.saved.refresh,
+            session=services.session,
+            dialog_parent=self,
             parent=self,
         )
 
@@ -452,8 +467,10 @@ class MainWindow(QMainWindow):
         session, saved, bundles = self.session_ui, self.saved, self.bundles
         descriptions = self.descriptions
         # Each menu is a list of sections; a separator goes between two sections.
+        interop = self.interop
         file_sections: list[list[QAction]] = [
             [saved.save_action, bundles.export_action],
+            [interop.import_menu.menuAction(), interop.export_menu.menuAction()],
             [descriptions.open_action, descriptions.reload_action],
             [self.quit_action],
         ]
@@ -462,6 +479,7 @@ class MainWindow(QMainWindow):
         request_sections = [
             [self.send_action, self.cancel_action, self.quick_open_action],
             [bundles.copy_curl_action, bundles.copy_httpx_action, bundles.copy_secret_action],
+            [interop.import_curl_action],
         ]
         view_sections = [
             [session.token_action] if session is not None else [],
@@ -507,6 +525,7 @@ class MainWindow(QMainWindow):
             self.webhooks.action,
             saved.save_action,
             bundles.export_action,
+            interop.import_curl_action,
         ):
             self.addAction(action)
 
