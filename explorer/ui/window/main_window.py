@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from explorer.core.builder import RequestInputs
     from explorer.core.environments import Environment
     from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec, ResponseRecord
-    from explorer.ui.dialogs import Ask
+    from explorer.ui.ask import Questions
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
     from explorer.ui.endpoints.tree import EndpointTree
     from explorer.ui.exchange import ExchangeController, ShownResponse
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             install_wheel_guard(app)  # scrolling a form never changes a value under it
-        from explorer.ui.dialogs import Ask
+        from explorer.ui.ask import DialogAsk, Questions
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
         from explorer.ui.exchange import ExchangeController
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         self.base_url = ""
         self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
         self._client: Any = None
-        self.ask: Ask = Ask(self)
+        self.ask: Questions = Questions(DialogAsk(self))
         self.redaction: RedactionContext = RedactionContext(
             self, presentation=self.settings.presentation_mode
         )
