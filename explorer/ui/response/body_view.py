@@ -15,7 +15,6 @@ import bisect
 import contextlib
 import json
 import re
-import sys
 import threading
 import time
 from collections import deque
@@ -71,9 +70,6 @@ HEX_PAGE = 16 * 1024
 SYNC_LIMIT = 64 * 1024
 _PUMP_BUDGET_S = 0.008
 _MAX_QUEUED = 6  # chunks waiting for the GUI; beyond this the worker sleeps (frees the GIL)
-#: The GUI thread shares the GIL with the body worker: every Qt call that returns to Python
-#: waits for the worker to let go. A short switch interval bounds that wait.
-_SWITCH_INTERVAL_S = 0.0005
 
 EMPTY_MEANINGS = {
     202: "A 202 with nothing in it is the firewall's challenge: the request did not reach "
@@ -408,8 +404,6 @@ class BodyView(QWidget):
                 if kind == "capped":
                     return
             return
-        if sys.getswitchinterval() > _SWITCH_INTERVAL_S:
-            sys.setswitchinterval(_SWITCH_INTERVAL_S)
 
         def run() -> None:
             try:

@@ -27,7 +27,7 @@ from explorer.core.saved import SavedRequestStore
 from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from explorer.ui.dialogs import Ask
+    from explorer.ui.ask import Questions
     from explorer.ui.request.panel import RequestPanel
 
 IMPORTS = {
@@ -55,7 +55,7 @@ class InteropFeatures(QObject):
         self,
         panel: RequestPanel,
         *,
-        ask: Ask,
+        ask: Questions,
         status: QStatusBar,
         select_endpoint: Callable[[str], bool],
         endpoints: Callable[[], Sequence[Endpoint]],
