@@ -848,6 +848,17 @@ def _report_token_error(
     if exc.record is not None:
         shown = _for_output(exc.record, redact=redact, known=known)
         record, explanation, text = shown.record, shown.explanation, shown.explanation_text
+        status = exc.record.status
+        if status is not None and 200 <= status < 300:
+            # a success status carrying no usable token: "200 OK, the API answered" would
+            # contradict the error above
+            explanation = None
+            text = (
+                f"The token server answered {status} {exc.record.reason}, but not with a "
+                "usable token, so the API was not called. Check the profile's token URL: it "
+                "must be the OAuth token endpoint, which answers with a JSON object holding "
+                "access_token and a numeric expires_in."
+            )
     message = _redactor(redact, known).redact_text(str(exc))
     if as_json:
         echo(

@@ -505,7 +505,7 @@ class TokenManager:
         except ValueError as exc:
             raise TokenError(
                 f"The token server at {url} sent an answer to the {what} that is "
-                f"not a token ({exc}).",
+                f"not a token: {self._shape_problem()}.",
                 record=self._record(),
             ) from exc
         if not isinstance(token, Mapping) or not token.get("access_token"):
@@ -514,6 +514,29 @@ class TokenManager:
                 record=self._record(),
             )
         return token
+
+    def _shape_problem(self) -> str:
+        """What is wrong with the token server's answer, in words (not Python's)."""
+        response = self._last_response
+        try:
+            document = json.loads(response.content) if response is not None else None
+        except (ValueError, RecursionError):
+            return "it is not JSON"
+        if not isinstance(document, dict):
+            kind = {list: "a list", str: "a text", int: "a number", float: "a number"}.get(
+                type(document), "not an object"
+            )
+            return f"it is JSON, but {kind} instead of an object with access_token"
+        if not document.get("access_token"):
+            return "it has no access_token"
+        expires = document.get("expires_in")
+        if expires is not None:
+            try:
+                int(expires)
+            except (TypeError, ValueError):
+                shown = json.dumps(expires)[:40]
+                return f"its expires_in is {shown}, not a number of seconds"
+        return "its fields do not have the types OAuth 2.0 gives them (RFC 6749 §5.1)"
 
     def _token_spec(self) -> RequestSpec:
         # The form body and the Basic header hold secrets: they are not kept.

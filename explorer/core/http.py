@@ -12,7 +12,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -83,6 +83,7 @@ def send(
     try:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
+        check_header_values(spec.headers)
         request = client.build_request(
             spec.method,
             spec.url,
@@ -114,6 +115,34 @@ def send(
         started_at=started_at,
         url=str(response.url),
     )
+
+
+class InvalidHeader(ValueError):
+    """A header typed for the request cannot be sent; the message names it."""
+
+
+def check_header_values(headers: Sequence[tuple[str, str]]) -> None:
+    """Raise :class:`InvalidHeader` for a header HTTP cannot carry: a line break in its
+    value (it would start a header of its own) or a character outside ASCII."""
+    for name, value in headers:
+        if "\r" in value or "\n" in value:
+            raise InvalidHeader(
+                f"Invalid header '{name}': its value has a line break (CR/LF); a header "
+                "value is one line. Remove the line break from the header's value."
+            )
+        try:
+            value.encode("ascii")  # what the HTTP client sends (Latin-1 is not portable)
+        except UnicodeEncodeError as exc:
+            bad = value[exc.start]
+            raise InvalidHeader(
+                f"Invalid header '{name}': its value holds '{bad}' (U+{ord(bad):04X}), which "
+                "HTTP headers cannot carry (only ASCII is safe). Remove it, or encode the "
+                "value (for example percent-encoding or base64) as the API expects."
+            ) from None
+        if any(ord(c) < 0x20 and c != "\t" for c in name + value) or not name.strip():
+            raise InvalidHeader(
+                f"Invalid header '{name}': it holds a control character or has no name. Remove it."
+            )
 
 
 def _read_body(
@@ -289,6 +318,11 @@ def classify_exception(exc: BaseException) -> NetworkFailureKind:
     if "connection refused" in text or "errno 111" in text:
         return NetworkFailureKind.REFUSED
     if "reset by peer" in text or "errno 104" in text:
+        return NetworkFailureKind.RESET
+    if isinstance(chain[0], InvalidHeader) or "illegal header" in text:
+        return NetworkFailureKind.INVALID_HEADER
+    if "complete message body" in text or "incomplete chunked read" in text:
+        # Content-Length promised more than arrived: closed mid-body, not bad HTTP.
         return NetworkFailureKind.RESET
     if isinstance(top, httpx.RemoteProtocolError | httpx.LocalProtocolError | httpx.DecodingError):
         return NetworkFailureKind.PROTOCOL

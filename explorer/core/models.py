@@ -98,6 +98,7 @@ class NetworkFailureKind(StrEnum):
     PROTOCOL = "protocol"
     PROXY = "proxy"
     INVALID_URL = "invalid_url"
+    INVALID_HEADER = "invalid_header"
     TOO_MANY_REDIRECTS = "too_many_redirects"
     CANCELLED = "cancelled"
     OTHER = "other"

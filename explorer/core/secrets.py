@@ -361,6 +361,10 @@ def choose_secret_store(
                 "encrypted vault or memory only."
             )
         wanted = None  # the keychain went away since the choice was made: ask again
+    if wanted is None and vault_path(paths).exists():
+        # the settings were reset or lost, but a vault is there: the user chose it before
+        # (the keychain would be a new, empty store)
+        wanted = SecretBackend.VAULT
     if wanted is None and usable:
         wanted = SecretBackend.KEYRING
     if wanted is None:

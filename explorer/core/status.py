@@ -144,6 +144,7 @@ _NETWORK_LABELS: dict[NetworkFailureKind, tuple[str, str]] = {
     NetworkFailureKind.PROTOCOL: ("protocol error", "the answer was not valid HTTP"),
     NetworkFailureKind.PROXY: ("proxy", "the proxy refused or failed the request"),
     NetworkFailureKind.INVALID_URL: ("invalid URL", "the URL cannot be requested"),
+    NetworkFailureKind.INVALID_HEADER: ("invalid header", "a header of the request is not valid"),
     NetworkFailureKind.TOO_MANY_REDIRECTS: ("too many redirects", "the redirects did not end"),
     NetworkFailureKind.CANCELLED: ("cancelled", "the request was cancelled"),
     NetworkFailureKind.OTHER: ("failed", "the request failed before any response came back"),

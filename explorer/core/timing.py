@@ -35,6 +35,7 @@ _FAILED_IN: dict[NetworkFailureKind, str | None] = {
     NetworkFailureKind.PROTOCOL: "wait_ms",
     NetworkFailureKind.TOO_MANY_REDIRECTS: "download_ms",
     NetworkFailureKind.INVALID_URL: None,
+    NetworkFailureKind.INVALID_HEADER: None,
 }
 
 _FAILED_WORDS: dict[NetworkFailureKind, str] = {

@@ -187,7 +187,36 @@ def _unknown_fields(
             yield from _unknown_fields(schema["items"], item, (*path, index))
 
 
+#: The most characters a finding quotes from what was typed (a body may be megabytes).
+QUOTE_LIMIT = 80
+_SENTENCE_LIMIT = 400
+
+
+def _quote(value: Any) -> str:
+    """A short JSON rendering of ``value``, cut with "…" (never rendering all of a huge one)."""
+    if isinstance(value, str) and len(value) > QUOTE_LIMIT:
+        value = value[:QUOTE_LIMIT]
+        return json.dumps(value, ensure_ascii=False)[: QUOTE_LIMIT + 1] + "…"
+    if isinstance(value, (list, dict)) and len(value) > 20:
+        kind = "array" if isinstance(value, list) else "object"
+        return f"an {kind} of {len(value):,} items"
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
+
+
+def _cap(text: str) -> str:
+    return text if len(text) <= _SENTENCE_LIMIT else text[: _SENTENCE_LIMIT - 1] + "…"
+
+
 def _sentence(error: jsonschema.exceptions.ValidationError, name: str) -> str:
+    """One finding in words, quoting at most a few dozen characters of the input."""
+    return _cap(_words(error, _cap(name)))
+
+
+def _words(error: jsonschema.exceptions.ValidationError, name: str) -> str:
     keyword = error.validator
     value: Any = error.validator_value
     instance = error.instance
@@ -201,10 +230,10 @@ def _sentence(error: jsonschema.exceptions.ValidationError, name: str) -> str:
     if keyword == "type":
         kinds = value if isinstance(value, list) else [value]
         wanted = " or ".join(_TYPE_WORDS.get(str(k), str(k)) for k in kinds)
-        return f"'{name}' must be {wanted}; it is {json.dumps(instance)[:60]}."
+        return f"'{name}' must be {wanted}; it is {_quote(instance)}."
     if keyword == "enum":
         choices = ", ".join(json.dumps(v) for v in value)
-        return f"'{name}' must be one of {choices}; it is {json.dumps(instance)[:60]}."
+        return f"'{name}' must be one of {_cap(choices)}; it is {_quote(instance)}."
     if keyword == "additionalProperties" and isinstance(instance, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         extra = ", ".join(f"'{k}'" for k in instance if k not in known)
@@ -232,4 +261,6 @@ def _sentence(error: jsonschema.exceptions.ValidationError, name: str) -> str:
         return f"'{name}' must have {side} {value} items."
     if keyword == "pattern":
         return f"'{name}' does not have the expected form (pattern {value})."
-    return f"'{name}': {error.message}."
+    if keyword in {"const", "oneOf", "anyOf", "allOf", "not", "uniqueItems", "contains"}:
+        return f"'{name}' does not match the description ({keyword}); it is {_quote(instance)}."
+    return f"'{name}': {_cap(error.message)}."

@@ -153,6 +153,15 @@ CASES: list[Case] = [
         url=TOKEN,
         body={"error": "invalid_request", "error_description": "Missing grant_type."},
     ),
+    Case(  # naming the audience is not saying it is wrong
+        rule_id="invalid-request-token",
+        status=400,
+        url=TOKEN,
+        body={
+            "error": "invalid_request",
+            "error_description": "missing required parameter: audience",
+        },
+    ),
     Case(
         rule_id="invalid-grant",
         status=400,
@@ -307,6 +316,7 @@ CASES: list[Case] = [
     Case(rule_id="network-protocol", failure="protocol"),
     Case(rule_id="network-proxy", failure="proxy"),
     Case(rule_id="network-invalid-url", failure="invalid_url"),
+    Case(rule_id="network-invalid-header", failure="invalid_header"),
     Case(rule_id="network-too-many-redirects", failure="too_many_redirects"),
     Case(rule_id="network-cancelled", failure="cancelled"),
     Case(rule_id="network-other", failure="other"),

@@ -174,12 +174,24 @@ CASES = [
         "broke the HTTP protocol",
         id="RemoteProtocolError",
     ),
-    pytest.param(
+    pytest.param(  # a header the user typed, not the server's fault
         raised(httpx.LocalProtocolError("Illegal header value b'a\\nb'")),
-        NetworkFailureKind.PROTOCOL,
-        "network-protocol",
-        "broke the HTTP protocol",
+        NetworkFailureKind.INVALID_HEADER,
+        "network-invalid-header",
+        "The request was not sent",
         id="LocalProtocolError",
+    ),
+    pytest.param(  # Content-Length promised more than arrived
+        raised(
+            httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body: "
+                "received 10 bytes, expected 100"
+            )
+        ),
+        NetworkFailureKind.RESET,
+        "network-reset",
+        "closed or reset the connection",
+        id="RemoteProtocolError-body-cut-short",
     ),
     pytest.param(
         raised(httpx.DecodingError("Error -3 while decompressing data: incorrect header check")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextOption
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.bodies import BodyError, BodyKind, declared_kinds, encode
 from explorer.core.builder import (
     InputProblem,
     ProblemLocation,
@@ -46,6 +48,7 @@ from explorer.core.models import Endpoint, RequestSpec, Severity
 from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.reopen import FREE, inputs_for
 from explorer.ui.overflow_bar import TabListButton
+from explorer.ui.request.body_kinds import ALL_KINDS, BodyKindPanel
 from explorer.ui.request.composite_editors import make_editor
 from explorer.ui.request.drafts import DraftKeeper
 from explorer.ui.request.field_editors import MISSING, Editor
@@ -190,6 +193,11 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.tabs.addTab(_scroll(self.body_holder), "Body")
         self.tabs.addTab(raw_page, "Raw JSON")
         self.tabs.addTab(preview_page, "Preview")
+        self.body_kinds = BodyKindPanel()
+        self.body_kinds.setObjectName("bodyKinds")
+        self.body_kinds.changed.connect(self.on_inputs_changed)
+        self.body_kinds_page = _scroll(self.body_kinds)
+        self.tabs.addTab(self.body_kinds_page, "Body kind")
         self.tabs.currentChanged.connect(lambda _index: self.show_problem_list())
         self.tab_list = TabListButton(self.tabs)  # narrow: every tab stays a click away
         self.reset_button = QToolButton()
@@ -291,6 +299,11 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.set_inputs(self.drafts.get(endpoint.key) or self._example)
         self._show_mode()
         takes_body = endpoint.body_schema is not None or endpoint.body_example is not None
+        kinds = declared_kinds(endpoint.body_media_types) if endpoint.operation_id else ALL_KINDS
+        self.body_kinds.set_kinds(kinds, media_types=endpoint.body_media_types)
+        self.tab_list.set_tab_wanted(
+            self.tabs.indexOf(self.body_kinds_page), any(k is not BodyKind.JSON for k in kinds)
+        )
         self.tab_list.set_tab_wanted(1, takes_body)
         self.tab_list.set_tab_wanted(2, takes_body or bool(self.raw.toPlainText().strip()))
         if not self.tab_list.is_tab_wanted(self.tabs.currentIndex()):
@@ -389,6 +402,8 @@ class RequestPanel(ProblemDisplay, QWidget):
         """Show a stored request to edit and send again: read back into the form when it
         is of the endpoint shown, else as a free URL with its headers and body. False when
         the panel shows another endpoint (its URL is then not free to change)."""
+        self.undo_bar.hide()  # "Reset … Undo" was about the inputs this replaces
+        self._undo_inputs = None
         if self.endpoint is not None and spec.operation_id == self.endpoint.operation_id:
             self.set_inputs(inputs_for(self.endpoint, spec))
             return True
@@ -494,12 +509,23 @@ class RequestPanel(ProblemDisplay, QWidget):
             body_text="" if big else inputs.body_text,
         )
         problems = validate_inputs(self.endpoint, checked, variables=values)
+        other_body = self.body_kinds.body_input()
+        if other_body is not None:  # the Body tab's JSON is not what is sent
+            problems = [p for p in problems if p.location is not ProblemLocation.BODY]
+            try:
+                encode(other_body)
+            except BodyError as exc:
+                problems.insert(
+                    0, InputProblem(location=ProblemLocation.BODY, field="", message=str(exc))
+                )
         if big:
             problems = [p for p in problems if p.location is not ProblemLocation.BODY]
         unique = {
             (p.location, p.field, p.message): p for p in problems if p.severity is not Severity.INFO
         }
         self.problems = list(unique.values())
+        if not self.problems:
+            self.fail_bar.hide()  # the bar goes with its cause
         self._show_problems(values)
         self._update_preview(values)
         self.problems_changed.emit(self.problems)
@@ -532,7 +558,7 @@ class RequestPanel(ProblemDisplay, QWidget):
             variables=dict(self.variables()) if values is None else values,
             auth_header=AUTH_PLACEHOLDER if secured else None,
         )
-        return self._prepare(spec)
+        return self._prepare(self._with_body_kind(spec))
 
     def set_send_preparation(self, prepare: Callable[[RequestSpec], RequestSpec]) -> None:
         """What the window adds to a request when sending it, shown in the preview too."""
@@ -563,11 +589,13 @@ class RequestPanel(ProblemDisplay, QWidget):
     # ----- sending ------------------------------------------------------------------------
     def build_spec(self) -> RequestSpec | None:
         if self.endpoint is not None:
-            return build_request(
-                self.endpoint,
-                self.current_inputs(),
-                base_url=self.base_url,
-                variables=dict(self.variables()),
+            return self._with_body_kind(
+                build_request(
+                    self.endpoint,
+                    self.current_inputs(),
+                    base_url=self.base_url,
+                    variables=dict(self.variables()),
+                )
             )
         url = self.url.text().strip()
         if not url:
@@ -578,8 +606,30 @@ class RequestPanel(ProblemDisplay, QWidget):
         header_list = list(headers)
         if body is not None and not any(k.lower() == "content-type" for k, _ in header_list):
             header_list.append(("Content-Type", "application/json"))
-        return RequestSpec(
-            method=self.method.currentText(), url=url, headers=tuple(header_list), body=body
+        return self._with_body_kind(
+            RequestSpec(
+                method=self.method.currentText(), url=url, headers=tuple(header_list), body=body
+            )
+        )
+
+    def _with_body_kind(self, spec: RequestSpec) -> RequestSpec:
+        """``spec`` with the Body kind tab's body (form, multipart, raw text or a file) and
+        its Content-Type, when one is chosen; a body that cannot be read is left out (the
+        checks said why before sending)."""
+        chosen = self.body_kinds.body_input()
+        if chosen is None:
+            return spec
+        headers = tuple((k, v) for k, v in spec.headers if k.lower() != "content-type")
+        try:
+            encoded = encode(chosen)
+        except BodyError:
+            return replace(spec, headers=headers, body=None)
+        if encoded is None:
+            return replace(spec, headers=headers, body=None)
+        return replace(
+            spec,
+            headers=(*headers, ("Content-Type", encoded.content_type)),
+            body=encoded.content,
         )
 
     @Slot()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.builder import InputProblem
 from explorer.core.codegen import MASK
+from explorer.core.media import body_summary, media_kind
 from explorer.core.models import Endpoint, RequestSpec, Severity
 from explorer.core.redact import RedactionPolicy, Redactor
 
@@ -181,6 +182,19 @@ class ProblemList(QListWidget):
             self.setFixedHeight(height)
 
 
+def _shows_as_text(spec: RequestSpec) -> bool:
+    """Whether the preview may show the body as text (a multipart body of text parts may)."""
+    assert spec.body is not None
+    media = spec.header("content-type") or ""
+    if media.lower().startswith("multipart/"):
+        try:
+            spec.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return media_kind(media, spec.body).printable
+
+
 def preview_text(spec: RequestSpec, redactor: Redactor | None = None) -> str:
     """The request as it goes on the wire (HTTP/1.1 style), through ``redactor``.
 
@@ -199,7 +213,9 @@ def preview_text(spec: RequestSpec, redactor: Redactor | None = None) -> str:
     for index, (key, value) in enumerate(safe.headers):
         note = "   ← from the selected profile when sent" if index in placeholders else ""
         lines.append(f"{key}: {value}{note}")
-    if safe.body is not None:
+    if safe.body is not None and not _shows_as_text(safe):
+        lines += ["", body_summary(safe.header("content-type"), safe.body)]
+    elif safe.body is not None:
         body = safe.body.decode("utf-8", errors="replace")
         with contextlib.suppress(ValueError):
             body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)

@@ -48,7 +48,7 @@ from explorer.core.secrets import (
 )
 from explorer.core.session import BEARER_MASK, Session
 from explorer.paths import AppPaths
-from explorer.ui.ask import Ask, Question, QuestionKind
+from explorer.ui.ask import AskFunction, Question, QuestionKind
 from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class SessionController(QObject):
         self,
         paths: AppPaths,
         *,
-        ask: Ask,
+        ask: AskFunction,
         profiles: ProfileStore | None = None,
         keyring_backend: Any | None = None,
         client_factory: ClientFactory = default_client_factory,
@@ -531,16 +531,17 @@ class SessionController(QObject):
     ) -> None:
         """Write the client secret (and move or drop tokens) off the GUI thread."""
         name = profile.name
+        kind = profile.auth.secret_kind or SecretKind.CLIENT_SECRET  # password, token, key…
 
         def write(store: SecretStore) -> None:
             def work(_cancel: threading.Event) -> str:
                 if previous_name and previous_name != name:
-                    old = store.get(previous_name, SecretKind.CLIENT_SECRET)
+                    old = store.get(previous_name, kind)
                     if old and not secret:
-                        store.set(name, SecretKind.CLIENT_SECRET, old)
+                        store.set(name, kind, old)
                     forget_profile(store, previous_name)
                 if secret:
-                    store.set(name, SecretKind.CLIENT_SECRET, secret)
+                    store.set(name, kind, secret)
                 if forget_tokens:
                     store.delete(name, SecretKind.ACCESS_TOKEN)
                     store.delete(name, SecretKind.REFRESH_TOKEN)

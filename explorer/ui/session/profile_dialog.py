@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.files import DocumentError
 from explorer.core.profiles import (
+    AuthKind,
     IssueLevel,
     Profile,
     ProfileInvalid,
@@ -194,11 +195,21 @@ class ProfileDialog(QDialog):
                     message=f"'{profile.name}' is already a profile; choose another name",
                 )
             )
-        if not self.form.secret() and (self.editing is None or previous != profile.name):
+        needs_secret = profile.auth.secret_kind is not None
+        if (
+            needs_secret
+            and not self.form.secret()
+            and (self.editing is None or previous != profile.name)
+        ):
+            what = {
+                AuthKind.BASIC: "type the password for this user name",
+                AuthKind.BEARER: "type the token to send as Bearer",
+                AuthKind.API_KEY: "type the API key",
+            }.get(profile.auth, "type the client secret Thumbtack issued with the client ID")
             issues.append(
                 ProfileIssue(
                     location="profile.client_secret",
-                    message="type the client secret Thumbtack issued with the client ID",
+                    message=what,
                     level=IssueLevel.WARNING,
                 )
             )

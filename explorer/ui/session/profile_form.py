@@ -27,8 +27,11 @@ from explorer.core.profiles import (
     DEMAND_SCOPES,
     OFFLINE_ACCESS,
     OIDC_SCOPES,
+    ONE_CLIENT_PER_FLOW,
     PARTNER_AUDIENCE,
     SUPPLY_SCOPES,
+    ApiKeyLocation,
+    AuthKind,
     AuthMethod,
     IssueLevel,
     Profile,
@@ -160,6 +163,14 @@ def _issue_label(name: str) -> QLabel:
     return label
 
 
+SECRET_LABELS = {
+    AuthKind.OAUTH2: "Client secret",
+    AuthKind.BASIC: "Password",
+    AuthKind.BEARER: "Token",
+    AuthKind.API_KEY: "API key",
+}
+
+
 class ProfileForm(QWidget):
     """Edits one profile; ``issues`` shows validation problems beside their fields."""
 
@@ -168,6 +179,10 @@ class ProfileForm(QWidget):
     FIELDS = (
         "name",
         "environment",
+        "auth",
+        "username",
+        "api_key_name",
+        "api_key_in",
         "client_id",
         "client_secret",
         "flow",
@@ -184,8 +199,27 @@ class ProfileForm(QWidget):
         self.name.setPlaceholderText("e.g. Staging demand")
         self.environment = QComboBox()
         self.environment.setObjectName("profileEnvironment")
+        self.auth = QComboBox()
+        self.auth.setObjectName("profileAuth")
+        for kind in AuthKind:
+            self.auth.addItem(kind.label, kind)
+        self.username = QLineEdit()
+        self.username.setObjectName("profileUsername")
+        self.api_key_name = QLineEdit()
+        self.api_key_name.setObjectName("profileApiKeyName")
+        self.api_key_name.setPlaceholderText("e.g. X-API-Key (the description's securitySchemes)")
+        self.api_key_in = QComboBox()
+        self.api_key_in.setObjectName("profileApiKeyIn")
+        for where, label in (
+            (ApiKeyLocation.HEADER, "A header"),
+            (ApiKeyLocation.QUERY, "A query parameter"),
+            (ApiKeyLocation.COOKIE, "A cookie"),
+        ):
+            self.api_key_in.addItem(label, where)
         self.client_id = QLineEdit()
         self.client_id.setObjectName("profileClientId")
+        self.client_id.setPlaceholderText("The client Thumbtack issued for this profile's flow")
+        self.client_id.setToolTip(ONE_CLIENT_PER_FLOW)
         self.client_secret = QLineEdit()
         self.client_secret.setObjectName("profileClientSecret")
         self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -198,6 +232,7 @@ class ProfileForm(QWidget):
         self.flow.setObjectName("profileFlow")
         self.flow.addItem("Client credentials (no user)", Flow.CLIENT_CREDENTIALS)
         self.flow.addItem("Authorization code (a user signs in)", Flow.AUTHORIZATION_CODE)
+        self.flow.setToolTip(ONE_CLIENT_PER_FLOW)
         self.scope_picker = ScopePicker()
         self.audience = QLineEdit(PARTNER_AUDIENCE)
         self.audience.setObjectName("profileAudience")
@@ -220,6 +255,10 @@ class ProfileForm(QWidget):
         rows: tuple[tuple[str, str, QWidget], ...] = (
             ("Name", "name", self.name),
             ("Environment", "environment", self.environment),
+            ("Authentication", "auth", self.auth),
+            ("User name", "username", self.username),
+            ("API key name", "api_key_name", self.api_key_name),
+            ("API key sent in", "api_key_in", self.api_key_in),
             ("Client ID", "client_id", self.client_id),
             ("Client secret", "client_secret", self.client_secret),
             ("Flow", "flow", self.flow),
@@ -228,20 +267,33 @@ class ProfileForm(QWidget):
             ("Client authentication", "auth_method", self.auth_method),
             ("Redirect URI", "redirect_uri", self.redirect_uri),
         )
+        self._form = form
+        self._rows = {key: widget for _title, key, widget in rows}
         for title, key, widget in rows:
             form.addRow(title, widget)
             if key == "client_secret":
                 form.addRow("", self.secret_location)
             form.addRow("", self.issue_labels[key])
 
-        for edit in (self.name, self.client_id, self.client_secret, self.audience):
+        for edit in (
+            self.name,
+            self.client_id,
+            self.client_secret,
+            self.audience,
+            self.username,
+            self.api_key_name,
+        ):
             edit.textChanged.connect(self.changed)
+        for combo in (self.auth, self.api_key_in):
+            combo.currentIndexChanged.connect(self.changed)
+        self.auth.currentIndexChanged.connect(self._show_auth_rows)
         self.redirect_uri.textChanged.connect(self.changed)
         for combo in (self.environment, self.flow, self.auth_method):
             combo.currentIndexChanged.connect(self.changed)
         self.scope_picker.changed.connect(self.changed)
         self.flow.currentIndexChanged.connect(self._update_redirect)
         self._update_redirect()
+        self._show_auth_rows()
 
     def set_environments(self, environments: list[Environment]) -> None:
         current = self.environment.currentData()
@@ -257,6 +309,10 @@ class ProfileForm(QWidget):
         self.blockSignals(True)
         self.name.setText(profile.name)
         self.environment.setCurrentIndex(max(0, self.environment.findData(profile.environment_id)))
+        self.auth.setCurrentIndex(max(0, self.auth.findData(profile.auth)))
+        self.username.setText(profile.username)
+        self.api_key_name.setText(profile.api_key_name)
+        self.api_key_in.setCurrentIndex(max(0, self.api_key_in.findData(profile.api_key_in)))
         self.client_id.setText(profile.client_id)
         self.client_secret.clear()
         self.flow.setCurrentIndex(max(0, self.flow.findData(profile.flow)))
@@ -272,6 +328,10 @@ class ProfileForm(QWidget):
         for widget in (
             self.name,
             self.environment,
+            self.auth,
+            self.username,
+            self.api_key_name,
+            self.api_key_in,
             self.client_id,
             self.client_secret,
             self.flow,
@@ -281,12 +341,17 @@ class ProfileForm(QWidget):
         ):
             widget.setEnabled(not read_only)
         self._update_redirect()
+        self._show_auth_rows()
         self.changed.emit()
 
     def to_model(self, extra: tuple[tuple[str, str], ...] = ()) -> Profile:
         return Profile(
             name=self.name.text().strip(),
             environment_id=str(self.environment.currentData() or ""),
+            auth=self.auth_kind(),
+            username=self.username.text(),
+            api_key_name=self.api_key_name.text().strip(),
+            api_key_in=ApiKeyLocation(self.api_key_in.currentData()),
             client_id=self.client_id.text().strip(),
             flow=Flow(self.flow.currentData()),
             scopes=self.scope_picker.scopes(),
@@ -298,6 +363,37 @@ class ProfileForm(QWidget):
 
     def secret(self) -> str:
         return self.client_secret.text().strip()
+
+    def auth_kind(self) -> AuthKind:
+        data = self.auth.currentData()
+        return AuthKind(data) if data else AuthKind.OAUTH2
+
+    @Slot()
+    def _show_auth_rows(self) -> None:
+        """Show the fields of the chosen kind of authentication only; the secret's row is
+        named after what it holds (client secret, password, token, API key)."""
+        kind = self.auth_kind()
+        oauth = kind is AuthKind.OAUTH2
+        shown = {
+            "username": kind is AuthKind.BASIC,
+            "api_key_name": kind is AuthKind.API_KEY,
+            "api_key_in": kind is AuthKind.API_KEY,
+            "client_id": oauth,
+            "client_secret": kind is not AuthKind.NONE,
+            "flow": oauth,
+            "scopes": oauth,
+            "audience": oauth,
+            "auth_method": oauth,
+            "redirect_uri": oauth,
+        }
+        for key, visible in shown.items():
+            self._form.setRowVisible(self._rows[key], visible)
+            if not visible:
+                self._form.setRowVisible(self.issue_labels[key], False)
+        self._form.setRowVisible(self.secret_location, kind is not AuthKind.NONE)
+        label = self._form.labelForField(self.client_secret)
+        if isinstance(label, QLabel):
+            label.setText(SECRET_LABELS.get(kind, "Client secret"))
 
     def show_issues(self, issues: list[ProfileIssue]) -> None:
         """Put each problem beside its field (errors red, warnings amber)."""

@@ -27,7 +27,7 @@ from explorer.core.saved import SavedRequestStore
 from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from explorer.ui.dialogs import Ask
+    from explorer.ui.ask import Questions
     from explorer.ui.request.panel import RequestPanel
 
 PASTE_MIN_CHARS = 12  # an edit adding this many characters at once is a paste, not typing
@@ -56,7 +56,7 @@ class InteropFeatures(QObject):
         self,
         panel: RequestPanel,
         *,
-        ask: Ask,
+        ask: Questions,
         status: QStatusBar,
         select_endpoint: Callable[[str], bool],
         endpoints: Callable[[], Sequence[Endpoint]],
