@@ -97,8 +97,10 @@ def run_one(megabytes: int, mode: str) -> dict[str, Any]:
     from explorer.core.status import classify
     from explorer.ui.response.pane import ResponsePane
     from explorer.ui.style.theme import apply_theme
+    from explorer.ui.workers import share_the_gil_with_workers
 
     app = QApplication.instance() or QApplication([])
+    share_the_gil_with_workers()  # as the program does at start-up
     apply_theme(app, dark=True)  # type: ignore[arg-type]
     pane = ResponsePane()
     pane.resize(900, 700)

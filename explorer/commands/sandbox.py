@@ -83,7 +83,8 @@ def _is_loopback(host: str) -> bool:
     default=120,
     show_default=True,
     metavar="N",
-    help="Requests a minute per client; 0 = off.",
+    help="Requests a minute per client; 0 = off. The Sandbox's own limit: Thumbtack "
+    "documents none (only a bare 429).",
 )
 @click.option(
     "--auto-approve",

@@ -10,6 +10,7 @@ the :class:`~explorer.ui.exchange.ExchangeController`.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +21,18 @@ from PySide6.QtCore import QObject, Signal, Slot
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
+
+#: How often the interpreter may switch threads (Python's default is 5 ms). The GUI thread
+#: shares the GIL with the workers (a large body is decoded and lexed on one): every Qt
+#: call that returns to Python waits for a worker to let go, so a short interval bounds
+#: that wait and keeps the window responsive while a worker is busy.
+SWITCH_INTERVAL_S = 0.0005
+
+
+def share_the_gil_with_workers() -> None:
+    """Set the process-wide switch interval once, at start-up (see ``SWITCH_INTERVAL_S``)."""
+    if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
 class TaskRunner(QObject):

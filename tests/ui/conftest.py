@@ -61,3 +61,12 @@ def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:  # type: ignore[n
         return window
 
     yield factory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _gil_shared_as_at_start_up() -> None:
+    """The program sets the switch interval once at start-up; widgets built alone in a
+    test get the same."""
+    from explorer.ui.workers import share_the_gil_with_workers
+
+    share_the_gil_with_workers()

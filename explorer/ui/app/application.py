@@ -197,6 +197,9 @@ def complete_window(  # type: ignore[no-untyped-def]
     window, paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
 ) -> None:
     """Build the services and the panels into a window opened by :func:`open_window`."""
+    from explorer.ui.workers import share_the_gil_with_workers
+
+    share_the_gil_with_workers()  # once for the process, before any worker starts
     window.complete(_services(paths, store, settings, history_path))
     _report_settings_problem(window, store)
 
@@ -274,7 +277,9 @@ def build_window(  # type: ignore[no-untyped-def]
     paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
 ):
     from explorer.ui.window.main_window import MainWindow
+    from explorer.ui.workers import share_the_gil_with_workers
 
+    share_the_gil_with_workers()  # once for the process, before any worker starts
     return MainWindow(_services(paths, store, settings, history_path))
 
 

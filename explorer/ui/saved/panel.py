@@ -45,7 +45,7 @@ from explorer.ui.settings_keeper import SettingsKeeper
 from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from explorer.ui.dialogs import Ask
+    from explorer.ui.ask import Questions
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 _FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -185,7 +185,7 @@ class SavedRequestsController(QObject):
         redaction: RedactionContext,
         *,
         settings: SettingsKeeper,
-        ask: Ask,
+        ask: Questions,
         current_spec: Callable[[], RequestSpec | None],
         open_request: Callable[[RequestSpec], bool],
         status: QStatusBar,

@@ -48,7 +48,7 @@ from explorer.core.secrets import (
 )
 from explorer.core.session import BEARER_MASK, Session
 from explorer.paths import AppPaths
-from explorer.ui.ask import Ask, Question, QuestionKind
+from explorer.ui.ask import AskFunction, Question, QuestionKind
 from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class SessionController(QObject):
         self,
         paths: AppPaths,
         *,
-        ask: Ask,
+        ask: AskFunction,
         profiles: ProfileStore | None = None,
         keyring_backend: Any | None = None,
         client_factory: ClientFactory = default_client_factory,

@@ -27,6 +27,7 @@ from explorer.core.profiles import (
     DEMAND_SCOPES,
     OFFLINE_ACCESS,
     OIDC_SCOPES,
+    ONE_CLIENT_PER_FLOW,
     PARTNER_AUDIENCE,
     SUPPLY_SCOPES,
     ApiKeyLocation,
@@ -217,6 +218,8 @@ class ProfileForm(QWidget):
             self.api_key_in.addItem(label, where)
         self.client_id = QLineEdit()
         self.client_id.setObjectName("profileClientId")
+        self.client_id.setPlaceholderText("The client Thumbtack issued for this profile's flow")
+        self.client_id.setToolTip(ONE_CLIENT_PER_FLOW)
         self.client_secret = QLineEdit()
         self.client_secret.setObjectName("profileClientSecret")
         self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -229,6 +232,7 @@ class ProfileForm(QWidget):
         self.flow.setObjectName("profileFlow")
         self.flow.addItem("Client credentials (no user)", Flow.CLIENT_CREDENTIALS)
         self.flow.addItem("Authorization code (a user signs in)", Flow.AUTHORIZATION_CODE)
+        self.flow.setToolTip(ONE_CLIENT_PER_FLOW)
         self.scope_picker = ScopePicker()
         self.audience = QLineEdit(PARTNER_AUDIENCE)
         self.audience.setObjectName("profileAudience")

@@ -28,7 +28,7 @@ from explorer.ui.redaction import RedactionContext, copy_text
 from explorer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from explorer.ui.dialogs import Ask
+    from explorer.ui.ask import Questions
 
 #: ``with_credentials(spec, then)``: ``then`` gets ``spec`` with the current real token.
 WithCredentials = Callable[[RequestSpec, Callable[[RequestSpec], object]], None]
@@ -61,7 +61,7 @@ class BundleExporter(QObject):
         exchange: ExchangeController,
         redaction: RedactionContext,
         *,
-        ask: Ask,
+        ask: Questions,
         current_spec: Callable[[], RequestSpec | None],
         explanation: Callable[[], Explanation | None],
         names: Callable[[], tuple[str, str]],

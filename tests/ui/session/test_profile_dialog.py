@@ -195,3 +195,15 @@ def test_demo_profiles_stay_read_only_after_the_sandbox_moves(session_window, qt
     dialog.edit(stale)
     assert not dialog.form.client_secret.isEnabled()
     assert "public demo value" in dialog.form.read_only_note.text()
+
+
+def test_the_form_says_one_client_per_flow(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core.profiles import ONE_CLIENT_PER_FLOW
+    from explorer.ui.session.profile_form import ProfileForm
+
+    form = ProfileForm()
+    qtbot.addWidget(form)
+    assert "one oauth client per flow" in ONE_CLIENT_PER_FLOW.lower()
+    assert form.flow.toolTip() == ONE_CLIENT_PER_FLOW
+    assert form.client_id.toolTip() == ONE_CLIENT_PER_FLOW
+    assert "flow" in form.client_id.placeholderText()
