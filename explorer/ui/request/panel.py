@@ -641,11 +641,13 @@ class RequestPanel(ProblemDisplay, QWidget):
             self.fail_bar.hide()
             self.send_requested.emit()
             return
+        from explorer.ui.announce import announce
+
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        self.fail_bar.show_message(
-            f"This request would fail validation: {problems[0].message}{more}"
-        )
+        message = f"This request would fail validation: {problems[0].message}{more}"
+        self.fail_bar.show_message(message)
         self.send_anyway_button.setFocus()
+        announce(self.send_anyway_button, message, urgent=True)
 
     @Slot()
     def on_send_anyway(self) -> None:

@@ -805,7 +805,15 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_exchange_shown(self, shown: ShownResponse) -> None:
+        from explorer.ui.announce import announce, response_words
+
         self._render(shown)
+        explanation = self.redaction.redact_explanation(shown.explanation)
+        announce(
+            self.response_pane.badge,
+            response_words(shown.status, explanation),
+            urgent=not shown.status.ok,
+        )
         self.response_shown.emit(shown.record)
 
     def _render(self, shown: ShownResponse) -> None:
