@@ -552,22 +552,37 @@ class HistoryStore:
             bounds = parse_status_filter(status)
             if bounds is None:
                 where.append("status IS NULL")
+            elif bounds[0] == bounds[1]:  # one code: the index yields its rows in id order
+                where.append("status = ?")
+                args.append(bounds[0])
             else:
                 where.append("status BETWEEN ? AND ?")
                 args += list(bounds)
+        source = "exchanges"
+        order = "id"
         if text and text.strip():
             needle = text.strip()
             if self._fts and len(needle) >= 3:
-                where.append("id IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)")
+                # Walk the full-text index newest first and stop at the page's end, rather
+                # than collecting every match and sorting it.
+                source = "exchanges_fts CROSS JOIN exchanges ON exchanges.id = exchanges_fts.rowid"
+                order = "exchanges_fts.rowid"
+                where.append("exchanges_fts MATCH ?")
                 args.append('"' + needle.replace('"', '""') + '"')
             else:
-                where.append("search_text LIKE ? ESCAPE '\\'")
+                where.append("exchanges.search_text LIKE ? ESCAPE '\\'")
                 args.append(f"%{_like(needle)}%")
+        # The page's ids first (from the indexes alone where a filter has one), then the
+        # columns of those rows only.
+        page = (
+            f"SELECT exchanges.id FROM {source}"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + f" ORDER BY {order} DESC LIMIT ? OFFSET ?"
+        )
         sql = (
             "SELECT id, created_at, method, url, endpoint, operation_id, status, environment,"
             " profile, total_ms, json_extract(response, '$.cause'), verdict FROM exchanges"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY id DESC LIMIT ? OFFSET ?"
+            f" WHERE id IN ({page}) ORDER BY id DESC"
         )
         args += [max(0, limit), max(0, offset)]
         with self._use() as conn:
