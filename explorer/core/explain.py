@@ -358,7 +358,7 @@ class ExplanationEngine:
                 thumbtack=thumbtack,
             )
         if not thumbtack:
-            explanation = _with_description(
+            explanation = with_description(
                 replace(explanation, source="http", doc_url=explanation.doc_url or info.doc_url),
                 endpoint,
                 facts.status,
@@ -569,9 +569,10 @@ def _described(endpoint: Endpoint | None, status: int | None) -> str:
     return f"The API description of {name} does not list {status} (it lists {codes})."
 
 
-def _with_description(
+def with_description(
     explanation: Explanation, endpoint: Endpoint | None, status: int | None
 ) -> Explanation:
+    """``explanation`` with what ``endpoint``'s description documents for ``status``."""
     said = _described(endpoint, status)
     if not said:
         return explanation

@@ -135,6 +135,7 @@ class BodyView(QWidget):
         self._shown_bytes = 0
         self._resume_at: int | None = None
         self._pending_search: str | None = None
+        self._searched = ""  # the find the user ran, run again when the body is re-shown
         self.loading = False
         self.mode = BodyMode.MESSAGE
         self.matched_selections: list[QTextEdit.ExtraSelection] = []
@@ -169,7 +170,7 @@ class BodyView(QWidget):
         self.search_edit = SearchBox("Find (Ctrl+F)")
         self.search_edit.setObjectName("bodySearch")
         self.search_edit.returnPressed.connect(lambda: self.search(self.search_edit.text()))
-        self.search_edit.textChanged.connect(lambda _text: self._set_search_count(""))
+        self.search_edit.textChanged.connect(self.on_search_edit_changed)
         self.search_count = self.search_edit.count
         self.prev_button = _tool_button("▲")
         self.prev_button.setToolTip("Previous match (Shift+F3)")
@@ -313,7 +314,12 @@ class BodyView(QWidget):
         status: int | None = None,
         force_format: bool = False,
     ) -> None:
-        """Show ``body`` (bytes as received) with its full Content-Type header value."""
+        """Show ``body`` (bytes as received) with its full Content-Type header value.
+
+        A find the user ran stays in effect: it runs again on what is now shown (the
+        same response re-shown after presentation mode or the theme changed, or a new
+        one)."""
+        searched = self._searched
         self._stop()
         self._body, self._content_type, self._status = body, content_type, status
         self._sniffed = sniff(body, content_type)
@@ -326,6 +332,10 @@ class BodyView(QWidget):
         self.filter_edit.blockSignals(False)
         self.tree_button.setChecked(False)
         self._show_current(force_format=force_format)
+        if searched and self.loading:
+            self._pending_search, self._resume_at = searched, 0  # when the text is in
+        elif searched:
+            self.search(searched)  # a small body is already shown
 
     def _show_current(self, *, force_format: bool = False) -> None:
         body, status = self._body, self._status
@@ -585,6 +595,11 @@ class BodyView(QWidget):
         if self.toolbar.focus_tool(self.search_edit) and self.search_edit.isVisible():
             self.search_edit.selectAll()
 
+    @Slot(str)
+    def on_search_edit_changed(self, _text: str) -> None:
+        self._searched = ""  # the user is typing another find
+        self._set_search_count("")
+
     def search(self, text: str, backward: bool = False) -> bool:
         """Select the next (or previous) match, wrapping around; False if none.
 
@@ -594,6 +609,7 @@ class BodyView(QWidget):
         """
         if not text or self.mode is not BodyMode.TEXT:
             return False
+        self._searched = text
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         found = self.code.find(text, flags)
         if not found and not backward and self.capped and not self._filtering:

@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         self.sandbox_menu: SandboxMenu = SandboxMenu(self)
         self.exchange: ExchangeController = ExchangeController(
             services.perform or self._plain_perform,
-            explain=services.explain,
+            explain=self._explain_with_description,
             prepare=self._prepare_send,
             variables=services.variables,
             sandbox_base=self.current_sandbox_base,
@@ -719,6 +719,21 @@ class MainWindow(QMainWindow):
         if spec.operation_id:
             self.endpoint_tree.select(spec.operation_id)
         return self.request_panel.load_spec(spec)
+
+    def _explain_with_description(self, record: ResponseRecord) -> Explanation | None:
+        """The explanation (on the request worker); from a host that is not Thumbtack's,
+        with what the open description documents for the operation's status."""
+        explanation = self.services.explain(record)
+        operation_id = record.request.operation_id
+        if explanation is None or explanation.source != "http" or not operation_id:
+            return explanation
+        finder = getattr(self.catalog, "by_operation_id", None)
+        endpoint = finder(operation_id) if callable(finder) else None
+        if endpoint is None:
+            return explanation
+        from explorer.core.explain import with_description
+
+        return with_description(explanation, endpoint, record.status)
 
     def _prepare_send(self, spec: RequestSpec) -> RequestSpec:
         """What the window adds to every request it sends: the Sandbox fault, and whether

@@ -13,6 +13,7 @@ from helpers.httpbin import running_httpbin
 from PySide6.QtCore import Qt
 
 from explorer.core.catalog import Catalog, load_default_catalog
+from explorer.core.explain import ExplanationEngine
 
 DESCRIPTION = """\
 openapi: 3.0.3
@@ -63,7 +64,8 @@ def send(window, qtbot):  # type: ignore[no-untyped-def]
 def test_servers_become_environments_and_requests_go_there(  # type: ignore[no-untyped-def]
     make_window, catalog, qtbot, tmp_path: Path, echo_url: str
 ) -> None:
-    window = make_window(catalog=catalog, endpoints=list(catalog.endpoints))
+    engine = ExplanationEngine.from_resources()
+    window = make_window(catalog=catalog, endpoints=list(catalog.endpoints), explain=engine.explain)
     before = combo_items(window)
     path = tmp_path / "echo.yaml"
     path.write_text(DESCRIPTION.format(port=echo_url.rsplit(":", 1)[1]), encoding="utf-8")
@@ -88,8 +90,11 @@ def test_servers_become_environments_and_requests_go_there(  # type: ignore[no-u
     qtbot.waitUntil(lambda: window.request_panel.url.text() == f"{echo_url}/anything/v2/pets")
     record = send(window, qtbot)
     assert json.loads(record.body)["url"] == f"{echo_url}/anything/v2/pets"
-    explanation = window.explanation_panel.cause.text() + window.explanation_panel.title.text()
+    panel = window.explanation_panel
+    qtbot.waitUntil(lambda: panel.title.text().startswith("200"))
+    explanation = " ".join((panel.title.text() + " " + panel.cause.text()).split())
     assert "thumbtack" not in explanation.lower()
+    assert "The API description documents this answer of listPets as 200" in explanation
 
 
 def test_petstore_keeps_its_base_path(make_window, catalog, qtbot) -> None:  # type: ignore[no-untyped-def]
