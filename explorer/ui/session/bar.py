@@ -115,6 +115,7 @@ class SessionUi(QObject):
         self.token_timer = QTimer(self)
         self.token_timer.setInterval(1000)
         self.token_timer.timeout.connect(self.on_token_tick)
+        self.token_timer.timeout.connect(self.check_profiles_file)
         self.token_timer.start()
 
     def start(self) -> None:
@@ -204,6 +205,21 @@ class SessionUi(QObject):
         if label.property("state") != state.value:
             label.setProperty("state", state.value)
             label.setStyleSheet(status_label_style(state.value))
+
+    @Slot()
+    def check_profiles_file(self) -> None:
+        """Another copy of the program (a command-line run, a second window) changed the
+        profiles file: read it again and say so, so nothing shown is out of date."""
+        if not self.controller.profiles.changed_on_disk():
+            return
+        problem = self.controller.load()
+        if problem is not None and not self.controller.profiles.problem_known:
+            self.report_profiles_problem(problem)
+        self.status.showMessage(
+            "The profiles were changed outside this window (another window or a command); "
+            "the lists were read again.",
+            10000,
+        )
 
     @Slot(str)
     def on_token_failed(self, message: str) -> None:
