@@ -239,7 +239,7 @@ def _build(
         root_security=document.get("security"),
         resolver=resolver,
         used_ids=used_ids,
-        inferred_marks="x-inferred" in reader.text,
+        inferred_marks="x-inferred" in reader.text or "x-evidence" in reader.text,
         default_grade=Evidence.INFERRED if "x-evidence" in reader.text else Evidence.DOCUMENTED,
     )
     endpoints = _operations(document.get("paths"), ("paths",), context, reader)

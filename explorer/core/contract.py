@@ -472,10 +472,16 @@ class ContractChecker:
         return []
 
     def _fast_problems(self, where: tuple[str, ...], body: bytes) -> list[Problem]:
+        from explorer.core.openapi_doc import json_in_pieces
+
         try:
-            value = json.loads(body)
-        except (ValueError, RecursionError) as exc:
-            raise _BodyUnreadable(f"the body is not valid JSON ({_cut(str(exc))[:120]})") from None
+            value = json_in_pieces(body.decode("utf-8"))
+        except (ValueError, RecursionError):
+            try:  # parsed again whole for the message with its line and column
+                value = json.loads(body)
+            except (ValueError, RecursionError) as exc:
+                why = _cut(str(exc))[:120]
+                raise _BodyUnreadable(f"the body is not valid JSON ({why})") from None
         key = where
         with self._lock:
             compiled = self._fast.get(key)

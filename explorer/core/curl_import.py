@@ -759,7 +759,7 @@ def parse_curl(
     templated = template_secrets(spec, known_secrets)
     for ref in templated.secrets:
         notes.append(
-            f"The secret in {ref.where} was not kept: it is now {{{{{ref.name}}}}}; "
-            "store the value as a secret to use it."
+            f"The value of {ref.where} is a secret and was not kept: the request uses "
+            f"{{{{{ref.name}}}}}; store the value as a secret to use it."
         )
     return CurlImport(spec=templated.spec, secrets=templated.secrets, notes=tuple(notes))

@@ -89,6 +89,10 @@ def parse_text(text: str, *, source: str, limits: Limits = LIMITS) -> Any:
     check_size(source, len(text), limits)
     if source.lower().endswith(".json") or text.lstrip().startswith("{"):
         try:
+            return _json_in_pieces(text)
+        except (ValueError, IndexError, RecursionError):
+            pass  # parsed again whole, for the message with its line and column
+        try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CatalogError(
@@ -146,6 +150,70 @@ def _alias_bomb(source: str, limits: Limits) -> CatalogError:
         hint="Open a description without self-multiplying aliases (anchors '&' used "
         "through '*' inside each other).",
     )
+
+
+_DECODER = json.JSONDecoder()
+#: containers this close to the top are read member by member (see _json_in_pieces)
+_PIECE_DEPTH = 4
+
+
+def _json_in_pieces(text: str, depth: int = _PIECE_DEPTH) -> Any:
+    """``json.loads(text)``, but the outer levels are read member by member.
+
+    The standard parser keeps the interpreter's lock for a whole document (120 ms for a
+    4 MB description), which would freeze the window while a worker opens a file. Read
+    piece by piece, the lock is let go between the members of ``paths`` and
+    ``components``, so the window keeps painting. Raises ValueError like ``json.loads``.
+    """
+    value, end = _piece(text, _skip(text, 0), _PIECE_DEPTH - depth)
+    if _skip(text, end) != len(text):
+        raise ValueError("extra data")
+    return value
+
+
+def json_in_pieces(text: str, depth: int = 2) -> Any:
+    """A JSON text parsed with its ``depth`` outer levels read member by member, so a
+    worker parsing a large body does not hold up the window (ValueError if not JSON)."""
+    try:
+        return _json_in_pieces(text, depth)
+    except (IndexError, RecursionError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _skip(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\n\r":
+        index += 1
+    return index
+
+
+def _piece(text: str, index: int, depth: int) -> tuple[Any, int]:
+    opener = text[index]
+    if depth >= _PIECE_DEPTH or opener not in "{[":
+        return _DECODER.raw_decode(text, index)
+    closer = "}" if opener == "{" else "]"
+    index = _skip(text, index + 1)
+    result: Any = {} if opener == "{" else []
+    while text[index] != closer:
+        if opener == "{":
+            key, index = _DECODER.raw_decode(text, index)
+            if not isinstance(key, str):
+                raise ValueError("a key that is not a string")
+            index = _skip(text, index)
+            if text[index] != ":":
+                raise ValueError("a key without ':'")
+            value, index = _piece(text, _skip(text, index + 1), depth + 1)
+            result[key] = value
+        else:
+            value, index = _piece(text, index, depth + 1)
+            result.append(value)
+        index = _skip(text, index)
+        if text[index] == ",":
+            index = _skip(text, index + 1)
+            if text[index] == closer:
+                raise ValueError("a trailing comma")
+        elif text[index] != closer:
+            raise ValueError("a missing comma")
+    return result, index + 1
 
 
 def _too_deep(source: str, limits: Limits) -> CatalogError:

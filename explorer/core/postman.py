@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
@@ -38,6 +39,7 @@ from explorer.core.secret_refs import SecretRef
 from explorer.core.variables import VARIABLE_PATTERN
 
 SCHEMA_V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+_PATH_VARIABLE = re.compile(r"(?<=[^/:])/:([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _load(data: bytes | str, what: str) -> Any:
@@ -170,6 +172,28 @@ class _Importer:
                 url = url.replace(f":{key}", quote(value, safe="{}") if value else f"{{{{{key}}}}}")
         return url
 
+    def finish_url(self, url: str, where: str) -> str:
+        """Postman's loose URLs made ones the program can send, each change noted."""
+        if url.startswith("//"):
+            url = "http:" + url
+            self.notes.append(
+                f"The URL of {where} has no scheme: http is assumed, as Postman does."
+            )
+        elif "://" not in url and not url.startswith("{{"):
+            url = "http://" + url
+            self.notes.append(
+                f"The URL of {where} has no scheme: http is assumed, as Postman does."
+            )
+        head, sep, query = url.partition("?")
+        names = _PATH_VARIABLE.findall(head)
+        if names:
+            head = _PATH_VARIABLE.sub(lambda m: "/{{" + m.group(1) + "}}", head)
+            self.notes.append(
+                f"{where} has path variables without a value ({', '.join(names)}): they are "
+                f"{', '.join('{{' + n + '}}' for n in names)}; set them before sending."
+            )
+        return head + sep + query
+
     # -- body ---------------------------------------------------------------------------
     def body(self, raw: Any, headers: list[tuple[str, str]], where: str) -> bytes | None:
         if not isinstance(raw, dict) or raw.get("disabled"):
@@ -177,7 +201,7 @@ class _Importer:
         mode = raw.get("mode")
         has_type = any(k.lower() == "content-type" for k, _ in headers)
         if mode == "raw":
-            text = str(raw.get("raw") or "")
+            text = str(raw.get("raw") or raw.get("content") or "")
             if not text:
                 return None
             options = raw.get("options") if isinstance(raw.get("options"), dict) else {}
@@ -188,14 +212,14 @@ class _Importer:
         if mode == "urlencoded":
             pairs = [
                 (str(p.get("key")), _text(p.get("value")))
-                for p in _kv(raw.get("urlencoded"))
-                if not p.get("disabled")
+                for p in _kv(raw.get("urlencoded") or raw.get("content"))
+                if not p.get("disabled") and p.get("enabled") is not False
             ]
             if not has_type:
                 headers.append(("Content-Type", "application/x-www-form-urlencoded"))
             return urlencode(pairs, safe="{}").encode("ascii")
         if mode == "formdata":
-            return self.formdata(_kv(raw.get("formdata")), headers, where)
+            return self.formdata(_kv(raw.get("formdata") or raw.get("content")), headers, where)
         if mode == "graphql":
             graphql = raw.get("graphql") if isinstance(raw.get("graphql"), dict) else {}
             document: dict[str, Any] = {"query": str((graphql or {}).get("query", ""))}
@@ -222,7 +246,7 @@ class _Importer:
 
         fields: list[tuple[str, tuple[str | None, bytes]]] = []
         for part in parts:
-            if part.get("disabled"):
+            if part.get("disabled") or part.get("enabled") is False:
                 continue
             if part.get("type") == "file":
                 self.notes.append(
@@ -266,6 +290,7 @@ class _Importer:
         if not url:
             self.notes.append(f"{where} has no URL: left out.")
             return
+        url = self.finish_url(url, where)
         headers = [
             (str(h.get("key")), _text(h.get("value")))
             for h in _kv(raw.get("header"))
@@ -277,7 +302,7 @@ class _Importer:
         headers += [(k, v) for k, v in auth_headers if k.lower() not in names]
         if auth_query:
             url += ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in auth_query)
-        body = self.body(raw.get("body"), headers, where)
+        body = self.body(raw.get("body") or raw.get("data"), headers, where)
         method = str(raw.get("method") or "GET").upper()
         spec = self.collector.template(
             RequestSpec(method=method, url=url, headers=tuple(headers), body=body)

@@ -101,7 +101,7 @@ def _template_text(
         before = original[cursor:start]
         key = _KEY_BEFORE.search(original[:start])
         wanted = slug(key.group(1)) if key and default != "access_token" else default
-        place = f"{where} ('{key.group(1)}')" if key and default != "access_token" else where
+        place = f"'{key.group(1)}' in {where}" if key and default != "access_token" else where
         out += [before, "{{" + names.name_for(wanted, original[start:end], place) + "}}"]
         cursor = end
     out.append(original[cursor:])

@@ -166,3 +166,48 @@ def test_a_broken_item_is_listed_and_the_rest_imported() -> None:
     assert len(plan.requests) == 5
     assert any("'Broken' has no URL" in note for note in plan.notes)
     assert any("hawk auth" in note for note in plan.notes)
+
+
+PUBLIC = sorted((DATA / "public").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", PUBLIC, ids=[p.stem for p in PUBLIC])
+def test_postmans_own_example_collections_import_and_export_valid(
+    path: Path, tmp_path: Path
+) -> None:
+    """Collections from Postman's schema repository (see data/postman/public/SOURCE.md)."""
+    plan = postman_plan(path.read_text(encoding="utf-8"))
+    assert plan.requests
+    for item in plan.requests:
+        assert urlsplit_scheme(item.request.url) in ("http", "https")
+    written = json.dumps([item.request.to_document() for item in plan.requests])
+    for ref in plan.secrets:
+        assert ref.value not in written
+    apply_plan(plan, SavedRequestStore(tmp_path))
+    exported = suite_to_postman(read_suite(tmp_path))
+    jsonschema.validate(exported, SCHEMA)
+
+
+def urlsplit_scheme(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).scheme
+
+
+def test_the_v2_0_example_keeps_its_old_style_bodies_and_path_variables() -> None:
+    plan = postman_plan((DATA / "public" / "v2.0-httpbin.json").read_text(encoding="utf-8"))
+    by_name = {item.request.name: item.request for item in plan.requests}
+    assert by_name["POST with URL params and JSON"].body == {"gimme": "somejson!"}
+    assert b'name="postdata"' in by_name["POST with URL params and form-data"].to_spec().body
+    assert by_name["POST with URL params and urlencoded"].body == "somekey=somevalue"
+    assert by_name["PathVariables"].url == "http://httpbin.org/status/{{code}}"
+    assert any("{{code}}" in note for note in plan.notes)
+    assert any("no scheme" in note for note in plan.notes)
+
+
+def test_bearer_tokens_in_postmans_example_are_set_aside() -> None:
+    plan = postman_plan((DATA / "public" / "v2.1-bearerAuthTest.json").read_text())
+    assert [ref.value for ref in plan.secrets] == ["wkjehbxoqnunc2k3"]
+    (item,) = plan.requests
+    assert dict(item.request.headers)["Authorization"] == "Bearer {{access_token}}"
+    assert any("test script" in note for note in plan.notes)

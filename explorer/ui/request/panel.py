@@ -115,6 +115,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.badge.hide()
         self.url = QLineEdit(placeholderText="https://…")
         self.url.setObjectName("requestUrl")
+        self.url.setAccessibleName("Request URL")
         self.send_button = QPushButton("Send")
         self.send_button.setObjectName("sendButton")
         self.send_button.setToolTip("Check and send the request (Ctrl+Enter)")
@@ -402,6 +403,8 @@ class RequestPanel(ProblemDisplay, QWidget):
         """Show a stored request to edit and send again: read back into the form when it
         is of the endpoint shown, else as a free URL with its headers and body. False when
         the panel shows another endpoint (its URL is then not free to change)."""
+        self.undo_bar.hide()  # "Reset … Undo" was about the inputs this replaces
+        self._undo_inputs = None
         if self.endpoint is not None and spec.operation_id == self.endpoint.operation_id:
             self.set_inputs(inputs_for(self.endpoint, spec))
             return True
@@ -522,6 +525,8 @@ class RequestPanel(ProblemDisplay, QWidget):
             (p.location, p.field, p.message): p for p in problems if p.severity is not Severity.INFO
         }
         self.problems = list(unique.values())
+        if not self.problems:
+            self.fail_bar.hide()  # the bar goes with its cause
         self._show_problems(values)
         self._update_preview(values)
         self.problems_changed.emit(self.problems)

@@ -135,6 +135,7 @@ class BodyView(QWidget):
         self._shown_bytes = 0
         self._resume_at: int | None = None
         self._pending_search: str | None = None
+        self._searched = ""  # the find the user ran, run again when the body is re-shown
         self.loading = False
         self.mode = BodyMode.MESSAGE
         self.matched_selections: list[QTextEdit.ExtraSelection] = []
@@ -164,18 +165,22 @@ class BodyView(QWidget):
         self.filter_edit = QLineEdit(placeholderText="JSONPath filter, e.g. $.data[*].name")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setObjectName("bodyFilter")
+        self.filter_edit.setAccessibleName("JSONPath filter")
         self.filter_edit.returnPressed.connect(lambda: self.apply_filter(self.filter_edit.text()))
         self.filter_edit.textChanged.connect(self.on_filter_edit_changed)
         self.search_edit = SearchBox("Find (Ctrl+F)")
         self.search_edit.setObjectName("bodySearch")
+        self.search_edit.setAccessibleName("Find in the body")
         self.search_edit.returnPressed.connect(lambda: self.search(self.search_edit.text()))
-        self.search_edit.textChanged.connect(lambda _text: self._set_search_count(""))
+        self.search_edit.textChanged.connect(self.on_search_edit_changed)
         self.search_count = self.search_edit.count
         self.prev_button = _tool_button("▲")
         self.prev_button.setToolTip("Previous match (Shift+F3)")
+        self.prev_button.setAccessibleName("Previous match")
         self.prev_button.clicked.connect(lambda: self.search(self.search_edit.text(), True))
         self.next_button = _tool_button("▼")
         self.next_button.setToolTip("Next match (F3)")
+        self.next_button.setAccessibleName("Next match")
         self.next_button.clicked.connect(lambda: self.search(self.search_edit.text()))
         self.copy_button = _tool_button("Copy")
         self.copy_button.setToolTip(
@@ -218,8 +223,11 @@ class BodyView(QWidget):
 
         self.code = CodeView()
         self.code.setObjectName("responseBody" if not self.raw else "responseRaw")
+        self.code.setAccessibleName("Response body" if not self.raw else "Response as received")
         self.tree = JsonTree()
+        self.tree.setAccessibleName("Response body as a tree")
         self.hex = QPlainTextEdit(readOnly=True)
+        self.hex.setAccessibleName("Response bytes in hex")
         self.hex.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.hex.setFont(self.code.font())
         self.hex_more = QPushButton("Load more")
@@ -313,7 +321,12 @@ class BodyView(QWidget):
         status: int | None = None,
         force_format: bool = False,
     ) -> None:
-        """Show ``body`` (bytes as received) with its full Content-Type header value."""
+        """Show ``body`` (bytes as received) with its full Content-Type header value.
+
+        A find the user ran stays in effect: it runs again on what is now shown (the
+        same response re-shown after presentation mode or the theme changed, or a new
+        one)."""
+        searched = self._searched
         self._stop()
         self._body, self._content_type, self._status = body, content_type, status
         self._sniffed = sniff(body, content_type)
@@ -326,6 +339,10 @@ class BodyView(QWidget):
         self.filter_edit.blockSignals(False)
         self.tree_button.setChecked(False)
         self._show_current(force_format=force_format)
+        if searched and self.loading:
+            self._pending_search, self._resume_at = searched, 0  # when the text is in
+        elif searched:
+            self.search(searched)  # a small body is already shown
 
     def _show_current(self, *, force_format: bool = False) -> None:
         body, status = self._body, self._status
@@ -585,6 +602,11 @@ class BodyView(QWidget):
         if self.toolbar.focus_tool(self.search_edit) and self.search_edit.isVisible():
             self.search_edit.selectAll()
 
+    @Slot(str)
+    def on_search_edit_changed(self, _text: str) -> None:
+        self._searched = ""  # the user is typing another find
+        self._set_search_count("")
+
     def search(self, text: str, backward: bool = False) -> bool:
         """Select the next (or previous) match, wrapping around; False if none.
 
@@ -594,6 +616,7 @@ class BodyView(QWidget):
         """
         if not text or self.mode is not BodyMode.TEXT:
             return False
+        self._searched = text
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         found = self.code.find(text, flags)
         if not found and not backward and self.capped and not self._filtering:

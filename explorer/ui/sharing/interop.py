@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from explorer.ui.ask import Questions
     from explorer.ui.request.panel import RequestPanel
 
+PASTE_MIN_CHARS = 12  # an edit adding this many characters at once is a paste, not typing
 IMPORTS = {
     "har": ("HAR file…", "Import a HAR file", ["HAR files (*.har *.json)", "All files (*)"]),
     "postman": (
@@ -116,10 +117,16 @@ class InteropFeatures(QObject):
             action.triggered.connect(lambda _=False, k=kind: self.export_saved(k))
             self.export_actions[kind] = action
 
+        self._url_text = self._url_before = panel.url.text()
         panel.url.installEventFilter(self)
+        panel.url.textChanged.connect(self._remember_url)
         panel.url.textEdited.connect(self.on_url_edited)
 
     # ----- curl ----------------------------------------------------------------------
+    @Slot(str)
+    def _remember_url(self, text: str) -> None:
+        self._url_before, self._url_text = self._url_text, text
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             isinstance(watched, QLineEdit)
@@ -135,7 +142,13 @@ class InteropFeatures(QObject):
 
     @Slot(str)
     def on_url_edited(self, text: str) -> None:
-        if looks_like_curl(text) and len(text.split()) > 1:
+        """A command pasted through the field's context menu (typing ``curl …`` by hand
+        is left alone: only an edit that adds many characters at once is a paste)."""
+        # textEdited comes before textChanged: _url_text still holds the text before the edit
+        before = self._url_before if self._url_text == text else self._url_text
+        grew = len(text) - len(before) >= PASTE_MIN_CHARS
+        replaced = not text.startswith(before[: max(len(before) - 1, 0)])
+        if (grew or replaced) and looks_like_curl(text):
             self.import_curl_text(text)
 
     def _operation_name(self, spec: RequestSpec) -> str | None:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog
 
 from explorer.core.catalog import Catalog, load_default_catalog
-from explorer.core.models import ParamLocation
+from explorer.core.models import ParamLocation, RequestSpec
 from explorer.ui.window.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
@@ -181,3 +181,17 @@ def test_copy_as_menu_offers_every_language(window, qtbot) -> None:  # type: ign
     copied = QApplication.clipboard().text()
     assert "package main" in copied and 'os.Getenv("THUMBTACK_ACCESS_TOKEN")' in copied
     assert "••••••" not in copied
+
+
+def test_typing_curl_by_hand_in_a_free_url_is_left_alone(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = window.request_panel
+    panel.load_free(RequestSpec(method="GET", url="https://example.com/start"))
+    panel.url.clear()
+    qtbot.keyClicks(panel.url, "curl https://example.com/typed")
+    assert panel.url.text() == "curl https://example.com/typed"
+    assert window.interop.ask.errors == []
+    panel.url.selectAll()
+    QApplication.clipboard().setText("curl https://example.com/pasted -X DELETE")
+    panel.url.paste()  # the context menu's Paste
+    qtbot.waitUntil(lambda: panel.url.text() == "https://example.com/pasted")
+    assert panel.method.currentText() == "DELETE"
