@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers.session_window import ScriptedAsk, controller_of, sandbox, session_window
+
 from explorer.core.profiles import Profile, ProfileStore
 from explorer.core.secrets import SecretKind, VaultStore, vault_path
 from explorer.paths import AppPaths
@@ -20,6 +22,7 @@ from explorer.paths import AppPaths
 PASSPHRASE = "a long test passphrase"
 WORKER = Path(__file__).parents[1] / "helpers" / "add_profiles.py"
 ADDS = 40
+__all__ = ["sandbox", "session_window"]
 
 
 def worker_env() -> dict[str, str]:
@@ -77,3 +80,22 @@ def test_the_window_and_a_command_line_run_keep_each_others_profile_and_secret()
     assert "cli-00" in window_profiles.names()
     assert window_vault.get("cli-00", SecretKind.CLIENT_SECRET) == "secret-of-cli-00"
     assert kept(paths, ["cli-00", "window"]) == (2, 2)
+
+
+def test_the_open_window_lists_a_profile_a_command_line_run_adds(  # type: ignore[no-untyped-def]
+    session_window, qtbot
+) -> None:
+    window = session_window(ScriptedAsk())
+    with qtbot.waitSignal(window.environment_ready, timeout=10000):
+        window.environment_combo.setCurrentIndex(window.environment_combo.findText("Staging"))
+    done = subprocess.run(
+        [sys.executable, str(WORKER), "cli", "1"], env=worker_env(), capture_output=True
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    qtbot.waitUntil(lambda: window.profile_combo.findText("cli-00") >= 0, timeout=5000)
+    assert "changed outside this window" in window.statusBar().currentMessage()
+    # the window's own save keeps the command line's profile
+    controller_of(window).profiles.save_profile(
+        Profile(name="window", environment_id="staging", client_id="id-window")
+    )
+    assert {"cli-00", "window"} <= set(ProfileStore(AppPaths.from_environment()).names())

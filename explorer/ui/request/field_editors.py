@@ -25,12 +25,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QToolButton,
     QWidget,
     QWidgetAction,
 )
 
 from explorer.core.evidence import MEANINGS, Evidence, grade_of, note_of
+
+#: Controls inside a field's editor that take the field's name for a screen reader.
+_NAMED_BY_FIELD = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit)
 
 
 class _Missing:
@@ -333,6 +337,19 @@ class FieldRow:
         self.note.setObjectName(f"note:{name}")
         self.note.hide()
         self.note_kind = ""
+        self._about = self.label.toolTip()
+        # The editor's own controls are named after the field (nested rows named theirs).
+        self.controls = [
+            w
+            for w in editor.findChildren(QWidget)
+            if isinstance(w, _NAMED_BY_FIELD)
+            and not w.accessibleName()
+            and not isinstance(w.parent(), QComboBox)
+        ]
+        spoken = f"{name}, required" if required else name
+        for control in self.controls:
+            control.setAccessibleName(spoken)
+            control.setAccessibleDescription(self._about)
 
     def set_note(self, text: str, kind: str = "") -> None:
         self.note_kind = kind if text else ""
@@ -341,5 +358,7 @@ class FieldRow:
         self.note.style().unpolish(self.note)
         self.note.style().polish(self.note)
         self.note.setVisible(bool(text))
+        for control in self.controls:  # the problem is read with the field
+            control.setAccessibleDescription("\n".join(t for t in (text, self._about) if t))
         if isinstance(self.editor, ScalarEditor):
             self.editor.set_invalid(kind == "error")

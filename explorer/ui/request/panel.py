@@ -115,6 +115,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.badge.hide()
         self.url = QLineEdit(placeholderText="https://…")
         self.url.setObjectName("requestUrl")
+        self.url.setAccessibleName("Request URL")
         self.send_button = QPushButton("Send")
         self.send_button.setObjectName("sendButton")
         self.send_button.setToolTip("Check and send the request (Ctrl+Enter)")

@@ -202,6 +202,9 @@ class StatusBadge(QFrame):
             else ""
         )
         self.setToolTip((shown + "<hr>" if shown else "") + legend_html(dark=is_dark()))
+        # A screen reader says the badge's words, never its colour.
+        self.setAccessibleName(f"Status: {self.text()}" if self.text() else "Status")
+        self.setAccessibleDescription(self.detail.text())
 
     def _set_class(self, value: str) -> None:
         self.setProperty("statusClass", value)

@@ -74,6 +74,7 @@ class SavedRequestsPanel(QDockWidget):
         self.choose_button = QPushButton("Choose folder…")
         self.tree = QTreeWidget()
         self.tree.setObjectName("savedTree")
+        self.tree.setAccessibleName("Saved requests")
         self.tree.setHeaderLabels(["Name", "Method"])
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

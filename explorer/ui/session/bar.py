@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
@@ -19,7 +20,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar, QWidget
 
 from explorer.core.environments import Environment
 from explorer.core.files import DocumentError
-from explorer.core.models import Endpoint, FixAction, RequestSpec
+from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec
+from explorer.core.preflight import working_fixes
 from explorer.core.profiles import (
     SANDBOX_CUSTOMER_PROFILE,
     SANDBOX_PRO_PROFILE,
@@ -113,6 +115,7 @@ class SessionUi(QObject):
         self.token_timer = QTimer(self)
         self.token_timer.setInterval(1000)
         self.token_timer.timeout.connect(self.on_token_tick)
+        self.token_timer.timeout.connect(self.check_profiles_file)
         self.token_timer.start()
 
     def start(self) -> None:
@@ -203,6 +206,21 @@ class SessionUi(QObject):
             label.setProperty("state", state.value)
             label.setStyleSheet(status_label_style(state.value))
 
+    @Slot()
+    def check_profiles_file(self) -> None:
+        """Another copy of the program (a command-line run, a second window) changed the
+        profiles file: read it again and say so, so nothing shown is out of date."""
+        if not self.controller.profiles.changed_on_disk():
+            return
+        problem = self.controller.load()
+        if problem is not None and not self.controller.profiles.problem_known:
+            self.report_profiles_problem(problem)
+        self.status.showMessage(
+            "The profiles were changed outside this window (another window or a command); "
+            "the lists were read again.",
+            10000,
+        )
+
     @Slot(str)
     def on_token_failed(self, message: str) -> None:
         self.status.showMessage(self.redaction.redactor.redact_text(message), 15000)
@@ -260,6 +278,23 @@ class SessionUi(QObject):
     def _send_checked(self, spec: RequestSpec) -> None:
         if self.approve_send(spec):
             self.exchange.send(spec)
+
+    def with_working_fixes(
+        self, explanation: Explanation | None, spec: RequestSpec
+    ) -> Explanation | None:
+        """``explanation`` with the fixes that work for the current profile (a built-in
+        Sandbox profile cannot have its scopes edited: switching is offered instead)."""
+        if explanation is None:
+            return None
+        actions = working_fixes(
+            explanation.actions,
+            self._endpoint_for(spec),
+            self.controller.profile,
+            self.controller.environment,
+        )
+        return (
+            explanation if actions == explanation.actions else replace(explanation, actions=actions)
+        )
 
     def _endpoint_for(self, spec: RequestSpec) -> Endpoint:
         endpoint = self.current_endpoint()
