@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.report import Figure, table
 
-PARTS = ("start", "send", "imports", "bodies", "inbox")
+PARTS = ("start", "send", "imports", "bodies", "inbox", "history")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=2000, help="requests per side")
     parser.add_argument("--idle", type=float, default=2.0, help="seconds idle before RSS")
     parser.add_argument("--body-sizes", default="1,10,50", help="MB, comma-separated")
+    parser.add_argument(
+        "--history-count", type=int, default=100_000, help="exchanges in the history part"
+    )
     args = parser.parse_args(argv)
     parts = args.only or list(PARTS)
 
@@ -61,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print("webhook inbox: 200 concurrent deliveries into the Webhooks dock ...", flush=True)
         found, details["inbox"] = inbox.measure()
+        figures += found
+
+    if "history" in parts:
+        from bench import history
+
+        print(f"history at scale: {args.history_count:,} exchanges in SQLite ...", flush=True)
+        found, details["history"] = history.measure(args.history_count)
         figures += found
 
     print()

@@ -70,6 +70,30 @@ CREATE INDEX IF NOT EXISTS exchanges_status ON exchanges(status);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# Running totals (how many exchanges, how many bytes) kept by triggers in the same
+# transaction as every insert and delete, whoever writes, so pruning never scans the table.
+# A covering index of (id, size_bytes) lets pruning walk the oldest rows without reading
+# their bodies.
+_TOTALS = (
+    "CREATE TABLE IF NOT EXISTS totals ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " entries INTEGER NOT NULL,"
+    " bytes INTEGER NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS exchanges_totals_insert AFTER INSERT ON exchanges BEGIN"
+    " UPDATE totals SET entries = entries + 1, bytes = bytes + NEW.size_bytes WHERE id = 1;"
+    " END",
+    "CREATE TRIGGER IF NOT EXISTS exchanges_totals_delete AFTER DELETE ON exchanges BEGIN"
+    " UPDATE totals SET entries = entries - 1, bytes = bytes - OLD.size_bytes WHERE id = 1;"
+    " END",
+    "CREATE TRIGGER IF NOT EXISTS exchanges_totals_update"
+    " AFTER UPDATE OF size_bytes ON exchanges BEGIN"
+    " UPDATE totals SET bytes = bytes - OLD.size_bytes + NEW.size_bytes WHERE id = 1;"
+    " END",
+    "CREATE INDEX IF NOT EXISTS exchanges_age_size ON exchanges(id, size_bytes)",
+    "INSERT OR IGNORE INTO totals(id, entries, bytes)"
+    " SELECT 1, count(*), coalesce(sum(size_bytes), 0) FROM exchanges",
+)
+
 
 class HistoryError(Exception):
     """The history could not be used. Names the database and, if so, where it was set aside."""
@@ -226,6 +250,7 @@ class HistoryStore:
                 raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else '?'}")
             conn.executescript(_SCHEMA)
             _add_contract_columns(conn)
+            _ensure_totals(conn)
             self._fts = _ensure_fts(conn)
             conn.execute(
                 "INSERT OR IGNORE INTO settings(key, value) VALUES ('schema_version', ?)",
@@ -306,6 +331,32 @@ class HistoryStore:
         ``contract`` is the contract verdict (``ContractResult.to_dict()``), kept with the
         exchange so the history can be filtered by it.
         """
+        row = self._prepare(
+            record,
+            explanation=explanation,
+            environment=environment,
+            profile=profile,
+            known_secrets=known_secrets,
+            created_at=created_at,
+            contract=contract,
+        )
+        with self._use(write=True) as conn:
+            row_id = self._insert_locked(conn, row)
+            self._prune_locked(conn, self._limits_locked(conn), keep=None)
+        return row_id
+
+    def _prepare(
+        self,
+        record: ResponseRecord,
+        *,
+        explanation: Explanation | Mapping[str, Any] | None = None,
+        environment: str = "",
+        profile: str = "",
+        known_secrets: Iterable[str] = (),
+        created_at: str | None = None,
+        contract: Mapping[str, Any] | None = None,
+    ) -> tuple[Any, ...]:
+        """The redacted row :meth:`add` writes, in the column order of :meth:`_insert_locked`."""
         redactor = Redactor(RedactionPolicy.for_storage(known_secrets))
         safe = redactor.redact_record(record)
         contract_json = None if contract is None else json.dumps(redactor.redact_mapping(contract))
@@ -345,41 +396,43 @@ class HistoryStore:
             + len(contract_json or "")
         )
         stamp = created_at or datetime.now(UTC).isoformat(timespec="milliseconds")
-        with self._use(write=True) as conn:
-            cursor = conn.execute(
-                "INSERT INTO exchanges(created_at, method, url, endpoint, operation_id, status,"
-                " environment, profile, total_ms, request, request_body, response,"
-                " response_body, response_size, explanation, search_text, size_bytes,"
-                " verdict, contract)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    stamp,
-                    safe.request.method.upper(),
-                    safe.request.url,
-                    urlsplit(safe.request.url).path or "/",
-                    safe.request.operation_id,
-                    safe.status,
-                    environment,
-                    profile,
-                    safe.timing.total_ms,
-                    request_json,
-                    request_body,
-                    response_json,
-                    response_body,
-                    response_size,
-                    explanation_json,
-                    search,
-                    size,
-                    verdict,
-                    contract_json,
-                ),
+        return (
+            stamp,
+            safe.request.method.upper(),
+            safe.request.url,
+            urlsplit(safe.request.url).path or "/",
+            safe.request.operation_id,
+            safe.status,
+            environment,
+            profile,
+            safe.timing.total_ms,
+            request_json,
+            request_body,
+            response_json,
+            response_body,
+            response_size,
+            explanation_json,
+            search,
+            size,
+            verdict,
+            contract_json,
+        )
+
+    def _insert_locked(self, conn: sqlite3.Connection, row: tuple[Any, ...]) -> int:
+        """Write one row made by :meth:`_prepare` (and its full-text entry); returns its id."""
+        cursor = conn.execute(
+            "INSERT INTO exchanges(created_at, method, url, endpoint, operation_id, status,"
+            " environment, profile, total_ms, request, request_body, response,"
+            " response_body, response_size, explanation, search_text, size_bytes,"
+            " verdict, contract)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            row,
+        )
+        row_id = int(cursor.lastrowid or 0)
+        if self._fts:
+            conn.execute(
+                "INSERT INTO exchanges_fts(rowid, search_text) VALUES (?, ?)", (row_id, row[15])
             )
-            row_id = int(cursor.lastrowid or 0)
-            if self._fts:
-                conn.execute(
-                    "INSERT INTO exchanges_fts(rowid, search_text) VALUES (?, ?)", (row_id, search)
-                )
-            self._prune_locked(conn, self._limits_locked(conn), keep=None)
         return row_id
 
     # -- limits and pruning -----------------------------------------------------------
@@ -424,33 +477,51 @@ class HistoryStore:
         self, conn: sqlite3.Connection, limits: HistoryLimits, *, keep: int | None
     ) -> int:
         max_entries = limits.max_entries if keep is None else min(keep, limits.max_entries)
-        count, total = conn.execute(
-            "SELECT count(*), coalesce(sum(size_bytes), 0) FROM exchanges"
-        ).fetchone()
+        count, total = self._totals_locked(conn)
         max_bytes = int(limits.max_mb * 1024 * 1024)
-        if count <= max_entries and total <= max_bytes:
-            return 0
-        doomed: list[int] = []
         excess = count - max_entries
         over = total - max_bytes
-        for row_id, size in conn.execute("SELECT id, size_bytes FROM exchanges ORDER BY id"):
-            if excess <= 0 and over <= 0:
+        if excess <= 0 and over <= 0:
+            return 0
+        # The oldest rows go first until both limits hold, walked in batches through the
+        # (id, size_bytes) index; one ranged delete removes them.
+        removed = 0
+        cutoff: int | None = None
+        after = -1
+        while excess > 0 or over > 0:
+            batch = conn.execute(
+                "SELECT id, size_bytes FROM exchanges INDEXED BY exchanges_age_size"
+                " WHERE id > ? ORDER BY id LIMIT ?",
+                (after, max(excess, 64) if over <= 0 else 256),
+            ).fetchall()
+            if not batch:
                 break
-            doomed.append(row_id)
-            excess -= 1
-            over -= size
-        for start in range(0, len(doomed), 500):
-            chunk = doomed[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM exchanges WHERE id IN ({marks})", chunk)
+            for row_id, size in batch:
+                if excess <= 0 and over <= 0:
+                    break
+                cutoff = row_id
+                removed += 1
+                excess -= 1
+                over -= size
+            after = batch[-1][0]
+        if cutoff is not None:
+            conn.execute("DELETE FROM exchanges WHERE id <= ?", (cutoff,))
             if self._fts:
-                conn.execute(f"DELETE FROM exchanges_fts WHERE rowid IN ({marks})", chunk)
-        return len(doomed)
+                conn.execute("DELETE FROM exchanges_fts WHERE rowid <= ?", (cutoff,))
+        return removed
+
+    def _totals_locked(self, conn: sqlite3.Connection) -> tuple[int, int]:
+        """(exchanges, bytes) from the running totals."""
+        row = conn.execute("SELECT entries, bytes FROM totals WHERE id = 1").fetchone()
+        if row is None:  # the totals row was removed by hand: count once, then keep it
+            _ensure_totals(conn)
+            row = conn.execute("SELECT entries, bytes FROM totals WHERE id = 1").fetchone()
+        return int(row[0]), int(row[1])
 
     # -- reading ----------------------------------------------------------------------
     def count(self) -> int:
         with self._use() as conn:
-            return int(conn.execute("SELECT count(*) FROM exchanges").fetchone()[0])
+            return self._totals_locked(conn)[0]
 
     def search(
         self,
@@ -481,22 +552,37 @@ class HistoryStore:
             bounds = parse_status_filter(status)
             if bounds is None:
                 where.append("status IS NULL")
+            elif bounds[0] == bounds[1]:  # one code: the index yields its rows in id order
+                where.append("status = ?")
+                args.append(bounds[0])
             else:
                 where.append("status BETWEEN ? AND ?")
                 args += list(bounds)
+        source = "exchanges"
+        order = "id"
         if text and text.strip():
             needle = text.strip()
             if self._fts and len(needle) >= 3:
-                where.append("id IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)")
+                # Walk the full-text index newest first and stop at the page's end, rather
+                # than collecting every match and sorting it.
+                source = "exchanges_fts CROSS JOIN exchanges ON exchanges.id = exchanges_fts.rowid"
+                order = "exchanges_fts.rowid"
+                where.append("exchanges_fts MATCH ?")
                 args.append('"' + needle.replace('"', '""') + '"')
             else:
-                where.append("search_text LIKE ? ESCAPE '\\'")
+                where.append("exchanges.search_text LIKE ? ESCAPE '\\'")
                 args.append(f"%{_like(needle)}%")
+        # The page's ids first (from the indexes alone where a filter has one), then the
+        # columns of those rows only.
+        page = (
+            f"SELECT exchanges.id FROM {source}"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + f" ORDER BY {order} DESC LIMIT ? OFFSET ?"
+        )
         sql = (
             "SELECT id, created_at, method, url, endpoint, operation_id, status, environment,"
             " profile, total_ms, json_extract(response, '$.cause'), verdict FROM exchanges"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY id DESC LIMIT ? OFFSET ?"
+            f" WHERE id IN ({page}) ORDER BY id DESC"
         )
         args += [max(0, limit), max(0, offset)]
         with self._use() as conn:
@@ -544,6 +630,27 @@ class HistoryStore:
             response_size=row[8],
             contract=contract,
         )
+
+
+def _ensure_totals(conn: sqlite3.Connection) -> None:
+    """The running totals and their triggers, made in one transaction (so no exchange
+    written meanwhile by another process is missed); counted once from the table when the
+    totals row is missing."""
+    made = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'totals'").fetchone()
+    if made and conn.execute("SELECT 1 FROM totals WHERE id = 1").fetchone():
+        return
+    started = not conn.in_transaction
+    if started:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _TOTALS:
+            conn.execute(statement)
+    except BaseException:
+        if started:
+            conn.execute("ROLLBACK")
+        raise
+    if started:
+        conn.execute("COMMIT")
 
 
 def _add_contract_columns(conn: sqlite3.Connection) -> None:

@@ -88,6 +88,24 @@ def _demo_switch(
     )
 
 
+def working_fixes(
+    actions: tuple[FixAction, ...],
+    endpoint: Endpoint,
+    profile: Profile | None,
+    environment: Environment,
+) -> tuple[FixAction, ...]:
+    """``actions`` with "Edit scopes…" replaced by the fix that works for a built-in
+    Sandbox profile (which cannot be edited): switching to the built-in profile that holds
+    the endpoint's scope. Other profiles keep their actions."""
+    if profile is None or FixAction.OPEN_SCOPE_EDITOR not in actions:
+        return actions
+    switch = _demo_switch(endpoint, profile, environment)
+    if switch is None:
+        return actions
+    fixed = (switch[1] if a is FixAction.OPEN_SCOPE_EDITOR else a for a in actions)
+    return tuple(dict.fromkeys(fixed))
+
+
 def preflight(
     endpoint: Endpoint,
     profile: Profile,

@@ -75,3 +75,36 @@ def test_the_suite_writes_json_with_ratios(tmp_path: Path) -> None:
             assert 156 <= row["figures"]["peak_extra_mb"]["target"] < 157
         assert "Response bodies: ran" in proc.stdout
     assert "small GET on loopback" in proc.stdout
+
+
+def test_the_history_part_fills_a_real_history_and_compares_with_the_scanning_prune(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--only",
+            "history",
+            "--history-count",
+            "2000",
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    document = json.loads(out.read_text())
+    names = [f["name"] for f in document["figures"]]
+    assert "history add at 2,000 (pruning)" in names
+    assert "history search full text at 2,000" in names
+    add = document["figures"][names.index("history add at 2,000 (pruning)")]
+    assert add["yardstick"] == "count+sum scan prune" and add["yardstick_value"] > 0
+    assert document["history"]["exchanges"] == 2000
+    assert document["history"]["db_bytes_per_exchange"] > 0

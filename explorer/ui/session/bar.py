@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
@@ -19,7 +20,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar, QWidget
 
 from explorer.core.environments import Environment
 from explorer.core.files import DocumentError
-from explorer.core.models import Endpoint, FixAction, RequestSpec
+from explorer.core.models import Endpoint, Explanation, FixAction, RequestSpec
+from explorer.core.preflight import working_fixes
 from explorer.core.profiles import (
     SANDBOX_CUSTOMER_PROFILE,
     SANDBOX_PRO_PROFILE,
@@ -276,6 +278,23 @@ class SessionUi(QObject):
     def _send_checked(self, spec: RequestSpec) -> None:
         if self.approve_send(spec):
             self.exchange.send(spec)
+
+    def with_working_fixes(
+        self, explanation: Explanation | None, spec: RequestSpec
+    ) -> Explanation | None:
+        """``explanation`` with the fixes that work for the current profile (a built-in
+        Sandbox profile cannot have its scopes edited: switching is offered instead)."""
+        if explanation is None:
+            return None
+        actions = working_fixes(
+            explanation.actions,
+            self._endpoint_for(spec),
+            self.controller.profile,
+            self.controller.environment,
+        )
+        return (
+            explanation if actions == explanation.actions else replace(explanation, actions=actions)
+        )
 
     def _endpoint_for(self, spec: RequestSpec) -> Endpoint:
         endpoint = self.current_endpoint()

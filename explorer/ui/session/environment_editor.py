@@ -12,6 +12,7 @@ import re
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -56,6 +57,12 @@ class EnvironmentEditor(QWidget):
         self.authorize_url.setPlaceholderText("https://auth.example.com/oauth2/auth")
         self.token_url = QLineEdit()
         self.token_url.setPlaceholderText("https://auth.example.com/oauth2/token")
+        self.thumbtack = QCheckBox("This is Thumbtack's Partner API (a proxy in front of it)")
+        self.thumbtack.setObjectName("environmentIsThumbtack")
+        self.thumbtack.setToolTip(
+            "Its answers get Thumbtack's documented meanings; any other host gets the "
+            "HTTP meaning of its status."
+        )
         self.note = QLabel("")
         self.note.setProperty("role", "dim")
         self.note.setWordWrap(True)
@@ -84,6 +91,7 @@ class EnvironmentEditor(QWidget):
         ):
             form.addRow(title, widget)
             form.addRow("", self.issues[key])
+        form.addRow("", self.thumbtack)
         right = QVBoxLayout()
         right.addLayout(form)
         right.addStretch(1)
@@ -138,6 +146,8 @@ class EnvironmentEditor(QWidget):
             edit.setText(str(values.get(key, "")))
             edit.setReadOnly(not custom)
         self.env_id.setReadOnly(env is not None)
+        self.thumbtack.setChecked(env.speaks_thumbtack if env is not None else False)
+        self.thumbtack.setEnabled(custom)
         self.save_button.setEnabled(custom)
         self.delete_button.setEnabled(env is not None and custom)
         if env is not None and env.is_preset:
@@ -186,6 +196,7 @@ class EnvironmentEditor(QWidget):
                 api_base=self.api_base.text().strip(),
                 token_url=self.token_url.text().strip(),
                 authorize_url=self.authorize_url.text().strip(),
+                thumbtack=self.thumbtack.isChecked(),
             )
             self.controller.profiles.save_environment(env)
         except ValueError as exc:

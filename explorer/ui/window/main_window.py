@@ -821,6 +821,8 @@ class MainWindow(QMainWindow):
         from explorer.core.sandbox_note import sandbox_fault_note
 
         explanation = self.redaction.redact_explanation(shown.explanation)
+        if self.session_ui is not None:
+            explanation = self.session_ui.with_working_fixes(explanation, shown.record.request)
         self.explanation_panel.show_explanation(
             explanation, sandbox_note=sandbox_fault_note(shown.record)
         )
