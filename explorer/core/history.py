@@ -35,6 +35,7 @@ from explorer.core.models import (
     Timing,
 )
 from explorer.core.redact import MASK, RedactionPolicy, Redactor
+from explorer.core.sqlite_tx import transaction
 from explorer.paths import AppPaths
 
 HISTORY_FILE = "history.sqlite3"
@@ -280,15 +281,9 @@ class HistoryStore:
             if self._conn is None:
                 raise HistoryError(self.path, "it is closed")
             try:
-                if write:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
-                if write:
-                    self._conn.execute("COMMIT")
+                with transaction(self._conn, write=write) as conn:
+                    yield conn
             except sqlite3.DatabaseError as exc:
-                if write and self._conn is not None and self._conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        self._conn.execute("ROLLBACK")
                 if not _is_damage(exc):
                     raise HistoryError(
                         self.path, describe_database_error(exc, self.path, "used")
@@ -296,11 +291,6 @@ class HistoryStore:
                 error = self._set_aside(str(exc))
                 self._connect()
                 raise error from exc
-            except BaseException:
-                if write and self._conn is not None and self._conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        self._conn.execute("ROLLBACK")
-                raise
 
     def close(self) -> None:
         with self._lock:

@@ -31,6 +31,7 @@ from explorer.core.inbox.model import (
     VerdictState,
 )
 from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.sqlite_tx import transaction
 from explorer.paths import AppPaths
 
 MAX_DELIVERIES = 5000
@@ -125,21 +126,10 @@ class InboxStore:
             if self._conn is None:
                 raise InboxError(f"The inbox records in {self.path} are closed.")
             try:
-                if write:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
-                if write:
-                    self._conn.execute("COMMIT")
+                with transaction(self._conn, write=write) as conn:
+                    yield conn
             except sqlite3.DatabaseError as exc:
-                if write and self._conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        self._conn.execute("ROLLBACK")
                 raise InboxError(self._problem(exc)) from exc
-            except BaseException:
-                if write and self._conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        self._conn.execute("ROLLBACK")
-                raise
 
     def close(self) -> None:
         with self._lock:
