@@ -14,6 +14,7 @@ from types import FrameType
 import click
 
 from explorer.commands.output import echo
+from explorer.core.loopback import is_loopback_host
 from explorer.sandbox.faults import FaultSyntaxError, known_fault_names, parse_faults
 
 
@@ -25,18 +26,6 @@ def _check_fault(_ctx: click.Context, _param: click.Parameter, value: str | None
     except FaultSyntaxError as error:
         raise click.BadParameter(str(error)) from None
     return value
-
-
-def _is_loopback(host: str) -> bool:
-    """True for an address only this machine can reach."""
-    import ipaddress
-
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may resolve to any interface
 
 
 @click.command(
@@ -114,7 +103,7 @@ def command(
         return
     from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
 
-    network = not _is_loopback(host)
+    network = not is_loopback_host(host)
     if network and not allow_network:
         raise click.UsageError(
             f"--host {host} would make the Sandbox, with its published demo client secrets, "

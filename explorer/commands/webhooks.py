@@ -27,7 +27,6 @@ from explorer.core.inbox.listener import (
     AnswerPlan,
     InboxConfig,
     InboxListener,
-    is_loopback_host,
 )
 from explorer.core.inbox.model import (
     CredentialState,
@@ -38,6 +37,7 @@ from explorer.core.inbox.model import (
 )
 from explorer.core.inbox.replay import check_url, deliver
 from explorer.core.inbox.store import DeliveryFilter, InboxError, InboxStore
+from explorer.core.loopback import is_loopback_host
 from explorer.paths import AppPaths
 
 _SHOWN_BODY = 64 * 1024

@@ -15,12 +15,26 @@ waiting for the right one until the timeout or a cancel.
 from __future__ import annotations
 
 import html
+import ipaddress
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for an address only this machine can reach: 127.0.0.0/8, ::1 and 'localhost'.
+
+    A host name other than 'localhost' is False: it may resolve to any interface.
+    """
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class LoginError(Exception):

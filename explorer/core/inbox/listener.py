@@ -1,15 +1,15 @@
 """The inbox's HTTP listener: receives webhook deliveries, records them, answers.
 
 A :class:`InboxListener` is a threaded HTTP server, on 127.0.0.1 unless the caller
-explicitly chooses another address (:func:`is_loopback_host` tells the caller when to
-warn). Every request, whatever its method or path, is read whole (headers and raw body
-bytes, ``Content-Length`` or chunked), checked (credentials, contract), and committed to
-the :class:`~explorer.core.inbox.store.InboxStore` *before* it is answered; a delivery
-that cannot be recorded is answered 503, so the sender knows it was not taken. The answer
-is configurable (:class:`AnswerPlan`: a status and a delay). With a forward URL, each
-delivery is also passed on and the endpoint's answer is both recorded and given to the
-sender. Nothing here imports Qt: callers get each recorded delivery through a callback
-that runs on the listener's thread.
+explicitly chooses another address (:func:`explorer.core.loopback.is_loopback_host` tells
+the caller when to warn). Every request, whatever its method or path, is read whole
+(headers and raw body bytes, ``Content-Length`` or chunked), checked (credentials,
+contract), and committed to the :class:`~explorer.core.inbox.store.InboxStore` *before* it
+is answered; a delivery that cannot be recorded is answered 503, so the sender knows it
+was not taken. The answer is configurable (:class:`AnswerPlan`: a status and a delay).
+With a forward URL, each delivery is also passed on and the endpoint's answer is both
+recorded and given to the sender. Nothing here imports Qt: callers get each recorded
+delivery through a callback that runs on the listener's thread.
 """
 
 from __future__ import annotations
@@ -47,16 +47,6 @@ _READ_TIMEOUT_S = 30.0
 CHECKING_AT_ONCE = 2
 #: Connections served at once (a delayed answer keeps one busy while it waits).
 HANDLERS = 32
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and 'localhost'."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -42,9 +42,10 @@ from PySide6.QtWidgets import (
 from explorer.core.builder import RequestInputs
 from explorer.core.codegen import to_curl
 from explorer.core.inbox.events import EVENTS
-from explorer.core.inbox.listener import AnswerPlan, InboxConfig, is_loopback_host
+from explorer.core.inbox.listener import AnswerPlan, InboxConfig
 from explorer.core.inbox.model import AuthKind, Delivery, WebhookCredentials
 from explorer.core.inbox.replay import check_url, delivery_headers_for
+from explorer.core.loopback import is_loopback_host
 from explorer.core.models import RequestSpec
 from explorer.core.redact import Redactor, redactor_for_output
 from explorer.ui.webhooks.detail import DeliveryView
