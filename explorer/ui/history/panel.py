@@ -38,6 +38,7 @@ from explorer.core.history import ExchangeSummary, HistoryLimits
 from explorer.core.models import StatusClass
 from explorer.core.status import classify_status
 from explorer.ui.plain import plain_labels, plain_tooltip
+from explorer.ui.style.palette import follow_theme
 from explorer.ui.style.theme import is_dark, status_colors
 
 SEARCH_DELAY_MS = 250
@@ -173,6 +174,9 @@ class HistoryPanel(QDockWidget):
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.resend_button.clicked.connect(lambda: self._emit(self.resend_requested))
         self.settings_button.clicked.connect(self.settings_requested)
+        self._shown_rows: list[ExchangeSummary] = []
+        # the status cells' colours are the palette's: shown again after a theme switch
+        follow_theme(self.list, self._recolour)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -209,8 +213,13 @@ class HistoryPanel(QDockWidget):
         self.open_button.setEnabled(chosen)
         self.resend_button.setEnabled(chosen)
 
+    def _recolour(self, _colors: object) -> None:
+        if self._shown_rows:
+            self.show_rows(self._shown_rows)
+
     def show_rows(self, rows: list[ExchangeSummary]) -> None:
         keep = self.selected_id()
+        self._shown_rows = rows
         self.list.clear()
         dark = is_dark()
         for row in rows:

@@ -62,6 +62,7 @@ from explorer.ui.request.parts import (
     preview_text,
 )
 from explorer.ui.request.problems import ProblemDisplay
+from explorer.ui.style.palette import current
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CHECK_DELAY_MS = 300
@@ -259,9 +260,9 @@ class RequestPanel(ProblemDisplay, QWidget):
         super().changeEvent(event)
 
     def _restyle(self) -> None:
-        dark = self.palette().window().color().lightness() < 128
-        self.setStyleSheet(panel_stylesheet(dark))
-        self.raw.highlighter.set_dark(dark)
+        colors = current()
+        self.setStyleSheet(panel_stylesheet(colors))
+        self.raw.highlighter.set_dark(colors.dark)
 
     def _show_mode(self) -> None:
         has = self.endpoint is not None

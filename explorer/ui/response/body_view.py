@@ -63,6 +63,7 @@ from explorer.ui.overflow_bar import OverflowBar
 from explorer.ui.response.body_jobs import body_job, filter_job, image_job, text_job
 from explorer.ui.response.body_parts import CapBar, JsonTree, SearchBox
 from explorer.ui.response.code_view import CodeView
+from explorer.ui.style.palette import current
 from explorer.ui.style.theme import is_dark
 
 HEX_PAGE = 16 * 1024
@@ -794,7 +795,7 @@ class BodyView(QWidget):
     def _apply_fragments(self) -> None:
         self.matched_selections = []
         document = self.code.document()
-        color = QColor("#7a5a00" if is_dark() else "#ffe08a")
+        color = QColor(current().match_bg)
         first: QTextCursor | None = None
         for fragment in self._fragments:
             cursor = document.find(_fragment_pattern(fragment), 0)

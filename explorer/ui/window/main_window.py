@@ -446,6 +446,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 
+        from explorer.ui.style.palette import follow_theme
+
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
@@ -500,6 +502,7 @@ class MainWindow(QMainWindow):
             (ThemeChoice.SYSTEM, "Follow the system"),
             (ThemeChoice.DARK, "Dark"),
             (ThemeChoice.LIGHT, "Light"),
+            (ThemeChoice.HIGH_CONTRAST, "High contrast"),
         ):
             action = QAction(label, self, checkable=True)
             action.setChecked(self.settings.theme is choice)
@@ -534,16 +537,23 @@ class MainWindow(QMainWindow):
         button = self.toolbar.widgetForAction(self.presentation.action)
         if button is not None:
             button.setObjectName("presentationButton")
-            button.setStyleSheet(
-                "QToolButton:checked { background: #b3261e; color: white; border-radius: 4px; }"
+            follow_theme(
+                button,
+                lambda c: button.setStyleSheet(
+                    f"QToolButton:checked {{ background: {c.banner_bg}; color: {c.banner_fg};"
+                    " border-radius: 4px; }"
+                ),
             )
 
     def _build_status_bar(self) -> None:
+        from explorer.ui.style.palette import follow_theme
+
         self.environment_label = QLabel("Sandbox: starting…")
         self.environment_label.setObjectName("environmentStatus")
         self.fault_label = QLabel("")
         self.fault_label.setObjectName("faultStatus")
-        self.fault_label.setStyleSheet("color: #d48a00; font-weight: 600;")
+        fault = self.fault_label
+        follow_theme(fault, lambda c: fault.setStyleSheet(f"color: {c.warning}; font-weight: 600;"))
         self.fault_label.setToolTip("Requests to the Sandbox carry this fault (Sandbox menu).")
         self.fault_label.hide()
         self.statusBar().addPermanentWidget(self.fault_label)
@@ -602,13 +612,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def set_theme(self, choice: ThemeChoice) -> None:
-        from explorer.ui.style.theme import apply_theme, resolve_dark
+        from explorer.ui.style.theme import apply_theme, resolve_palette
 
         assert self.keeper is not None
         self.keeper.change(theme=choice)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, dark=resolve_dark(choice), font_scale=self.settings.font_scale)
+            apply_theme(app, palette=resolve_palette(choice), font_scale=self.settings.font_scale)
         self.theme_actions[choice].setChecked(True)
         self.response_pane.refresh_theme()
 
