@@ -251,6 +251,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.copy_httpx_button.clicked.connect(lambda: self.copy_requested.emit("httpx"))
         self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
         self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_shortcut.setWhatsThis("Undo resetting the request form")
         self.undo_shortcut.activated.connect(self.undo_reset)
         self._show_mode()
 

@@ -270,10 +270,14 @@ class BodyView(QWidget):
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.setWhatsThis("Find in the response body")
         find.activated.connect(self.focus_search)
         for keys, backward in (("F3", False), ("Shift+F3", True), ("Shift+Return", True)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(
+                "Previous match in the body" if backward else "Next match in the body"
+            )
             shortcut.activated.connect(
                 lambda b=backward: self.search(self.search_edit.text(), backward=b)
             )

@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
-if TYPE_CHECKING:
-    from explorer.ui.style.palette import Palette
-
 
 class ThemeFollower(QObject):
     """Child of ``widget``: restyles it now and on every application palette change
-    (Qt sends ``ApplicationPaletteChange`` to every widget when the theme is applied)."""
+    (Qt sends ``ApplicationPaletteChange`` to every widget when the theme is applied).
+    ``shown`` gives the palette now shown (:func:`explorer.ui.style.palette.current`)."""
 
-    def __init__(self, widget: QWidget, restyle: Callable[[Palette], None]) -> None:
+    def __init__(
+        self, widget: QWidget, restyle: Callable[[Any], None], shown: Callable[[], Any]
+    ) -> None:
         super().__init__(widget)
         self._restyle = restyle
+        self._shown = shown
         widget.installEventFilter(self)
         self.restyle()
 
     def restyle(self) -> None:
-        from explorer.ui.style.palette import current
-
-        self._restyle(current())
+        self._restyle(self._shown())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ApplicationPaletteChange:

@@ -510,4 +510,4 @@ def follow_theme(widget: QWidget, restyle: Callable[[Palette], None]) -> None:
     painted marks, rich text)."""
     from explorer.ui.style._follow import ThemeFollower
 
-    ThemeFollower(widget, restyle)
+    ThemeFollower(widget, restyle, current)

@@ -55,7 +55,6 @@ ENDPOINT_TREE_MIN_WIDTH = 200  # the tree stays readable however narrow the wind
 #: The request builder's least width: an 800 px window still shows its form side by side
 #: (with less room, from a larger font or longer labels, each label goes above its editor).
 REQUEST_PANEL_MIN_WIDTH = 340
-HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
 @dataclass
@@ -443,8 +442,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """Every menu of the window, in order, with its sections; and the toolbar's
         presentation toggle. Features only make their actions; they are placed here."""
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
         from explorer.ui.style.palette import follow_theme
 
@@ -460,9 +458,10 @@ class MainWindow(QMainWindow):
         self.quick_open_action = QAction("&Quick open endpoint…", self)
         self.quick_open_action.setShortcut(QKeySequence("Ctrl+K"))
         self.quick_open_action.triggered.connect(self.on_quick_open)
-        self.help_action = QAction("&Troubleshooting guide", self)
-        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
-        self.help_action.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(HELP_URL)))
+        from explorer.ui.help.feature import HelpFeature
+
+        self.help = HelpFeature(self, context=self.help_context)
+        self.help_action = self.help.help_action
         about = QAction("&About", self)
         about.triggered.connect(self.on_about)
 
@@ -514,7 +513,7 @@ class MainWindow(QMainWindow):
         _add_sections(self.view_menu, view_sections[1:], leading_separator=True)
         bar.addMenu(self.sandbox_menu)
         self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addActions([self.help_action, about])
+        _add_sections(self.help_menu, [self.help.actions, [about]])
 
         # Shortcuts that work even where the menu bar is hidden (full screen, tests).
         for action in (
@@ -522,6 +521,7 @@ class MainWindow(QMainWindow):
             self.cancel_action,
             self.quick_open_action,
             self.help_action,
+            self.help.shortcuts_action,
             self.presentation.action,
             self.history.action,
             saved.view_action,
@@ -955,6 +955,35 @@ class MainWindow(QMainWindow):
             self.descriptions.on_reload_triggered()
         else:
             self.catalog_ready.emit()
+
+    def help_context(self) -> tuple[str, str]:
+        """The help topic (and anchor) for what has the focus: the status badge opens its
+        status's row, the explanation its error's entry, a dock its own topic."""
+        from explorer.core.help_topics import ERRORS_TOPIC, STATUS_TOPIC, rule_anchor, status_anchor
+
+        widget = QApplication.focusWidget()
+        badge = self.response_pane.badge
+        topics = (
+            (self.session_ui.token_panel if self.session_ui is not None else None, "profiles"),
+            (self.history.panel, "history"),
+            (self.saved.panel, "history"),
+            (self.webhooks, "webhooks"),
+            (self.request_panel, "start"),
+            (self.endpoint_tree, "start"),
+        )
+        while widget is not None:
+            if widget is badge or widget is self.response_pane:
+                info = badge.info
+                return STATUS_TOPIC, status_anchor(info.code) if info is not None else ""
+            if widget is self.explanation_panel:
+                explanation = self.explanation_panel.explanation
+                anchor = rule_anchor(explanation.rule_id) if explanation is not None else ""
+                return ERRORS_TOPIC, anchor
+            for owner, topic in topics:
+                if widget is owner:
+                    return topic, ""
+            widget = widget.parentWidget()
+        return "start", ""
 
     @Slot()
     def on_about(self) -> None:
