@@ -20,7 +20,7 @@ from explorer.core.history import HISTORY_FILE, Exchange, HistoryError, HistoryL
 from explorer.core.models import Explanation, RequestSpec
 from explorer.core.resend import without_added_headers
 from explorer.paths import AppPaths
-from explorer.ui.exchange import ExchangeController, ShownResponse
+from explorer.ui.exchange import ExchangeLike, ShownResponse
 from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
 from explorer.ui.history.service import HistoryService, Purpose
 from explorer.ui.redaction import RedactionContext
@@ -38,7 +38,7 @@ class HistoryController(QObject):
 
     def __init__(
         self,
-        exchange: ExchangeController,
+        exchange: ExchangeLike,
         redaction: RedactionContext,
         *,
         path: Path,
