@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -52,6 +52,14 @@ class SavedRequest:
     #: an example response kept with the request (from a HAR or a Postman collection):
     #: ``{"status": int, "reason": str, "headers": [[name, value]], "body": str}``
     example: dict[str, Any] | None = None
+    #: what a suite run checks in the response, as written in the file (one object per
+    #: assertion; read and judged by :mod:`explorer.core.suite`)
+    assertions: tuple[dict[str, Any], ...] = ()
+    #: values a suite run takes from the response for later steps (``{"name": ...,
+    #: "jsonpath": ...}`` or ``{"name": ..., "header": ...}``)
+    captures: tuple[dict[str, Any], ...] = ()
+    #: the profile a suite run sends this request with ("" = the run's choice)
+    profile: str = ""
 
     @classmethod
     def from_spec(cls, spec: RequestSpec, *, name: str, description: str = "") -> SavedRequest:
@@ -97,6 +105,13 @@ class SavedRequest:
         document = self._document()
         if self.example is not None:
             document["example"] = self.example
+        # suite keys only when set: a request without them keeps its bytes
+        if self.assertions:
+            document["assertions"] = list(self.assertions)
+        if self.captures:
+            document["captures"] = list(self.captures)
+        if self.profile:
+            document["profile"] = self.profile
         return document
 
     def _document(self) -> dict[str, Any]:
@@ -134,6 +149,12 @@ class SavedRequest:
             for h in headers
         ):
             problems.append('\'headers\' must be a list of {"name": ..., "value": ...}')
+        for key in ("assertions", "captures"):
+            items = doc.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                problems.append(f"'{key}' must be a list of objects")
+        if not isinstance(doc.get("profile", ""), str):
+            problems.append("'profile' must be a profile's name (text)")
         if problems:
             raise SavedRequestError(path, "; ".join(problems))
         return cls(
@@ -146,6 +167,9 @@ class SavedRequest:
             operation_id=doc.get("operation_id"),
             description=str(doc.get("description", "")),
             example=doc["example"] if isinstance(doc.get("example"), dict) else None,
+            assertions=tuple(doc.get("assertions", [])),
+            captures=tuple(doc.get("captures", [])),
+            profile=doc.get("profile", ""),
         )
 
 
@@ -192,6 +216,8 @@ def find_secrets(request: SavedRequest, known_secrets: Iterable[str] = ()) -> li
         found.append("the description")
     if request.example is not None and redactor.redact_json(request.example) != request.example:
         found.append("the example response")
+    if redactor.redact_json(list(request.assertions)) != list(request.assertions):
+        found.append("the assertions")
     return found
 
 
@@ -247,19 +273,12 @@ class SavedRequestStore:
         path = self._resolve(relative)
         if not overwrite and path.exists():
             raise SavedRequestError(path, "a saved request with this name already exists")
-        request = SavedRequest(
-            name=request.name,
-            method=request.method,
-            url=request.url,
+        request = replace(
+            request,
             headers=tuple(
                 (k, _auth_reference(v) if k.lower() == "authorization" else v)
                 for k, v in request.headers
             ),
-            body=request.body,
-            body_is_json=request.body_is_json,
-            operation_id=request.operation_id,
-            description=request.description,
-            example=request.example,
         )
         leaks = find_secrets(request, known_secrets)
         if leaks:
