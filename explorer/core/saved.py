@@ -60,6 +60,9 @@ class SavedRequest:
     captures: tuple[dict[str, Any], ...] = ()
     #: the profile a suite run sends this request with ("" = the run's choice)
     profile: str = ""
+    #: who sends it in a suite run, when no profile is named: "app" (client
+    #: credentials), "customer" or "pro" (authorization code), as ``call --as`` says
+    role: str = ""
 
     @classmethod
     def from_spec(cls, spec: RequestSpec, *, name: str, description: str = "") -> SavedRequest:
@@ -112,6 +115,8 @@ class SavedRequest:
             document["captures"] = list(self.captures)
         if self.profile:
             document["profile"] = self.profile
+        if self.role:
+            document["as"] = self.role
         return document
 
     def _document(self) -> dict[str, Any]:
@@ -155,6 +160,8 @@ class SavedRequest:
                 problems.append(f"'{key}' must be a list of objects")
         if not isinstance(doc.get("profile", ""), str):
             problems.append("'profile' must be a profile's name (text)")
+        if doc.get("as", "") not in ("", "app", "customer", "pro"):
+            problems.append("'as' must be app, customer or pro")
         if problems:
             raise SavedRequestError(path, "; ".join(problems))
         return cls(
@@ -170,6 +177,7 @@ class SavedRequest:
             assertions=tuple(doc.get("assertions", [])),
             captures=tuple(doc.get("captures", [])),
             profile=doc.get("profile", ""),
+            role=doc.get("as", ""),
         )
 
 

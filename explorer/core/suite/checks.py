@@ -23,7 +23,9 @@ from explorer.core.variables import resolve_variables
 
 #: the verdicts a ``conforms`` assertion fails on (as ``call --contract strict``)
 BROKEN = frozenset({Verdict.VIOLATES, Verdict.UNDOCUMENTED_STATUS, Verdict.UNEXPECTED_CONTENT_TYPE})
-_QUOTE = 120
+#: a value longer than this is cut in the words (after the reports' redaction has seen it
+#: whole in the response: a secret cut in half would no longer be recognised)
+_QUOTE = 2000
 MISSING = object()
 
 

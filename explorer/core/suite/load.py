@@ -1,6 +1,6 @@
 """Reading a suite folder and a data file; every problem is reported at once.
 
-:func:`load_suite` reads ``suite.json`` (optional) and every saved request under the
+:func:`load_suite` reads ``.suite.json`` (optional) and every saved request under the
 folder, in name order, and checks each step's assertions and captures; :func:`load_rows`
 reads the rows of a CSV or JSON data file. Both raise :class:`SuiteError` listing every
 problem with its file, and never change a file.
@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from explorer.core.interchange import SUITE_FILE as INTERCHANGE_SUITE_FILE
 from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.saved import SavedFolder, SavedRequestError, SavedRequestStore
 from explorer.core.suite.model import (
@@ -28,7 +29,7 @@ from explorer.core.suite.model import (
     SuiteError,
 )
 
-SUITE_FILE = "suite.json"
+SUITE_FILE = INTERCHANGE_SUITE_FILE  # the same file the import and export read
 SUITE_VERSION = 1
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _STATUS_CLASS = re.compile(r"^[1-5]xx$", re.IGNORECASE)
@@ -70,6 +71,7 @@ def load_suite(folder: Path) -> Suite:
                 assertions=tuple(a for a in assertions if a is not None),
                 captures=tuple(c for c in captures if c is not None),
                 profile=request.profile,
+                role=request.role,
             )
         )
     if not steps and not problems:
@@ -142,7 +144,7 @@ def _settings(path: Path, problems: list[str]) -> dict[str, Any]:
             problems.append(
                 f"{path}: the variable(s) {', '.join(leaks)} look like secrets. A suite is "
                 "shared in plain files: keep secrets in the profile (its token signs each "
-                "request) or in the secret store, never in suite.json"
+                "request) or in the secret store, never in .suite.json"
             )
     for key in ("name", "description", "data"):
         if key in document and not isinstance(document[key], str):

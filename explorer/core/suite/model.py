@@ -32,7 +32,12 @@ keys, all optional and written only when used:
 ``profile``
     the name of the profile to send this step with (default: the run's choice).
 
-The optional ``suite.json`` beside the requests names the suite and gives its variables
+``as``
+    who sends it when no profile is named: ``app`` (a client-credentials profile),
+    ``customer`` or ``pro`` (an authorization-code profile with demand or supply scopes),
+    as ``call --as`` says; the suite then runs on any environment with such profiles.
+
+The optional ``.suite.json`` beside the requests names the suite and gives its variables
 and default data file: ``{"version": 1, "name": "...", "description": "...",
 "variables": {"zipCode": "94103"}, "data": "rows.csv"}``.
 
@@ -159,6 +164,8 @@ class Step:
     assertions: tuple[Assertion, ...] = ()
     captures: tuple[Capture, ...] = ()
     profile: str = ""
+    #: "app", "customer", "pro" or ""
+    role: str = ""
 
     @property
     def name(self) -> str:
@@ -174,5 +181,5 @@ class Suite:
     steps: tuple[Step, ...]
     description: str = ""
     variables: dict[str, str] = field(default_factory=dict)
-    #: the data file suite.json names (relative paths are relative to the folder)
+    #: the data file .suite.json names (relative paths are relative to the folder)
     data: Path | None = None

@@ -26,6 +26,7 @@ variable it uses.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,6 +37,7 @@ from typing import Any, Protocol
 
 from explorer.core.contract import ContractResult
 from explorer.core.models import Endpoint, Explanation, RequestSpec, ResponseRecord
+from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.suite.checks import MISSING, CheckResult, find, judge
 from explorer.core.suite.model import Assertion, Capture, CheckKind, Step, Suite
 from explorer.core.variables import VARIABLE_PATTERN, resolve_variables
@@ -139,8 +141,9 @@ class StepResult:
         """The step's name, with its row: ``Search keywords [row 2]``."""
         return self.step.name + (f" [row {self.row + 1}]" if self.row is not None else "")
 
-    def line(self) -> str:
-        """One line for a terminal: ``PASS  Search keywords  200 OK  12 ms``."""
+    def line(self, reason: str | None = None) -> str:
+        """One line for a terminal: ``PASS  Search keywords  200 OK  12 ms`` (and the
+        reason under a failed step: ``reason`` when given, e.g. a masked one)."""
         record = self.record
         if record is not None and record.status is not None:
             said = f"{record.status} {record.reason}".strip()
@@ -151,7 +154,7 @@ class StepResult:
         head = (
             f"{'PASS' if self.passed else 'FAIL'}  {self.title}  {said}  {self.elapsed_ms:.0f} ms"
         )
-        return head if self.passed else f"{head}\n      {self.reason}"
+        return head if self.passed else f"{head}\n      {self.reason if reason is None else reason}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,6 +171,9 @@ class RunSummary:
     planned: int = 0
     #: per data row, the variables captured by the end of the run (for a re-run)
     captured: Mapping[int | None, Mapping[str, str]] = field(default_factory=dict)
+    #: captured values that are secrets (a token from a token response): every report
+    #: and printed line masks them
+    secret_values: tuple[str, ...] = ()
 
     @property
     def passed(self) -> int:
@@ -225,6 +231,7 @@ class SuiteRunner:
         self._lock = threading.Lock()
         self._results: list[StepResult] = []
         self._captured: dict[int | None, dict[str, str]] = {}
+        self._secret_values: dict[str, None] = {}
         self._summary: RunSummary | None = None
         self._depends = _dependencies(suite.steps)
 
@@ -341,7 +348,13 @@ class SuiteRunner:
             stopped=self._cancel.is_set() and len(results) < planned,
             planned=planned,
             captured=captured,
+            secret_values=self.secret_values(),
         )
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The captured values that are secrets, so far (see :attr:`RunSummary.secret_values`)."""
+        with self._lock:
+            return tuple(self._secret_values)
 
     # ----- one step --------------------------------------------------------------------------
     def _values(self, row: int | None) -> dict[str, str]:
@@ -371,8 +384,10 @@ class SuiteRunner:
         checks = judge(record, assertions, contract=contract, variables=values)
         captured, capture_checks = _capture(step.captures, record)
         if captured:
+            secret = [v for c in step.captures if (v := captured.get(c.name)) and is_secret(c, v)]
             with self._lock:
                 self._captured.setdefault(task.row, {}).update(captured)
+                self._secret_values.update(dict.fromkeys(secret))
         result = replace(
             base,
             profile=profile,
@@ -406,7 +421,7 @@ class SuiteRunner:
         if unknown:
             names = ", ".join("{{" + name + "}}" for name in unknown)
             raise _NotSendable(
-                f"not sent: {names} has no value. Define it in suite.json's variables, in "
+                f"not sent: {names} has no value. Define it in .suite.json's variables, in "
                 "the environment's variables or a data file column, or capture it in an "
                 "earlier step"
             )
@@ -460,6 +475,23 @@ def _capture(
             continue
         found[capture.name] = value if isinstance(value, str) else json.dumps(value)
     return found, failed
+
+
+_LEAF = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)['\"\]]*$")
+
+
+def is_secret(capture: Capture, value: str) -> bool:
+    """Whether a captured value is a secret: taken from a secret field or header
+    (``access_token``, ``Authorization``...) or shaped like one (a JWT)."""
+    redactor = Redactor(RedactionPolicy.for_storage())
+    if redactor.redact_text(value) != value:
+        return True
+    if capture.header:
+        return redactor.redact_header_value(capture.header, value) != value
+    leaf = _LEAF.search(capture.jsonpath)
+    return leaf is not None and redactor.redact_json({leaf.group(1): value}) != {
+        leaf.group(1): value
+    }
 
 
 def _references(step: Step) -> set[str]:

@@ -5,7 +5,9 @@ and the CLI's one send path: token, sign-in of the Sandbox's demo users, one ret
 "token is not active", the token masked in the record), judges responses with the
 contract engine and explains failures with the explanation engine.
 
-Which profile sends a step: the one the step names; else the run's profile when it can
+Which profile sends a step: the one the step names; else, for a step sent ``as`` the app,
+a customer or a pro, the run's profile when it plays that part, else the first of the
+environment's that does; else the run's profile when it can
 call the step's endpoint (its flow is one the endpoint documents); else the first profile
 of the environment holding the flow (and, preferably, a scope) the endpoint documents;
 else the run's profile, or none. On the Sandbox the three built-in demo profiles cover
@@ -21,13 +23,31 @@ from explorer.core.auth import known_secrets
 from explorer.core.catalog import Catalog, catalog_of, load_default_catalog
 from explorer.core.contract import ContractResult, Verdict, check_response
 from explorer.core.environments import EnvironmentKind
-from explorer.core.models import Endpoint, Explanation, RequestSpec, ResponseRecord
+from explorer.core.models import Endpoint, Explanation, Flow, RequestSpec, ResponseRecord
 from explorer.core.profiles import Profile
 from explorer.core.reopen import on_current_sandbox
 from explorer.core.session import Session, UnknownEndpoint, request_base, resolve
 from explorer.core.suite.model import Step
 
 _THUMBTACK_PATHS = ("/api/v4/", "/oauth2/")
+#: who a step may be sent as, in words
+ROLES = {
+    "app": "a client-credentials profile",
+    "customer": "an authorization-code profile with demand:: scopes",
+    "pro": "an authorization-code profile with supply:: scopes",
+}
+
+
+def plays(profile: Profile, role: str) -> bool:
+    """Whether ``profile`` can send a step meant for ``role`` (see :data:`ROLES`)."""
+    if not profile.uses_oauth:
+        return False
+    if role == "app":
+        return profile.flow is Flow.CLIENT_CREDENTIALS
+    family = "demand::" if role == "customer" else "supply::"
+    return profile.flow is Flow.AUTHORIZATION_CODE and any(
+        scope.startswith(family) for scope in profile.scopes
+    )
 
 
 class SessionSender:
@@ -126,6 +146,17 @@ class SessionSender:
                 )
             return self._use(by_name[step.profile]), ""
         preferred = by_name.get(self.preferred) if self.preferred else None
+        if step.role:
+            playing = [p for p in self._profiles if plays(p, step.role)]
+            if preferred is not None and plays(preferred, step.role):
+                playing.insert(0, preferred)
+            if playing:
+                return self._use(playing[0]), ""
+            return "", (
+                f"not sent: the step is sent as the {step.role} ({ROLES[step.role]}), and the "
+                f"environment '{self.environment.name}' has no such profile. Add one with "
+                f"thumbtack-explorer profile add NAME --environment {self.environment.id} ..."
+            )
         if endpoint is None or not endpoint.flows:
             chosen = preferred or (self._profiles[0] if self._profiles else None)
             return (self._use(chosen) if chosen else ""), ""

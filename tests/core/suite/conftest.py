@@ -60,7 +60,7 @@ def write_suite(tmp_path: Path) -> Callable[..., Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
         if settings is not None:
-            (root / "suite.json").write_text(json.dumps(settings, indent=2) + "\n")
+            (root / ".suite.json").write_text(json.dumps(settings, indent=2) + "\n")
         return root
 
     return write
