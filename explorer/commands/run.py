@@ -138,6 +138,33 @@ def _load(folder: Path, data: Path | None) -> tuple[Suite, list[dict[str, str]] 
     return suite, rows
 
 
+def _environment_variables(session: Session) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The chosen environment's variables over the workspace's (as the window has them),
+    and the values of the secret ones (masked in everything printed and written)."""
+    from explorer.core.files import DocumentError
+    from explorer.core.variables import (
+        WORKSPACE,
+        VariableStore,
+        defined_variables,
+        layered,
+        values_of,
+    )
+
+    store = VariableStore.in_folder(session.paths.config, lambda: session.user_store)
+    try:
+        definitions = store.load()
+    except DocumentError as exc:
+        echo(f"Warning: the variables were not read: {exc}", err=True)
+        return {}, ()
+    environment = session.environment
+    chosen = layered(
+        defined_variables(store, definitions, environment.id, scope_name=environment.name),
+        defined_variables(store, definitions, WORKSPACE),
+    )
+    secrets = tuple(v.value for v in chosen.values() if v.secret and v.value)
+    return values_of(chosen), secrets
+
+
 def _parse_vars(values: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for raw in values:
@@ -265,12 +292,21 @@ def command(
     extra = _parse_vars(variables)
     suite, rows = _load(folder, data)
     with _session(env_name, profile_name, secret_store) as session:
-        sender = SessionSender(session, profile=profile_name, timeout_s=timeout_s)
+        defined, secret_values = _environment_variables(session)
+        remember_secrets(secret_values)
+        sender = SessionSender(
+            session, profile=profile_name, timeout_s=timeout_s, secrets=secret_values
+        )
         problem = sender.check_profile()
         if problem:
             raise click.UsageError(problem)
         runner = SuiteRunner(
-            suite, sender, rows=rows, variables=extra, parallel=parallel, bail=bail
+            suite,
+            sender,
+            rows=rows,
+            variables={**defined, **extra},
+            parallel=parallel,
+            bail=bail,
         )
         planned = runner.planned()
         rows_note = f" x {len(rows)} rows" if rows else ""

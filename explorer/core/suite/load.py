@@ -21,7 +21,6 @@ from explorer.core.saved import SavedFolder, SavedRequestError, SavedRequestStor
 from explorer.core.suite.model import (
     JSON_TYPES,
     Assertion,
-    Capture,
     CheckKind,
     Operator,
     Step,
@@ -60,16 +59,12 @@ def load_suite(folder: Path) -> Suite:
             _assertion(raw, f"{where}: assertion {index}", problems)
             for index, raw in enumerate(request.assertions, start=1)
         ]
-        captures = [
-            _capture(raw, f"{where}: capture {index}", problems)
-            for index, raw in enumerate(request.captures, start=1)
-        ]
         steps.append(
             Step(
                 id=relative,
                 request=request,
                 assertions=tuple(a for a in assertions if a is not None),
-                captures=tuple(c for c in captures if c is not None),
+                captures=request.captures,
                 profile=request.profile,
                 role=request.role,
             )
@@ -264,26 +259,6 @@ def _parses(path: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _capture(raw: dict[str, Any], where: str, problems: list[str]) -> Capture | None:
-    name = raw.get("name")
-    if not isinstance(name, str) or not _NAME.match(name):
-        problems.append(
-            f"{where}: 'name' must be a variable name (letters, digits, _ . -), the name "
-            "later steps use as {{name}}"
-        )
-        return None
-    sources = [key for key in ("jsonpath", "header") if key in raw]
-    if len(sources) != 1 or not isinstance(raw[sources[0]], str) or not raw[sources[0]]:
-        problems.append(f'{where}: give the value\'s source: "jsonpath" or "header"')
-        return None
-    if sources[0] == "jsonpath":
-        if not _parses(raw["jsonpath"]):
-            problems.append(f"{where}: '{raw['jsonpath']}' is not a JSONPath")
-            return None
-        return Capture(name=name, jsonpath=raw["jsonpath"])
-    return Capture(name=name, header=raw["header"])
 
 
 def load_rows(path: Path) -> list[dict[str, str]]:

@@ -25,9 +25,10 @@ keys, all optional and written only when used:
     Text in ``equals`` and ``matches`` may use ``{{variables}}``.
 
 ``captures``
-    values taken from the response for later steps: ``{"name": "businessID",
-    "jsonpath": "$.data[0].businessID"}`` or ``{"name": "requestID", "header":
-    "X-Request-ID"}``; later steps use them as ``{{businessID}}``.
+    values taken from the response for later steps (:mod:`explorer.core.captures`, the
+    same captures the window's saved requests keep): ``{"name": "businessID", "path":
+    "$.data[0].businessID"}`` or ``{"name": "requestID", "header": "X-Request-ID"}``;
+    later steps use them as ``{{businessID}}``.
 
 ``profile``
     the name of the profile to send this step with (default: the run's choice).
@@ -53,6 +54,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from explorer.core.captures import Capture
 from explorer.core.saved import SavedRequest
 
 
@@ -139,19 +141,6 @@ def _length_words(expected: Any) -> str:
             return f"{low} to {high}"
         return f"at least {low}" if low is not None else f"at most {high}"
     return str(expected)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Capture:
-    """``name`` ← the first match of ``jsonpath`` in the body, or the header ``header``."""
-
-    name: str
-    jsonpath: str = ""
-    header: str = ""
-
-    def describe(self) -> str:
-        source = self.jsonpath if self.jsonpath else f"header {self.header}"
-        return f"{self.name} ← {source}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -246,7 +246,9 @@ def _classname(summary: RunSummary, result: StepResult) -> str:
 
 def junit_xml(summary: RunSummary, known_secrets: Iterable[str] = ()) -> str:
     """The run as JUnit XML (Ant format), redacted as support bundles are."""
-    redactor = presentation_redactor((*known_secrets, *summary.secret_values))
+    redactor = presentation_redactor(
+        (*known_secrets, *summary.secret_values, *summary.personal_values)
+    )
     errors = sum(1 for r in summary.results if r.error)
     failures = summary.failed - errors
     total_time = f"{summary.elapsed_s:.3f}"
@@ -317,7 +319,9 @@ def html_report(summary: RunSummary, known_secrets: Iterable[str] = ()) -> str:
 
     from explorer.resources import read_text
 
-    redactor = presentation_redactor((*known_secrets, *summary.secret_values))
+    redactor = presentation_redactor(
+        (*known_secrets, *summary.secret_values, *summary.personal_values)
+    )
     steps = []
     for result in summary.results:
         document = step_document(result, redactor)

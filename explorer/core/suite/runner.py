@@ -33,19 +33,20 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
+from explorer.core.captures import Capture, CaptureSource, run_captures
 from explorer.core.contract import ContractResult
 from explorer.core.models import Endpoint, Explanation, RequestSpec, ResponseRecord
 from explorer.core.redact import RedactionPolicy, Redactor
-from explorer.core.suite.checks import MISSING, CheckResult, find, judge
-from explorer.core.suite.model import Assertion, Capture, CheckKind, Step, Suite
+from explorer.core.suite.checks import CheckResult, judge
+from explorer.core.suite.model import Assertion, CheckKind, Step, Suite
 from explorer.core.variables import VARIABLE_PATTERN, resolve_variables
 
 #: the check a step without assertions gets: its status is a success
 DEFAULT_CHECK = Assertion(kind=CheckKind.STATUS, expected="2xx", place="(default check)")
-#: names the runner fills itself
-BUILT_IN = frozenset({"base_url", "access_token"})
+#: names the runner fills itself (``access_token``: the profile signs the request)
+BUILT_IN = frozenset({"base_url", "auth_base_url", "access_token"})
 
 
 class StepSender(Protocol):
@@ -57,6 +58,10 @@ class StepSender(Protocol):
 
     def base_url(self) -> str:
         """The environment's request base (``{{base_url}}``), without a trailing /."""
+        ...
+
+    def builtins(self) -> Mapping[str, str]:
+        """The program's own variables: ``base_url``, ``auth_base_url``."""
         ...
 
     def prepare(self, spec: RequestSpec) -> RequestSpec:
@@ -174,6 +179,9 @@ class RunSummary:
     #: captured values that are secrets (a token from a token response): every report
     #: and printed line masks them
     secret_values: tuple[str, ...] = ()
+    #: captured values that look like a customer's personal data: the reports that mask
+    #: personal data mask them wherever they appear
+    personal_values: tuple[str, ...] = ()
 
     @property
     def passed(self) -> int:
@@ -232,6 +240,7 @@ class SuiteRunner:
         self._results: list[StepResult] = []
         self._captured: dict[int | None, dict[str, str]] = {}
         self._secret_values: dict[str, None] = {}
+        self._personal_values: dict[str, None] = {}
         self._summary: RunSummary | None = None
         self._depends = _dependencies(suite.steps)
 
@@ -349,6 +358,7 @@ class SuiteRunner:
             planned=planned,
             captured=captured,
             secret_values=self.secret_values(),
+            personal_values=tuple(self._personal_values),
         )
 
     def secret_values(self) -> tuple[str, ...]:
@@ -358,11 +368,14 @@ class SuiteRunner:
 
     # ----- one step --------------------------------------------------------------------------
     def _values(self, row: int | None) -> dict[str, str]:
-        values = {"base_url": self.sender.base_url(), **self.suite.variables, **self.variables}
+        """The suite's variables, then the run's (the environment's, ``--var``), the data
+        row's and the captures'; the built-ins cannot be overridden."""
+        values = {**self.suite.variables, **self.variables}
         if row is not None and self.rows is not None:
             values.update(self.rows[row])
         with self._lock:
             values.update(self._captured.get(row, {}))
+        values.update(self.sender.builtins())
         return values
 
     def _run_one(self, task: _Task) -> StepResult:
@@ -382,12 +395,13 @@ class SuiteRunner:
         wants_contract = any(a.kind is CheckKind.CONTRACT for a in assertions)
         contract = self.sender.contract(endpoint, record) if wants_contract else None
         checks = judge(record, assertions, contract=contract, variables=values)
-        captured, capture_checks = _capture(step.captures, record)
+        captured, capture_checks, personal = _capture(step.captures, record)
         if captured:
             secret = [v for c in step.captures if (v := captured.get(c.name)) and is_secret(c, v)]
             with self._lock:
                 self._captured.setdefault(task.row, {}).update(captured)
                 self._secret_values.update(dict.fromkeys(secret))
+                self._personal_values.update(dict.fromkeys(personal))
         result = replace(
             base,
             profile=profile,
@@ -441,40 +455,34 @@ class _NotSendable(Exception):
 
 def _capture(
     captures: tuple[Capture, ...], record: ResponseRecord
-) -> tuple[dict[str, str], list[CheckResult]]:
-    """The values ``captures`` take from ``record``, and a failed check for each that
-    found nothing (a later step would otherwise be sent with a hole in it)."""
+) -> tuple[dict[str, str], list[CheckResult], list[str]]:
+    """The values ``captures`` take from ``record``, a failed check for each that found
+    nothing (a later step would otherwise be sent with a hole in it), and the values that
+    look like a customer's personal data."""
     found: dict[str, str] = {}
     failed: list[CheckResult] = []
-    document: Any = None
-    for capture in captures:
-        value: Any = None
-        if record.status is not None:
-            if capture.header:
-                value = record.header(capture.header)
-            else:
-                if document is None:
-                    try:
-                        document = json.loads(record.body) if record.body else None
-                    except (ValueError, UnicodeDecodeError):
-                        document = None
-                hit = find(capture.jsonpath, document) if document is not None else MISSING
-                value = None if hit is MISSING else hit
-        if value is None:
+    personal: list[str] = []
+    for result in run_captures(captures, record):
+        if result.value is None:
+            capture = result.capture
             failed.append(
                 CheckResult(
                     assertion=Assertion(
-                        kind=CheckKind.JSONPATH if capture.jsonpath else CheckKind.HEADER,
-                        target=capture.jsonpath or capture.header,
+                        kind=CheckKind.HEADER
+                        if capture.source is CaptureSource.HEADER
+                        else CheckKind.JSONPATH,
+                        target=capture.expression,
                         place="capture",
                     ),
                     passed=False,
-                    words=f"capture {capture.describe()}: nothing there to capture",
+                    words=f"capture {capture}: {result.problem}",
                 )
             )
             continue
-        found[capture.name] = value if isinstance(value, str) else json.dumps(value)
-    return found, failed
+        found[result.name] = result.value
+        if result.personal:
+            personal.append(result.value)
+    return found, failed, personal
 
 
 _LEAF = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)['\"\]]*$")
@@ -486,9 +494,9 @@ def is_secret(capture: Capture, value: str) -> bool:
     redactor = Redactor(RedactionPolicy.for_storage())
     if redactor.redact_text(value) != value:
         return True
-    if capture.header:
-        return redactor.redact_header_value(capture.header, value) != value
-    leaf = _LEAF.search(capture.jsonpath)
+    if capture.source is CaptureSource.HEADER:
+        return redactor.redact_header_value(capture.expression, value) != value
+    leaf = _LEAF.search(capture.expression)
     return leaf is not None and redactor.redact_json({leaf.group(1): value}) != {
         leaf.group(1): value
     }

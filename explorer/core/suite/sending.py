@@ -60,8 +60,11 @@ class SessionSender:
         profile: str | None = None,
         catalog: Catalog | None = None,
         timeout_s: float | None = None,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         self.session = session
+        #: more bare secrets to mask (the values of secret variables the run uses)
+        self.secrets = secrets
         self.environment = session.environment
         self.preferred = profile or None
         self.timeout_s = timeout_s
@@ -99,6 +102,13 @@ class SessionSender:
     # ----- StepSender --------------------------------------------------------------------
     def base_url(self) -> str:
         return request_base(self.environment).rstrip("/")
+
+    def builtins(self) -> dict[str, str]:
+        values = {"base_url": self.base_url()}
+        auth = self.environment.auth_base.rstrip("/")
+        if auth:
+            values["auth_base_url"] = auth
+        return values
 
     def prepare(self, spec: RequestSpec) -> RequestSpec:
         url = spec.url
@@ -213,7 +223,7 @@ class SessionSender:
             store = self.session.store_for(profile)
             if store is not None:
                 found.extend(known_secrets(store, profile.name))
-        return tuple(dict.fromkeys(v for v in found if v))
+        return tuple(dict.fromkeys(v for v in (*found, *self.secrets) if v))
 
     def _other_origins(self) -> frozenset[str]:
         """The origins of Thumbtack's environments (requests saved against one of them

@@ -128,7 +128,7 @@ def test_captures_feed_later_steps_and_name_the_profile_by_flow(
                 "url": "{{base_url}}/api/v4/businesses",
                 "operation_id": "listBusinessesV4",
                 "captures": [
-                    {"name": "businessID", "jsonpath": "$.data[0].businessID"},
+                    {"name": "businessID", "path": "$.data[0].businessID"},
                     {"name": "served_by", "header": "Server"},
                 ],
             },
@@ -159,7 +159,7 @@ def test_a_capture_that_finds_nothing_fails_its_step_and_the_next_is_not_sent(
         {
             "1": {
                 "url": "{{base_url}}/api/v4/keywords/search?searchQuery=plumb",
-                "captures": [{"name": "missing", "jsonpath": "$.data[5].keywordID"}],
+                "captures": [{"name": "missing", "path": "$.data[5].keywordID"}],
             },
             "2": {"url": "{{base_url}}/api/v4/categories/{{missing}}/request-form"},
         }
@@ -246,7 +246,7 @@ def test_rerun_runs_only_the_failed_steps_with_the_earlier_captures(
             "1": {
                 "url": "{{base_url}}/api/v4/businesses",
                 "operation_id": "listBusinessesV4",
-                "captures": [{"name": "businessID", "jsonpath": "$.data[0].businessID"}],
+                "captures": [{"name": "businessID", "path": "$.data[0].businessID"}],
             },
             "2": {
                 "url": "{{base_url}}/api/v4/businesses/{{businessID}}",
@@ -271,7 +271,7 @@ def test_parallel_runs_at_once_but_waits_for_captures(
             "url": "{{base_url}}/api/v4/businesses",
             "operation_id": "listBusinessesV4",
             "headers": [{"name": "X-Sandbox-Fault", "value": "latency=300"}],
-            "captures": [{"name": "businessID", "jsonpath": "$.data[0].businessID"}],
+            "captures": [{"name": "businessID", "path": "$.data[0].businessID"}],
         },
         "01-use": {"url": "{{base_url}}/api/v4/businesses/{{businessID}}"},
     }
@@ -303,8 +303,8 @@ def test_a_broken_suite_lists_every_problem_at_once(write_suite: Callable[..., P
                     {"status": 200, "max_ms": 5},
                     {"max_ms": -1},
                 ],
-                "captures": [{"name": "9bad", "jsonpath": "$.a"}],
-            }
+            },
+            "c": {"url": "/x", "captures": [{"name": "9bad", "path": "$.a"}]},
         }
     )
     (root / "b.request.json").write_text("{ not json")
@@ -315,7 +315,7 @@ def test_a_broken_suite_lists_every_problem_at_once(write_suite: Callable[..., P
     assert any("b.request.json" in p and "not valid JSON" in p for p in problems)
     assert any("assertion 1" in p and '"2xy"' in p for p in problems)
     assert any("assertion 2" in p and "not a JSONPath" in p for p in problems)
-    assert any("capture 1" in p for p in problems)
+    assert any("c.request.json" in p and "captures[0]" in p for p in problems)
 
 
 def test_steps_run_in_name_order_through_folders(write_suite: Callable[..., Path]) -> None:

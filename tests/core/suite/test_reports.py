@@ -37,7 +37,7 @@ def finished(
                 "url": "{{base_url}}/oauth2/token",
                 "headers": [{"name": "Content-Type", "value": "application/x-www-form-urlencoded"}],
                 "body": None,
-                "captures": [{"name": "token", "jsonpath": "$.access_token"}],
+                "captures": [{"name": "token", "path": "$.access_token"}],
             },
             "2-self": {
                 "url": "{{base_url}}/api/v4/users/self",
