@@ -165,7 +165,9 @@ def test_a_capture_that_finds_nothing_fails_its_step_and_the_next_is_not_sent(
         }
     )
     first, second = _run(root, session).summary.results
-    assert "capture missing ← $.data[5].keywordID: nothing there" in first.reason
+    assert "capture missing <- $.data[5].keywordID: $.data[5].keywordID matches nothing" in (
+        first.reason
+    )
     assert second.record is None
     assert "{{missing}} has no value" in second.reason
 
