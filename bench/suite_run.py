@@ -72,14 +72,14 @@ VARIABLES = {"query": "handyman", "zipCode": "90210", "utm_source": "cma-example
 
 
 def ensure_newman() -> Path:
-    """newman from the npm registry, pinned in bench/newman/package.json."""
+    """newman from the npm registry, as pinned in bench/newman/package-lock.json."""
     if not NEWMAN.exists():
         npm = shutil.which("npm")
         if npm is None:
             raise RuntimeError("npm is not installed; install Node.js 20 (scripts/test-deps.sh)")
         print("  installing newman into bench/newman (npm) ...", flush=True)
         subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--silent"],
+            [npm, "ci", "--no-audit", "--no-fund", "--silent"],
             cwd=NEWMAN_DIR,
             check=True,
         )
