@@ -201,12 +201,14 @@ def test_a_cancelled_run_skips_what_is_left(session: Session, send: SandboxSende
         ("id: a\ntitle: A\nsteps: []", "'steps' must be a non-empty list"),
         ("id: a\ntitle: A\nsteps: [{id: s, title: S}]", "'operation' is required"),
         (
-            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x, captures: [{name: 1x, path: $.a}]}]",
+            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x,"
+            " captures: [{name: 1x, path: $.a}]}]",
             "captures[0]",
         ),
         ("id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x, expect: 999}]", "'expect'"),
         (
-            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x}, {id: s, title: T, operation: y}]",
+            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x},"
+            " {id: s, title: T, operation: y}]",
             "two steps are called 's'",
         ),
         ("id: a\ntitle: A\nsteps: [{id: s\n", "not valid YAML"),
