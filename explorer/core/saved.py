@@ -15,13 +15,15 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from explorer.core.captures import Capture, CaptureError
 from explorer.core.files import atomic_write, dump_json
 from explorer.core.models import RequestSpec
 from explorer.core.redact import RedactionPolicy, Redactor, is_reference
+from explorer.core.variables import with_base_references
 
 SUFFIX = ".request.json"
 FORMAT_VERSION = 1
@@ -52,10 +54,30 @@ class SavedRequest:
     #: an example response kept with the request (from a HAR or a Postman collection):
     #: ``{"status": int, "reason": str, "headers": [[name, value]], "body": str}``
     example: dict[str, Any] | None = None
+    #: values to take from each response into ``{{variables}}`` (``searchID <- $.searchID``)
+    captures: tuple[Capture, ...] = ()
+    #: what a suite run checks in the response, as written in the file (one object per
+    #: assertion; read and judged by :mod:`explorer.core.suite`)
+    assertions: tuple[dict[str, Any], ...] = ()
+    #: the profile a suite run sends this request with ("" = the run's choice)
+    profile: str = ""
+    #: who sends it in a suite run, when no profile is named: "app" (client
+    #: credentials), "customer" or "pro" (authorization code), as ``call --as`` says
+    role: str = ""
 
     @classmethod
-    def from_spec(cls, spec: RequestSpec, *, name: str, description: str = "") -> SavedRequest:
-        """From a built request: the Authorization value becomes ``{{access_token}}``."""
+    def from_spec(
+        cls,
+        spec: RequestSpec,
+        *,
+        name: str,
+        description: str = "",
+        base_url: str = "",
+        auth_base_url: str = "",
+        captures: tuple[Capture, ...] = (),
+    ) -> SavedRequest:
+        """From a built request: the Authorization value becomes ``{{access_token}}`` and
+        the environment's address ``{{base_url}}`` (a Sandbox port is never saved)."""
         headers = tuple(
             (key, _auth_reference(value) if key.lower() == "authorization" else value)
             for key, value in spec.headers
@@ -71,12 +93,17 @@ class SavedRequest:
         return cls(
             name=name,
             method=spec.method.upper(),
-            url=spec.url,
+            url=(
+                with_base_references(spec.url, base_url=base_url, auth_base_url=auth_base_url)
+                if base_url or auth_base_url
+                else spec.url
+            ),
             headers=headers,
             body=body,
             body_is_json=is_json,
             operation_id=spec.operation_id,
             description=description,
+            captures=captures,
         )
 
     def to_spec(self) -> RequestSpec:
@@ -97,6 +124,15 @@ class SavedRequest:
         document = self._document()
         if self.example is not None:
             document["example"] = self.example
+        if self.captures:
+            document["captures"] = [capture.to_dict() for capture in self.captures]
+        # suite keys only when set: a request without them keeps its bytes
+        if self.assertions:
+            document["assertions"] = list(self.assertions)
+        if self.profile:
+            document["profile"] = self.profile
+        if self.role:
+            document["as"] = self.role
         return document
 
     def _document(self) -> dict[str, Any]:
@@ -134,6 +170,23 @@ class SavedRequest:
             for h in headers
         ):
             problems.append('\'headers\' must be a list of {"name": ..., "value": ...}')
+        captures: list[Capture] = []
+        raw_captures = doc.get("captures", [])
+        if not isinstance(raw_captures, list):
+            problems.append("'captures' must be a list")
+        else:
+            for index, item in enumerate(raw_captures):
+                try:
+                    captures.append(Capture.from_dict(item))
+                except CaptureError as exc:
+                    problems.append(f"captures[{index}]: {exc}")
+        items = doc.get("assertions", [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            problems.append("'assertions' must be a list of objects")
+        if not isinstance(doc.get("profile", ""), str):
+            problems.append("'profile' must be a profile's name (text)")
+        if doc.get("as", "") not in ("", "app", "customer", "pro"):
+            problems.append("'as' must be app, customer or pro")
         if problems:
             raise SavedRequestError(path, "; ".join(problems))
         return cls(
@@ -146,6 +199,10 @@ class SavedRequest:
             operation_id=doc.get("operation_id"),
             description=str(doc.get("description", "")),
             example=doc["example"] if isinstance(doc.get("example"), dict) else None,
+            captures=tuple(captures),
+            assertions=tuple(doc.get("assertions", [])),
+            profile=doc.get("profile", ""),
+            role=doc.get("as", ""),
         )
 
 
@@ -192,6 +249,8 @@ def find_secrets(request: SavedRequest, known_secrets: Iterable[str] = ()) -> li
         found.append("the description")
     if request.example is not None and redactor.redact_json(request.example) != request.example:
         found.append("the example response")
+    if redactor.redact_json(list(request.assertions)) != list(request.assertions):
+        found.append("the assertions")
     return found
 
 
@@ -200,6 +259,8 @@ class SavedRequestStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        #: the current environment's ``(base_url, auth_base_url)``: saved as references
+        self.bases: tuple[str, str] = ("", "")  # not used yet
 
     def _resolve(self, relative: str, *, request: bool = True) -> Path:
         parts = PurePosixPath(relative.replace("\\", "/")).parts
@@ -247,19 +308,12 @@ class SavedRequestStore:
         path = self._resolve(relative)
         if not overwrite and path.exists():
             raise SavedRequestError(path, "a saved request with this name already exists")
-        request = SavedRequest(
-            name=request.name,
-            method=request.method,
-            url=request.url,
+        request = replace(
+            request,
             headers=tuple(
                 (k, _auth_reference(v) if k.lower() == "authorization" else v)
                 for k, v in request.headers
             ),
-            body=request.body,
-            body_is_json=request.body_is_json,
-            operation_id=request.operation_id,
-            description=request.description,
-            example=request.example,
         )
         leaks = find_secrets(request, known_secrets)
         if leaks:
