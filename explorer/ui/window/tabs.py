@@ -321,6 +321,7 @@ class RequestTabs(QObject):
         self._current: RequestTab | None = None
         self._loading = False  # a tab is being put into the panels
         self.load_problem = ""
+        self._shut = False
         first = self._new_tab()
         self.tabs.append(first)
         self.strip.addTab(first.title())
@@ -930,14 +931,14 @@ class RequestTabs(QObject):
 
     def _changed(self) -> None:
         self.changed.emit()
-        if self.store is not None:
+        if self.store is not None and not self._shut:
             self._save_timer.start()
 
     @Slot()
     def save_soon(self) -> None:
         """Write the tabs file off the GUI thread."""
         store = self.store
-        if store is None:
+        if store is None or self._shut:
             return
         tab_set, secrets = self.snapshot(), tuple(self.known_secrets())
         self.background.run(
@@ -962,6 +963,9 @@ class RequestTabs(QObject):
         self.status.showMessage(f"The open tabs could not be saved: {exc}", 10000)
 
     def shutdown(self) -> None:
+        """The window is closing: no more saves (:meth:`save_now` wrote the tabs)."""
+        self._shut = True
+        self._save_timer.stop()
         for tab in self.tabs + [t for _i, t in self.closed]:
             tab.exchange.shutdown()
 
