@@ -47,6 +47,11 @@ def says_something(text: str) -> bool:
     return any(ch.isalnum() or (ord(ch) > 0x2000 and not ch.isspace()) for ch in text)
 
 
+def _name(widget: QWidget) -> str:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return interface.text(QAccessible.Text.Name) if interface is not None else ""
+
+
 def walk(interface: QAccessibleInterface, seen: set[int]) -> list[QAccessibleInterface]:
     found = [interface]
     for index in range(interface.childCount()):
@@ -156,7 +161,12 @@ def colour_only_marks(root: QWidget) -> list[str]:
         if isinstance(widget, (QLabel, QAbstractButton)):
             text = widget.text()
             plain = TAGS.sub("", html.unescape(text)) if "<" in text else text
-            has_icon = isinstance(widget, QAbstractButton) and not widget.icon().isNull()
+            # a button's picture (an icon, a drawn ×) with its name is not colour alone
+            has_icon = isinstance(widget, QAbstractButton) and (
+                not widget.icon().isNull()
+                or says_something(widget.accessibleName())
+                or says_something(_name(widget))
+            )
             if not says_something(plain) and not has_icon and _paints_a_colour(widget):
                 found.append(f"coloured, says nothing: {describe(widget)}")
             if isinstance(widget, QLabel):
