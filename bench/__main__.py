@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from datetime import UTC, datetime
@@ -17,7 +18,18 @@ from typing import Any
 
 from bench.report import Figure, table
 
-PARTS = ("start", "send", "imports", "bodies", "inbox", "history")
+PARTS = (
+    "start",
+    "send",
+    "imports",
+    "bodies",
+    "inbox",
+    "history",
+    "guard",
+    "cli",
+    "contract",
+    "descriptions",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: list[Figure] = []
     details: dict[str, Any] = {}
+    load_start = round(os.getloadavg()[0], 1)
     if "start" in parts:
         from bench import startup
 
@@ -73,6 +86,38 @@ def main(argv: list[str] | None = None) -> int:
         found, details["history"] = history.measure(args.history_count)
         figures += found
 
+    if "cli" in parts:
+        from bench import cli
+
+        print("CLI: one process per request beside HTTPie and curl ...", flush=True)
+        found, details["cli"] = cli.measure()
+        figures += found
+        if "skipped" in details["cli"]:
+            print("  skipped: " + details["cli"]["skipped"])
+
+    if "contract" in parts:
+        from bench import others
+
+        print(
+            "contract verdicts on 1 MB and 10 MB bodies (bench/bench_contract.py) ...", flush=True
+        )
+        found, details["contract"] = others.contract()
+        figures += found
+
+    if "descriptions" in parts:
+        from bench import others
+
+        print("opening OpenAPI descriptions (bench/bench_descriptions.py) ...", flush=True)
+        found, details["descriptions"] = others.descriptions()
+        figures += found
+
+    if "guard" in parts:
+        from bench import wheel_guard
+
+        print("wheel guard: the main window built and resized, with and without it ...", flush=True)
+        found, details["wheel_guard"] = wheel_guard.measure()
+        figures += found
+
     print()
     if figures:
         print(table(figures))
@@ -105,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": sys.version.split()[0],
             "machine": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": {"start": load_start, "end": round(os.getloadavg()[0], 1)},
             "figures": [f.to_json() for f in figures],
             **details,
         }
