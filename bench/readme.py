@@ -32,6 +32,8 @@ def figures_table(figures: list[dict[str, Any]]) -> list[str]:
     ]
     for f in figures:
         target = f["target_text"].replace("<=", "≤")
+        if target.endswith("x"):
+            target = target[:-1] + "×"
         met = "" if f["target"] is None else ("met" if f["met"] else "**missed**")
         rows.append(
             f"| {f['name']} | {_number(f['value'], f['unit'])} | {f['yardstick']}, "
