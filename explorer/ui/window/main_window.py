@@ -902,11 +902,11 @@ class MainWindow(QMainWindow):
         self.endpoint_tree.load(catalog.endpoints)
         self._offer_servers(catalog)
         if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
-            self.endpoint_tree.select(self.settings.last_endpoint)
+            self.endpoint_tree.select_when_shown(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
-        self.catalog_ready.emit()
+        self.endpoint_tree.when_filled(self.catalog_ready.emit)  # a long tree fills in slices
 
     def _offer_servers(self, catalog: Any) -> None:
         """The description's servers become environments in the toolbar (each server with
