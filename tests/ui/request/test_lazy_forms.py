@@ -22,8 +22,6 @@ from explorer.ui.request.composite_editors import (
 from explorer.ui.request.field_editors import MISSING, ScalarEditor
 from explorer.ui.request.panel import RequestPanel
 
-LEFT = Qt.MouseButton.LeftButton
-
 
 def _object(depth: int, width: int, prefix: str = "f") -> dict[str, Any]:
     """An object ``width`` wide: scalars, a required nested object, an optional one and
@@ -96,7 +94,7 @@ def test_a_long_body_opens_with_its_deeper_groups_collapsed_and_opens_them_on_cl
 
     toggle = group.findChild(QToolButton, "groupToggle")
     assert toggle is not None and toggle.accessibleName() == "Show the fields of extra"
-    qtbot.mouseClick(toggle, LEFT)
+    qtbot.keyClick(toggle, Qt.Key.Key_Space)  # opened from the keyboard
     assert group.expanded and group.inner.isVisible()
     assert toggle.accessibleName() == "Hide the fields of extra"
     field = next(r for r in editor.rows() if r.path == ("extra", "f1"))
