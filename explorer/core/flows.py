@@ -305,7 +305,9 @@ def run_flow(
             yield StepResult(step=step, status=StepStatus.SKIPPED)
             continue
         yield StepResult(step=step, status=StepStatus.RUNNING)
-        result = run_step(step, catalog, environment, send, values, cancel)
+        result = run_step(
+            step, catalog=catalog, environment=environment, send=send, values=values, cancel=cancel
+        )
         values.update({c.name: c.value for c in result.captures if c.value is not None})
         failed = result.status is StepStatus.FAILED
         yield result
@@ -313,6 +315,7 @@ def run_flow(
 
 def run_step(
     step: FlowStep,
+    *,
     catalog: Sequence[Endpoint],
     environment: Environment,
     send: Send,

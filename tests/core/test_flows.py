@@ -77,7 +77,9 @@ def test_the_shipped_flows_are_the_documented_journeys() -> None:
             assert step.does and step.doc_url.startswith("https://developers.thumbtack.com/")
 
 
-@pytest.mark.parametrize("flow_id", ["exact-search", "filtered-search", "lead-handling", "webhooks-setup"])
+@pytest.mark.parametrize(
+    "flow_id", ["exact-search", "filtered-search", "lead-handling", "webhooks-setup"]
+)
 def test_each_flow_runs_on_the_sandbox_end_to_end(
     session: Session, send: SandboxSender, sandbox: SandboxServer, flow_id: str
 ) -> None:
@@ -101,7 +103,9 @@ def test_each_flow_runs_on_the_sandbox_end_to_end(
     assert session.profile is None  # the user's current profile was not changed
 
 
-def test_the_search_id_is_carried_into_create_request(session: Session, send: SandboxSender) -> None:
+def test_the_search_id_is_carried_into_create_request(
+    session: Session, send: SandboxSender
+) -> None:
     flow = next(f for f in shipped_flows() if f.id == "exact-search")
     results = [
         r
@@ -136,7 +140,11 @@ def test_a_failing_step_stops_the_flow_and_says_why(session: Session, send: Sand
         )
         if r.status is not StepStatus.RUNNING
     ]
-    assert [r.status for r in results] == [StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.SKIPPED]
+    assert [r.status for r in results] == [
+        StepStatus.FAILED,
+        StepStatus.SKIPPED,
+        StepStatus.SKIPPED,
+    ]
     assert "HTTP 404, not 200" in results[0].problem
 
 
@@ -193,19 +201,23 @@ def test_a_cancelled_run_skips_what_is_left(session: Session, send: SandboxSende
         ("id: a\ntitle: A\nsteps: []", "'steps' must be a non-empty list"),
         ("id: a\ntitle: A\nsteps: [{id: s, title: S}]", "'operation' is required"),
         (
-            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x, captures: [{name: 1x, path: $.a}]}]",
+            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x,"
+            " captures: [{name: 1x, path: $.a}]}]",
             "captures[0]",
         ),
         ("id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x, expect: 999}]", "'expect'"),
         (
-            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x}, {id: s, title: T, operation: y}]",
+            "id: a\ntitle: A\nsteps: [{id: s, title: S, operation: x},"
+            " {id: s, title: T, operation: y}]",
             "two steps are called 's'",
         ),
         ("id: a\ntitle: A\nsteps: [{id: s\n", "not valid YAML"),
         ("version: 2\nid: a\ntitle: A\nsteps: [{id: s, title: S, operation: x}]", "format 2"),
     ],
 )
-def test_a_broken_flow_file_is_named_with_its_problem(tmp_path: Path, text: str, words: str) -> None:
+def test_a_broken_flow_file_is_named_with_its_problem(
+    tmp_path: Path, text: str, words: str
+) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text(text)
     with pytest.raises(FlowError) as caught:
