@@ -12,8 +12,8 @@ __all__ = ["sandbox", "session_window"]
 
 
 def _rows(window) -> list[str]:  # type: ignore[no-untyped-def]
-    tree = window.history.panel.list
-    return [tree.topLevelItem(i).text(0).strip() for i in range(tree.topLevelItemCount())]
+    panel = window.history.panel
+    return [panel.row_texts(i)[0].strip() for i in range(panel.model.rowCount())]
 
 
 def test_reopening_an_exchange_shows_the_verdict_stored_with_it(session_window, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -37,8 +37,7 @@ def test_reopening_an_exchange_shows_the_verdict_stored_with_it(session_window, 
     qtbot.waitUntil(lambda: len(_rows(window)) == 2)
 
     tree = window.history.panel.list
-    first = tree.topLevelItem(1)  # the keyword search, older
-    rect = tree.visualItemRect(first)
+    rect = tree.visualRect(tree.model().index(1, 0))  # the keyword search, older
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     with qtbot.waitSignal(window.response_shown, timeout=5000):
         qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
