@@ -243,7 +243,9 @@ class ExchangeLike(Protocol):
 
     def retry_spec(self) -> RequestSpec | None: ...
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse: ...
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse: ...
 
     def sendable(self, spec: RequestSpec) -> RequestSpec: ...
 
@@ -317,8 +319,10 @@ class CurrentExchange(QObject):
     def retry_spec(self) -> RequestSpec | None:
         return self.current.retry_spec()
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse:
-        return self.current.stored(record, explanation)
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse:
+        return self.current.stored(record, explanation, contract)
 
     def sendable(self, spec: RequestSpec) -> RequestSpec:
         return self.current.sendable(spec)
