@@ -21,14 +21,16 @@ from bench.report import Figure, table
 PARTS = (
     "start",
     "send",
+    "cli",
     "imports",
     "bodies",
-    "inbox",
-    "history",
-    "guard",
-    "cli",
     "contract",
     "descriptions",
+    "inbox",
+    "history",
+    "suite",
+    "tabs",
+    "guard",
 )
 
 
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--history-count", type=int, default=100_000, help="exchanges in the history part"
     )
+    parser.add_argument("--suite-steps", type=int, default=200, help="requests in the suite")
+    parser.add_argument("--suite-runs", type=int, default=3, help="timed runs per side")
     args = parser.parse_args(argv)
     parts = args.only or list(PARTS)
 
@@ -116,6 +120,24 @@ def main(argv: list[str] | None = None) -> int:
 
         print("wheel guard: the main window built and resized, with and without it ...", flush=True)
         found, details["wheel_guard"] = wheel_guard.measure()
+        figures += found
+
+    if "suite" in parts:
+        from bench import suite_run
+
+        print(
+            f"suite run: {args.suite_steps} requests, run vs newman, {args.suite_runs} runs "
+            "each ...",
+            flush=True,
+        )
+        found, details["suite"] = suite_run.measure(args.suite_steps, args.suite_runs)
+        figures += found
+
+    if "tabs" in parts:
+        from bench import tabs
+
+        print("request tabs: 50 open, switching and memory (bench/tabs.py) ...", flush=True)
+        found, details["tabs"] = tabs.measure()
         figures += found
 
     print()
