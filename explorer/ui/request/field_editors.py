@@ -313,8 +313,9 @@ class FieldRow:
         # the "*" says "required" in the text colour (its words are in the tooltip and the
         # accessible name), so it reads the same in every theme
         marker = " <b>*</b>" if required else ""
-        self.label = QLabel(f"{name}{marker}")
-        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)  # before the text: laid out once
+        self.label.setText(f"{name}{marker}")
         tip = [str(schema.get("description", "")), f"Type: {describe_type(schema)}"]
         if required:
             tip.append("Required.")

@@ -866,11 +866,11 @@ class MainWindow(QMainWindow):
         self.tabs.endpoints_changed()
         self._offer_servers(catalog)
         if self.tabs.current.is_blank and self.settings.last_endpoint:
-            self.endpoint_tree.select(self.settings.last_endpoint)
+            self.endpoint_tree.select_when_shown(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
-        self.catalog_ready.emit()
+        self.endpoint_tree.when_filled(self.catalog_ready.emit)  # a long tree fills in slices
 
     def _offer_servers(self, catalog: Any) -> None:
         """The description's servers become environments in the toolbar (each server with
