@@ -284,6 +284,9 @@ class SuiteRunner:
                 yield from self._run_in_order(tasks)
             else:
                 yield from self._run_at_once(tasks)
+        except BaseException:  # Ctrl+C, or the caller closed the generator: stop at once
+            self._cancel.set()
+            raise
         finally:
             self._summary = self._make_summary(
                 time.perf_counter() - started, started_at, planned=len(tasks)
@@ -330,7 +333,11 @@ class SuiteRunner:
                     return
                 if not running:  # nothing can start: should not happen (dependencies go back)
                     return
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                try:
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                except BaseException:  # Ctrl+C: the steps under way are cancelled
+                    self._cancel.set()
+                    raise
                 for future in finished:
                     task = running.pop(future)
                     result = future.result()
