@@ -310,11 +310,11 @@ def command(
         )
         planned = runner.planned()
         rows_note = f" x {len(rows)} row{'s' if len(rows) != 1 else ''}" if rows else ""
-        echo(
+        heading = (
             f"Running {suite.name}: {len(suite.steps)} steps{rows_note} on "
             f"{session.environment.name}" + (f", {parallel} at once" if parallel > 1 else "")
         )
-        _run(runner, sender, redact=redact)
+        _run(runner, sender, heading, redact=redact)
         summary = runner.summary
         known = (*sender.known_secrets(), *summary.secret_values)
         remember_secrets(known)
@@ -329,9 +329,12 @@ def command(
     ctx.exit(0 if summary.ok and not problems else 1)
 
 
-def _run(runner: SuiteRunner, sender: SessionSender, *, redact: bool) -> None:
+def _run(runner: SuiteRunner, sender: SessionSender, heading: str, *, redact: bool) -> None:
+    """Print ``heading``, then each step as it finishes; Ctrl+C (from the heading on)
+    stops the run."""
     results = runner.run()
     try:
+        echo(heading)
         for result in results:
             known = (*sender.known_secrets(), *runner.secret_values())
             remember_secrets(known)  # tokens arrive during the run: masked from now on

@@ -243,6 +243,8 @@ class SuiteRunner:
         self._personal_values: dict[str, None] = {}
         self._summary: RunSummary | None = None
         self._depends = _dependencies(suite.steps)
+        #: the steps the run will (or would) run: all of them until run() says otherwise
+        self._planned = len(self._tasks(None))
 
     # ----- control ------------------------------------------------------------------------
     def stop(self) -> None:
@@ -258,7 +260,7 @@ class SuiteRunner:
         """The run so far (complete once :meth:`run`'s generator is exhausted)."""
         if self._summary is not None:
             return self._summary
-        return self._make_summary(0.0, "", planned=len(self._results))
+        return self._make_summary(0.0, "", planned=self._planned)
 
     # ----- running -------------------------------------------------------------------------
     def planned(self, only: Iterable[tuple[str, int | None]] | None = None) -> int:
@@ -275,6 +277,7 @@ class SuiteRunner:
         it finishes; ``captured`` seeds each row's variables (an earlier run's)."""
         chosen = None if only is None else frozenset(only)
         tasks = self._tasks(chosen)
+        self._planned = len(tasks)
         started = time.perf_counter()
         started_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         for row, values in (captured or {}).items():
