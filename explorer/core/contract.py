@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 #: bodies at least this large are validated by jsonschema-rs (openapi-core finds the
 #: response, the media type and the headers either way)
 FAST_PATH_BYTES = 256 * 1024
+#: bodies at least this large are judged in a separate process (see :func:`_elsewhere`)
+PROCESS_BYTES = 2 * 1024 * 1024
 #: a message quotes at most this much of the value it is about
 _QUOTE = 160
 _MAX_PROBLEMS = 500
@@ -76,6 +78,7 @@ class ContractResult:
     engine: str = "openapi-core"
     elapsed_ms: float = 0.0
     note: str = ""  # said instead of the usual summary (an operation the file lacks)
+    stored: bool = False  # read back from the history: made when the response came
 
     @property
     def label(self) -> str:
@@ -101,6 +104,12 @@ class ContractResult:
             if self.inferred
             else ""
         )
+        if self.stored:
+            said = self.note or "The verdict was stored with this exchange."
+            return (
+                f"{said} (Verdict made when the response was received; send it again to "
+                "judge it against the description open now.)"
+            )
         if self.note:
             return self.note
         if self.verdict is Verdict.CONFORMS:
@@ -147,16 +156,24 @@ class ContractResult:
         except ValueError:
             return None
         problems = tuple(
-            Problem(path=str(p.get("path", "")), message=str(p.get("message", "")))
+            Problem(
+                path=str(p.get("path", "")),
+                message=str(p.get("message", "")),
+                where=_where_of(str(p.get("path", ""))),
+                parts=parts_of(str(p.get("path", ""))),
+            )
             for p in data.get("problems") or []
             if isinstance(p, Mapping)
         )
+        summary = str(data.get("summary", ""))
+        marker = " (Verdict made when the response was received"
         return cls(
             verdict=verdict,
             problems=problems,
             inferred=bool(data.get("inferred", False)),
             operation=str(data.get("operation", "")),
-            note=str(data.get("summary", "")),
+            note=summary.split(marker, 1)[0],
+            stored=True,
         )
 
 
@@ -221,6 +238,43 @@ def _texts(value: Any, limit: int = 200) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
+def _where_of(path: str) -> str:
+    if path.startswith("header Content-Type"):
+        return "content-type"
+    if path.startswith("header") or path == "headers":
+        return "header"
+    return "status" if path == "status" else "body"
+
+
+def parts_of(path: str) -> tuple[str | int, ...]:
+    """``$.items[0].id`` -> ``("items", 0, "id")``: :func:`json_path` read back (a path
+    that is not one of the body's gives ``()``)."""
+    if not path.startswith("$"):
+        return ()
+    parts: list[str | int] = []
+    index = 1
+    decoder = json.JSONDecoder()
+    try:
+        while index < len(path):
+            if path[index] == ".":
+                end = index + 1
+                while end < len(path) and path[end] not in ".[":
+                    end += 1
+                parts.append(path[index + 1 : end])
+                index = end
+            elif path[index] == "[":
+                value, end = decoder.raw_decode(path, index + 1)
+                if path[end] != "]" or not isinstance(value, str | int):
+                    return ()
+                parts.append(value)
+                index = end + 1
+            else:
+                return ()
+    except (ValueError, IndexError):
+        return ()
+    return tuple(parts)
+
+
 def json_path(parts: Sequence[str | int]) -> str:
     """``("items", 0, "id")`` -> ``$.items[0].id`` (keys that are not names are quoted)."""
     text = "$"
@@ -280,9 +334,20 @@ class ContractChecker:
         headers: Iterable[tuple[str, str]] = (),
         body: bytes = b"",
     ) -> ContractResult:
-        """The verdict on one response to ``endpoint``."""
+        """The verdict on one response to ``endpoint``.
+
+        A body of :data:`PROCESS_BYTES` or more is judged in a separate process: parsing
+        and validating megabytes of JSON holds the interpreter's lock the whole time
+        (half a second for 10 MB), which would freeze the window, whichever thread ran
+        it. The process reads the same description file; where it cannot be used, the
+        check runs here."""
         started = time.perf_counter()
-        result = self._check(endpoint, status, _Headers(headers), body)
+        pairs = tuple(headers)
+        result = None
+        if len(body) >= PROCESS_BYTES:
+            result = _elsewhere(self.catalog, endpoint, status, pairs, body)
+        if result is None:
+            result = self._check(endpoint, status, _Headers(pairs), body)
         elapsed = (time.perf_counter() - started) * 1000
         return _replace(result, elapsed_ms=elapsed)
 
@@ -656,6 +721,105 @@ def checker_for(catalog: Catalog) -> ContractChecker:
         return known
 
 
+# ---------------------------------------------------------------------- another process
+
+_POOL: Any = None
+_POOL_LOCK = threading.Lock()
+#: the descriptions the checking process has read: source -> (modified time, catalog)
+_READ: dict[str, tuple[float, Catalog]] = {}
+
+
+def _pool() -> Any:
+    """The one checking process, started when a large body first needs it (``spawn``:
+    a fresh interpreter, never a fork of a process that runs threads and a window)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _POOL = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return _POOL
+
+
+def shutdown_checking_process() -> None:
+    """Stop the checking process (it is started again when needed)."""
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _elsewhere(
+    catalog: Catalog,
+    endpoint: Endpoint,
+    status: int,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+) -> ContractResult | None:
+    """The verdict computed by the checking process; ``None`` when the description is
+    not a file it can read, or the process fails (the caller then checks here)."""
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    source = catalog.source
+    if not source or not os.path.isfile(source):
+        return None
+    job = (
+        source,
+        os.path.getmtime(source),
+        _where(endpoint),
+        endpoint.method,
+        endpoint.path,
+        bool(endpoint.inferred),
+    )
+    try:
+        result: ContractResult | None = _pool().submit(_judge, job, status, headers, body).result()
+    except BrokenProcessPool:
+        shutdown_checking_process()
+        return None
+    except (OSError, RuntimeError, EOFError):
+        return None
+    if result is None:
+        return None
+    return _replace(result, engine=f"{result.engine}, in a separate process")
+
+
+def _where(endpoint: Endpoint) -> tuple[str, ...] | None:
+    where = getattr(getattr(endpoint, "source", None), "where", None)
+    return tuple(str(part) for part in where) if isinstance(where, tuple) else None
+
+
+def _judge(
+    job: tuple[str, float, tuple[str, ...] | None, str, str, bool],
+    status: int,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+) -> ContractResult | None:
+    """In the checking process: the verdict on one response (``None``: not found)."""
+    from pathlib import Path
+
+    from explorer.core.catalog import load_catalog
+
+    source, modified, where, method, path, inferred = job
+    known = _READ.get(source)
+    if known is None or known[0] != modified:
+        _READ.clear()  # one description at a time: the one the window shows
+        known = (modified, load_catalog(Path(source)))
+        _READ[source] = known
+    catalog = known[1]
+    endpoint = next((e for e in catalog.endpoints if _where(e) == where), None)
+    if endpoint is None:
+        endpoint = catalog.by_route(method, path)
+    if endpoint is None or bool(endpoint.inferred) != inferred:
+        return None
+    checker = checker_for(catalog)
+    return checker._check(endpoint, status, _Headers(headers), body)
+
+
 def check_response(
     catalog: Catalog,
     endpoint: Endpoint,
@@ -670,6 +834,7 @@ def check_response(
 
 __all__ = [
     "FAST_PATH_BYTES",
+    "PROCESS_BYTES",
     "ContractChecker",
     "ContractResult",
     "Problem",
@@ -678,4 +843,6 @@ __all__ = [
     "checker_for",
     "json_path",
     "masked",
+    "parts_of",
+    "shutdown_checking_process",
 ]

@@ -63,7 +63,7 @@ from explorer.core.models import (
 )
 from explorer.core.preflight import PreflightWarning, preflight
 from explorer.core.profiles import AuthKind, Profile, ProfileStore, sandbox_demo_profiles
-from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.redact import MASK, RedactionPolicy, Redactor
 from explorer.core.secrets import (
     MemoryStore,
     SecretBackend,
@@ -491,10 +491,6 @@ def send_with_retry(
     return record, False
 
 
-#: The mask of the bearer token in a record the window shows (see :func:`masked_record`).
-BEARER_MASK = "••••••••"
-
-
 def masked_values(record: ResponseRecord, values: Iterable[str]) -> ResponseRecord:
     """``record`` with each of ``values`` (a password, token or API key) masked wherever
     its request carries it: headers (an encoded Basic credential too) and the URL."""
@@ -502,7 +498,7 @@ def masked_values(record: ResponseRecord, values: Iterable[str]) -> ResponseReco
 
     def hide(text: str) -> str:
         for value in secrets:
-            text = text.replace(value, BEARER_MASK).replace(quote(value, safe=""), BEARER_MASK)
+            text = text.replace(value, MASK).replace(quote(value, safe=""), MASK)
         return text
 
     request = record.request
@@ -516,7 +512,7 @@ def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> Resp
 
     def mask(value: str) -> str:
         scheme = value.split(" ", 1)[0] if " " in value.strip() else "Bearer"
-        return f"{scheme} {BEARER_MASK}"
+        return f"{scheme} {MASK}"
 
     headers = tuple(
         (k, mask(v) if k.lower() == "authorization" else v) for k, v in record.request.headers
@@ -525,8 +521,8 @@ def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> Resp
     if body is not None:
         for secret in secrets:
             if secret:
-                body = body.replace(secret.encode(), BEARER_MASK.encode())
-                body = body.replace(quote_plus(secret).encode(), BEARER_MASK.encode())
+                body = body.replace(secret.encode(), MASK.encode())
+                body = body.replace(quote_plus(secret).encode(), MASK.encode())
     return replace(record, request=replace(record.request, headers=headers, body=body))
 
 

@@ -287,4 +287,102 @@ def test_a_result_survives_being_saved_and_read_back(petstore: Catalog) -> None:
     assert again is not None
     assert again.verdict is result.verdict and again.label == result.label
     assert [p.path for p in again.problems] == [p.path for p in result.problems]
+    assert [p.parts for p in again.problems] == [p.parts for p in result.problems]
+    assert again.stored and "when the response was received" in again.summary
+    assert again.summary.startswith(result.summary)
+    twice = ContractResult.from_dict(again.to_dict())  # the marker is not said twice
+    assert twice is not None and twice.summary == again.summary
     assert ContractResult.from_dict({"verdict": "nonsense"}) is None
+
+
+def test_json_paths_read_back_into_parts() -> None:
+    for parts in [(), ("items", 0, "id"), ("a b", "x-y", 3), ("a.b", '"q"', "[x]")]:
+        assert contract.parts_of(json_path(parts)) == parts
+    assert contract.parts_of("header X-Request-Id") == ()
+    assert contract.parts_of("$[") == ()
+
+
+def test_a_large_body_is_judged_in_another_process_with_the_same_verdict(
+    petstore30: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Megabytes of JSON are parsed and validated in a separate process (the window's
+    interpreter lock stays free); the verdict and its paths are those of this process."""
+    body = json.dumps(_pets(400, broken_at=123)).encode()
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 10**12)
+    here = _check(petstore30, "findPetsByStatus", 200, body)
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 1024)
+    try:
+        there = _check(petstore30, "findPetsByStatus", 200, body)
+        assert there.engine.endswith(", in a separate process")
+        assert there.verdict is here.verdict is Verdict.VIOLATES
+        assert [(p.path, p.message) for p in there.problems] == [
+            (p.path, p.message) for p in here.problems
+        ]
+        assert any(p.path == "$[123].id" for p in there.problems)
+        assert there.operation == here.operation and there.status == 200
+        conforming = json.dumps(_pets(400)).encode()
+        assert _check(petstore30, "findPetsByStatus", 200, conforming).verdict is Verdict.CONFORMS
+        teapot = _check(petstore30, "findPetsByStatus", 418, body)  # the "default" response
+        monkeypatch.setattr(contract, "PROCESS_BYTES", 10**12)
+        assert teapot.verdict is _check(petstore30, "findPetsByStatus", 418, body).verdict
+    finally:
+        contract.shutdown_checking_process()
+
+
+def test_a_changed_description_file_is_read_again_by_the_checking_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    def write(kind: str, stamp: int) -> Path:
+        path = tmp_path / "d.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "openapi": "3.1.0",
+                    "info": {"title": "t", "version": "1"},
+                    "paths": {
+                        "/items": {
+                            "get": {
+                                "operationId": "items",
+                                "responses": {
+                                    "200": {
+                                        "description": "ok",
+                                        "content": {
+                                            "application/json": {
+                                                "schema": {"type": "array", "items": {"type": kind}}
+                                            }
+                                        },
+                                    }
+                                },
+                            }
+                        }
+                    },
+                }
+            )
+        )
+        os.utime(path, (stamp, stamp))
+        return path
+
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 1024)
+    body = json.dumps(list(range(2000))).encode()
+    try:
+        first = load_catalog(write("integer", 1_000_000))
+        assert _check(first, "items", 200, body).verdict is Verdict.CONFORMS
+        second = load_catalog(write("string", 2_000_000))
+        result = _check(second, "items", 200, body)
+        assert result.engine.endswith(", in a separate process")
+        assert result.verdict is Verdict.VIOLATES and result.problems[0].path == "$[0]"
+    finally:
+        contract.shutdown_checking_process()
+
+
+def test_a_description_that_is_no_file_is_checked_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core.catalog import parse_catalog
+
+    text = (DATA / "swagger-petstore-3.0.yaml").read_text()
+    catalog = parse_catalog(text, source="<pasted>")
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 1024)
+    result = _check(catalog, "findPetsByStatus", 200, json.dumps(_pets(100)).encode())
+    assert result.verdict is Verdict.CONFORMS
+    assert "separate process" not in result.engine

@@ -22,10 +22,10 @@ from explorer.options import GuiOptions
 from explorer.paths import AppPaths
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from explorer.core.settings import Settings
-    from explorer.ui.window.main_window import MainWindow
+    from explorer.ui.window.main_window import MainWindow, WindowServices
 
 log = logging.getLogger("explorer")
 
@@ -172,8 +172,8 @@ def open_window(settings: Settings) -> MainWindow:
     return MainWindow(settings=settings)
 
 
-def finish_opening(  # type: ignore[no-untyped-def]
-    app, window, paths: AppPaths, store: SettingsStore, settings
+def finish_opening(
+    app: QApplication, window: MainWindow, paths: AppPaths, store: SettingsStore, settings: Settings
 ) -> None:
     """After the frame's first paint: logging, the icon, the widget style, then the panels.
 
@@ -193,8 +193,13 @@ def finish_opening(  # type: ignore[no-untyped-def]
         window.statusBar().showMessage(log_problem, 15000)
 
 
-def complete_window(  # type: ignore[no-untyped-def]
-    window, paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
+def complete_window(
+    window: MainWindow,
+    paths: AppPaths,
+    store: SettingsStore,
+    settings: Settings,
+    *,
+    history_path: Path | None = None,
 ) -> None:
     """Build the services and the panels into a window opened by :func:`open_window`."""
     from explorer.ui.workers import share_the_gil_with_workers
@@ -204,7 +209,7 @@ def complete_window(  # type: ignore[no-untyped-def]
     _report_settings_problem(window, store)
 
 
-def _report_settings_problem(window, store: SettingsStore) -> None:  # type: ignore[no-untyped-def]
+def _report_settings_problem(window: MainWindow, store: SettingsStore) -> None:
     if store.problem is not None:
         window.statusBar().showMessage(f"Settings were reset: {store.problem}", 15000)
 
@@ -238,7 +243,7 @@ def after_first_paint(window: QWidget, *steps: Callable[[], None]) -> None:
     QTimer.singleShot(500, lambda: watcher.eventFilter(window, QEvent(QEvent.Type.Paint)))
 
 
-def _set_window_icon(app) -> None:  # type: ignore[no-untyped-def]
+def _set_window_icon(app: QApplication) -> None:
     from PySide6.QtGui import QIcon
 
     from explorer.resources import ResourceNotFoundError, resource_path
@@ -261,21 +266,15 @@ def _redactor() -> Callable[[str], str]:
 
 @cache
 def _load_redactor() -> Callable[[str], str]:
-    try:
-        from explorer.core.redact import Redactor
+    from explorer.core.redact import Redactor
 
-        redact_text: Callable[[str], str] = Redactor().redact_text
-        return redact_text
-    except Exception:  # the redaction module is optional at this stage
-        import re
-
-        pattern = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+")
-        return lambda text: pattern.sub(lambda m: (m.group(1) or "") + "••••••", text)
+    redact_text: Callable[[str], str] = Redactor().redact_text
+    return redact_text
 
 
-def build_window(  # type: ignore[no-untyped-def]
-    paths: AppPaths, store: SettingsStore, settings, *, history_path: Path | None = None
-):
+def build_window(
+    paths: AppPaths, store: SettingsStore, settings: Settings, *, history_path: Path | None = None
+) -> MainWindow:
     from explorer.ui.window.main_window import MainWindow
     from explorer.ui.workers import share_the_gil_with_workers
 
@@ -283,9 +282,9 @@ def build_window(  # type: ignore[no-untyped-def]
     return MainWindow(_services(paths, store, settings, history_path))
 
 
-def _services(  # type: ignore[no-untyped-def]
-    paths: AppPaths, store: SettingsStore, settings, history_path: Path | None
-):
+def _services(
+    paths: AppPaths, store: SettingsStore, settings: Settings, history_path: Path | None
+) -> WindowServices:
     from explorer.ui.app.services import build_services
 
     services = build_services(paths, store, settings)
@@ -293,7 +292,7 @@ def _services(  # type: ignore[no-untyped-def]
     return services
 
 
-def _screenshot(app, window, options: GuiOptions) -> int:  # type: ignore[no-untyped-def]
+def _screenshot(app: QApplication, window: MainWindow, options: GuiOptions) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
     window.show()

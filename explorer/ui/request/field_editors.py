@@ -311,8 +311,9 @@ class FieldRow:
         self.path = path
         self.editor = editor
         marker = ' <span style="color:#d9473f">*</span>' if required else ""
-        self.label = QLabel(f"{name}{marker}")
-        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)  # before the text: laid out once
+        self.label.setText(f"{name}{marker}")
         tip = [str(schema.get("description", "")), f"Type: {describe_type(schema)}"]
         if required:
             tip.append("Required.")

@@ -133,7 +133,20 @@ _TAB = re.compile(r"\t")
 
 
 def line_of_path(text: str, path: Sequence[str | int]) -> int | None:
-    """The 1-based line where the value at ``path`` (or its nearest parent) starts."""
+    """The 1-based line where the value at ``path`` (or its nearest parent) starts.
+
+    JSON is walked along the path only (:func:`~explorer.core.json_locate.span_of`); text
+    that is not JSON (``{{variables}}`` unquoted) is read as YAML instead."""
+    from explorer.core.json_locate import span_of
+
+    parts = list(path)
+    while True:
+        span = span_of(text, parts)
+        if span is not None:
+            return text.count("\n", 0, span[0]) + 1
+        if not parts:
+            break
+        parts.pop()
     try:
         node = yaml.compose(_TAB.sub("  ", text), Loader=yaml.SafeLoader)
     except yaml.YAMLError:

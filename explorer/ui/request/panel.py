@@ -49,7 +49,12 @@ from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.reopen import FREE, inputs_for
 from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.request.body_kinds import ALL_KINDS, BodyKindPanel
-from explorer.ui.request.composite_editors import make_editor
+from explorer.ui.request.composite_editors import (
+    ROWS_PER_SLICE,
+    ObjectEditor,
+    expand_within,
+    make_editor,
+)
 from explorer.ui.request.drafts import DraftKeeper
 from explorer.ui.request.field_editors import MISSING, Editor
 from explorer.ui.request.json_editor import JsonEditor, monospace_font
@@ -102,6 +107,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self._build()
         self._check_timer = _timer(self, self.run_checks)
         self._raw_timer = _timer(self, self.on_raw_settled)
+        self._form_timer = _timer(self, self.on_form_slice)
         self._restyle()
 
     # ----- layout -------------------------------------------------------------------------
@@ -329,19 +335,23 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.server_note.show()
 
     def _build_body_form(self, endpoint: Endpoint) -> None:
-        if self.body_editor is not None:
-            self.body_editor.setParent(None)
-            self.body_editor.deleteLater()
+        old = self.body_editor
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
             widget = item.widget() if item is not None else None
-            if widget is not None and widget is not self.form_banner:
+            if widget is old and old is not None:
+                old.hide()  # deleted on the next turn; taking a big form apart costs more
+                old.deleteLater()
+            elif widget is not None and widget is not self.form_banner:
                 widget.setParent(None)
         self.body_layout.addWidget(self.form_banner)
         self.body_editor = None
         if endpoint.body_schema:
-            self.body_editor = make_editor(endpoint.body_schema, endpoint.body_required)
+            self.body_editor = make_editor(endpoint.body_schema, endpoint.body_required, lazy=True)
             self.body_editor.setObjectName("bodyForm")
+            expand_within(self.body_editor)  # a huge body keeps its deeper groups collapsed
+            if isinstance(self.body_editor, ObjectEditor) and not self.body_editor.complete:
+                self._form_timer.start(0)  # the rest of a long form, a slice per turn
             self.body_editor.changed.connect(self.on_body_form_changed)
             self.body_layout.addWidget(self.body_editor)
         else:
@@ -423,6 +433,22 @@ class RequestPanel(ProblemDisplay, QWidget):
     def remember_draft(self) -> None:
         if self.endpoint is not None:
             self.drafts.remember(self.endpoint.key, self.current_inputs(), self._example)
+
+    @Slot()
+    def on_form_slice(self) -> None:
+        """Add the next rows of a long body form (it is shown and usable meanwhile)."""
+        editor = self.body_editor
+        if not isinstance(editor, ObjectEditor) or editor.complete:
+            return
+        self._syncing = True
+        try:
+            editor.build_some(ROWS_PER_SLICE)
+        finally:
+            self._syncing = False
+        if editor.complete:
+            self._show_problems(dict(self.variables()))
+        else:
+            self._form_timer.start(0)
 
     # ----- sync between the form and the raw JSON -----------------------------------------
     @Slot()

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.builder import InputProblem
-from explorer.core.codegen import MASK
 from explorer.core.media import body_summary, media_kind
 from explorer.core.models import Endpoint, RequestSpec, Severity
-from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.redact import MASK, RedactionPolicy, Redactor
 
 AUTH_PLACEHOLDER = f"Bearer {MASK}"
 

@@ -34,6 +34,7 @@ from explorer.core.models import (
     ResponseRecord,
     Timing,
 )
+from explorer.core.redact import MASK
 from explorer.core.timing import PHASES as _PHASES
 from explorer.core.timing import phase_texts
 from explorer.ui.overflow_bar import TabListButton
@@ -45,7 +46,6 @@ from explorer.ui.style.theme import is_dark
 if TYPE_CHECKING:
     from explorer.core.status import StatusInfo
 
-MASK = "••••••"
 _SECRET_HEADERS = re.compile(
     r"^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"
     r".*(token|secret|password|session).*)$",

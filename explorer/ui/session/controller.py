@@ -46,14 +46,13 @@ from explorer.core.secrets import (
     recorded_backend,
     vault_path,
 )
-from explorer.core.session import BEARER_MASK, Session
+from explorer.core.session import Session
 from explorer.paths import AppPaths
 from explorer.ui.ask import AskFunction, Question, QuestionKind
 from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
-MASK = BEARER_MASK
 VAULT_OPTION = "Encrypted vault file (asks for a passphrase)"
 MEMORY_OPTION = "Memory only for this run"
 
