@@ -18,7 +18,6 @@ import json
 import logging
 import re
 import threading
-import webbrowser
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -38,6 +37,7 @@ from explorer.core.auth import (
     is_token_endpoint,
     is_token_not_active,
     known_secrets,
+    open_in_browser,
 )
 from explorer.core.builder import InputProblem, RequestInputs, validate_inputs
 from explorer.core.credentials import MissingCredential, StaticAuth
@@ -564,7 +564,7 @@ class Session:
         profiles: ProfileStore | None = None,
         keyring_backend: Any | None = None,
         client_factory: ClientFactory = default_client_factory,
-        open_browser: Callable[[str], Any] = webbrowser.open,
+        open_browser: Callable[[str], Any] = open_in_browser,
         request_timeout_s: float = 30.0,
     ) -> None:
         from explorer.core.sandbox_signin import DEMO_CLIENT_SECRETS
