@@ -86,7 +86,7 @@ class ExchangeController(QObject):
         self._sandbox_base = sandbox_base
         self._base_url = base_url
         self._judge = judge
-        self.runner = TaskRunner(self, latest_only=True, max_workers=4)
+        self.runner = TaskRunner(self, latest_only=True)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)

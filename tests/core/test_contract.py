@@ -386,3 +386,80 @@ def test_a_description_that_is_no_file_is_checked_here(monkeypatch: pytest.Monke
     result = _check(catalog, "findPetsByStatus", 200, json.dumps(_pets(100)).encode())
     assert result.verdict is Verdict.CONFORMS
     assert "separate process" not in result.engine
+
+
+def _request(url: str, *, body: Any = None, content_type: str = "application/json") -> Any:
+    from explorer.core.models import RequestSpec
+
+    raw = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    headers = (("Content-Type", content_type),) if raw is not None else ()
+    return RequestSpec(
+        method="POST" if raw is not None else "GET", url=url, headers=headers, body=raw
+    )
+
+
+def test_a_request_is_judged_by_the_engine_of_its_response(petstore: Catalog) -> None:
+    """Path, query and body against the operation, by openapi-core, before it is sent."""
+    pet = petstore.lookup("getPetById")
+    assert pet is not None
+    bad = contract.check_request(petstore, pet, _request("https://x.example/api/v3/pet/abc"))
+    assert bad.verdict is Verdict.VIOLATES and bad.side == "request"
+    assert [p.path for p in bad.problems] == ["path parameter petId"]
+    assert "integer" in bad.problems[0].message
+    assert bad.summary.startswith("The request breaks the description of GET /pet/{petId}")
+    good = contract.check_request(petstore, pet, _request("https://x.example/api/v3/pet/7"))
+    assert good.verdict is Verdict.CONFORMS, good.problems
+    assert good.summary.startswith("The request matches")
+
+    add = petstore.lookup("addPet")
+    assert add is not None
+    url = "https://x.example/api/v3/pet"
+    wrong = contract.check_request(petstore, add, _request(url, body={"id": "x"}))
+    paths = sorted(p.path for p in wrong.problems)
+    assert paths == ["$", "$", "$.id"]
+    assert any("'name' is a required property" in p.message for p in wrong.problems)
+    assert wrong.problems[0].parts in {(), ("id",)}
+    csv = contract.check_request(petstore, add, _request(url, body=b"a,b", content_type="text/csv"))
+    assert [p.where for p in csv.problems] == ["content-type"]
+    assert "application/json" in csv.problems[0].message
+    missing = contract.check_request(petstore, add, _request(url))
+    assert [p.message for p in missing.problems] == [
+        "the description requires a body; there is none"
+    ]
+    fine = {"name": "Rex", "photoUrls": ["https://img.example/rex.png"]}
+    assert contract.check_request(petstore, add, _request(url, body=fine)).verdict is (
+        Verdict.CONFORMS
+    )
+
+
+def test_a_required_query_parameter_missing_from_a_request_is_named() -> None:
+    catalog = load_default_catalog()
+    endpoint = next(
+        e
+        for e in catalog.endpoints
+        if any(p.required and p.location.value == "query" for p in e.parameters)
+    )
+    required = next(p for p in endpoint.parameters if p.required and p.location.value == "query")
+    result = contract.check_request(catalog, endpoint, _request(f"http://127.0.0.1{endpoint.path}"))
+    assert f"query parameter {required.name}" in [p.path for p in result.problems]
+
+
+def test_a_webhook_delivery_is_checked_against_the_descriptions_webhooks() -> None:
+    from explorer.core.inbox.checks import default_webhook_schemas
+    from explorer.core.inbox.events import sample_delivery
+
+    schemas = default_webhook_schemas()
+    assert schemas.document is not None
+    sample = json.loads(sample_delivery("MessageCreatedV4").body)
+    good = contract.check_webhook_body(
+        schemas.document,
+        "MessageCreatedV4",
+        json.dumps(sample).encode(),
+        base_uri=schemas.base_uri,
+    )
+    assert good == []
+    sample["data"]["negotiationID"] = 12345
+    bad = contract.check_webhook_body(
+        schemas.document, "MessageCreatedV4", json.dumps(sample).encode(), base_uri=schemas.base_uri
+    )
+    assert [p.parts for p in bad] == [("data", "negotiationID")]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextOption
@@ -68,6 +69,7 @@ from explorer.ui.request.parts import (
 )
 from explorer.ui.request.problems import ProblemDisplay
 from explorer.ui.style.palette import current
+from explorer.ui.workers import Lane, TaskRunner
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CHECK_DELAY_MS = 300
@@ -80,6 +82,7 @@ class RequestPanel(ProblemDisplay, QWidget):
     send_requested = Signal()
     cancel_requested = Signal()
     problems_changed = Signal(list)  # list[InputProblem]
+    request_judged = Signal(object)  # the ContractResult on the request shown, or None
     message = Signal(str)  # a short status-bar message
     #: copy the request as code: a target id of explorer.core.codegen.TARGETS ("curl",
     #: "httpx" and every language of the Copy as menu)
@@ -218,6 +221,16 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.problem_count = QLabel("")
         self.problem_count.setObjectName("problemCount")
         self.problem_count.setWordWrap(True)
+        # the request as it would be sent, judged against the description by the engine
+        # that judges its response (on a worker; it never holds up typing or Send)
+        self.contract_note = QLabel("")
+        self.contract_note.setObjectName("requestContract")
+        self.contract_note.setAccessibleName("Request against the description")
+        self.contract_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.contract_note.setWordWrap(True)
+        self.contract_note.hide()
+        self.request_verdict: Any = None
+        self._contract_runner = TaskRunner(self, latest_only=True, lane=Lane.CPU)
 
         line = QHBoxLayout()
         line.setSpacing(6)
@@ -245,6 +258,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         bottom.addWidget(self.problem_count, 1)
         bottom.addWidget(self.reset_button)
         layout.addLayout(bottom)
+        layout.addWidget(self.contract_note)
 
         self.send_button.clicked.connect(self.request_send)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -557,8 +571,59 @@ class RequestPanel(ProblemDisplay, QWidget):
             self.fail_bar.hide()  # the bar goes with its cause
         self._show_problems(values)
         self._update_preview(values)
+        self._judge_request(big)
         self.problems_changed.emit(self.problems)
         return self.problems
+
+    def _judge_request(self, big: bool) -> None:
+        """Judge the request as it would be sent against the operation's parameters and
+        body (openapi-core, the engine of the response verdict), on a worker."""
+        endpoint = self.endpoint
+        catalog = None
+        if endpoint is not None and not big:
+            from explorer.core.catalog import catalog_of
+
+            catalog = catalog_of(endpoint)
+        spec = None
+        if catalog is not None:
+            try:
+                spec = self.build_spec()
+            except Exception:  # inputs that cannot make a request: the problems say why
+                spec = None
+        if endpoint is None or catalog is None or spec is None:
+            self._contract_runner.cancel()
+            self._show_request_verdict(None)
+            return
+
+        def judge(_cancel: object) -> Any:
+            from explorer.core.contract import check_request
+
+            return check_request(catalog, endpoint, spec)
+
+        self._contract_runner.run(judge, self._show_request_verdict, lambda _e: None)
+
+    def _show_request_verdict(self, verdict: Any) -> None:
+        from explorer.core.contract import Verdict
+
+        self.request_verdict = verdict
+        if verdict is None or verdict.verdict is Verdict.NO_SCHEMA:
+            self.contract_note.hide()
+            self.contract_note.setText("")
+            self.request_judged.emit(verdict)
+            return
+        redact = self.redactor().redact_text
+        broken = verdict.verdict is Verdict.VIOLATES
+        text = f"{'✖' if broken else '✔'} Request vs. description: {verdict.label}"
+        if broken and verdict.problems:
+            first = verdict.problems[0]
+            text += f" — {first.path}: {first.message}"
+        self.contract_note.setText(redact(text))
+        lines = [verdict.summary, *(f"• {p.path}: {p.message}" for p in verdict.problems[:20])]
+        self.contract_note.setToolTip(redact("\n".join(lines)))
+        self.contract_note.setProperty("note", "warning" if broken else "ok")
+        self.contract_note.style().polish(self.contract_note)
+        self.contract_note.show()
+        self.request_judged.emit(verdict)
 
     def _update_preview(self, values: Mapping[str, str]) -> None:
         spec = self.preview_spec(values)

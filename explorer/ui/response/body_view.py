@@ -19,7 +19,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Any
 
@@ -65,6 +64,7 @@ from explorer.ui.response.body_parts import CapBar, JsonTree, SearchBox
 from explorer.ui.response.code_view import CodeView
 from explorer.ui.style.palette import current
 from explorer.ui.style.theme import is_dark
+from explorer.ui.workers import Lane, SerialExecutor
 
 HEX_PAGE = 16 * 1024
 #: Bodies up to this size are prepared on the GUI thread at once (a few milliseconds).
@@ -118,7 +118,7 @@ class BodyView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, raw: bool = False) -> None:
         super().__init__(parent)
         self.raw = raw
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-body")
+        self._pool = SerialExecutor(Lane.CPU)  # one body at a time, on the shared lane
         self._queue: deque[tuple[int, str, Any]] = deque()
         self._cancel = threading.Event()
         self._generation = 0
@@ -531,7 +531,7 @@ class BodyView(QWidget):
 
     def shutdown(self) -> None:
         self._stop()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
 
     # ----- other pages --------------------------------------------------------------------
     def _show_image(self, image: QImage) -> None:

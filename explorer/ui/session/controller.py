@@ -108,7 +108,7 @@ class SessionController(QObject):
         self.token_info: TokenInfo | None = None
         self.token_error: str = ""
         self._login_task: int | None = None
-        self.tasks = TaskRunner(self, latest_only=False, max_workers=2)
+        self.tasks = TaskRunner(self, latest_only=False)
         self.tasks.failed.connect(self._on_task_failed)
         self._token_ready.connect(self._on_token_ready)
         self.sandbox_ready.connect(self.on_sandbox_ready)

@@ -197,13 +197,13 @@ class MainWindow(QMainWindow):
         from explorer.ui.webhooks.service import InboxService
         from explorer.ui.window.dock_area import DockArea
         from explorer.ui.window.sandbox_menu import SandboxMenu
-        from explorer.ui.workers import TaskRunner
+        from explorer.ui.workers import Lane, TaskRunner
 
         self.services = services
         self.keeper = SettingsKeeper(services.settings_store, services.settings, self)
         self.endpoints: list[Endpoint] = list(services.endpoints)
         self.base_url = ""
-        self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
+        self.background: TaskRunner = TaskRunner(self, latest_only=False, lane=Lane.CPU)
         self._client: Any = None
         self.ask: Questions = Questions(DialogAsk(self))
         self.redaction: RedactionContext = RedactionContext(
