@@ -604,7 +604,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         from explorer.core.contract import Verdict
 
         self.request_verdict = verdict
-        if verdict is None or verdict.verdict is Verdict.NO_SCHEMA:
+        if verdict is None or (verdict.verdict is Verdict.NO_SCHEMA and not verdict.note):
             self.contract_note.hide()
             self.contract_note.setText("")
             self.request_judged.emit(verdict)
@@ -612,6 +612,8 @@ class RequestPanel(ProblemDisplay, QWidget):
         redact = self.redactor().redact_text
         broken = verdict.verdict is Verdict.VIOLATES
         text = f"{'✖' if broken else '✔'} Request vs. description: {verdict.label}"
+        if verdict.verdict is Verdict.NO_SCHEMA:
+            text = f"ⓘ Request vs. description: {verdict.note}"
         if broken and verdict.problems:
             first = verdict.problems[0]
             text += f" — {first.path}: {first.message}"
