@@ -790,10 +790,12 @@ def _given(parameters: Any, location: str, name: str) -> bool:
 
 
 def _unchecked(mime: str, exc: BaseException) -> str:
-    why = _cut(str(exc) or type(exc).__name__)[:120]
+    words = [str(a) for a in exc.args if isinstance(a, str)]
+    style = next((w for w in words if w in {"deepObject", "form", "pipeDelimited"}), "")
+    why = f" (its {style} encoding)" if style else ""
     return (
         f"The parameters match; the {mime or 'request'} body was not checked: the contract "
-        f"engine cannot read it ({why})."
+        f"engine cannot read it{why}."
     )
 
 

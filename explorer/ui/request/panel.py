@@ -613,14 +613,15 @@ class RequestPanel(ProblemDisplay, QWidget):
         broken = verdict.verdict is Verdict.VIOLATES
         text = f"{'✖' if broken else '✔'} Request vs. description: {verdict.label}"
         if verdict.verdict is Verdict.NO_SCHEMA:
-            text = f"ⓘ Request vs. description: {verdict.note}"
+            text = f"ℹ Request vs. description: {verdict.note}"
         if broken and verdict.problems:
             first = verdict.problems[0]
             text += f" — {first.path}: {first.message}"
         self.contract_note.setText(redact(text))
         lines = [verdict.summary, *(f"• {p.path}: {p.message}" for p in verdict.problems[:20])]
         self.contract_note.setToolTip(redact("\n".join(lines)))
-        self.contract_note.setProperty("note", "warning" if broken else "ok")
+        kept = verdict.verdict is Verdict.CONFORMS
+        self.contract_note.setProperty("note", "warning" if broken else "ok" if kept else "")
         self.contract_note.style().polish(self.contract_note)
         self.contract_note.show()
         self.request_judged.emit(verdict)
