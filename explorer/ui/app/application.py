@@ -143,7 +143,7 @@ def run(options: GuiOptions) -> int:
     skip_pyside_source_scan()
 
     from explorer.ui.app.crash import CrashReporter
-    from explorer.ui.style.theme import apply_theme, resolve_dark
+    from explorer.ui.style.theme import apply_theme, resolve_palette
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -159,7 +159,7 @@ def run(options: GuiOptions) -> int:
     # the palette, and the program's widget style is set right after that frame paints.
     apply_theme(
         app,
-        dark=resolve_dark(settings.theme),
+        palette=resolve_palette(settings.theme),
         font_scale=settings.font_scale,
         style=options.screenshot is not None,
     )

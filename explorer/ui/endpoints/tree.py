@@ -2,7 +2,9 @@
 
 Each endpoint is drawn on two lines by :class:`EndpointDelegate`: a coloured method
 badge and the summary, then the path in a dimmer monospace font, so long paths never
-push the summary out of sight. Unverified (inferred) endpoints carry an amber mark.
+push the summary out of sight. Unverified (inferred) endpoints carry an amber mark with a
+symbol (and its words where there is room). A screen reader hears each row as its method,
+summary, path and mark (:func:`accessible_row_name`), with the tooltip as description.
 A long description is filled in slices of :data:`SLICE_MS` (see :meth:`EndpointTree.load`).
 """
 
@@ -36,20 +38,34 @@ from PySide6.QtWidgets import (
 
 from explorer.core.evidence import Evidence
 from explorer.core.models import Endpoint
+from explorer.ui.style.palette import current
 
-METHOD_COLORS = {
-    "GET": "#2e8b57",
-    "POST": "#c77c02",
-    "PUT": "#2f6fd6",
-    "PATCH": "#7a4fd0",
-    "DELETE": "#c2352b",
-}
-INFERRED_COLOR = "#d48a00"
 ENDPOINT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: How long one slice of filling the tree may take (the window stays responsive).
 SLICE_MS = 15.0
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def evidence_mark(endpoint: Endpoint) -> tuple[str, str, str] | None:
+    """(symbol, short words, what a screen reader says) for an endpoint whose evidence is
+    weaker than Thumbtack's documentation; None for a documented one."""
+    if endpoint.inferred:
+        return ("◆", "unverified", "unverified: inferred, not documented by Thumbtack")
+    if endpoint.evidence is Evidence.OBSERVED:
+        return ("◈", "seen in traffic", "seen in real traffic, not documented by Thumbtack")
+    if endpoint.inferred_notes:
+        return ("◇", "partly", "partly unverified: some fields are inferred")
+    return None
+
+
+def accessible_row_name(endpoint: Endpoint) -> str:
+    """What a screen reader says for an endpoint's row: method, summary, path and mark."""
+    parts = [endpoint.method, endpoint.summary or endpoint.operation_id, endpoint.path]
+    grade = evidence_mark(endpoint)
+    if grade is not None:
+        parts.append(grade[2])
+    return ", ".join(part for part in parts if part)
 
 
 class EndpointDelegate(QStyledItemDelegate):
@@ -74,6 +90,7 @@ class EndpointDelegate(QStyledItemDelegate):
                 QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
             )
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colors = current()
         palette = option.palette
         text_color = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -90,29 +107,23 @@ class EndpointDelegate(QStyledItemDelegate):
         badge = QRect(rect.left(), rect.top() + 1, badge_width, line - 2)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(QColor(METHOD_COLORS.get(endpoint.method, "#666666"))))
+        painter.setBrush(QBrush(QColor(colors.method(endpoint.method))))
         painter.drawRoundedRect(badge, 3, 3)
-        painter.setPen(QColor("#ffffff"))
+        painter.setPen(QColor(colors.method_text))
         painter.setFont(badge_font)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, endpoint.method)
 
         title_left = badge.right() + 8
         title_rect = QRect(title_left, rect.top(), rect.right() - title_left, line)
         title = endpoint.summary or endpoint.operation_id or endpoint.path
-        observed = endpoint.evidence is Evidence.OBSERVED
-        partly = not endpoint.inferred and bool(endpoint.inferred_notes)
-        if endpoint.inferred or partly or observed:
-            wide = title_rect.width() > 260
-            if endpoint.inferred:
-                mark = " ◆ unverified" if wide else " ◆"
-            elif observed:
-                mark = " ◈ seen in traffic" if wide else " ◈"
-            else:
-                mark = " ◇ partly" if wide else " ◇"
+        grade = evidence_mark(endpoint)
+        if grade is not None:
+            symbol, words, _said = grade
+            mark = f" {symbol} {words}" if title_rect.width() > 260 else f" {symbol}"
             mark_width = metrics.horizontalAdvance(mark)
             title_rect.setRight(title_rect.right() - mark_width)
             painter.setFont(option.font)
-            painter.setPen(QColor(INFERRED_COLOR))
+            painter.setPen(text_color if selected else QColor(colors.inferred))
             painter.drawText(
                 QRect(title_rect.right(), rect.top(), mark_width, line),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -131,8 +142,7 @@ class EndpointDelegate(QStyledItemDelegate):
         path_font.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
         path_metrics = QFontMetrics(path_font)
         path_rect = QRect(rect.left(), rect.top() + line + 2, rect.width(), line)
-        dim = QColor(text_color)
-        dim.setAlpha(170)
+        dim = text_color if selected else palette.color(QPalette.ColorRole.PlaceholderText)
         painter.setFont(path_font)
         painter.setPen(dim)
         painter.drawText(
@@ -338,4 +348,6 @@ def _endpoint_item(endpoint: Endpoint) -> QTreeWidgetItem:
     for note in endpoint.inferred_notes[:4]:
         tip += f"\n  • {note}"
     item.setToolTip(0, tip)
+    item.setData(0, Qt.ItemDataRole.AccessibleTextRole, accessible_row_name(endpoint))
+    item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, tip)
     return item

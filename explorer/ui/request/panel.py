@@ -68,6 +68,7 @@ from explorer.ui.request.parts import (
     preview_text,
 )
 from explorer.ui.request.problems import ProblemDisplay
+from explorer.ui.style.palette import current
 from explorer.ui.workers import Lane, TaskRunner
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -270,6 +271,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.copy_httpx_button.clicked.connect(lambda: self.copy_requested.emit("httpx"))
         self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
         self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_shortcut.setWhatsThis("Undo resetting the request form")
         self.undo_shortcut.activated.connect(self.undo_reset)
         self._show_mode()
 
@@ -279,9 +281,9 @@ class RequestPanel(ProblemDisplay, QWidget):
         super().changeEvent(event)
 
     def _restyle(self) -> None:
-        dark = self.palette().window().color().lightness() < 128
-        self.setStyleSheet(panel_stylesheet(dark))
-        self.raw.highlighter.set_dark(dark)
+        colors = current()
+        self.setStyleSheet(panel_stylesheet(colors))
+        self.raw.highlighter.set_dark(colors.dark)
 
     def _show_mode(self) -> None:
         has = self.endpoint is not None

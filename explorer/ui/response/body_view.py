@@ -62,6 +62,7 @@ from explorer.ui.overflow_bar import OverflowBar
 from explorer.ui.response.body_jobs import body_job, filter_job, image_job, text_job
 from explorer.ui.response.body_parts import CapBar, JsonTree, SearchBox
 from explorer.ui.response.code_view import CodeView
+from explorer.ui.style.palette import current
 from explorer.ui.style.theme import is_dark
 from explorer.ui.workers import Lane, SerialExecutor
 
@@ -269,10 +270,14 @@ class BodyView(QWidget):
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.setWhatsThis("Find in the response body")
         find.activated.connect(self.focus_search)
         for keys, backward in (("F3", False), ("Shift+F3", True), ("Shift+Return", True)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(
+                "Previous match in the body" if backward else "Next match in the body"
+            )
             shortcut.activated.connect(
                 lambda b=backward: self.search(self.search_edit.text(), backward=b)
             )
@@ -794,7 +799,7 @@ class BodyView(QWidget):
     def _apply_fragments(self) -> None:
         self.matched_selections = []
         document = self.code.document()
-        color = QColor("#7a5a00" if is_dark() else "#ffe08a")
+        color = QColor(current().match_bg)
         first: QTextCursor | None = None
         for fragment in self._fragments:
             cursor = document.find(_fragment_pattern(fragment), 0)

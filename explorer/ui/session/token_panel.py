@@ -149,6 +149,7 @@ class TokenPanel(QDockWidget):
 
         self.claims = QPlainTextEdit()
         self.claims.setObjectName("tokenClaims")
+        self.claims.setAccessibleName("Token claims, decoded")
         self.claims.setReadOnly(True)
         self.claims.setPlaceholderText("Get a token to see its header and claims.")
         self.claims.setMinimumHeight(120)
