@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -137,6 +138,9 @@ class FlowsDock(QDockWidget):
             item.setToolTip(flow.summary)
             self.flow_list.addItem(item)
         self.flow_list.currentRowChanged.connect(lambda _row: self._show_flow())
+        rows = max(1, self.flow_list.count())
+        row_height = self.flow_list.sizeHintForRow(0) if self.flow_list.count() else 20
+        self.flow_list.setMaximumHeight(rows * row_height + 2 * self.flow_list.frameWidth() + 4)
         split.addWidget(self.flow_list)
 
         detail = QWidget()
@@ -175,6 +179,7 @@ class FlowsDock(QDockWidget):
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps.itemSelectionChanged.connect(self._show_step)
         self.steps.itemDoubleClicked.connect(lambda *_: self._open_selected())
+        self.steps.setMinimumHeight(self.steps.fontMetrics().height() * 5)
         layout.addWidget(self.steps, 1)
         self.step_detail = QLabel()
         self.step_detail.setObjectName("flowStepDetail")
@@ -187,7 +192,15 @@ class FlowsDock(QDockWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
         outer.addWidget(split)
-        self.setWidget(body)
+        # In a small window the dock scrolls rather than pushing the window taller.
+        scroller = QScrollArea()
+        scroller.setObjectName("flowsScroll")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(body)
+        scroller.setMinimumHeight(160)
+        self.setWidget(scroller)
         if self.flows:
             self.flow_list.setCurrentRow(0)
         else:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,14 +33,6 @@ from PySide6.QtWidgets import (
 
 from explorer.core.variables import WORKSPACE, Variable, VariableSource, name_problem
 from explorer.ui.variables.service import VariablesService
-
-_KIND = {
-    VariableSource.BUILTIN: "built-in",
-    VariableSource.CAPTURED: "captured",
-    VariableSource.ENVIRONMENT: "environment",
-    VariableSource.WORKSPACE: "workspace",
-    VariableSource.REQUEST: "request",
-}
 
 #: ``ensure_store(then)``: open the secret store (asking for the vault's passphrase or a
 #: fallback if needed), then call ``then()``.
@@ -77,10 +70,11 @@ class VariablesDock(QDockWidget):
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
 
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 3)
         self.table.setObjectName("variablesTable")
         self.table.setAccessibleName("Variables")
-        self.table.setHorizontalHeaderLabels(["Name", "Value", "Kind", "Where it comes from"])
+        self.table.setHorizontalHeaderLabels(["Name", "Value", "Comes from"])
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -88,8 +82,10 @@ class VariablesDock(QDockWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 150)  # the value matters most; the tooltip says the rest
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.itemSelectionChanged.connect(self._on_selected)
         layout.addWidget(self.table, 1)
 
@@ -140,7 +136,16 @@ class VariablesDock(QDockWidget):
         layout.addLayout(buttons)
         self.name_edit.returnPressed.connect(self.value_edit.setFocus)
         self.value_edit.returnPressed.connect(self.save_current)
-        self.setWidget(body)
+        # In a small window the dock scrolls rather than pushing the window taller.
+        outer = QScrollArea()
+        outer.setObjectName("variablesScroll")
+        outer.setWidgetResizable(True)
+        outer.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.setWidget(body)
+        outer.setMinimumHeight(160)
+        self.scroll_area = outer
+        self.setWidget(outer)
         service.changed.connect(self.refresh)
         self.refresh()
 
@@ -171,14 +176,13 @@ class VariablesDock(QDockWidget):
             cells = (
                 "{{" + variable.name + "}}",
                 variable.shown(presentation=presentation),
-                _KIND[variable.source] + (" · secret" if variable.secret else ""),
                 variable.origin(),
             )
+            tip = "\n".join(t for t in (variable.origin(), variable.description) if t)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, variable)
-                if column == 3:
-                    item.setToolTip(text)
+                item.setToolTip(tip if column else f"{{{{{variable.name}}}}}: {tip}")
                 self.table.setItem(row, column, item)
         if selected:
             self.select(selected)
@@ -203,12 +207,13 @@ class VariablesDock(QDockWidget):
                 return True
         return False
 
-    def rows(self) -> list[tuple[str, str, str, str]]:
-        """What the table shows, row by row (name, value, kind, where)."""
-        out: list[tuple[str, str, str, str]] = []
+    def rows(self) -> list[tuple[str, str, str]]:
+        """What the table shows, row by row (name, value, where it comes from)."""
+        out: list[tuple[str, str, str]] = []
         for row in range(self.table.rowCount()):
-            texts = [self.table.item(row, c) for c in range(4)]
-            out.append(tuple(t.text() if t is not None else "" for t in texts))  # type: ignore[arg-type]
+            texts = [self.table.item(row, c) for c in range(3)]
+            name, value, origin = (t.text() if t is not None else "" for t in texts)
+            out.append((name, value, origin))
         return out
 
     def _on_selected(self) -> None:
@@ -267,6 +272,7 @@ class VariablesDock(QDockWidget):
             ):
                 self.value_edit.setFocus()
                 self.value_edit.selectAll()
+                self.scroll_area.ensureWidgetVisible(self.save_button)
                 return
         self.table.clearSelection()
         self.name_edit.setText(name)
@@ -277,7 +283,9 @@ class VariablesDock(QDockWidget):
         self.note.setText(
             f"Define {{{{{name}}}}}: type its value and press Enter." if name else "A new variable."
         )
-        (self.value_edit if name else self.name_edit).setFocus()
+        target = self.value_edit if name else self.name_edit
+        target.setFocus()
+        self.scroll_area.ensureWidgetVisible(self.save_button)
 
     def save_current(self) -> None:
         name = self.name_edit.text().strip()

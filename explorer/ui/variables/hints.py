@@ -57,8 +57,7 @@ class CaptureHints(QWidget):
             done = name in captured
             label = QLabel(
                 f"{'✔' if done else '→'} Next in the {suggestion.flow.title} flow: "
-                f"{suggestion.text}"
-                + (" (captured after each response)" if done else "")
+                f"{suggestion.text}" + (" (captured after each response)" if done else "")
             )
             label.setObjectName("captureHint")
             label.setWordWrap(True)

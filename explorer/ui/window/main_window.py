@@ -496,7 +496,7 @@ class MainWindow(QMainWindow):
 
     def _on_flow_step(self, result: Any) -> None:
         """A finished flow step: what it captured is {{name}} for the next requests."""
-        where = f"captured by the flow step {result.step.title}"
+        where = f"flow step {result.step.title}"
         for capture in result.captures:
             if capture.value is not None:
                 self.variables.service.put_captured(
