@@ -12,12 +12,11 @@ cannot be read is reported with its path and problem and left exactly as it is.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -58,6 +57,14 @@ class SavedRequest:
     example: dict[str, Any] | None = None
     #: values to take from each response into ``{{variables}}`` (``searchID <- $.searchID``)
     captures: tuple[Capture, ...] = ()
+    #: what a suite run checks in the response, as written in the file (one object per
+    #: assertion; read and judged by :mod:`explorer.core.suite`)
+    assertions: tuple[dict[str, Any], ...] = ()
+    #: the profile a suite run sends this request with ("" = the run's choice)
+    profile: str = ""
+    #: who sends it in a suite run, when no profile is named: "app" (client
+    #: credentials), "customer" or "pro" (authorization code), as ``call --as`` says
+    role: str = ""
 
     @classmethod
     def from_spec(
@@ -116,6 +123,13 @@ class SavedRequest:
             document["example"] = self.example
         if self.captures:
             document["captures"] = [capture.to_dict() for capture in self.captures]
+        # suite keys only when set: a request without them keeps its bytes
+        if self.assertions:
+            document["assertions"] = list(self.assertions)
+        if self.profile:
+            document["profile"] = self.profile
+        if self.role:
+            document["as"] = self.role
         return document
 
     def _document(self) -> dict[str, Any]:
@@ -163,6 +177,13 @@ class SavedRequest:
                     captures.append(Capture.from_dict(item))
                 except CaptureError as exc:
                     problems.append(f"captures[{index}]: {exc}")
+        items = doc.get("assertions", [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            problems.append("'assertions' must be a list of objects")
+        if not isinstance(doc.get("profile", ""), str):
+            problems.append("'profile' must be a profile's name (text)")
+        if doc.get("as", "") not in ("", "app", "customer", "pro"):
+            problems.append("'as' must be app, customer or pro")
         if problems:
             raise SavedRequestError(path, "; ".join(problems))
         return cls(
@@ -176,6 +197,9 @@ class SavedRequest:
             description=str(doc.get("description", "")),
             example=doc["example"] if isinstance(doc.get("example"), dict) else None,
             captures=tuple(captures),
+            assertions=tuple(doc.get("assertions", [])),
+            profile=doc.get("profile", ""),
+            role=doc.get("as", ""),
         )
 
 
@@ -222,6 +246,8 @@ def find_secrets(request: SavedRequest, known_secrets: Iterable[str] = ()) -> li
         found.append("the description")
     if request.example is not None and redactor.redact_json(request.example) != request.example:
         found.append("the example response")
+    if redactor.redact_json(list(request.assertions)) != list(request.assertions):
+        found.append("the assertions")
     return found
 
 
@@ -267,7 +293,7 @@ class SavedRequestStore:
         migrated = with_base_references(request.url)
         if migrated != request.url:
             # an older file holds the port of an earlier Sandbox run: store {{base_url}}
-            request = dataclasses.replace(request, url=migrated)
+            request = replace(request, url=migrated)
             with contextlib.suppress(OSError):  # read-only: it still opens, on {{base_url}}
                 atomic_write(path, dump_json(request.to_document()), mode=0o600)
         return request
@@ -287,20 +313,13 @@ class SavedRequestStore:
         if not overwrite and path.exists():
             raise SavedRequestError(path, "a saved request with this name already exists")
         base_url, auth_base_url = self.bases
-        request = SavedRequest(
-            name=request.name,
-            method=request.method,
+        request = replace(
+            request,
             url=with_base_references(request.url, base_url=base_url, auth_base_url=auth_base_url),
             headers=tuple(
                 (k, _auth_reference(v) if k.lower() == "authorization" else v)
                 for k, v in request.headers
             ),
-            body=request.body,
-            body_is_json=request.body_is_json,
-            operation_id=request.operation_id,
-            description=request.description,
-            example=request.example,
-            captures=request.captures,
         )
         leaks = find_secrets(request, known_secrets)
         if leaks:
