@@ -26,7 +26,7 @@ from explorer.core.history import (
 from explorer.core.models import Explanation, RequestSpec
 from explorer.core.resend import without_added_headers
 from explorer.paths import AppPaths
-from explorer.ui.exchange import ExchangeController, ShownResponse
+from explorer.ui.exchange import ExchangeLike, ShownResponse
 from explorer.ui.history.model import PAGE_SIZE
 from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
 from explorer.ui.history.service import HistoryService, Purpose
@@ -45,7 +45,7 @@ class HistoryController(QObject):
 
     def __init__(
         self,
-        exchange: ExchangeController,
+        exchange: ExchangeLike,
         redaction: RedactionContext,
         *,
         path: Path,
