@@ -161,7 +161,11 @@ class FlowsDock(QDockWidget):
         self.stop_button.setObjectName("stopFlow")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
-        self.open_button = QPushButton("Open step in the request form")
+        self.open_button = QPushButton("Open step")
+        self.open_button.setToolTip(
+            "Open the chosen step's request and its response in a tab of its own"
+        )
+        self.open_button.setAccessibleName("Open the chosen step in a tab")
         self.open_button.setObjectName("openFlowStep")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._open_selected)

@@ -145,11 +145,15 @@ class VariablesController(QObject):
             self._flows = shipped_flows()
         return list(self._flows)
 
-    def show_hints(self, record: ResponseRecord, ok: bool) -> None:
+    def show_hints(self, record: ResponseRecord | None, *, ok: bool = False) -> None:
+        """The suggestions for the response on screen (None: there is none)."""
         hints = getattr(self, "hints", None)
         if hints is None:
             return
         self._hint_record = record
+        if record is None:
+            hints.show_for("", ok=False, captured=set())
+            return
         captured = {c.name for c in self.captures_for(record.request)}
         hints.show_for(record.request.operation_id or "", ok=ok, captured=captured)
 
@@ -162,7 +166,7 @@ class VariablesController(QObject):
             self.say(problem)
             return
         results = self.service.on_response(record)
-        self.show_hints(record, True)
+        self.show_hints(record, ok=True)
         if not any(r.name == suggestion.capture.name and r.found for r in results):
             self.say(f"{{{{{suggestion.capture.name}}}}} will be captured after each response.")
 

@@ -425,9 +425,6 @@ class MainWindow(QMainWindow):
         feature.assist_panel(self.request_panel)
         feature.assist_response(self.response_pane, lambda: self.exchange.last_record)
         feature.hint_under(self.explanation_panel)
-        self.exchange.shown.connect(
-            lambda shown: feature.show_hints(shown.record, bool(shown.status.ok))
-        )
         return feature
 
     def _build_flows(self, services: WindowServices) -> Any:
@@ -512,6 +509,11 @@ class MainWindow(QMainWindow):
         self.open_request(result.spec)
         if shown is not None:
             self.exchange.show(shown, request=result.spec)
+
+    def _show_hints(self, record: ResponseRecord | None, *, ok: bool = False) -> None:
+        feature = getattr(self, "variables", None)  # tabs may show a response while building
+        if feature is not None:
+            feature.show_hints(record, ok=ok)
 
     def _captures_for(self, spec: RequestSpec) -> tuple[Any, ...]:
         return tuple(self.variables.captures_for(spec))
@@ -900,6 +902,7 @@ class MainWindow(QMainWindow):
     def on_exchange_pending(self, spec: RequestSpec) -> None:
         self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
+        self._show_hints(None)
         self.request_panel.set_busy(True)
 
     @Slot(object)
@@ -925,6 +928,7 @@ class MainWindow(QMainWindow):
         self.explanation_panel.show_explanation(
             explanation, sandbox_note=sandbox_fault_note(shown.record)
         )
+        self._show_hints(shown.record, ok=bool(shown.status.ok))
         self.response_pane.show_record(
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,
@@ -941,6 +945,7 @@ class MainWindow(QMainWindow):
         else:
             self.response_pane.clear()
             self.explanation_panel.show_explanation(None)
+            self._show_hints(None)
 
     @Slot()
     def on_redaction_changed(self) -> None:
