@@ -421,6 +421,10 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         combo.currentIndexChanged.connect(lambda _index: feature.service.refresh())
+        # a secret variable's value can be read once the secret store is open
+        store_changed = getattr(session, "secret_store_changed", None)
+        if store_changed is not None:
+            store_changed.connect(lambda _where: feature.service.refresh())
         self.environment_ready.connect(lambda _base: feature.service.refresh())
         feature.assist_panel(self.request_panel)
         feature.assist_response(self.response_pane, lambda: self.exchange.last_record)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from helpers.session_window import ScriptedAsk, sandbox, session_window
+from helpers.window_session import ScriptedAsk as WindowAsk
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
@@ -131,3 +132,34 @@ def test_a_declared_capture_carries_search_id_into_create_request(
     record = created.args[0]
     assert json.loads(record.request.body)["searchID"] == search_id
     assert record.status == 200, record.body
+
+
+def test_a_saved_request_keeps_base_url_and_its_captures(
+    session_window, qtbot, sandbox, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "collection"
+    window = session_window()
+    window.saved.ask = WindowAsk(folders=[folder], texts=["Search handymen"])
+    service = window.variables.service
+    assert service.add_capture("searchBusinessesV4", Capture.parse("searchID <- $.searchID")) == ""
+    window.endpoint_tree.select("searchBusinessesV4")
+    window.saved.save_action.trigger()
+    saved = folder / "Search handymen.request.json"
+    qtbot.waitUntil(saved.exists)
+    document = json.loads(saved.read_text())
+    assert document["url"] == "{{base_url}}/api/v4/businesses/search"
+    assert str(sandbox.port) not in saved.read_text()
+    assert document["captures"] == [{"name": "searchID", "path": "$.searchID"}]
+
+    assert service.set_captures("searchBusinessesV4", []) == ""  # forgotten here
+    tree = window.saved.panel.tree
+    qtbot.waitUntil(lambda: bool(tree.findItems("Search handymen", Qt.MatchFlag.MatchRecursive)))
+    tree.setCurrentItem(tree.findItems("Search handymen", Qt.MatchFlag.MatchRecursive)[0])
+    with qtbot.waitSignal(window.response_shown, timeout=20000) as shown:
+        qtbot.mouseClick(window.saved.panel.send_button, Qt.MouseButton.LeftButton)
+    record = shown.args[0]
+    assert record.request.url.startswith(sandbox.api_base)
+    qtbot.waitUntil(lambda: service.values().get("searchID") == json.loads(record.body)["searchID"])
+    assert [str(c) for c in service.captures_for("searchBusinessesV4")] == [
+        "searchID <- $.searchID"
+    ]
