@@ -42,6 +42,7 @@ from explorer.ui.history.model import (
     status_class_of,
 )
 from explorer.ui.plain import plain_labels
+from explorer.ui.style.palette import follow_theme
 
 __all__ = ["HistoryPanel", "HistoryQuery", "parse_query", "short_path", "status_class_of"]
 
@@ -177,6 +178,12 @@ class HistoryPanel(QDockWidget):
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.resend_button.clicked.connect(lambda: self._emit(self.resend_requested))
         self.settings_button.clicked.connect(self.settings_requested)
+        # the status cells' colours are the palette's: searched and shown again after a
+        # theme switch (not now: the window's first search is its own)
+        themes: list[object] = []
+        follow_theme(
+            self.list, lambda colors: self._timer.start() if themes else themes.append(colors)
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QListWidgetItem, QTabWidget
 from explorer.core.builder import InputProblem, ProblemLocation, resolve_variables
 from explorer.core.models import Endpoint, ParamLocation, Severity
 from explorer.core.preflight import PreflightWarning, headline
+from explorer.ui.request.composite_editors import reveal
 from explorer.ui.request.field_editors import Editor, FieldRow
 from explorer.ui.request.json_editor import JsonEditor, line_of_path
 from explorer.ui.request.param_form import ParamForm
@@ -161,6 +162,8 @@ class ProblemDisplay:
             self.focus_problem(problem)
 
     def focus_problem(self, problem: InputProblem) -> None:
+        if problem.location is ProblemLocation.BODY:
+            reveal(self.body_editor, tuple(problem.json_path))  # a collapsed group opens
         row = self.row_for(problem)
         if problem.location is ProblemLocation.BODY and (
             row is None or problem.line or not self.form_banner.isHidden()

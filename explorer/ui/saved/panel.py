@@ -220,7 +220,7 @@ class SavedRequestsController(QObject):
         self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.triggered.connect(self.save_current)
         self.store: SavedRequestStore | None = None
-        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=False, serial=True)
         p = self.panel
         p.choose_button.clicked.connect(self.choose_folder)
         p.save_button.clicked.connect(self.save_current)

@@ -197,13 +197,13 @@ class MainWindow(QMainWindow):
         from explorer.ui.webhooks.service import InboxService
         from explorer.ui.window.dock_area import DockArea
         from explorer.ui.window.sandbox_menu import SandboxMenu
-        from explorer.ui.workers import TaskRunner
+        from explorer.ui.workers import Lane, TaskRunner
 
         self.services = services
         self.keeper = SettingsKeeper(services.settings_store, services.settings, self)
         self.endpoints: list[Endpoint] = list(services.endpoints)
         self.base_url = ""
-        self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
+        self.background: TaskRunner = TaskRunner(self, latest_only=False, lane=Lane.CPU)
         self._client: Any = None
         self.ask: Questions = Questions(DialogAsk(self))
         self.redaction: RedactionContext = RedactionContext(
@@ -642,11 +642,14 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _build_status_bar(self) -> None:
+        from explorer.ui.style.palette import follow_theme
+
         self.environment_label = QLabel("Sandbox: starting…")
         self.environment_label.setObjectName("environmentStatus")
         self.fault_label = QLabel("")
         self.fault_label.setObjectName("faultStatus")
-        self.fault_label.setStyleSheet("color: #d48a00; font-weight: 600;")
+        fault = self.fault_label
+        follow_theme(fault, lambda c: fault.setStyleSheet(f"color: {c.warning}; font-weight: 600;"))
         self.fault_label.setToolTip("Requests to the Sandbox carry this fault (Sandbox menu).")
         self.fault_label.hide()
         self.statusBar().addPermanentWidget(self.fault_label)
@@ -707,13 +710,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def set_theme(self, choice: ThemeChoice) -> None:
-        from explorer.ui.style.theme import apply_theme, resolve_dark
+        from explorer.ui.style.theme import apply_theme, resolve_palette
 
         assert self.keeper is not None
         self.keeper.change(theme=choice)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, dark=resolve_dark(choice), font_scale=self.settings.font_scale)
+            apply_theme(app, palette=resolve_palette(choice), font_scale=self.settings.font_scale)
         self.theme_actions[choice].setChecked(True)
         self.response_pane.refresh_theme()
 
@@ -1021,11 +1024,11 @@ class MainWindow(QMainWindow):
         self.tabs.endpoints_changed()
         self._offer_servers(catalog)
         if self.tabs.current.is_blank and self.settings.last_endpoint:
-            self.endpoint_tree.select(self.settings.last_endpoint)
+            self.endpoint_tree.select_when_shown(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
-        self.catalog_ready.emit()
+        self.endpoint_tree.when_filled(self.catalog_ready.emit)  # a long tree fills in slices
 
     def _offer_servers(self, catalog: Any) -> None:
         """The description's servers become environments in the toolbar (each server with
@@ -1064,6 +1067,35 @@ class MainWindow(QMainWindow):
             self.descriptions.on_reload_triggered()
         else:
             self.catalog_ready.emit()
+
+    def help_context(self) -> tuple[str, str]:
+        """The help topic (and anchor) for what has the focus: the status badge opens its
+        status's row, the explanation its error's entry, a dock its own topic."""
+        from explorer.core.help_topics import ERRORS_TOPIC, STATUS_TOPIC, rule_anchor, status_anchor
+
+        widget = QApplication.focusWidget()
+        badge = self.response_pane.badge
+        topics = (
+            (self.session_ui.token_panel if self.session_ui is not None else None, "profiles"),
+            (self.history.panel, "history"),
+            (self.saved.panel, "history"),
+            (self.webhooks, "webhooks"),
+            (self.request_panel, "start"),
+            (self.endpoint_tree, "start"),
+        )
+        while widget is not None:
+            if widget is badge or widget is self.response_pane:
+                info = badge.info
+                return STATUS_TOPIC, status_anchor(info.code) if info is not None else ""
+            if widget is self.explanation_panel:
+                explanation = self.explanation_panel.explanation
+                anchor = rule_anchor(explanation.rule_id) if explanation is not None else ""
+                return ERRORS_TOPIC, anchor
+            for owner, topic in topics:
+                if widget is owner:
+                    return topic, ""
+            widget = widget.parentWidget()
+        return "start", ""
 
     @Slot()
     def on_about(self) -> None:
