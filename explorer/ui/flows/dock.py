@@ -106,7 +106,7 @@ class FlowsDock(QDockWidget):
         self._confirm_run = confirm_run
         self._describe = describe  # runs on the worker (classifying, explaining)
         self.described: dict[str, Any] = {}
-        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=False, serial=True)
         self._progress = _Progress(self)
         self._progress.step.connect(self._on_step)
         self._task: int | None = None
