@@ -87,6 +87,7 @@ class RequestPanel(ProblemDisplay, QWidget):
     #: copy the request as code: a target id of explorer.core.codegen.TARGETS ("curl",
     #: "httpx" and every language of the Copy as menu)
     copy_requested = Signal(str)
+    define_variable = Signal(str)  # "Define it" for an undefined {{name}}
 
     def __init__(
         self,
@@ -254,6 +255,9 @@ class RequestPanel(ProblemDisplay, QWidget):
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problem_list)
+        self.below_problems = QVBoxLayout()  # bars other features put under the problems
+        self.below_problems.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.below_problems)
         bottom = QHBoxLayout()
         bottom.addWidget(self.problem_count, 1)
         bottom.addWidget(self.reset_button)
