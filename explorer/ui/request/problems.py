@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QTabWidget
 
 from explorer.core.builder import InputProblem, ProblemLocation, resolve_variables
@@ -36,6 +36,7 @@ class ProblemDisplay:
     problem_list: ProblemList
     problem_count: QLabel
     tabs: QTabWidget
+    define_variable: SignalInstance
     #: endpoint -> the pre-flight warnings for sending it now (no I/O); set by the session.
     readiness_check: Callable[[Endpoint], list[PreflightWarning]] | None = None
 
@@ -155,7 +156,9 @@ class ProblemDisplay:
 
     def on_problem_activated(self, item: QListWidgetItem) -> None:
         problem = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(problem, InputProblem):
+        if isinstance(problem, InputProblem) and problem.location is ProblemLocation.VARIABLE:
+            self.define_variable.emit(problem.field)  # open the Variables editor on it
+        elif isinstance(problem, InputProblem):
             self.focus_problem(problem)
 
     def focus_problem(self, problem: InputProblem) -> None:

@@ -124,6 +124,9 @@ class ExplanationPanel(QWidget):
         inner.addWidget(self.fix)
         inner.addWidget(self.facts)
         inner.addWidget(self.doc_link)
+        self.extras = QVBoxLayout()  # what other features add under the explanation
+        self.extras.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self.extras)
         inner.addLayout(self.actions_row)
         inner.addStretch(1)
         scroll = QScrollArea()

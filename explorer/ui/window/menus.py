@@ -80,6 +80,7 @@ def build_menus(window: Any) -> None:
         [session.token_action] if session is not None else [],
         [window.presentation.action],
         [window.history.action, saved.view_action, window.webhooks.action],
+        [window.flows.action, window.variables.action],
     ]
 
     bar = window.menuBar()
@@ -122,6 +123,8 @@ def build_menus(window: Any) -> None:
         window.history.action,
         saved.view_action,
         window.webhooks.action,
+        window.variables.action,
+        window.flows.action,
         saved.save_action,
         bundles.export_action,
         interop.import_curl_action,
@@ -130,6 +133,7 @@ def build_menus(window: Any) -> None:
         window.addAction(shortcut_action)
 
     window.toolbar.addSeparator()
+    window.toolbar.addAction(window.flows.action)  # the documented journeys, one click away
     window.toolbar.addAction(window.presentation.action)
     button = window.toolbar.widgetForAction(window.presentation.action)
     if button is not None:
