@@ -143,11 +143,15 @@ def _cells(view: QAbstractItemView, limit: int = 400) -> list[QModelIndex]:
     stack = [QModelIndex()]
     while stack and len(found) < limit:
         parent = stack.pop()
+        try:
+            columns = model.columnCount(parent)
+        except TypeError:  # a list model keeps columnCount private: one column
+            columns = 1
         for row in range(min(model.rowCount(parent), limit)):
-            for column in range(model.columnCount(parent)):
+            for column in range(columns):
                 index = model.index(row, column, parent)
                 found.append(index)
-                if column == 0 and model.hasChildren(index):
+                if column == 0 and model.rowCount(index) > 0:
                     stack.append(index)
     return found
 

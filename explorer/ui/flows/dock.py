@@ -404,16 +404,16 @@ class FlowsDock(QDockWidget):
         passed = sum(r.status is StepStatus.PASSED for r in listed)
         failed = next((r for r in listed if r.status is StepStatus.FAILED), None)
         if failed is None:
-            self._say(f"All {passed} steps passed.")
+            self._say(f"All {passed} steps passed.", ended=True)
         else:
-            self._say(f"Step “{failed.step.title}” failed: {failed.problem}")
+            self._say(f"Step “{failed.step.title}” failed: {failed.problem}", ended=True, bad=True)
         self.run_finished.emit(listed)
 
     def _on_failed(self, exc: object) -> None:
         self._task = None
         self.run_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        self._say(f"The flow stopped: {exc}")
+        self._say(f"The flow stopped: {exc}", ended=True, bad=True)
 
     def _open_selected(self) -> None:
         chosen = self._selected_step()
@@ -424,8 +424,12 @@ class FlowsDock(QDockWidget):
         if result is not None and result.spec is not None:
             self.open_step.emit(result, self.described.get(key))
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, *, ended: bool = False, bad: bool = False) -> None:
         self.message.emit(text)
+        if ended:  # the end of a run is said to screen readers too, without moving focus
+            from explorer.ui.announce import announce
+
+            announce(self.run_button, f"Flow finished. {text}", urgent=bad)
 
     def shutdown(self) -> None:
         self.runner.shutdown()

@@ -88,3 +88,23 @@ def test_validation_problems_on_send_are_announced(session_window, qtbot, announ
     qtbot.waitUntil(lambda: any("fail validation" in text for _o, text, _p in announcements))
     text = next(text for _o, text, _p in announcements if "fail validation" in text)
     assert text == panel.fail_bar.label.text()  # the same words the bar shows
+
+
+def test_the_end_of_a_flow_run_is_announced(session_window, qtbot, announcements) -> None:  # type: ignore[no-untyped-def]
+    window = session_window(ScriptedAsk())
+    dock = window.flows
+    window.flows.action.trigger()
+    qtbot.waitUntil(dock.isVisible)
+    listing = dock.flow_list
+    item = next(
+        listing.item(r)
+        for r in range(listing.count())
+        if listing.item(r).text().startswith("Exact search")
+    )
+    qtbot.mouseClick(
+        listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center()
+    )
+    with qtbot.waitSignal(dock.run_finished, timeout=60000):
+        qtbot.mouseClick(dock.run_button, Qt.MouseButton.LeftButton)
+    said = [(obj, text) for obj, text, _how in announcements if text.startswith("Flow finished")]
+    assert said == [(dock.run_button, "Flow finished. All 3 steps passed.")]
