@@ -106,6 +106,7 @@ class HistoryPanel(QDockWidget):
     open_requested = Signal(int)
     resend_requested = Signal(int)
     settings_requested = Signal()
+    compare_requested = Signal(list)  # the ids of the two selected exchanges, older first
 
     COLUMNS = ("Status", "Request", "Took", "When")
 
@@ -131,7 +132,8 @@ class HistoryPanel(QDockWidget):
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setAlternatingRowColors(True)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl/Shift-click selects a second exchange to compare with.
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.list.header()
         header.setStretchLastSection(False)
         for column in range(len(self.COLUMNS)):
@@ -146,6 +148,12 @@ class HistoryPanel(QDockWidget):
         self.open_button.setToolTip("Show this exchange in the response pane (double-click)")
         self.resend_button = QPushButton("Resend")
         self.resend_button.setToolTip("Send this request again with the current credentials")
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.setObjectName("historyCompareButton")
+        self.compare_button.setToolTip(
+            "Compare the two selected exchanges value by value (Ctrl+click selects a second)"
+        )
+        self.compare_button.setEnabled(False)
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setObjectName("historySettingsButton")
         self.settings_button.setToolTip("History settings: how much to keep, and pruning")
@@ -154,6 +162,7 @@ class HistoryPanel(QDockWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.resend_button)
+        buttons.addWidget(self.compare_button)
         buttons.addStretch(1)
         buttons.addWidget(self.settings_button)
         layout = QVBoxLayout(body)
@@ -173,6 +182,8 @@ class HistoryPanel(QDockWidget):
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.resend_button.clicked.connect(lambda: self._emit(self.resend_requested))
         self.settings_button.clicked.connect(self.settings_requested)
+        self.compare_button.clicked.connect(self.on_compare_clicked)
+        self.rows: list[ExchangeSummary] = []
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -193,10 +204,21 @@ class HistoryPanel(QDockWidget):
 
     def selected_id(self) -> int | None:
         item = self.list.currentItem()
-        if item is None or not item.isSelected():
+        if item is None or not item.isSelected() or len(self.list.selectedItems()) != 1:
             return None
         value = item.data(0, _ID_ROLE)
         return int(value) if value is not None else None
+
+    def selected_ids(self) -> list[int]:
+        """Every selected exchange's id, oldest first."""
+        found = (item.data(0, _ID_ROLE) for item in self.list.selectedItems())
+        return sorted(int(value) for value in found if value is not None)
+
+    @Slot()
+    def on_compare_clicked(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 2:
+            self.compare_requested.emit(ids)
 
     def _emit(self, signal: SignalInstance) -> None:
         exchange_id = self.selected_id()
@@ -208,9 +230,17 @@ class HistoryPanel(QDockWidget):
         chosen = self.selected_id() is not None
         self.open_button.setEnabled(chosen)
         self.resend_button.setEnabled(chosen)
+        two = len(self.selected_ids()) == 2
+        self.compare_button.setEnabled(two)
+        self.compare_button.setToolTip(
+            "Compare the two selected exchanges value by value"
+            if two
+            else "Select two exchanges (Ctrl+click the second) to compare them"
+        )
 
     def show_rows(self, rows: list[ExchangeSummary]) -> None:
         keep = self.selected_id()
+        self.rows = list(rows)
         self.list.clear()
         dark = is_dark()
         for row in rows:

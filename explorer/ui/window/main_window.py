@@ -139,6 +139,32 @@ class MainWindow(QMainWindow):
         """The window's settings now (kept by its :class:`SettingsKeeper` once complete)."""
         return self.keeper.current if self.keeper is not None else self._frame_settings
 
+    @Slot(object)
+    def on_history_compare_ready(self, exchanges: list[Any]) -> None:
+        from explorer.ui.diff.controller import current_side, history_side
+
+        if len(exchanges) == 2:
+            self.diffs.compare(history_side(exchanges[0]), history_side(exchanges[1]))
+            return
+        shown = self.exchange.last_shown
+        if len(exchanges) == 1 and shown is not None:
+            here = current_side(shown.record, self.names()[0])
+            self.diffs.compare(history_side(exchanges[0]), here)
+
+    @Slot()
+    def on_compare_menu_about_to_show(self) -> None:
+        """The newest exchanges of the history, those of the same request first."""
+        from explorer.ui.diff.controller import fill_compare_menu
+
+        shown = self.exchange.last_shown
+        fill_compare_menu(
+            self.response_pane.compare_menu,
+            self.history.recent(),
+            shown.record if shown is not None else None,
+            pick=lambda exchange_id: self.history.load_for_compare([exchange_id]),
+            open_history=self.history.show_dock,
+        )
+
     def names(self) -> tuple[str, str]:
         """The environment's and the profile's names, as the toolbar shows them."""
         return self.environment_combo.currentText(), self.profile_combo.currentText()
@@ -269,6 +295,14 @@ class MainWindow(QMainWindow):
             status=status,
             parent=self,
         )
+        from explorer.core.diff_rules import DiffRulesStore
+        from explorer.ui.diff.controller import DiffController
+
+        self.diffs = DiffController(
+            redactor=lambda: self.redaction.redactor,
+            store=DiffRulesStore.in_config(services.settings_store.path.parent),
+            parent=self,
+        )
         self.saved = SavedRequestsController(
             self.exchange,
             self.redaction,
@@ -372,6 +406,9 @@ class MainWindow(QMainWindow):
         exchange.failed.connect(lambda _exc: history.on_exchange_failed())
         self.webhooks.message.connect(lambda text: status.showMessage(text, 10000))
         history.export_ready.connect(bundles.export_exchange)
+        # Comparing: two history entries, or the answer on screen with one of them.
+        history.compare_ready.connect(self.on_history_compare_ready)
+        pane.compare_menu.aboutToShow.connect(self.on_compare_menu_about_to_show)
         bundles.export_requested.connect(history.load_for_export)
 
         session = self.session_ui
@@ -592,6 +629,7 @@ class MainWindow(QMainWindow):
         self.exchange.shutdown()
         self.background.shutdown()
         self.history.shutdown()
+        self.diffs.shutdown()
         self.webhooks.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
