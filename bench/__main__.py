@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.report import Figure, table
 
-PARTS = ("start", "send", "imports", "bodies", "inbox", "history")
+PARTS = ("start", "send", "imports", "bodies", "inbox", "history", "diff")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"history at scale: {args.history_count:,} exchanges in SQLite ...", flush=True)
         found, details["history"] = history.measure(args.history_count)
+        figures += found
+
+    if "diff" in parts:
+        from bench import diff
+
+        print("diffs: two 10 MB JSON bodies, core and the Compare window ...", flush=True)
+        found, details["diff"] = diff.measure()
         figures += found
 
     print()

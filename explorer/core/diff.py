@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from explorer.core.body_search import parse_json
 from explorer.core.diff_rules import DiffRules
 from explorer.core.models import ResponseRecord
 from explorer.core.redact import RedactionPolicy, Redactor
@@ -229,7 +230,22 @@ def _keyed(items: list[Any], name: str) -> dict[_ItemKey, Any]:
     return {_ItemKey(f"{name}={item[name]}"): item for item in items}
 
 
-def _prune(walk: _Walk, a: Any, b: Any, path: str, headers: bool = False) -> tuple[Any, Any]:
+#: Containers shallower than this are walked rather than compared with ``==``: one such
+#: comparison of two big documents is a single C call that would hold the GIL.
+_WALK_DEPTH = 3
+
+
+def _equal(left: Any, right: Any, depth: int) -> bool:
+    if left is right:
+        return True
+    if depth < _WALK_DEPTH and isinstance(left, dict | list):
+        return False  # walked instead
+    return bool(left == right) and type(left) is type(right)
+
+
+def _prune(
+    walk: _Walk, a: Any, b: Any, path: str, *, headers: bool = False, depth: int = 0
+) -> tuple[Any, Any]:
     """Both values with every part equal on both sides taken out, volatile fields left
     out (and counted), arrays of identified objects turned into dicts by their id."""
     walk.tick()
@@ -249,10 +265,10 @@ def _prune(walk: _Walk, a: Any, b: Any, path: str, headers: bool = False) -> tup
                 out_b[key] = right
             elif right is MISSING:
                 out_a[key] = left
-            elif left is right or (left == right and type(left) is type(right)):
+            elif _equal(left, right, depth):
                 continue
             else:
-                x, y = _prune(walk, left, right, here, headers=here == "headers")
+                x, y = _prune(walk, left, right, here, headers=here == "headers", depth=depth + 1)
                 if x or y or type(x) is not type(y):  # both empty: equal once pruned
                     out_a[key], out_b[key] = x, y
         return out_a, out_b
@@ -260,16 +276,16 @@ def _prune(walk: _Walk, a: Any, b: Any, path: str, headers: bool = False) -> tup
         id_field = _id_field(walk, a, b, path)
         if id_field is not None:
             walk.keyed[path] = id_field
-            return _prune(walk, _keyed(a, id_field), _keyed(b, id_field), path)
+            return _prune(walk, _keyed(a, id_field), _keyed(b, id_field), path, depth=depth)
         if len(a) == len(b):
             pruned_a: list[Any] = []
             pruned_b: list[Any] = []
             for index, (left, right) in enumerate(zip(a, b, strict=True)):
-                if left == right and type(left) is type(right):
+                if _equal(left, right, depth):
                     pruned_a.append(None)
                     pruned_b.append(None)
                 else:
-                    x, y = _prune(walk, left, right, f"{path}[{index}]")
+                    x, y = _prune(walk, left, right, f"{path}[{index}]", depth=depth + 1)
                     same = not x and not y and type(x) is type(y)
                     pruned_a.append(None if same else x)
                     pruned_b.append(None if same else y)
@@ -290,8 +306,9 @@ def _decode_json(body: bytes) -> tuple[bool, Any]:
     if stripped not in (b"{", b"[", b'"') and not stripped[:1].isdigit():
         return False, None
     try:
-        return True, json.loads(body)
-    except (ValueError, RecursionError):
+        # Big bodies in GIL slices: one json.loads of 10 MB would stop the window.
+        return True, parse_json(body, "utf-8")
+    except (ValueError, RecursionError, UnicodeDecodeError):
         return False, None
 
 
@@ -498,18 +515,35 @@ def _digest(body: bytes) -> str:
     return f"{len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()[:16]}…"
 
 
+def _bounded_json(value: Any, limit: int, indent: int | None) -> tuple[str, bool]:
+    """JSON of ``value`` up to about ``limit`` characters, and whether it was cut. The
+    encoder's generator is stopped there, so a huge value costs no more than its start."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
+    parts: list[str] = []
+    size = 0
+    for chunk in encoder.iterencode(value):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return "".join(parts)[:limit], True
+    return "".join(parts), False
+
+
 def show_value(value: Any, *, limit: int = 200) -> str:
     """One value as a short line of text: JSON for data, ``(absent)`` for MISSING."""
     if value is MISSING:
         return "(absent)"
-    text = json.dumps(value, ensure_ascii=False).replace("\n", "⏎")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text, cut = _bounded_json(value, limit, None)
+    text = text.replace("\n", "⏎")
+    return text[: limit - 1] + "…" if cut or len(text) > limit else text
 
 
-def pretty_value(value: Any) -> str:
-    """One value in full, indented JSON (text as it is)."""
+def pretty_value(value: Any, *, limit: int = 50_000) -> str:
+    """One value as indented JSON (text as it is), up to about ``limit`` characters."""
     if value is MISSING:
         return "(absent on this side)"
     if isinstance(value, str):
-        return value
-    return json.dumps(value, indent=2, ensure_ascii=False)
+        text, cut = value[:limit], len(value) > limit
+    else:
+        text, cut = _bounded_json(value, limit, 2)
+    return text + "\n… (cut short here)" if cut else text

@@ -32,8 +32,8 @@ from explorer.ui.diff.model import DiffModel, kind_text
 from explorer.ui.plain import plain_labels
 from explorer.ui.style.theme import is_dark
 
-#: The most of one value shown in a detail pane (the table row keeps the summary).
-DETAIL_LIMIT = 200_000
+#: About the most of one value shown in a detail pane (the table row keeps the summary).
+DETAIL_LIMIT = 50_000
 
 
 class DiffWindow(QWidget):
@@ -216,10 +216,7 @@ class DiffWindow(QWidget):
         self.detail_a_label.setText(f"A · {change.path} · {word}")
         self.detail_b_label.setText(f"B · {change.path} · {word}")
         for view, value in ((self.detail_a, change.old), (self.detail_b, change.new)):
-            text = pretty_value(value)
-            if len(text) > DETAIL_LIMIT:
-                text = text[:DETAIL_LIMIT] + "\n… (cut short here; the rest is in the row above)"
-            view.setPlainText(text)
+            view.setPlainText(pretty_value(value, limit=DETAIL_LIMIT))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.cancel_requested.emit()
