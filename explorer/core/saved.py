@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from explorer.core.captures import Capture, CaptureError
 from explorer.core.files import atomic_write, dump_json
 from explorer.core.models import RequestSpec
 from explorer.core.redact import RedactionPolicy, Redactor, is_reference
+from explorer.core.variables import with_base_references
 
 SUFFIX = ".request.json"
 FORMAT_VERSION = 1
@@ -52,10 +54,22 @@ class SavedRequest:
     #: an example response kept with the request (from a HAR or a Postman collection):
     #: ``{"status": int, "reason": str, "headers": [[name, value]], "body": str}``
     example: dict[str, Any] | None = None
+    #: values to take from each response into ``{{variables}}`` (``searchID <- $.searchID``)
+    captures: tuple[Capture, ...] = ()
 
     @classmethod
-    def from_spec(cls, spec: RequestSpec, *, name: str, description: str = "") -> SavedRequest:
-        """From a built request: the Authorization value becomes ``{{access_token}}``."""
+    def from_spec(
+        cls,
+        spec: RequestSpec,
+        *,
+        name: str,
+        description: str = "",
+        base_url: str = "",
+        auth_base_url: str = "",
+        captures: tuple[Capture, ...] = (),
+    ) -> SavedRequest:
+        """From a built request: the Authorization value becomes ``{{access_token}}`` and
+        the environment's address ``{{base_url}}`` (a Sandbox port is never saved)."""
         headers = tuple(
             (key, _auth_reference(value) if key.lower() == "authorization" else value)
             for key, value in spec.headers
@@ -71,12 +85,17 @@ class SavedRequest:
         return cls(
             name=name,
             method=spec.method.upper(),
-            url=spec.url,
+            url=(
+                with_base_references(spec.url, base_url=base_url, auth_base_url=auth_base_url)
+                if base_url or auth_base_url
+                else spec.url
+            ),
             headers=headers,
             body=body,
             body_is_json=is_json,
             operation_id=spec.operation_id,
             description=description,
+            captures=captures,
         )
 
     def to_spec(self) -> RequestSpec:
@@ -97,6 +116,8 @@ class SavedRequest:
         document = self._document()
         if self.example is not None:
             document["example"] = self.example
+        if self.captures:
+            document["captures"] = [capture.to_dict() for capture in self.captures]
         return document
 
     def _document(self) -> dict[str, Any]:
@@ -134,6 +155,16 @@ class SavedRequest:
             for h in headers
         ):
             problems.append('\'headers\' must be a list of {"name": ..., "value": ...}')
+        captures: list[Capture] = []
+        raw_captures = doc.get("captures", [])
+        if not isinstance(raw_captures, list):
+            problems.append("'captures' must be a list")
+        else:
+            for index, item in enumerate(raw_captures):
+                try:
+                    captures.append(Capture.from_dict(item))
+                except CaptureError as exc:
+                    problems.append(f"captures[{index}]: {exc}")
         if problems:
             raise SavedRequestError(path, "; ".join(problems))
         return cls(
@@ -146,6 +177,7 @@ class SavedRequest:
             operation_id=doc.get("operation_id"),
             description=str(doc.get("description", "")),
             example=doc["example"] if isinstance(doc.get("example"), dict) else None,
+            captures=tuple(captures),
         )
 
 
@@ -200,6 +232,8 @@ class SavedRequestStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        #: the current environment's ``(base_url, auth_base_url)``: saved as references
+        self.bases: tuple[str, str] = ("", "")  # not used yet
 
     def _resolve(self, relative: str, *, request: bool = True) -> Path:
         parts = PurePosixPath(relative.replace("\\", "/")).parts
@@ -260,6 +294,7 @@ class SavedRequestStore:
             operation_id=request.operation_id,
             description=request.description,
             example=request.example,
+            captures=request.captures,
         )
         leaks = find_secrets(request, known_secrets)
         if leaks:

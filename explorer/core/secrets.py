@@ -35,6 +35,8 @@ class SecretKind(StrEnum):
     PASSWORD = "password"
     BEARER_TOKEN = "bearer_token"
     API_KEY = "api_key"
+    #: the value of a secret ``{{variable}}`` (the "profile" is its scope and name)
+    VARIABLE = "variable"
 
 
 class SecretBackend(StrEnum):
