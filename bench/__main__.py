@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.report import Figure, table
 
-PARTS = ("start", "send", "imports", "bodies", "inbox", "history", "diff")
+PARTS = ("start", "send", "imports", "bodies", "inbox", "history", "suite", "diff")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--history-count", type=int, default=100_000, help="exchanges in the history part"
     )
+    parser.add_argument("--suite-steps", type=int, default=200, help="requests in the suite")
+    parser.add_argument("--suite-runs", type=int, default=3, help="timed runs per side")
     args = parser.parse_args(argv)
     parts = args.only or list(PARTS)
 
@@ -78,6 +80,17 @@ def main(argv: list[str] | None = None) -> int:
 
         print("diffs: two 10 MB JSON bodies, core and the Compare window ...", flush=True)
         found, details["diff"] = diff.measure()
+        figures += found
+
+    if "suite" in parts:
+        from bench import suite_run
+
+        print(
+            f"suite run: {args.suite_steps} requests, run vs newman, {args.suite_runs} runs "
+            "each ...",
+            flush=True,
+        )
+        found, details["suite"] = suite_run.measure(args.suite_steps, args.suite_runs)
         figures += found
 
     print()

@@ -1,7 +1,8 @@
 """History at scale: a real SQLite history filled with 100,000 exchanges.
 
 Figures: the median ``HistoryStore.add`` with pruning on (the limit is the number stored,
-so every add removes the oldest), a filtered search and a full-text search, and the
+so every add removes the oldest), a filtered search and a full-text search, the History
+dock opening over that database (``bench/history_dock.py``, the real window) and the
 database size per exchange. The yardstick is the same store class with the pruning of the
 previous release (count and sum the whole table on every add), run on a byte-for-byte copy
 of the same database in the same run.
@@ -14,9 +15,12 @@ exchanges cycled with their own time stamps, so the rows are those ``add`` write
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +29,8 @@ from typing import Any
 from bench.report import Figure
 from explorer.core.history import HistoryLimits, HistoryStore
 from explorer.core.models import RequestSpec, ResponseRecord, Timing
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ENDPOINTS = (
     ("GET", "/api/v4/businesses/{b}/negotiations", "listNegotiations"),
@@ -161,8 +167,31 @@ def _median_ms(action: Any, times: int) -> tuple[float, list[float]]:
     return statistics.median(samples), samples
 
 
+def open_dock(path: Path, runs: int) -> dict[str, Any]:
+    """Time the History dock opening over ``path`` in a fresh window process."""
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.update(QT_QPA_PLATFORM="offscreen", THUMBTACK_EXPLORER_HOME=home, PYTHONPATH=str(ROOT))
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.history_dock", str(path), str(runs)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if proc.returncode != 0 or line is None:
+        failed = f"The dock probe failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
+        raise RuntimeError(failed)
+    result: dict[str, Any] = json.loads(line[len("BENCH ") :])
+    return result
+
+
 def measure(
-    count: int = 100_000, adds: int = 200, yardstick_adds: int = 15
+    count: int = 100_000, adds: int = 200, yardstick_adds: int = 15, dock_runs: int = 9
 ) -> tuple[list[Figure], dict[str, Any]]:
     folder = Path(tempfile.mkdtemp(prefix="bench-history-"))
     try:
@@ -209,6 +238,8 @@ def measure(
         details["median_ms"] = {
             k: {n: round(v, 2) for n, v in r.items()} for k, r in results.items()
         }
+        dock = open_dock(path, dock_runs)
+        details["dock"] = dock
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     new, old = results["totals"], results["scan"]
@@ -237,6 +268,18 @@ def measure(
                 samples=15,
             )
         )
+    figures.append(
+        Figure(
+            name=f"History dock open to rows painted at {count:,}",
+            unit="ms",
+            value=dock["program_median_ms"],
+            yardstick="previous dock (500 rows, QTreeWidget)",
+            yardstick_value=dock["previous_median_ms"],
+            target=100,
+            absolute_limit=True,
+            samples=dock_runs,
+        )
+    )
     figures.append(
         Figure(
             name="history database per exchange",

@@ -33,6 +33,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "exporting",
     "webhooks": "webhooks",
     "verify": "verify",
+    "run": "run",
 }
 
 

@@ -31,8 +31,9 @@ FAULT_HEADER = "X-Sandbox-Fault"
 
 
 @contextmanager
-def running_sandbox() -> Iterator[tuple[Any, Environment]]:
-    """A Sandbox on a free port of 127.0.0.1 for the length of one command."""
+def running_sandbox(config: Any = None) -> Iterator[tuple[Any, Environment]]:
+    """A Sandbox on a free port of 127.0.0.1 for the length of one command (``config``:
+    a :class:`~explorer.sandbox.server.SandboxConfig`, default the Sandbox's own)."""
     try:
         from explorer.sandbox.server import SandboxConfig, SandboxError, SandboxServer
     except ImportError:
@@ -40,7 +41,7 @@ def running_sandbox() -> Iterator[tuple[Any, Environment]]:
             "The embedded Sandbox is not available in this installation; pass --profile NAME "
             "with another environment (see: thumbtack-explorer profile list)."
         ) from None
-    server = SandboxServer(SandboxConfig())
+    server = SandboxServer(config if config is not None else SandboxConfig())
     try:
         server.start()
     except SandboxError as exc:

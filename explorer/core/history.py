@@ -522,11 +522,15 @@ class HistoryStore:
         limit: int = 100,
         offset: int = 0,
         verdict: str | None = None,
+        before_id: int | None = None,
+        after_id: int | None = None,
     ) -> list[ExchangeSummary]:
         """Newest first. ``endpoint`` matches an operationId exactly or part of the path;
         ``status`` is a code, a class (``4xx``) or ``none``; ``text`` searches everything;
         ``verdict`` is a contract verdict (``violates``, ``conforms``, …) or ``none``
-        (exchanges that were not checked)."""
+        (exchanges that were not checked). ``before_id`` / ``after_id`` keep only older /
+        newer exchanges than that id: the next page of a list, or what was added since
+        (paging by id costs the same at any depth, unlike ``offset``)."""
         where: list[str] = []
         args: list[Any] = []
         if verdict:
@@ -562,6 +566,12 @@ class HistoryStore:
             else:
                 where.append("exchanges.search_text LIKE ? ESCAPE '\\'")
                 args.append(f"%{_like(needle)}%")
+        if before_id is not None:
+            where.append(f"{order} < ?")
+            args.append(before_id)
+        if after_id is not None:
+            where.append(f"{order} > ?")
+            args.append(after_id)
         # The page's ids first (from the indexes alone where a filter has one), then the
         # columns of those rows only.
         page = (

@@ -417,6 +417,10 @@ def _postman_url(url: str) -> dict[str, Any]:
     if port:
         result["port"] = port
     path = [segment for segment in parts.path.split("/") if segment != ""]
+    if not parts.scheme and path and VARIABLE_PATTERN.fullmatch(path[0]):
+        # "{{base_url}}/api/v4/...": the variable is the host (scheme and all), as Postman
+        # itself writes it; newman builds the URL from host and path, not from raw
+        result["host"], path = [path[0]], path[1:]
     if path:
         result["path"] = path
     if parts.query:

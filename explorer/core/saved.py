@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -56,6 +56,14 @@ class SavedRequest:
     example: dict[str, Any] | None = None
     #: values to take from each response into ``{{variables}}`` (``searchID <- $.searchID``)
     captures: tuple[Capture, ...] = ()
+    #: what a suite run checks in the response, as written in the file (one object per
+    #: assertion; read and judged by :mod:`explorer.core.suite`)
+    assertions: tuple[dict[str, Any], ...] = ()
+    #: the profile a suite run sends this request with ("" = the run's choice)
+    profile: str = ""
+    #: who sends it in a suite run, when no profile is named: "app" (client
+    #: credentials), "customer" or "pro" (authorization code), as ``call --as`` says
+    role: str = ""
 
     @classmethod
     def from_spec(
@@ -118,6 +126,13 @@ class SavedRequest:
             document["example"] = self.example
         if self.captures:
             document["captures"] = [capture.to_dict() for capture in self.captures]
+        # suite keys only when set: a request without them keeps its bytes
+        if self.assertions:
+            document["assertions"] = list(self.assertions)
+        if self.profile:
+            document["profile"] = self.profile
+        if self.role:
+            document["as"] = self.role
         return document
 
     def _document(self) -> dict[str, Any]:
@@ -165,6 +180,13 @@ class SavedRequest:
                     captures.append(Capture.from_dict(item))
                 except CaptureError as exc:
                     problems.append(f"captures[{index}]: {exc}")
+        items = doc.get("assertions", [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            problems.append("'assertions' must be a list of objects")
+        if not isinstance(doc.get("profile", ""), str):
+            problems.append("'profile' must be a profile's name (text)")
+        if doc.get("as", "") not in ("", "app", "customer", "pro"):
+            problems.append("'as' must be app, customer or pro")
         if problems:
             raise SavedRequestError(path, "; ".join(problems))
         return cls(
@@ -178,6 +200,9 @@ class SavedRequest:
             description=str(doc.get("description", "")),
             example=doc["example"] if isinstance(doc.get("example"), dict) else None,
             captures=tuple(captures),
+            assertions=tuple(doc.get("assertions", [])),
+            profile=doc.get("profile", ""),
+            role=doc.get("as", ""),
         )
 
 
@@ -224,6 +249,8 @@ def find_secrets(request: SavedRequest, known_secrets: Iterable[str] = ()) -> li
         found.append("the description")
     if request.example is not None and redactor.redact_json(request.example) != request.example:
         found.append("the example response")
+    if redactor.redact_json(list(request.assertions)) != list(request.assertions):
+        found.append("the assertions")
     return found
 
 
@@ -281,20 +308,12 @@ class SavedRequestStore:
         path = self._resolve(relative)
         if not overwrite and path.exists():
             raise SavedRequestError(path, "a saved request with this name already exists")
-        request = SavedRequest(
-            name=request.name,
-            method=request.method,
-            url=request.url,
+        request = replace(
+            request,
             headers=tuple(
                 (k, _auth_reference(v) if k.lower() == "authorization" else v)
                 for k, v in request.headers
             ),
-            body=request.body,
-            body_is_json=request.body_is_json,
-            operation_id=request.operation_id,
-            description=request.description,
-            example=request.example,
-            captures=request.captures,
         )
         leaks = find_secrets(request, known_secrets)
         if leaks:

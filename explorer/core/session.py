@@ -717,11 +717,12 @@ class Session:
     def request_base_for(self, env_id: str) -> str:
         return request_base(self.environment_for(env_id))
 
-    def no_manager_reason(self) -> str:
-        if self.profile is None:
+    def no_manager_reason(self, profile: Profile | None = None) -> str:
+        profile = profile or self.profile
+        if profile is None:
             return "Choose a profile first (Manage profiles… in the Profile list)."
         return (
-            f"The secrets of '{self.profile.name}' are locked: open the profile editor "
+            f"The secrets of '{profile.name}' are locked: open the profile editor "
             "and save its client secret, or send a request to unlock the store."
         )
 
@@ -760,16 +761,46 @@ class Session:
         A token that cannot be had becomes a record the explanation engine explains;
         ``on_token(manager)`` is called after the token was used (its state may have
         changed); ``mask`` hides the token in the returned record."""
+        return self._perform(
+            self.profile, self.active, spec, cancel, sign_in=sign_in, mask=mask, on_token=on_token
+        )
+
+    def perform_as(
+        self,
+        profile: Profile | None,
+        spec: RequestSpec,
+        cancel: threading.Event,
+        *,
+        sign_in: bool = True,
+        mask: bool = True,
+    ) -> ResponseRecord:
+        """:meth:`perform` with ``profile`` (of any environment) instead of the current one,
+        which stays current: a suite run sends each step with its own profile, from
+        several threads at once."""
+        with self._lock:
+            manager = self.manager_for(profile)
+        return self._perform(profile, manager, spec, cancel, sign_in=sign_in, mask=mask)
+
+    def _perform(
+        self,
+        profile: Profile | None,
+        manager: TokenManager | None,
+        spec: RequestSpec,
+        cancel: threading.Event,
+        *,
+        sign_in: bool,
+        mask: bool,
+        on_token: Callable[[TokenManager], None] = lambda _manager: None,
+    ) -> ResponseRecord:
         with self._lock:
             if self._client is None:
                 self._client = make_client(timeout_s=self._timeout_s)
             client = self._client
-        if self.profile is not None and not self.profile.uses_oauth:
-            return self._perform_static(spec, client, cancel, mask=mask)
-        manager = self.active
+        if profile is not None and not profile.uses_oauth:
+            return self._perform_static(profile, spec, client, cancel, mask=mask)
         if manager is None:
-            if self.profile is not None:
-                return auth_failure(spec, MissingSecret(self.no_manager_reason()))
+            if profile is not None:
+                return auth_failure(spec, MissingSecret(self.no_manager_reason(profile)))
             return send(spec, client=client, cancel=cancel)
         if is_token_endpoint(spec.url, manager.environment):
             return self._perform_token_request(manager, spec, client, cancel, mask=mask)
@@ -787,17 +818,22 @@ class Session:
         return masked_record(record) if mask else record
 
     def _perform_static(
-        self, spec: RequestSpec, client: httpx.Client, cancel: threading.Event, *, mask: bool
+        self,
+        profile: Profile,
+        spec: RequestSpec,
+        client: httpx.Client,
+        cancel: threading.Event,
+        *,
+        mask: bool,
     ) -> ResponseRecord:
         """Send with a profile that signs without OAuth (Basic, bearer, API key, none);
         ``mask`` hides its secret wherever the request carries it."""
-        assert self.profile is not None
-        if self.profile.auth is AuthKind.NONE:
+        if profile.auth is AuthKind.NONE:
             return send(spec, client=client, cancel=cancel)
-        store = self.store_for(self.profile)
+        store = self.store_for(profile)
         if store is None:
-            return auth_failure(spec, MissingSecret(self.no_manager_reason()))
-        auth = StaticAuth(self.profile, store)
+            return auth_failure(spec, MissingSecret(self.no_manager_reason(profile)))
+        auth = StaticAuth(profile, store)
         try:
             signed = auth.authorize_request(spec)
         except MissingCredential as exc:
@@ -836,8 +872,16 @@ class Session:
         self.known = known_secrets(manager.secret_store, manager.profile.name)
         return info, self.known
 
-    def explain(self, record: ResponseRecord) -> Explanation | None:
-        """The explanation engine's answer; token set-up problems get their own words."""
+    def explain(
+        self,
+        record: ResponseRecord,
+        *,
+        endpoint: Endpoint | None = None,
+        known: Iterable[str] = (),
+    ) -> Explanation | None:
+        """The explanation engine's answer (with what ``endpoint``'s description documents
+        for the status); token set-up problems get their own words. ``known``: more bare
+        secrets to mask first, beside the current profile's."""
         failure = record.failure
         if failure is not None and failure.exception_type in _AUTH_FAILURES:
             login = failure.exception_type == LoginRequired.__name__
@@ -861,8 +905,11 @@ class Session:
             return None
         # Redacted first: the explanation quotes the body cut to a few hundred characters,
         # and a token cut in half would escape every later redaction.
-        safe = Redactor(RedactionPolicy.for_storage(self.known)).redact_record(record)
-        result: Explanation = self._engine.explain(safe)
+        secrets = (*self.known, *known)
+        safe = Redactor(RedactionPolicy.for_storage(secrets)).redact_record(record)
+        result: Explanation = self._engine.explain(
+            safe, endpoint=endpoint if endpoint is not None and endpoint.operation_id else None
+        )
         return result
 
     def close(self) -> None:

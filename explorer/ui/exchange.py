@@ -5,7 +5,10 @@ exchange stays at hand.
 bundles share instead of the window itself. It sends on its own latest-only
 :class:`~explorer.ui.workers.TaskRunner` (classifying and explaining the answer there,
 off the GUI thread) and says what happened through typed signals; it shows nothing
-itself. The window builds one; a tab will own one each, so nothing in it is global.
+itself. Each request tab of the window owns one, so nothing in it is global;
+:class:`CurrentExchange` is what the features hold instead: it acts on the current tab's
+controller and passes on its signals (and every tab's ``finished``, which the history
+records).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -91,6 +94,8 @@ class ExchangeController(QObject):
         self.last_shown: ShownResponse | None = None
         #: (request, base URL): what the user last asked to send, before ``prepare``.
         self.last_asked: tuple[RequestSpec, str] | None = None
+        #: the request on its way (as sent), until it is over
+        self.in_flight: RequestSpec | None = None
 
     @property
     def busy(self) -> bool:
@@ -118,6 +123,7 @@ class ExchangeController(QObject):
             )
 
         task_id = self.runner.submit(run)
+        self.in_flight = spec
         self.pending.emit(spec)
         return task_id
 
@@ -136,6 +142,22 @@ class ExchangeController(QObject):
         if request is not None:
             self.last_asked = (request, self._base_url())  # what Retry sends
         self.shown.emit(shown)
+
+    def restore(self, shown: ShownResponse | None, *, request: RequestSpec | None = None) -> None:
+        """Take ``shown`` as the last exchange without a signal (a tab coming back after a
+        restart; it is put on screen when its tab is shown); ``None`` forgets it."""
+        self.last_shown = shown
+        self.last_record = None if shown is None else shown.record
+        if shown is not None and request is None:
+            request = shown.record.request
+        self.last_asked = None if request is None else (request, self._base_url())
+
+    def forget(self) -> None:
+        """Cancel the request on its way (``cancelled`` says so) and forget the last
+        exchange: its tab shows another request now."""
+        self.cancel()
+        self.in_flight = None
+        self.restore(None)
 
     def retry_spec(self) -> RequestSpec | None:
         """The last request rebuilt from the current state: the user's request (never the
@@ -180,6 +202,7 @@ class ExchangeController(QObject):
 
     @Slot(int, object)
     def _on_finished(self, _task_id: int, result: object) -> None:
+        self.in_flight = None
         self.settled.emit()
         if isinstance(result, ShownResponse):
             self.last_shown = result
@@ -189,10 +212,114 @@ class ExchangeController(QObject):
 
     @Slot(int, object)
     def _on_failed(self, _task_id: int, exc: object) -> None:
+        self.in_flight = None
         self.settled.emit()
         self.failed.emit(exc)
 
     @Slot(int)
     def _on_cancelled(self, _task_id: int) -> None:
+        self.in_flight = None
         self.settled.emit()
         self.cancelled.emit()
+
+
+class ExchangeLike(Protocol):
+    """What the features use of an exchange: an :class:`ExchangeController`, or the
+    window's :class:`CurrentExchange` (the current tab's)."""
+
+    @property
+    def busy(self) -> bool: ...
+
+    @property
+    def last_record(self) -> ResponseRecord | None: ...
+
+    def send(self, spec: RequestSpec) -> int: ...
+
+    def cancel(self) -> None: ...
+
+    def show(self, shown: ShownResponse, *, request: RequestSpec | None = None) -> None: ...
+
+    def retry_spec(self) -> RequestSpec | None: ...
+
+    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse: ...
+
+    def sendable(self, spec: RequestSpec) -> RequestSpec: ...
+
+    def on_screen(self, built: RequestSpec | None) -> RequestSpec | None: ...
+
+
+class CurrentExchange(QObject):
+    """The exchange of the current tab, for everything that is not a tab.
+
+    Its methods act on the current tab's :class:`ExchangeController` (a request sent from
+    the History, a saved request or a fix goes to the tab on screen). Its signals are
+    those of the current tab's controller, except ``finished``, which comes from every
+    attached controller: an answer that arrives in a tab in the background is recorded
+    too.
+    """
+
+    pending = Signal(object)
+    settled = Signal()
+    shown = Signal(object)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, first: ExchangeController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.current = first
+        self.attach(first)
+
+    def attach(self, controller: ExchangeController) -> None:
+        """Pass on ``controller``'s signals (those of the current one only, but
+        ``finished`` always)."""
+
+        def relay(signal: Any) -> Callable[..., None]:
+            def forward(*args: object) -> None:
+                if controller is self.current:
+                    signal.emit(*args)
+
+            return forward
+
+        controller.pending.connect(relay(self.pending))
+        controller.settled.connect(relay(self.settled))
+        controller.shown.connect(relay(self.shown))
+        controller.failed.connect(relay(self.failed))
+        controller.cancelled.connect(relay(self.cancelled))
+        controller.finished.connect(self.finished)
+
+    def switch_to(self, controller: ExchangeController) -> None:
+        self.current = controller
+
+    @property
+    def busy(self) -> bool:
+        return self.current.busy
+
+    @property
+    def last_record(self) -> ResponseRecord | None:
+        return self.current.last_record
+
+    @property
+    def last_shown(self) -> ShownResponse | None:
+        return self.current.last_shown
+
+    def send(self, spec: RequestSpec) -> int:
+        return self.current.send(spec)
+
+    def cancel(self) -> None:
+        self.current.cancel()
+
+    def show(self, shown: ShownResponse, *, request: RequestSpec | None = None) -> None:
+        self.current.show(shown, request=request)
+
+    def retry_spec(self) -> RequestSpec | None:
+        return self.current.retry_spec()
+
+    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse:
+        return self.current.stored(record, explanation)
+
+    def sendable(self, spec: RequestSpec) -> RequestSpec:
+        return self.current.sendable(spec)
+
+    def on_screen(self, built: RequestSpec | None) -> RequestSpec | None:
+        return self.current.on_screen(built)

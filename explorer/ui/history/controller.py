@@ -26,7 +26,8 @@ from explorer.core.history import (
 from explorer.core.models import Explanation, RequestSpec
 from explorer.core.resend import without_added_headers
 from explorer.paths import AppPaths
-from explorer.ui.exchange import ExchangeController, ShownResponse
+from explorer.ui.exchange import ExchangeLike, ShownResponse
+from explorer.ui.history.model import PAGE_SIZE
 from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
 from explorer.ui.history.service import HistoryService, Purpose
 from explorer.ui.redaction import RedactionContext
@@ -45,7 +46,7 @@ class HistoryController(QObject):
 
     def __init__(
         self,
-        exchange: ExchangeController,
+        exchange: ExchangeLike,
         redaction: RedactionContext,
         *,
         path: Path,
@@ -73,20 +74,28 @@ class HistoryController(QObject):
         self.settings_dialog: HistorySettingsDialog | None = None
         self._want_dialog = False
         self._resending: int | None = None
-        self.service.opened.connect(self.panel.refresh)
+        self.service.opened.connect(self.on_service_opened)
         self.service.results.connect(self.panel.show_rows)
-        self.service.recorded.connect(lambda _id: self.panel.refresh())
+        self.service.page.connect(self.panel.append_page)
+        self.service.newer.connect(self.on_service_newer)
+        self.service.recorded.connect(self.on_service_recorded)
         self.service.loaded.connect(self.on_service_loaded)
         self.service.damaged.connect(self.on_service_damaged)
         self.service.failed.connect(self.on_service_failed)
         self.service.limits_loaded.connect(self.on_service_limits_loaded)
         self.service.pruned.connect(self.on_service_pruned)
         self.panel.search_requested.connect(self.on_panel_search)
+        self.panel.page_requested.connect(self.on_panel_page)
         self.panel.open_requested.connect(lambda i: self.service.load(i, Purpose.OPEN))
         self.panel.resend_requested.connect(lambda i: self.service.load(i, Purpose.RESEND))
         self.panel.settings_requested.connect(self.on_panel_settings)
         self.panel.compare_requested.connect(self.load_for_compare)
         self.service.open()
+
+    @Slot()
+    def on_service_opened(self) -> None:
+        if self.panel.isVisible():  # a hidden dock reads the list when it is shown
+            self.panel.refresh()
 
     @Slot(bool)
     def on_panel_visibility_changed(self, visible: bool) -> None:
@@ -138,7 +147,46 @@ class HistoryController(QObject):
     # ----- list, open, resend ------------------------------------------------------------
     @Slot(object)
     def on_panel_search(self, query: HistoryQuery) -> None:
-        self.service.search(endpoint=query.endpoint, status=query.status, text=query.text)
+        self.service.search(
+            endpoint=query.endpoint, status=query.status, text=query.text, limit=PAGE_SIZE
+        )
+
+    @Slot(object, int)
+    def on_panel_page(self, query: HistoryQuery, oldest: int) -> None:
+        """The list was scrolled near its end: read the page older than its last row."""
+        self.service.search(
+            endpoint=query.endpoint,
+            status=query.status,
+            text=query.text,
+            limit=PAGE_SIZE,
+            before_id=oldest,
+        )
+
+    @Slot(int)
+    def on_service_recorded(self, _exchange_id: int) -> None:
+        """A new exchange: put it on top of the open list (a hidden dock reads the list
+        when it is shown)."""
+        if not self.panel.isVisible():
+            return
+        newest = self.panel.model.newest_id()
+        if newest is None:
+            self.panel.refresh()
+            return
+        query = self.panel.shown_query
+        self.service.search(
+            endpoint=query.endpoint,
+            status=query.status,
+            text=query.text,
+            limit=PAGE_SIZE,
+            after_id=newest,
+        )
+
+    @Slot(list)
+    def on_service_newer(self, rows: list[ExchangeSummary]) -> None:
+        if len(rows) >= PAGE_SIZE:
+            self.panel.refresh()  # more arrived than a page: read the list afresh
+        else:
+            self.panel.prepend(rows)
 
     def selected_id(self) -> int | None:
         """The exchange selected in the dock, when the dock is open."""
@@ -159,7 +207,7 @@ class HistoryController(QObject):
 
     def recent(self) -> list[ExchangeSummary]:
         """The exchanges the dock lists now (its last search), newest first."""
-        return self.panel.rows
+        return self.panel.recent_rows
 
     @Slot(object, str)
     def on_service_loaded(self, exchange: Exchange, purpose: str) -> None:
@@ -199,6 +247,7 @@ class HistoryController(QObject):
 
     @Slot(str)
     def on_service_failed(self, text: str) -> None:
+        self.panel.model.page_failed()
         self.panel.show_problem(text)
         self.status.showMessage(text, 15000)
 

@@ -10,11 +10,11 @@ waits for the user to pause before it searches. Limits live in a settings dialog
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtGui import QBrush, QColor, QResizeEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,22 +28,29 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer.core.history import ExchangeSummary, HistoryLimits
-from explorer.core.models import StatusClass
-from explorer.core.status import classify_status
-from explorer.ui.plain import plain_labels, plain_tooltip
-from explorer.ui.style.theme import is_dark, status_colors
+from explorer.ui.history.model import (
+    COLUMNS,
+    PAGE_SIZE,
+    HistoryModel,
+    short_path,
+    status_class_of,
+)
+from explorer.ui.plain import plain_labels
+from explorer.ui.style.palette import follow_theme
+
+__all__ = ["HistoryPanel", "HistoryQuery", "parse_query", "short_path", "status_class_of"]
 
 SEARCH_DELAY_MS = 250
 NARROW_PX = 340
+#: How many of the newest exchanges "Compare with…" may offer.
+RECENT = 50
 _STATUS_WORD = re.compile(r"^(?:[1-5]xx|[1-5]\d\d|none|failed)$", re.IGNORECASE)
-_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,37 +85,17 @@ def parse_query(raw: str) -> HistoryQuery:
     return HistoryQuery(status=status, endpoint=endpoint, text=" ".join(words) or None)
 
 
-def status_class_of(code: int | None) -> StatusClass:
-    if code is None:
-        return StatusClass.NETWORK_ERROR
-    return classify_status(code).status_class
-
-
-def short_path(path: str) -> str:
-    """``/api/v4/businesses/1`` -> ``/businesses/1``: the version prefix says nothing."""
-    return re.sub(r"^/api/v\d+(?=/)", "", path)
-
-
-def _when(stamp: str) -> str:
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return stamp[:19]
-    if moment.date() == datetime.now().astimezone().date():
-        return moment.strftime("%H:%M:%S")
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
 class HistoryPanel(QDockWidget):
     """Lists the history; asks its owner to open, resend or export an exchange by id."""
 
     search_requested = Signal(object)  # HistoryQuery
+    page_requested = Signal(object, int)  # HistoryQuery, the oldest id shown
     open_requested = Signal(int)
     resend_requested = Signal(int)
     settings_requested = Signal()
     compare_requested = Signal(list)  # the ids of the two selected exchanges, older first
 
-    COLUMNS = ("Status", "Request", "Took", "When")
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("History", parent)
@@ -125,19 +112,37 @@ class HistoryPanel(QDockWidget):
         self.problem.setWordWrap(True)
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem.hide()
-        self.list = QTreeWidget()
+        self.shown_query = HistoryQuery()  # what the rows in the list answer
+        # A table view: a tree view would read one more page on every layout of its rows.
+        self.list = QTableView()
+        self.model = HistoryModel(
+            lambda oldest: self.page_requested.emit(self.shown_query, oldest),
+            wanted=self.list.isVisible,
+        )
         self.list.setObjectName("historyList")
         self.list.setAccessibleName("Sent requests")
-        self.list.setHeaderLabels(list(self.COLUMNS))
-        self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
+        self.list.setModel(self.model)
+        self.list.setShowGrid(False)
+        self.list.setWordWrap(False)
+        self.list.setCornerButtonEnabled(False)
         self.list.setAlternatingRowColors(True)
         # Ctrl/Shift-click selects a second exchange to compare with.
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        header = self.list.header()
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.list.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height, from the font
+        rows.setDefaultSectionSize(self.list.fontMetrics().height() + 6)
+        header = self.list.horizontalHeader()
+        header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        for column in range(len(self.COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the rows: measuring every row's text would cost
+        # the dock more with every page read.
+        metrics = self.list.fontMetrics()
+        for column, sample in ((0, " no token "), (2, " 99999 ms "), (3, " 2026-12-31 23:59 ")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -150,9 +155,6 @@ class HistoryPanel(QDockWidget):
         self.resend_button.setToolTip("Send this request again with the current credentials")
         self.compare_button = QPushButton("Compare")
         self.compare_button.setObjectName("historyCompareButton")
-        self.compare_button.setToolTip(
-            "Compare the two selected exchanges value by value (Ctrl+click selects a second)"
-        )
         self.compare_button.setEnabled(False)
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setObjectName("historySettingsButton")
@@ -177,18 +179,32 @@ class HistoryPanel(QDockWidget):
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.on_timer_timeout)
         self.search.textChanged.connect(lambda _text: self._timer.start())
-        self.list.itemDoubleClicked.connect(lambda item, _col: self._emit(self.open_requested))
-        self.list.itemSelectionChanged.connect(self.on_list_selection_changed)
+        self.list.doubleClicked.connect(lambda _index: self._emit(self.open_requested))
+        selection = self.list.selectionModel()
+        selection.selectionChanged.connect(lambda *_: self.on_list_selection_changed())
+        selection.currentChanged.connect(lambda *_: self.on_list_selection_changed())
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.resend_button.clicked.connect(lambda: self._emit(self.resend_requested))
         self.settings_button.clicked.connect(self.settings_requested)
         self.compare_button.clicked.connect(self.on_compare_clicked)
-        self.rows: list[ExchangeSummary] = []
+        #: the newest exchanges listed (for "Compare with…"), newest first
+        self.recent_rows: list[ExchangeSummary] = []
+        # the status cells' colours are the palette's: searched and shown again after a
+        # theme switch (not now: the window's first search is its own)
+        themes: list[object] = []
+        follow_theme(
+            self.list, lambda colors: self._timer.start() if themes else themes.append(colors)
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # Narrow dock: the time moves to the tooltip so the request stays readable.
         self.list.setColumnHidden(3, self.width() < NARROW_PX)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model.restyle()  # the status colours follow the theme
 
     def query(self) -> HistoryQuery:
         return parse_query(self.search.text())
@@ -196,29 +212,42 @@ class HistoryPanel(QDockWidget):
     def refresh(self) -> None:
         """Search again now with what the box says."""
         self._timer.stop()
-        self.search_requested.emit(self.query())
+        self._search(self.query())
 
     @Slot()
     def on_timer_timeout(self) -> None:
-        self.search_requested.emit(self.query())
+        self._search(self.query())
+
+    def _search(self, query: HistoryQuery) -> None:
+        self.shown_query = query
+        self.search_requested.emit(query)
 
     def selected_id(self) -> int | None:
-        item = self.list.currentItem()
-        if item is None or not item.isSelected() or len(self.list.selectedItems()) != 1:
+        """The one exchange selected (None when none, or two, are)."""
+        selection = self.list.selectionModel()
+        index = selection.currentIndex()
+        if not index.isValid() or not selection.isRowSelected(index.row()):
             return None
-        value = item.data(0, _ID_ROLE)
-        return int(value) if value is not None else None
+        if len(selection.selectedRows()) > 1:
+            return None
+        return self.model.exchange_id(index.row())
 
     def selected_ids(self) -> list[int]:
         """Every selected exchange's id, oldest first."""
-        found = (item.data(0, _ID_ROLE) for item in self.list.selectedItems())
-        return sorted(int(value) for value in found if value is not None)
+        found = (self.model.exchange_id(i.row()) for i in self.list.selectionModel().selectedRows())
+        return sorted(exchange_id for exchange_id in found if exchange_id is not None)
 
     @Slot()
     def on_compare_clicked(self) -> None:
         ids = self.selected_ids()
         if len(ids) == 2:
             self.compare_requested.emit(ids)
+
+    def row_texts(self, row: int) -> tuple[str, ...]:
+        """What row ``row`` shows, column by column (for tests and screen readers)."""
+        return tuple(
+            str(self.model.index(row, column).data() or "") for column in range(len(COLUMNS))
+        )
 
     def _emit(self, signal: SignalInstance) -> None:
         exchange_id = self.selected_id()
@@ -238,37 +267,13 @@ class HistoryPanel(QDockWidget):
             else "Select two exchanges (Ctrl+click the second) to compare them"
         )
 
-    def show_rows(self, rows: list[ExchangeSummary]) -> None:
+    def show_rows(self, rows: Sequence[ExchangeSummary]) -> None:
+        """The first page of a new search; the selection is kept when its row is there."""
         keep = self.selected_id()
-        self.rows = list(rows)
-        self.list.clear()
-        dark = is_dark()
-        for row in rows:
-            elapsed = f"{row.total_ms:.0f} ms" if row.status is not None else "—"
-            status = str(row.status) if row.status is not None else "failed"
-            path = short_path(row.endpoint or row.url)
-            cause = row.cause
-            what = f"{row.method} {path}"
-            if cause:  # the user's request, with why it got no API answer, and where
-                status = "no token"
-                what += f"  ·  no token ({row.environment or 'environment unknown'})"
-            item = QTreeWidgetItem([f" {status} ", what, elapsed, _when(row.created_at)])
-            item.setData(0, _ID_ROLE, row.id)
-            background, foreground = status_colors(status_class_of(row.status), dark=dark)
-            item.setBackground(0, QBrush(QColor(background)))
-            item.setForeground(0, QBrush(QColor(foreground)))
-            item.setTextAlignment(0, Qt.AlignmentFlag.AlignCenter)
-            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            tip = (
-                f"{row.method} {row.url}\n{_when(row.created_at)}  ·  {row.environment}"
-                f"{'  ·  ' + row.operation_id if row.operation_id else ''}"
-                + (f"\n{cause}" if cause else "")
-            )
-            for column in range(len(self.COLUMNS)):
-                item.setToolTip(column, plain_tooltip(tip))
-            self.list.addTopLevelItem(item)
-            if row.id == keep:
-                self.list.setCurrentItem(item)
+        self.recent_rows = list(rows[:RECENT])
+        self.model.reset(rows, page_size=PAGE_SIZE)
+        if keep is not None:
+            self._select(keep)
         searching = bool(self.search.text().strip())
         self.empty.setText(
             "Nothing matches this search."
@@ -277,6 +282,42 @@ class HistoryPanel(QDockWidget):
         )
         self.empty.setVisible(not rows)
         self.on_list_selection_changed()
+
+    def append_page(self, rows: Sequence[ExchangeSummary]) -> None:
+        """The next, older page of the shown search."""
+        self.model.append_page(rows, page_size=PAGE_SIZE)
+
+    def prepend(self, rows: Sequence[ExchangeSummary]) -> None:
+        """Exchanges recorded since the list was read go on top; the view stays put."""
+        bar = self.list.verticalScrollBar()
+        before = bar.value()
+        added = self.model.rowCount()
+        known = {row.id for row in self.recent_rows}
+        fresh = [row for row in rows if row.id not in known]
+        self.recent_rows = (fresh + self.recent_rows)[:RECENT]
+        self.model.prepend(rows)
+        added = self.model.rowCount() - added
+        if added and before > bar.minimum():
+            # Keep the rows the user is reading where they were: move down by what came.
+            per_row = (
+                1
+                if self.list.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem
+                else self.list.sizeHintForRow(0)
+            )
+            self.list.updateGeometries()
+            bar.setValue(before + added * per_row)
+        if added:
+            self.empty.hide()
+
+    def _select(self, exchange_id: int) -> None:
+        row = self.model.row_of(exchange_id)
+        if row is None:
+            return
+        self.list.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     def show_problem(self, text: str) -> None:
         plain_labels(self.problem)

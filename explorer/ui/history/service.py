@@ -40,7 +40,9 @@ class HistoryService(QObject):
     damaged = Signal(object)  # HistoryError (with .backup), after opening or during use
     failed = Signal(str)  # a problem in words
     recorded = Signal(int)  # id of the new exchange
-    results = Signal(list)  # list[ExchangeSummary] of the newest search
+    results = Signal(list)  # list[ExchangeSummary]: the first page of the newest search
+    page = Signal(list)  # list[ExchangeSummary]: the next (older) page of that search
+    newer = Signal(list)  # list[ExchangeSummary]: exchanges recorded since its first row
     loaded = Signal(object, str)  # Exchange, Purpose
     limits_loaded = Signal(object)  # HistoryLimits
     pruned = Signal(int)  # how many exchanges went
@@ -51,6 +53,7 @@ class HistoryService(QObject):
         self.store: HistoryStore | None = None
         self.damage: HistoryError | None = None
         self._latest_search = 0
+        self._generation = 0  # which search a page or the newer rows belong to
         self._closed = threading.Event()
         self._closing = False
         self.runner = TaskRunner(self, latest_only=False, max_workers=1)
@@ -99,12 +102,39 @@ class HistoryService(QObject):
 
         return self._submit("recorded", work)
 
-    def search(self, *, endpoint: str | None, status: str | None, text: str | None) -> int:
-        def work() -> list[Any]:
-            return self._require().search(endpoint=endpoint, status=status, text=text, limit=500)
+    def search(
+        self,
+        *,
+        endpoint: str | None,
+        status: str | None,
+        text: str | None,
+        limit: int = 200,
+        before_id: int | None = None,
+        after_id: int | None = None,
+    ) -> int:
+        """The newest ``limit`` matches (``results``); with ``before_id`` the page older
+        than that id (``page``), with ``after_id`` those newer than it (``newer``). A page
+        or newer rows of an older search are dropped when they arrive."""
+        kind = "page" if before_id is not None else "newer" if after_id is not None else "results"
+        if kind == "results":
+            self._generation += 1
+        generation = self._generation
 
-        self._latest_search = self._submit("results", work)
-        return self._latest_search
+        def work() -> tuple[int, list[Any]]:
+            found = self._require().search(
+                endpoint=endpoint,
+                status=status,
+                text=text,
+                limit=limit,
+                before_id=before_id,
+                after_id=after_id,
+            )
+            return generation, found
+
+        task = self._submit(kind, work)
+        if kind == "results":
+            self._latest_search = task
+        return task
 
     def load(self, exchange_id: int, purpose: Purpose) -> int:
         def work() -> tuple[Any, str]:
@@ -171,8 +201,16 @@ class HistoryService(QObject):
             self.opened.emit()
         elif kind == "recorded":
             self.recorded.emit(int(payload))
-        elif kind == "results" and task_id == self._latest_search:
-            self.results.emit(list(payload))
+        elif kind in ("results", "page", "newer"):
+            generation, rows = payload
+            if generation != self._generation:
+                return  # a newer search replaced the list these rows belong to
+            if kind == "results" and task_id == self._latest_search:
+                self.results.emit(list(rows))
+            elif kind == "page":
+                self.page.emit(list(rows))
+            elif kind == "newer":
+                self.newer.emit(list(rows))
         elif kind == "loaded":
             exchange, purpose = payload
             self.loaded.emit(exchange, purpose)

@@ -39,7 +39,7 @@ from explorer.core.saved import (
     SavedRequestStore,
     request_file_name,
 )
-from explorer.ui.exchange import ExchangeController
+from explorer.ui.exchange import ExchangeLike
 from explorer.ui.redaction import RedactionContext
 from explorer.ui.settings_keeper import SettingsKeeper
 from explorer.ui.workers import TaskRunner
@@ -182,7 +182,7 @@ class SavedRequestsController(QObject):
 
     def __init__(
         self,
-        exchange: ExchangeController,
+        exchange: ExchangeLike,
         redaction: RedactionContext,
         *,
         settings: SettingsKeeper,

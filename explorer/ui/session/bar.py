@@ -29,7 +29,7 @@ from explorer.core.profiles import (
     sandbox_demo_profile,
 )
 from explorer.ui.ask import DialogAsk
-from explorer.ui.exchange import ExchangeController
+from explorer.ui.exchange import ExchangeLike
 from explorer.ui.redaction import RedactionContext
 from explorer.ui.session.controller import SessionController
 from explorer.ui.session.preflight_bar import NoticeBar, PreflightBar
@@ -53,7 +53,7 @@ class SessionUi(QObject):
     def __init__(
         self,
         controller: SessionController,
-        exchange: ExchangeController,
+        exchange: ExchangeLike,
         redaction: RedactionContext,
         *,
         environment_combo: QComboBox,
@@ -94,7 +94,7 @@ class SessionUi(QObject):
         self.token_panel = TokenPanel(controller, parent)
         self.token_action = self.token_panel.toggleViewAction()
         self.token_action.setText("&Token panel")
-        self.token_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.token_action.setShortcut(QKeySequence("Ctrl+Shift+O"))  # Ctrl+Shift+T reopens a tab
         self.manage_action = QAction("&Profiles and environments…", parent)
         self.manage_action.setShortcut(QKeySequence("Ctrl+Alt+P"))
         self.manage_action.triggered.connect(self.open_profiles)

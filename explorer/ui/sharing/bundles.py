@@ -23,7 +23,7 @@ from explorer.core.codegen import generate, target, to_curl
 from explorer.core.history import Exchange
 from explorer.core.models import Explanation, RequestSpec
 from explorer.core.redact import redactor_for_output
-from explorer.ui.exchange import ExchangeController
+from explorer.ui.exchange import ExchangeLike
 from explorer.ui.redaction import RedactionContext, copy_text
 from explorer.ui.workers import TaskRunner
 
@@ -58,7 +58,7 @@ class BundleExporter(QObject):
 
     def __init__(
         self,
-        exchange: ExchangeController,
+        exchange: ExchangeLike,
         redaction: RedactionContext,
         *,
         ask: Questions,

@@ -26,7 +26,9 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QFrame,
     QLabel,
     QLineEdit,
@@ -51,6 +53,9 @@ BANNER_TEXT = "#ffffff"
 INFERRED_TEXT = "#b26b00"
 INVALID_BORDER = {True: "#ff7b72", False: "#b3261e"}  # by dark theme
 
+#: The application property holding the wheel guard (an object with ``watch(widget)``);
+#: :mod:`explorer.ui.wheel_guard` sets it (the two modules do not import each other).
+WHEEL_GUARD_PROPERTY = "explorer_wheel_guard"
 _APPLIED = "_explorerLook"  # the role whose look a widget carries now
 _BOX = "_explorerBox"  # drawn by AppStyle: "card" or "text"
 
@@ -154,7 +159,13 @@ def _is_dark() -> bool:
 
 
 class AppStyle(QProxyStyle):
-    """Fusion, with the program's borders, splitter lines, cards and label roles."""
+    """Fusion, with the program's borders, splitter lines, cards and label roles.
+
+    It also hands each combo box and spin box it polishes to the application's wheel guard
+    (:mod:`explorer.ui.wheel_guard`, kept in the application's ``WHEEL_GUARD_PROPERTY``),
+    so the guard needs no application-wide filter."""
+
+    guards_wheel = True
 
     def __init__(self) -> None:
         super().__init__("Fusion")
@@ -163,6 +174,11 @@ class AppStyle(QProxyStyle):
         result = super().polish(target)
         if isinstance(target, QWidget):
             _polish_widget(target)
+            if isinstance(target, (QComboBox, QAbstractSpinBox)):
+                app = QApplication.instance()
+                guard = app.property(WHEEL_GUARD_PROPERTY) if app is not None else None
+                if guard is not None:
+                    guard.watch(target)
         return result
 
     def drawPrimitive(  # type: ignore[override]

@@ -13,7 +13,7 @@ import base64
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from explorer import __version__
 from explorer.core.settings import Settings, SettingsStore, ThemeChoice
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
     from PySide6.QtWidgets import QMenu
 
     from explorer.core.builder import RequestInputs
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from explorer.ui.ask import Questions
     from explorer.ui.endpoints.quick_open import QuickOpenDialog
     from explorer.ui.endpoints.tree import EndpointTree
-    from explorer.ui.exchange import ExchangeController, ShownResponse
+    from explorer.ui.exchange import CurrentExchange, ExchangeController, ShownResponse
     from explorer.ui.redaction import RedactionContext
     from explorer.ui.request.drafts import DraftKeeper
     from explorer.ui.request.panel import RequestPanel
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from explorer.ui.settings_keeper import SettingsKeeper
     from explorer.ui.window.dock_area import DockArea
     from explorer.ui.window.sandbox_menu import SandboxMenu
+    from explorer.ui.window.tabs import RequestTabs
     from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,6 @@ ENDPOINT_TREE_MIN_WIDTH = 200  # the tree stays readable however narrow the wind
 #: The request builder's least width: an 800 px window still shows its form side by side
 #: (with less room, from a larger font or longer labels, each label goes above its editor).
 REQUEST_PANEL_MIN_WIDTH = 340
-HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
 
 
 @dataclass
@@ -87,20 +87,8 @@ class WindowServices:
     shutdown: Callable[[], None] = lambda: None
     #: The history database; None: the one in the program's data folder.
     history_path: Path | None = None
-
-
-def _add_sections(
-    menu: QMenu, sections: Sequence[Sequence[QAction]], *, leading_separator: bool = False
-) -> None:
-    """Fill ``menu`` with ``sections`` of actions, a separator between two sections."""
-    first = not leading_separator
-    for section in sections:
-        if not section:
-            continue
-        if not first:
-            menu.addSeparator()
-        menu.addActions(list(section))
-        first = False
+    #: The open tabs' file; None: the one in the program's data folder.
+    tabs_path: Path | None = None
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +99,19 @@ class MainWindow(QMainWindow):
     environment_failed = Signal(str)  # what went wrong
     catalog_ready = Signal()  # the endpoint tree shows a description
     ready = Signal()  # the panels are built (see complete())
+
+    # Made by explorer.ui.window.menus.build_menus when the window is completed.
+    quit_action: QAction
+    send_action: QAction
+    cancel_action: QAction
+    quick_open_action: QAction
+    help_action: QAction
+    file_menu: QMenu
+    tabs_menu: QMenu
+    view_menu: QMenu
+    help_menu: QMenu
+    theme_group: QActionGroup
+    theme_actions: dict[ThemeChoice, QAction]
 
     def __init__(
         self, services: WindowServices | None = None, *, settings: Settings | None = None
@@ -207,7 +208,6 @@ class MainWindow(QMainWindow):
         from explorer.ui.ask import DialogAsk, Questions
         from explorer.ui.endpoints.description_loader import DescriptionLoader
         from explorer.ui.endpoints.tree import EndpointTree
-        from explorer.ui.exchange import ExchangeController
         from explorer.ui.history.controller import HistoryController, default_history_path
         from explorer.ui.redaction import RedactionContext
         from explorer.ui.request.drafts import DraftKeeper
@@ -236,16 +236,6 @@ class MainWindow(QMainWindow):
             self, presentation=self.settings.presentation_mode
         )
         self.sandbox_menu: SandboxMenu = SandboxMenu(self)
-        self.exchange: ExchangeController = ExchangeController(
-            services.perform or self._plain_perform,
-            explain=self._explain_with_description,
-            prepare=self._prepare_send,
-            variables=services.variables,
-            sandbox_base=self.current_sandbox_base,
-            base_url=lambda: self.base_url,
-            judge=self.judge_contract,
-            parent=self,
-        )
         status = self.statusBar()
 
         # ----- the panels: endpoints, request, response -----
@@ -257,6 +247,9 @@ class MainWindow(QMainWindow):
         self.request_panel.set_redactor(lambda: self.redaction.redactor, self.redaction.changed)
         self.response_pane: ResponsePane = ResponsePane()
         self.explanation_panel: ExplanationPanel = ExplanationPanel()
+        self.tabs: RequestTabs = self._build_tabs()
+        #: the current tab's exchange, which the features use
+        self.exchange: CurrentExchange = self.tabs.exchange
         self._build_toolbar()
         self._build_status_bar()
         self.banner = QLabel("")
@@ -356,7 +349,9 @@ class MainWindow(QMainWindow):
         self.docks.add(self.history.panel, min_width=260)
         self.docks.add(self.saved.panel, min_width=260)
         self.docks.add(self.webhooks, min_width=420)
-        self._build_menus()
+        from explorer.ui.window.menus import build_menus
+
+        build_menus(self)
         self._connect_signals()
 
         self.catalog = services.catalog
@@ -366,10 +361,12 @@ class MainWindow(QMainWindow):
         self._restore_splitters()
         if self.session_ui is not None:
             self.session_ui.start()
-        if self.settings.last_endpoint:
+        if not self.tabs.restore() and self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         if self.drafts.load_problem:
             self.statusBar().showMessage(self.drafts.load_problem, 15000)
+        if self.tabs.load_problem:
+            self.statusBar().showMessage(self.tabs.load_problem, 20000)
         self.completed = True
         self.ready.emit()
 
@@ -392,6 +389,7 @@ class MainWindow(QMainWindow):
         self.explanation_panel.action_requested.connect(self.on_explanation_action)
         pane.badge.countdown_tick.connect(self.explanation_panel.set_retry_wait)
         self.redaction.changed.connect(self.on_redaction_changed)
+        self.redaction.changed.connect(self.tabs.show_caption)
         self.sandbox_menu.fault_changed.connect(self.on_sandbox_fault_changed)
 
         # One exchange: the window shows it, the history records it.
@@ -424,12 +422,60 @@ class MainWindow(QMainWindow):
                 signal.connect(lambda *_: panel.refresh_readiness())
 
     # ----- layout -------------------------------------------------------------------------
+    def _build_tabs(self) -> RequestTabs:
+        from explorer.core.tabs import TABS_FILE, TabStore
+        from explorer.paths import AppPaths
+        from explorer.ui.exchange import ExchangeController
+        from explorer.ui.window.tabs import RequestTabs
+
+        services = self.services
+
+        def make_exchange() -> ExchangeController:
+            return ExchangeController(
+                services.perform or self._plain_perform,
+                explain=self._explain_with_description,
+                prepare=self._prepare_send,
+                variables=services.variables,
+                sandbox_base=self.current_sandbox_base,
+                base_url=lambda: self.base_url,
+                judge=self.judge_contract,
+                parent=self,
+            )
+
+        def find_endpoint(key: str) -> Endpoint | None:
+            finder = getattr(self.catalog, "lookup", None)
+            found = finder(key) if callable(finder) else None
+            return found or next((e for e in self.endpoints if e.key == key), None)
+
+        path = services.tabs_path or AppPaths.from_environment().ensure().data / TABS_FILE
+        self.catalog = services.catalog
+        return RequestTabs(
+            panel=self.request_panel,
+            tree=self.endpoint_tree,
+            make_exchange=make_exchange,
+            find_endpoint=find_endpoint,
+            base_for=self._base_for,
+            present=self.present,
+            redactor=lambda: self.redaction.redactor,
+            known_secrets=lambda: self.redaction.known_secrets,
+            store=TabStore(path),
+            background=self.background,
+            status=self.statusBar(),
+            parent=self,
+        )
+
     def _build_layout(self) -> None:
         from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("responseSplitter")
-        right.addWidget(self.response_pane)
+        answer = QWidget()
+        answer_layout = QVBoxLayout(answer)
+        answer_layout.setContentsMargins(0, 0, 0, 0)
+        answer_layout.setSpacing(0)
+        answer_layout.addWidget(self.tabs.caption)
+        answer_layout.addWidget(self.response_pane, 1)
+        right.addWidget(answer)
         right.addWidget(self.explanation_panel)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -454,6 +500,7 @@ class MainWindow(QMainWindow):
         if self.session_ui is not None:
             layout.addWidget(self.session_ui.notice_bar)
             layout.addWidget(self.session_ui.preflight_bar)
+        layout.addWidget(self.tabs.row(self.main_splitter, self.endpoint_tree))
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(container)
 
@@ -476,104 +523,6 @@ class MainWindow(QMainWindow):
         self.profile_combo.addItem("Sandbox demo (demand)", "sandbox-demand")
         toolbar.addWidget(self.profile_combo)
         self.toolbar = toolbar
-
-    def _build_menus(self) -> None:
-        """Every menu of the window, in order, with its sections; and the toolbar's
-        presentation toggle. Features only make their actions; they are placed here."""
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
-
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        self.send_action = QAction("&Send", self)
-        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.send_action.triggered.connect(self.request_panel.request_send)
-        self.cancel_action = QAction("&Cancel", self)
-        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.cancel_action.triggered.connect(self.exchange.cancel)
-        self.quick_open_action = QAction("&Quick open endpoint…", self)
-        self.quick_open_action.setShortcut(QKeySequence("Ctrl+K"))
-        self.quick_open_action.triggered.connect(self.on_quick_open)
-        self.help_action = QAction("&Troubleshooting guide", self)
-        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
-        self.help_action.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(HELP_URL)))
-        about = QAction("&About", self)
-        about.triggered.connect(self.on_about)
-
-        session, saved, bundles = self.session_ui, self.saved, self.bundles
-        descriptions = self.descriptions
-        # Each menu is a list of sections; a separator goes between two sections.
-        interop = self.interop
-        file_sections: list[list[QAction]] = [
-            [saved.save_action, bundles.export_action],
-            [interop.import_menu.menuAction(), interop.export_menu.menuAction()],
-            [descriptions.open_action, descriptions.reload_action],
-            [self.quit_action],
-        ]
-        if session is not None:
-            file_sections[1].insert(0, session.manage_action)
-        request_sections = [
-            [self.send_action, self.cancel_action, self.quick_open_action],
-            [bundles.copy_curl_action, bundles.copy_httpx_action, bundles.copy_secret_action],
-            [interop.import_curl_action],
-        ]
-        view_sections = [
-            [session.token_action] if session is not None else [],
-            [self.presentation.action],
-            [self.history.action, saved.view_action, self.webhooks.action],
-        ]
-
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
-        _add_sections(self.file_menu, file_sections)
-        request_menu = bar.addMenu("&Request")
-        _add_sections(request_menu, request_sections)
-        self.view_menu = bar.addMenu("&View")
-        theme_menu = self.view_menu.addMenu("&Theme")
-        self.theme_group = QActionGroup(self)
-        self.theme_actions: dict[ThemeChoice, QAction] = {}
-        for choice, label in (
-            (ThemeChoice.SYSTEM, "Follow the system"),
-            (ThemeChoice.DARK, "Dark"),
-            (ThemeChoice.LIGHT, "Light"),
-        ):
-            action = QAction(label, self, checkable=True)
-            action.setChecked(self.settings.theme is choice)
-            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
-            self.theme_group.addAction(action)
-            theme_menu.addAction(action)
-            self.theme_actions[choice] = action
-        self.view_menu.addActions(view_sections[0])  # beside Theme, in the first section
-        _add_sections(self.view_menu, view_sections[1:], leading_separator=True)
-        bar.addMenu(self.sandbox_menu)
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addActions([self.help_action, about])
-
-        # Shortcuts that work even where the menu bar is hidden (full screen, tests).
-        for action in (
-            self.send_action,
-            self.cancel_action,
-            self.quick_open_action,
-            self.help_action,
-            self.presentation.action,
-            self.history.action,
-            saved.view_action,
-            self.webhooks.action,
-            saved.save_action,
-            bundles.export_action,
-            interop.import_curl_action,
-        ):
-            self.addAction(action)
-
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.presentation.action)
-        button = self.toolbar.widgetForAction(self.presentation.action)
-        if button is not None:
-            button.setObjectName("presentationButton")
-            button.setStyleSheet(
-                "QToolButton:checked { background: #b3261e; color: white; border-radius: 4px; }"
-            )
 
     def _build_status_bar(self) -> None:
         self.environment_label = QLabel("Sandbox: starting…")
@@ -626,7 +575,8 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.request_panel.remember_draft()
         self.drafts.flush()
-        self.exchange.shutdown()
+        self.tabs.save_now()
+        self.tabs.shutdown()
         self.background.shutdown()
         self.history.shutdown()
         self.diffs.shutdown()
@@ -675,7 +625,7 @@ class MainWindow(QMainWindow):
     def on_environment_started(self, base_url: object) -> None:
         self.base_url = str(base_url)
         self.environment_label.setText(f"{self.environment_combo.currentText()}: {self.base_url}")
-        endpoint = self.endpoint_tree.current_endpoint()
+        endpoint = self.request_panel.endpoint
         if endpoint is not None:
             self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
         self.environment_ready.emit(self.base_url)
@@ -722,7 +672,7 @@ class MainWindow(QMainWindow):
     # ----- requests -----------------------------------------------------------------------
     @Slot(object)
     def on_endpoint_tree_selected(self, endpoint: Endpoint) -> None:
-        self.request_panel.load_endpoint(endpoint, self._base_for(endpoint))
+        self.tabs.show_endpoint(endpoint)
         if self.keeper is not None:
             self.keeper.change(last_endpoint=endpoint.key)
 
@@ -871,6 +821,16 @@ class MainWindow(QMainWindow):
             contract=self.redaction.redact_contract(shown.contract),
         )
 
+    def present(self, exchange: ExchangeController) -> None:
+        """Put a tab's exchange on screen: its request on its way, its answer, or none."""
+        if exchange.in_flight is not None:
+            self.on_exchange_pending(exchange.in_flight)
+        elif exchange.last_shown is not None:
+            self._render(exchange.last_shown)
+        else:
+            self.response_pane.clear()
+            self.explanation_panel.show_explanation(None)
+
     @Slot()
     def on_redaction_changed(self) -> None:
         """Re-render the response on screen (from its record, not from the widgets)."""
@@ -938,8 +898,9 @@ class MainWindow(QMainWindow):
         self.endpoints = list(catalog.endpoints)
         self.request_panel.set_catalog_name(catalog.title)
         self.endpoint_tree.load(catalog.endpoints)
+        self.tabs.endpoints_changed()
         self._offer_servers(catalog)
-        if self.endpoint_tree.current_endpoint() is None and self.settings.last_endpoint:
+        if self.tabs.current.is_blank and self.settings.last_endpoint:
             self.endpoint_tree.select(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000

@@ -16,11 +16,9 @@ from explorer.ui.history.panel import parse_query, short_path
 
 
 def rows(window) -> list[str]:  # type: ignore[no-untyped-def]
-    tree = window.history.panel.list
-    return [
-        f"{tree.topLevelItem(i).text(0).strip()} {tree.topLevelItem(i).text(1)}"
-        for i in range(tree.topLevelItemCount())
-    ]
+    panel = window.history.panel
+    shown = (panel.row_texts(i) for i in range(panel.model.rowCount()))
+    return [f"{cells[0].strip()} {cells[1]}" for cells in shown]
 
 
 def open_history(window, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -91,8 +89,7 @@ def test_double_click_reopens_and_resend_sends_again(make_window, qtbot) -> None
         send_three(window, qtbot, server)
         qtbot.waitUntil(lambda: len(rows(window)) == 3)
         tree = window.history.panel.list
-        item = tree.topLevelItem(1)  # the 404
-        rect = tree.visualItemRect(item)
+        rect = tree.visualRect(tree.model().index(1, 0))  # the 404
         qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         with qtbot.waitSignal(window.response_shown, timeout=5000):
             qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

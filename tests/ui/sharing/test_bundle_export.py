@@ -51,8 +51,8 @@ def test_export_of_the_history_selection_as_json(make_window, qtbot, tmp_path: P
         send_url(window, qtbot, f"{server.url}/api/v4/status/404")
         send_url(window, qtbot, f"{server.url}/api/v4/negotiations/1")
         tree = window.history.panel.list
-        qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2)
-        rect = tree.visualItemRect(tree.topLevelItem(1))  # the older 404
+        qtbot.waitUntil(lambda: tree.model().rowCount() == 2)
+        rect = tree.visualRect(tree.model().index(1, 0))  # the older 404
         qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         window.bundles.export_action.trigger()
         written = target.with_suffix(".json")
