@@ -86,7 +86,7 @@ class ExchangeController(QObject):
         self._sandbox_base = sandbox_base
         self._base_url = base_url
         self._judge = judge
-        self.runner = TaskRunner(self, latest_only=True, max_workers=4)
+        self.runner = TaskRunner(self, latest_only=True)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
@@ -170,12 +170,14 @@ class ExchangeController(QObject):
         asked, asked_base = self.last_asked
         return rebuild_for_retry(asked, asked_base=asked_base, current_base=self._base_url())
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse:
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse:
         """A stored record as a fresh one is shown: classified, with its stored explanation
-        or, when none was stored, a new one."""
+        or, when none was stored, a new one, and the contract verdict stored with it."""
         found = explanation if explanation is not None else self._explain(record)
         status = agreeing(classify(record), found)
-        return ShownResponse(record=record, status=status, explanation=found)
+        return ShownResponse(record=record, status=status, explanation=found, contract=contract)
 
     def sendable(self, spec: RequestSpec) -> RequestSpec:
         """A stored request ready to send now: see :func:`explorer.core.reopen.sendable`."""
@@ -241,7 +243,9 @@ class ExchangeLike(Protocol):
 
     def retry_spec(self) -> RequestSpec | None: ...
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse: ...
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse: ...
 
     def sendable(self, spec: RequestSpec) -> RequestSpec: ...
 
@@ -315,8 +319,10 @@ class CurrentExchange(QObject):
     def retry_spec(self) -> RequestSpec | None:
         return self.current.retry_spec()
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse:
-        return self.current.stored(record, explanation)
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse:
+        return self.current.stored(record, explanation, contract)
 
     def sendable(self, spec: RequestSpec) -> RequestSpec:
         return self.current.sendable(spec)

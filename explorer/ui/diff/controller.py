@@ -27,7 +27,7 @@ from explorer.core.models import ResponseRecord
 from explorer.core.redact import Redactor
 from explorer.ui.diff.rules_dialog import DiffRulesDialog
 from explorer.ui.diff.view import DiffWindow
-from explorer.ui.workers import TaskRunner
+from explorer.ui.workers import Lane, TaskRunner
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class DiffController(QObject):
         self.store = store
         self.rules: DiffRules = store.load()
         self.parent_widget = parent
-        self.runner = TaskRunner(self, latest_only=True, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=True, lane=Lane.CPU)
         self.window: DiffWindow | None = None
         self.pair: tuple[DiffSide, DiffSide] | None = None
         self.last: ExchangeDiff | None = None

@@ -9,8 +9,9 @@ with what it needs and wires its signals; the controller never sees the window.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QKeySequence
@@ -31,6 +32,9 @@ from explorer.ui.history.model import PAGE_SIZE
 from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySettingsDialog
 from explorer.ui.history.service import HistoryService, Purpose
 from explorer.ui.redaction import RedactionContext
+
+if TYPE_CHECKING:
+    from explorer.core.contract import ContractResult
 
 
 def default_history_path() -> Path:
@@ -229,7 +233,10 @@ class HistoryController(QObject):
         else:
             self.open_request(ready)
             stored = Explanation.from_dict(exchange.explanation)
-            self.exchange.show(self.exchange.stored(exchange.record, stored), request=ready)
+            verdict = stored_verdict(exchange.contract)
+            self.exchange.show(
+                self.exchange.stored(exchange.record, stored, verdict), request=ready
+            )
             self.status.showMessage(
                 f"Opened exchange #{exchange.id} from the history "
                 f"({exchange.created_at[:19].replace('T', ' ')} UTC). "
@@ -287,3 +294,13 @@ class HistoryController(QObject):
 
     def shutdown(self) -> None:
         self.service.close()
+
+
+def stored_verdict(data: Mapping[str, Any] | None) -> ContractResult | None:
+    """The contract verdict stored with an exchange, as it was made when it was received
+    (the description open now may say otherwise; re-sending judges it again)."""
+    if not data:
+        return None
+    from explorer.core.contract import ContractResult
+
+    return ContractResult.from_dict(data)

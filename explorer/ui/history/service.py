@@ -56,7 +56,7 @@ class HistoryService(QObject):
         self._generation = 0  # which search a page or the newer rows belong to
         self._closed = threading.Event()
         self._closing = False
-        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=False, serial=True)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
 

@@ -37,18 +37,19 @@ from explorer.core.models import (
     ResponseRecord,
     Timing,
 )
+from explorer.core.redact import MASK
 from explorer.core.timing import PHASES as _PHASES
 from explorer.core.timing import phase_texts
 from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.response.body_view import BodyView
 from explorer.ui.response.contract_view import ContractView
 from explorer.ui.response.status_badge import StatusBadge
+from explorer.ui.style.palette import current
 from explorer.ui.style.theme import is_dark
 
 if TYPE_CHECKING:
     from explorer.core.status import StatusInfo
 
-MASK = "••••••"
 #: Narrower than this, the "Compare…" button leaves the tab row to the tabs.
 COMPARE_MIN_WIDTH = 420
 _SECRET_HEADERS = re.compile(
@@ -86,15 +87,12 @@ def masked_request_text(spec: RequestSpec) -> str:
     return "\n".join(lines)
 
 
-_PHASE_COLORS = ("#6f8fd8", "#4fa3a5", "#8d72c9", "#c4913a", "#d0675a", "#5aa35f")
-
-
 class _Bar(QWidget):
     """One phase of the waterfall: a bar from ``start`` to ``start + length`` of ``total``."""
 
-    def __init__(self, color: str) -> None:
+    def __init__(self, phase: int) -> None:
         super().__init__()
-        self.color = color
+        self.phase = phase  # its colour: the palette's phases[phase]
         self.start = 0.0
         self.length = 0.0
         self.total = 1.0
@@ -108,12 +106,14 @@ class _Bar(QWidget):
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         width = self.width()
-        track = QColor("#2b2d31" if is_dark() else "#e9ebee")
+        colors = current()
+        track = QColor(colors.track)
         painter.fillRect(0, 3, width, self.height() - 6, track)
         if self.length > 0:
             x = int(width * self.start / self.total)
             w = max(2, int(width * self.length / self.total))
-            painter.fillRect(x, 2, min(w, width - x), self.height() - 4, QColor(self.color))
+            colour = QColor(colors.phases[self.phase % len(colors.phases)])
+            painter.fillRect(x, 2, min(w, width - x), self.height() - 4, colour)
         painter.end()
 
 
@@ -127,9 +127,9 @@ class TimingView(QWidget):
         grid.setHorizontalSpacing(12)
         self.bars: dict[str, _Bar] = {}
         self.values: dict[str, QLabel] = {}
-        for row, ((name, attr), color) in enumerate(zip(_PHASES, _PHASE_COLORS, strict=True)):
+        for row, (name, attr) in enumerate(_PHASES):
             grid.addWidget(QLabel(name), row, 0)
-            bar = _Bar(color)
+            bar = _Bar(row)
             grid.addWidget(bar, row, 1)
             value = QLabel("—")
             value.setObjectName(f"timing_{attr}")
