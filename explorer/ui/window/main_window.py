@@ -347,6 +347,7 @@ class MainWindow(QMainWindow):
 
         self.variables = self._build_variables(services)
         self.flows = self._build_flows(services)
+        self.runner = self._build_runner(services)
 
         self._build_layout()
         self.docks: DockArea = DockArea(self)
@@ -357,6 +358,7 @@ class MainWindow(QMainWindow):
         self.docks.add(self.webhooks, min_width=420)
         self.docks.add(self.variables.dock, min_width=320)
         self.docks.add(self.flows, min_width=320)
+        self.docks.add(self.runner.dock, min_width=340)
         from explorer.ui.window.menus import build_menus
 
         build_menus(self)
@@ -485,6 +487,69 @@ class MainWindow(QMainWindow):
         dock.step_finished.connect(self._on_flow_step)
         dock.open_step.connect(self._open_flow_step)
         return dock
+
+    def _build_runner(self, services: WindowServices) -> Any:
+        """The Runner: suites run on the current environment, step by step."""
+        from explorer.ui.runner.controller import RunnerController
+
+        session = services.session
+        combo = self.environment_combo
+
+        def environments() -> list[tuple[str, str]]:
+            return [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
+
+        def profiles(env_id: str) -> list[str]:
+            if session is None or not env_id:
+                return []
+            try:
+                return [p.name for p in session.profiles_for(env_id)]
+            except Exception:  # an environment the session does not know: automatic only
+                return []
+
+        def choose(env_id: str) -> None:
+            combo.setCurrentIndex(max(0, combo.findData(env_id)))
+
+        assert self.keeper is not None
+        keeper = self.keeper
+        return RunnerController(
+            session=lambda: getattr(session, "core", None),
+            environments=environments,
+            current_environment=lambda: str(combo.currentData() or ""),
+            choose_environment=choose,
+            environment_ready=self.environment_ready,
+            profiles=profiles,
+            saved_folder=lambda: keeper.current.saved_requests_dir,
+            ask_folder=lambda: self.ask.folder("Run a folder of saved requests as a suite"),
+            open_step=self._open_run_step,
+            compare=self.diffs.compare,
+            parent=self,
+        )
+
+    def _open_run_step(self, result: Any) -> None:
+        """A run's step in a tab of its own (the current one when it is blank): its request,
+        its answer with the explanation and the contract verdict it was judged by."""
+        from explorer.core.history import Exchange
+        from explorer.core.resend import without_added_headers
+
+        record = result.record
+        if record is None:
+            self.statusBar().showMessage(f"{result.title} was not sent: {result.reason}", 10000)
+            return
+        spec = self.exchange.sendable(without_added_headers(Exchange(record=record).resend_spec()))
+        endpoint = next((e for e in self.endpoints if e.operation_id == spec.operation_id), None)
+        if endpoint is not None and not self.tabs.current.is_blank:
+            self.tabs.open_in_new_tab(endpoint)
+        self.open_request(spec)
+        shown = self.exchange.stored(record, result.explanation, result.contract)
+        self.exchange.show(shown, request=spec)
+        contract = result.contract
+        if contract is not None and getattr(contract, "verdict", "") != "conforms":
+            self.response_pane.tabs.setCurrentWidget(self.response_pane.contract_view)
+        self.statusBar().showMessage(
+            f"Opened {result.title} from the run: "
+            + ("passed." if result.passed else f"failed: {result.reason}"),
+            10000,
+        )
 
     def _flow_environment(self) -> Environment:
         from explorer.core.environments import sandbox_environment
@@ -739,6 +804,7 @@ class MainWindow(QMainWindow):
         self.diffs.shutdown()
         self.webhooks.shutdown()
         self.flows.shutdown()
+        self.runner.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
