@@ -189,6 +189,12 @@ class RunnerController(QObject):
         if session is None:
             dock.status.setText("Running needs a signed-in session; this window has none.")
             return
+        environment = getattr(session, "environment", None)
+        if environment is not None and not getattr(environment, "api_base", "x"):
+            dock.status.setText(
+                f"{environment.name} has not started yet; press Run once it shows its address."
+            )
+            return
         previous = self.runs[-1] if failed_only and self.runs else None
         profile = dock.profile.currentData() or None
         sender = SessionSender(session, profile=profile)

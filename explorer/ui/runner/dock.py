@@ -205,12 +205,11 @@ class RunnerDock(QDockWidget):
             item.setData(column, Qt.ItemDataRole.AccessibleTextRole, tip)
         self.results.addTopLevelItem(item)
         if reason:
-            why = QTreeWidgetItem(["", reason, "", ""])
+            why = QTreeWidgetItem(["why", reason, "", ""])
             why.setData(0, INDEX_ROLE, index)
-            why.setFirstColumnSpanned(True)
-            why.setText(0, f"   {reason}")
-            why.setToolTip(0, plain_tooltip(reason))
-            why.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"why it failed: {reason}")
+            for column in (0, 1):
+                why.setToolTip(column, plain_tooltip(reason))
+                why.setData(column, Qt.ItemDataRole.AccessibleTextRole, f"why it failed: {reason}")
             item.addChild(why)
             item.setExpanded(True)
         if comparable:

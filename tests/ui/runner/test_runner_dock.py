@@ -87,7 +87,8 @@ def test_a_failing_step_in_words_rerun_opened_and_compared(session_window, qtbot
     assert summary.counts() == "1 passed, 1 failed"
     assert rows(dock) == [("✓ passed", "Category recommendations"), ("✗ failed", "Search keywords")]
     failed = dock.results.topLevelItem(1)
-    why = failed.child(0).text(0).strip()
+    assert failed.child(0).text(0) == "why"
+    why = failed.child(0).text(1)
     assert why == summary.results[1].reason and "404" in why and "200" in why
     assert failed.isExpanded()
     assert "failed: Search keywords" in failed.data(0, Qt.ItemDataRole.AccessibleTextRole)
