@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.plain import plain_labels, plain_tooltip
+from explorer.ui.style.theme import is_dark
 
 #: (background, foreground), dark and light, for a step's outcome cell.
 _PASSED = (("#0f3d1e", "#c8f5d4"), ("#d8f5df", "#0d4a20"))
@@ -145,7 +146,6 @@ class RunnerDock(QDockWidget):
         layout.addWidget(self.results, 1)
         layout.addLayout(step_buttons)
         self.setWidget(body)
-        self.dark = False
         self.can_compare: set[int] = set()
 
         self.run_button.clicked.connect(self.run_requested)
@@ -194,7 +194,7 @@ class RunnerDock(QDockWidget):
         word = "✓ passed" if passed else "✗ failed"
         item = QTreeWidgetItem([word, title, status, took])
         item.setData(0, INDEX_ROLE, index)
-        colours = (_PASSED if passed else _FAILED)[0 if self.dark else 1]
+        colours = (_PASSED if passed else _FAILED)[0 if is_dark() else 1]
         item.setBackground(0, QBrush(QColor(colours[0])))
         item.setForeground(0, QBrush(QColor(colours[1])))
         tip = f"{word.split(' ', 1)[1]}: {title}, {status}, {took}" + (
