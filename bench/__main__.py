@@ -32,6 +32,7 @@ PARTS = (
     "tabs",
     "guard",
     "diff",
+    "runner",
 )
 
 
@@ -89,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"history at scale: {args.history_count:,} exchanges in SQLite ...", flush=True)
         found, details["history"] = history.measure(args.history_count)
+        figures += found
+
+    if "runner" in parts:
+        from bench import runner_stall
+
+        print("Runner dock: the window's longest stall during a suite run ...", flush=True)
+        found, details["runner"] = runner_stall.measure()
         figures += found
 
     if "diff" in parts:
