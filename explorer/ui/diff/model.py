@@ -32,12 +32,19 @@ from explorer.core.diff import Change, ChangeKind, show_value
 SLICE_BUDGET_S = 0.008
 SLICE_ROWS = 500
 
-#: (background, foreground) per kind, dark and light: a tint, the text stays readable.
-_COLOURS: dict[ChangeKind, tuple[tuple[str, str], tuple[str, str]]] = {
-    ChangeKind.CHANGED: (("#4d3b00", "#ffe9a8"), ("#fff1c2", "#5c4300")),
-    ChangeKind.ADDED: (("#0f3d1e", "#c8f5d4"), ("#d8f5df", "#0d4a20")),
-    ChangeKind.REMOVED: (("#4d1414", "#ffd6d3"), ("#ffdcd9", "#6d0f0a")),
+#: The palette's status colours each kind borrows (contrast-checked there).
+_STATUS_OF = {
+    ChangeKind.CHANGED: "rate_limited",
+    ChangeKind.ADDED: "success",
+    ChangeKind.REMOVED: "server_error",
 }
+
+
+def _pair(kind: ChangeKind, dark: bool) -> tuple[str, str]:
+    from explorer.ui.style.palette import for_dark
+
+    return for_dark(dark).status_pair(_STATUS_OF[kind])
+
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -162,7 +169,7 @@ class DiffModel(QAbstractTableModel):
                 column == 3 and change.kind is ChangeKind.REMOVED
             ):
                 return None
-            return QBrush(QColor(_COLOURS[change.kind][0 if self.dark else 1][0]))
+            return QBrush(QColor(_pair(change.kind, self.dark)[0]))
         if role == Qt.ItemDataRole.ForegroundRole and column in (0, 2, 3):
-            return QBrush(QColor(_COLOURS[change.kind][0 if self.dark else 1][1]))
+            return QBrush(QColor(_pair(change.kind, self.dark)[1]))
         return None

@@ -126,8 +126,7 @@ class HistoryPanel(QDockWidget):
         self.list.setWordWrap(False)
         self.list.setCornerButtonEnabled(False)
         self.list.setAlternatingRowColors(True)
-        # Ctrl/Shift-click selects a second exchange to compare with.
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = self.list.verticalHeader()
@@ -153,7 +152,7 @@ class HistoryPanel(QDockWidget):
         self.open_button.setToolTip("Show this exchange in the response pane (double-click)")
         self.resend_button = QPushButton("Resend")
         self.resend_button.setToolTip("Send this request again with the current credentials")
-        self.compare_button = QPushButton("Compare")
+        self.compare_button = QPushButton("Compare…")
         self.compare_button.setObjectName("historyCompareButton")
         self.compare_button.setEnabled(False)
         self.settings_button = QPushButton("Settings…")
@@ -187,6 +186,7 @@ class HistoryPanel(QDockWidget):
         self.resend_button.clicked.connect(lambda: self._emit(self.resend_requested))
         self.settings_button.clicked.connect(self.settings_requested)
         self.compare_button.clicked.connect(self.on_compare_clicked)
+        self.compare_first: int | None = None  # the exchange marked as A, to compare with
         #: the newest exchanges listed (for "Compare with…"), newest first
         self.recent_rows: list[ExchangeSummary] = []
         # the status cells' colours are the palette's: searched and shown again after a
@@ -223,25 +223,26 @@ class HistoryPanel(QDockWidget):
         self.search_requested.emit(query)
 
     def selected_id(self) -> int | None:
-        """The one exchange selected (None when none, or two, are)."""
+        """The exchange selected, if any."""
         selection = self.list.selectionModel()
         index = selection.currentIndex()
         if not index.isValid() or not selection.isRowSelected(index.row()):
             return None
-        if len(selection.selectedRows()) > 1:
-            return None
         return self.model.exchange_id(index.row())
-
-    def selected_ids(self) -> list[int]:
-        """Every selected exchange's id, oldest first."""
-        found = (self.model.exchange_id(i.row()) for i in self.list.selectionModel().selectedRows())
-        return sorted(exchange_id for exchange_id in found if exchange_id is not None)
 
     @Slot()
     def on_compare_clicked(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 2:
-            self.compare_requested.emit(ids)
+        """First press: the selected exchange is A. Second press, on another: compare."""
+        chosen = self.selected_id()
+        if chosen is None:
+            return
+        first = self.compare_first
+        if first is None or first == chosen:
+            self.compare_first = None if first == chosen else chosen
+        else:
+            self.compare_first = None
+            self.compare_requested.emit(sorted((first, chosen)))
+        self.on_list_selection_changed()
 
     def row_texts(self, row: int) -> tuple[str, ...]:
         """What row ``row`` shows, column by column (for tests and screen readers)."""
@@ -259,13 +260,19 @@ class HistoryPanel(QDockWidget):
         chosen = self.selected_id() is not None
         self.open_button.setEnabled(chosen)
         self.resend_button.setEnabled(chosen)
-        two = len(self.selected_ids()) == 2
-        self.compare_button.setEnabled(two)
-        self.compare_button.setToolTip(
-            "Compare the two selected exchanges value by value"
-            if two
-            else "Select two exchanges (Ctrl+click the second) to compare them"
-        )
+        first = self.compare_first
+        self.compare_button.setEnabled(chosen)
+        if first is None:
+            self.compare_button.setText("Compare…")
+            self.compare_button.setToolTip(
+                "Mark this exchange as A; then select another and press Compare with #A"
+            )
+        else:
+            self.compare_button.setText(f"Compare with #{first}")
+            self.compare_button.setToolTip(
+                f"Compare exchange #{first} with the selected one, value by value "
+                f"(press it on #{first} itself to unmark it)"
+            )
 
     def show_rows(self, rows: Sequence[ExchangeSummary]) -> None:
         """The first page of a new search; the selection is kept when its row is there."""

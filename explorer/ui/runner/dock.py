@@ -30,11 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.plain import plain_labels, plain_tooltip
+from explorer.ui.style.palette import for_dark
 from explorer.ui.style.theme import is_dark
 
-#: (background, foreground), dark and light, for a step's outcome cell.
-_PASSED = (("#0f3d1e", "#c8f5d4"), ("#d8f5df", "#0d4a20"))
-_FAILED = (("#4d1414", "#ffd6d3"), ("#ffdcd9", "#6d0f0a"))
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -194,7 +192,7 @@ class RunnerDock(QDockWidget):
         word = "✓ passed" if passed else "✗ failed"
         item = QTreeWidgetItem([word, title, status, took])
         item.setData(0, INDEX_ROLE, index)
-        colours = (_PASSED if passed else _FAILED)[0 if is_dark() else 1]
+        colours = for_dark(is_dark()).status_pair("success" if passed else "server_error")
         item.setBackground(0, QBrush(QColor(colours[0])))
         item.setForeground(0, QBrush(QColor(colours[1])))
         tip = f"{word.split(' ', 1)[1]}: {title}, {status}, {took}" + (

@@ -46,7 +46,12 @@ def handler(h: http.server.BaseHTTPRequestHandler) -> None:
 
 
 def history_rows(window: Any) -> int:
-    return window.history.panel.list.topLevelItemCount()
+    return window.history.panel.model.rowCount()
+
+
+def click_row(qtbot: Any, panel: Any, row: int) -> None:
+    where = panel.list.visualRect(panel.model.index(row, 1)).center()
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=where)
 
 
 def table_rows(view: Any) -> list[list[str]]:
@@ -67,20 +72,11 @@ def test_two_history_entries_compared_side_by_side(make_window, qtbot) -> None: 
         qtbot.waitUntil(lambda: history_rows(window) == 2)
         panel = window.history.panel
         assert not panel.compare_button.isEnabled()
-        first, second = panel.list.topLevelItem(0), panel.list.topLevelItem(1)
-        qtbot.mouseClick(
-            panel.list.viewport(),
-            Qt.MouseButton.LeftButton,
-            pos=panel.list.visualItemRect(first).center(),
-        )
-        assert not panel.compare_button.isEnabled()
-        qtbot.mouseClick(
-            panel.list.viewport(),
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.ControlModifier,
-            panel.list.visualItemRect(second).center(),
-        )
-        assert panel.compare_button.isEnabled()
+        click_row(qtbot, panel, 0)
+        assert panel.compare_button.text() == "Compare…"
+        qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)  # #2 is A
+        assert panel.compare_button.text() == "Compare with #2"
+        click_row(qtbot, panel, 1)
         with qtbot.waitSignal(window.diffs.compared, timeout=10000):
             qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
         view = window.diffs.window
