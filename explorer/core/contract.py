@@ -364,6 +364,7 @@ class ContractChecker:
         return _replace(result, elapsed_ms=elapsed)
 
     def _check_request(self, endpoint: Endpoint, spec: RequestSpec) -> ContractResult:
+        from openapi_core.deserializing.exceptions import DeserializeError
         from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
         from openapi_core.validation.request.exceptions import (
             MissingRequestBody,
@@ -395,6 +396,7 @@ class ContractChecker:
         operation = path_item / where[-1]
         parameters = _request_parameters(endpoint.path, spec)
         problems: list[Problem] = []
+        unread: list[str] = []
         try:
             validator._get_parameters(parameters, operation, path_item)
         except ParametersError as exc:
@@ -408,6 +410,10 @@ class ContractChecker:
                     )
                     continue
                 cause = error.__cause__
+                if type(cause) is DeserializeError:  # a style openapi-core cannot read
+                    if _given(parameters, location, name):
+                        unread.append(label)
+                    continue  # (it also fails on an absent deepObject: nothing to judge)
                 errors = getattr(cause, "schema_errors", None)
                 message = (
                     "; ".join(_cut(str(e.message)) for e in errors)
@@ -419,6 +425,7 @@ class ContractChecker:
             problems.append(Problem(path="parameters", where="parameter", message=_cut(str(exc))))
         content_type = spec.header("Content-Type") or ""
         mime = content_type.split(";")[0].strip().lower()
+        unchecked = ""
         try:
             validator._get_body(spec.body, mime or None, operation)
         except MissingRequestBody:
@@ -441,10 +448,19 @@ class ContractChecker:
                         f"description takes here (it takes {documented})",
                     )
                 )
-            else:
-                problems.append(Problem(path="$", message=_cut(str(cause or exc))))
+            elif "json" in mime:
+                problems.append(Problem(path="$", message="the body is not valid JSON"))
+            else:  # an encoding openapi-core cannot read (deepObject in a form, ...)
+                unchecked = _unchecked(mime, cause or exc)
         except Exception as exc:
-            problems.append(Problem(path="$", message=_cut(_exception_words(exc))))
+            unchecked = _unchecked(mime, exc)
+        if unread and not problems:
+            unchecked = (
+                f"{', '.join(unread)} not checked: the contract engine cannot read "
+                "its style. " + unchecked.replace("The parameters match; the", "The")
+            ).strip()
+        if unchecked and not problems:
+            return ContractResult(verdict=Verdict.NO_SCHEMA, note=unchecked, **base)
         verdict = Verdict.VIOLATES if problems else Verdict.CONFORMS
         return ContractResult(verdict=verdict, problems=tuple(problems[:_MAX_PROBLEMS]), **base)
 
@@ -757,6 +773,30 @@ def _replace(result: ContractResult, **changes: Any) -> ContractResult:
 
 def _marks_inferred(node: Any) -> bool:
     return isinstance(node, Mapping) and bool(node.get("x-inferred"))
+
+
+def _given(parameters: Any, location: str, name: str) -> bool:
+    """Whether the request carries the parameter ``name`` (``name[key]`` for a deepObject)."""
+    try:
+        keys = list(parameters[location].keys())
+    except (KeyError, AttributeError):
+        return False
+    lowered = name.lower() if location == "header" else name
+    for raw in keys:
+        key = str(raw).lower() if location == "header" else str(raw)
+        if key == lowered or key.startswith(f"{lowered}["):
+            return True
+    return False
+
+
+def _unchecked(mime: str, exc: BaseException) -> str:
+    words = [str(a) for a in exc.args if isinstance(a, str)]
+    style = next((w for w in words if w in {"deepObject", "form", "pipeDelimited"}), "")
+    why = f" (its {style} encoding)" if style else ""
+    return (
+        f"The parameters match; the {mime or 'request'} body was not checked: the contract "
+        f"engine cannot read it{why}."
+    )
 
 
 def _cut(text: str) -> str:

@@ -463,3 +463,71 @@ def test_a_webhook_delivery_is_checked_against_the_descriptions_webhooks() -> No
         schemas.document, "MessageCreatedV4", json.dumps(sample).encode(), base_uri=schemas.base_uri
     )
     assert [p.parts for p in bad] == [("data", "negotiationID")]
+
+
+def test_a_style_the_engine_cannot_read_is_said_to_be_unchecked_not_a_violation(
+    tmp_path: Path,
+) -> None:
+    """openapi-core cannot read some deepObject parameters (Stripe's ``created``: bounds
+    or a time): an absent one is not judged, a present one is said to be unchecked; never
+    a violation the request does not have."""
+    from explorer.core.models import RequestSpec
+
+    # as Stripe's ``created``: an object of bounds, or a time
+    deep = {
+        "anyOf": [
+            {"type": "object", "properties": {"gt": {"type": "integer"}}},
+            {"type": "integer"},
+        ]
+    }
+    card = {"type": "object", "properties": {"number": {"type": "string"}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/charges": {
+                "post": {
+                    "operationId": "charge",
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                        {
+                            "name": "created",
+                            "in": "query",
+                            "style": "deepObject",
+                            "explode": True,
+                            "schema": deep,
+                        },
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {"type": "object", "properties": {"card": card}},
+                                "encoding": {"card": {"style": "deepObject", "explode": True}},
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "charges.json"
+    path.write_text(json.dumps(document))
+    catalog = load_catalog(path)
+    endpoint = catalog.lookup("charge")
+    assert endpoint is not None
+
+    def judge(query: str, body: bytes | None = None) -> ContractResult:
+        headers = (("Content-Type", "application/x-www-form-urlencoded"),) if body else ()
+        spec = RequestSpec(
+            method="POST", url=f"https://x.example/charges{query}", headers=headers, body=body
+        )
+        return contract.check_request(catalog, endpoint, spec)
+
+    assert judge("?limit=3").verdict is Verdict.CONFORMS
+    wrong = judge("?limit=many")
+    assert [p.path for p in wrong.problems] == ["query parameter limit"]
+    present = judge("?created[gt]=5")
+    assert present.verdict is Verdict.NO_SCHEMA and present.problems == ()
+    assert present.note.startswith("query parameter created not checked")
+    assert judge("", b"card[number]=4242").verdict is Verdict.CONFORMS

@@ -610,7 +610,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         from explorer.core.contract import Verdict
 
         self.request_verdict = verdict
-        if verdict is None or verdict.verdict is Verdict.NO_SCHEMA:
+        if verdict is None or (verdict.verdict is Verdict.NO_SCHEMA and not verdict.note):
             self.contract_note.hide()
             self.contract_note.setText("")
             self.request_judged.emit(verdict)
@@ -618,13 +618,16 @@ class RequestPanel(ProblemDisplay, QWidget):
         redact = self.redactor().redact_text
         broken = verdict.verdict is Verdict.VIOLATES
         text = f"{'✖' if broken else '✔'} Request vs. description: {verdict.label}"
+        if verdict.verdict is Verdict.NO_SCHEMA:
+            text = f"ℹ Request vs. description: {verdict.note}"
         if broken and verdict.problems:
             first = verdict.problems[0]
             text += f" — {first.path}: {first.message}"
         self.contract_note.setText(redact(text))
         lines = [verdict.summary, *(f"• {p.path}: {p.message}" for p in verdict.problems[:20])]
         self.contract_note.setToolTip(redact("\n".join(lines)))
-        self.contract_note.setProperty("note", "warning" if broken else "ok")
+        kept = verdict.verdict is Verdict.CONFORMS
+        self.contract_note.setProperty("note", "warning" if broken else "ok" if kept else "")
         self.contract_note.style().polish(self.contract_note)
         self.contract_note.show()
         self.request_judged.emit(verdict)
