@@ -104,6 +104,7 @@ class Palette:
     # ----- marks that are not text (3:1)
     invalid_border: str  # an invalid field's frame (its problem is also written under it)
     check_outline: str  # check-box outlines in the scope picker
+    focus: str  # the keyboard focus ring (explorer.ui.style.focus_ring)
     track: str  # the waterfall's empty track
     phases: tuple[str, ...]  # waterfall bars: DNS, connect, TLS, send, wait, download
     # ----- syntax, on base
@@ -190,6 +191,7 @@ DARK = Palette(
     problem_line_bg="#4a1f1c",
     invalid_border="#ff7b72",
     check_outline="#8a8f98",
+    focus="#7aa8ff",
     track="#2b2d31",
     phases=("#6f8fd8", "#4fa3a5", "#9d84d6", "#c4913a", "#d0675a", "#5aa35f"),
     syntax=_frozen(
@@ -275,6 +277,7 @@ LIGHT = Palette(
     problem_line_bg="#f8d4d0",
     invalid_border="#b3261e",
     check_outline="#6b7078",
+    focus="#2f62cc",
     track="#e3e5e8",
     phases=("#3f63b8", "#267a7c", "#6f4fb0", "#8f5f10", "#b0443a", "#2e7a3a"),
     syntax=_frozen(
@@ -361,6 +364,7 @@ HIGH_CONTRAST = Palette(
     problem_line_bg="#4a0000",
     invalid_border="#ff9a9a",
     check_outline="#ffffff",
+    focus="#ffff00",
     track="#333333",
     phases=("#80c0ff", "#4de0e0", "#d4a8ff", "#ffd24d", "#ff9a9a", "#7dff9a"),
     syntax=_frozen(
@@ -430,6 +434,8 @@ def pairs(p: Palette) -> Iterator[Pair]:
     # marks that are not text: 3:1 against what is around them
     yield pair("invalid field frame", "invalid_border", "base", NON_TEXT)
     yield pair("check-box outline", "check_outline", "base", NON_TEXT)
+    for surface in (*surfaces, "button"):
+        yield pair(f"focus ring on {surface}", "focus", surface, NON_TEXT)
     for index in range(len(p.phases)):
         yield pair(f"waterfall phase {index + 1}", f"phases.{index}", "track", NON_TEXT)
 

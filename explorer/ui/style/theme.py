@@ -116,7 +116,9 @@ def install_style(app: QApplication) -> None:
     """Set :class:`~explorer.ui.style.app_style.AppStyle` once: a new style re-polishes
     every widget."""
     from explorer.ui.style.app_style import AppStyle
+    from explorer.ui.style.focus_ring import install_focus_ring
 
+    install_focus_ring(app)
     if not isinstance(app.style(), AppStyle):
         # A panel's own style sheet then sets only the colours its rules name; without this
         # Qt gives each widget under it a fixed copy of the palette, deaf to a theme switch.
