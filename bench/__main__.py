@@ -31,6 +31,8 @@ PARTS = (
     "suite",
     "tabs",
     "guard",
+    "diff",
+    "runner",
 )
 
 
@@ -88,6 +90,20 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"history at scale: {args.history_count:,} exchanges in SQLite ...", flush=True)
         found, details["history"] = history.measure(args.history_count)
+        figures += found
+
+    if "runner" in parts:
+        from bench import runner_stall
+
+        print("Runner dock: the window's longest stall during a suite run ...", flush=True)
+        found, details["runner"] = runner_stall.measure()
+        figures += found
+
+    if "diff" in parts:
+        from bench import diff
+
+        print("diffs: two 10 MB JSON bodies, core and the Compare window ...", flush=True)
+        found, details["diff"] = diff.measure()
         figures += found
 
     if "cli" in parts:

@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -129,18 +127,20 @@ class FlowsDock(QDockWidget):
         split.setObjectName("flowsSplitter")
         split.setChildrenCollapsible(False)
 
-        self.flow_list = QListWidget()
+        self.flow_list = QTreeWidget()
         self.flow_list.setObjectName("flowList")
         self.flow_list.setAccessibleName("Flows")
+        self.flow_list.setHeaderHidden(True)
+        self.flow_list.setRootIsDecorated(False)
         for flow in self.flows:
-            item = QListWidgetItem(f"{flow.title} — {len(flow.steps)} steps")
-            item.setData(Qt.ItemDataRole.UserRole, flow.id)
-            item.setToolTip(flow.summary)
-            self.flow_list.addItem(item)
-        self.flow_list.currentRowChanged.connect(lambda _row: self._show_flow())
-        rows = max(1, self.flow_list.count())
-        row_height = self.flow_list.sizeHintForRow(0) if self.flow_list.count() else 20
-        self.flow_list.setMaximumHeight(rows * row_height + 2 * self.flow_list.frameWidth() + 4)
+            item = QTreeWidgetItem([f"{flow.title} — {len(flow.steps)} steps"])
+            item.setData(0, Qt.ItemDataRole.UserRole, flow.id)
+            item.setToolTip(0, flow.summary)
+            self.flow_list.addTopLevelItem(item)
+        self.flow_list.currentItemChanged.connect(lambda *_: self._show_flow())
+        rows = max(1, len(self.flows))
+        row_height = self.flow_list.fontMetrics().height() + 6
+        self.flow_list.setMaximumHeight(rows * row_height + 2 * self.flow_list.frameWidth() + 6)
         split.addWidget(self.flow_list)
 
         detail = QWidget()
@@ -205,8 +205,9 @@ class FlowsDock(QDockWidget):
         scroller.setWidget(body)
         scroller.setMinimumHeight(160)
         self.setWidget(scroller)
-        if self.flows:
-            self.flow_list.setCurrentRow(0)
+        first_flow = self.flow_list.topLevelItem(0)
+        if first_flow is not None:
+            self.flow_list.setCurrentItem(first_flow)
         else:
             self.title.setText(html.escape(self.load_problem or "No flows are installed."))
             self.run_button.setEnabled(False)
@@ -224,14 +225,14 @@ class FlowsDock(QDockWidget):
         item = self.flow_list.currentItem()
         if item is None:
             return None
-        flow_id = item.data(Qt.ItemDataRole.UserRole)
+        flow_id = item.data(0, Qt.ItemDataRole.UserRole)
         return next((f for f in self.flows if f.id == flow_id), None)
 
     def select_flow(self, flow_id: str) -> bool:
-        for row in range(self.flow_list.count()):
-            item = self.flow_list.item(row)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == flow_id:
-                self.flow_list.setCurrentRow(row)
+        for row in range(self.flow_list.topLevelItemCount()):
+            item = self.flow_list.topLevelItem(row)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == flow_id:
+                self.flow_list.setCurrentItem(item)
                 return True
         return False
 

@@ -46,6 +46,7 @@ class HistoryController(QObject):
     """The history of one window: its service (database), dock and action."""
 
     export_ready = Signal(object)  # Exchange, loaded for a support bundle
+    compare_ready = Signal(object)  # list[Exchange], loaded to be compared (one or two)
 
     def __init__(
         self,
@@ -92,6 +93,7 @@ class HistoryController(QObject):
         self.panel.open_requested.connect(lambda i: self.service.load(i, Purpose.OPEN))
         self.panel.resend_requested.connect(lambda i: self.service.load(i, Purpose.RESEND))
         self.panel.settings_requested.connect(self.on_panel_settings)
+        self.panel.compare_requested.connect(self.load_for_compare)
         self.service.open()
 
     @Slot()
@@ -197,8 +199,25 @@ class HistoryController(QObject):
     def load_for_export(self, exchange_id: int) -> None:
         self.service.load(exchange_id, Purpose.EXPORT)
 
+    def load_for_compare(self, exchange_ids: list[int]) -> None:
+        """Load these exchanges (one, to compare with what is on screen, or two) and emit
+        ``compare_ready`` with them."""
+        self.service.load_many(list(exchange_ids), Purpose.COMPARE)
+
+    def show_dock(self) -> None:
+        self.panel.show()
+        self.panel.raise_()
+        self.panel.list.setFocus()
+
+    def recent(self) -> list[ExchangeSummary]:
+        """The exchanges the dock lists now (its last search), newest first."""
+        return self.panel.recent_rows
+
     @Slot(object, str)
     def on_service_loaded(self, exchange: Exchange, purpose: str) -> None:
+        if purpose == Purpose.COMPARE:
+            self.compare_ready.emit(exchange)
+            return
         # Without the token and fault it was sent with: the current ones are added.
         ready = self.exchange.sendable(without_added_headers(exchange.resend_spec()))
         if purpose == Purpose.RESEND:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -70,22 +70,20 @@ class VariablesDock(QDockWidget):
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
 
-        self.table = QTableWidget(0, 3)
+        self.table = QTreeWidget()
         self.table.setObjectName("variablesTable")
         self.table.setAccessibleName("Variables")
-        self.table.setHorizontalHeaderLabels(["Name", "Value", "Comes from"])
-        self.table.setWordWrap(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setColumnCount(3)
+        self.table.setHeaderLabels(["Name", "Value", "Comes from"])
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
+        header = self.table.header()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(2, 150)  # the value matters most; the tooltip says the rest
-        rows = self.table.verticalHeader()
-        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.itemSelectionChanged.connect(self._on_selected)
         layout.addWidget(self.table, 1)
 
@@ -171,19 +169,21 @@ class VariablesDock(QDockWidget):
             key=lambda v: (list(VariableSource).index(v.source), v.name.lower()),
         )
         presentation = self._presentation()
-        self.table.setRowCount(len(variables))
-        for row, variable in enumerate(variables):
-            cells = (
+        self.table.blockSignals(True)
+        self.table.clear()
+        for variable in variables:
+            cells = [
                 "{{" + variable.name + "}}",
                 variable.shown(presentation=presentation),
                 variable.origin(),
-            )
+            ]
             tip = "\n".join(t for t in (variable.origin(), variable.description) if t)
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, variable)
-                item.setToolTip(tip if column else f"{{{{{variable.name}}}}}: {tip}")
-                self.table.setItem(row, column, item)
+            item = QTreeWidgetItem(cells)
+            item.setData(0, Qt.ItemDataRole.UserRole, variable)
+            for column in range(3):
+                item.setToolTip(column, tip if column else f"{{{{{variable.name}}}}}: {tip}")
+            self.table.addTopLevelItem(item)
+        self.table.blockSignals(False)
         if selected:
             self.select(selected)
         self._update_buttons()
@@ -192,7 +192,7 @@ class VariablesDock(QDockWidget):
         items = self.table.selectedItems()
         if not items:
             return None
-        found = items[0].data(Qt.ItemDataRole.UserRole)
+        found = items[0].data(0, Qt.ItemDataRole.UserRole)
         return found if isinstance(found, Variable) else None
 
     def selected_name(self) -> str:
@@ -200,20 +200,20 @@ class VariablesDock(QDockWidget):
         return variable.name if variable is not None else ""
 
     def select(self, name: str) -> bool:
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, 0)
-            if item is not None and item.text() == "{{" + name + "}}":
-                self.table.selectRow(row)
+        for row in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(row)
+            if item is not None and item.text(0) == "{{" + name + "}}":
+                self.table.setCurrentItem(item)
                 return True
         return False
 
     def rows(self) -> list[tuple[str, str, str]]:
         """What the table shows, row by row (name, value, where it comes from)."""
         out: list[tuple[str, str, str]] = []
-        for row in range(self.table.rowCount()):
-            texts = [self.table.item(row, c) for c in range(3)]
-            name, value, origin = (t.text() if t is not None else "" for t in texts)
-            out.append((name, value, origin))
+        for row in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(row)
+            if item is not None:
+                out.append((item.text(0), item.text(1), item.text(2)))
         return out
 
     def _on_selected(self) -> None:

@@ -140,6 +140,32 @@ class MainWindow(QMainWindow):
         """The window's settings now (kept by its :class:`SettingsKeeper` once complete)."""
         return self.keeper.current if self.keeper is not None else self._frame_settings
 
+    @Slot(object)
+    def on_history_compare_ready(self, exchanges: list[Any]) -> None:
+        from explorer.ui.diff.controller import current_side, history_side
+
+        if len(exchanges) == 2:
+            self.diffs.compare(history_side(exchanges[0]), history_side(exchanges[1]))
+            return
+        shown = self.exchange.last_shown
+        if len(exchanges) == 1 and shown is not None:
+            here = current_side(shown.record, self.names()[0])
+            self.diffs.compare(history_side(exchanges[0]), here)
+
+    @Slot()
+    def on_compare_menu_about_to_show(self) -> None:
+        """The newest exchanges of the history, those of the same request first."""
+        from explorer.ui.diff.controller import fill_compare_menu
+
+        shown = self.exchange.last_shown
+        fill_compare_menu(
+            self.response_pane.compare_menu,
+            self.history.recent(),
+            shown.record if shown is not None else None,
+            pick=lambda exchange_id: self.history.load_for_compare([exchange_id]),
+            open_history=self.history.show_dock,
+        )
+
     def names(self) -> tuple[str, str]:
         """The environment's and the profile's names, as the toolbar shows them."""
         return self.environment_combo.currentText(), self.profile_combo.currentText()
@@ -262,6 +288,14 @@ class MainWindow(QMainWindow):
             status=status,
             parent=self,
         )
+        from explorer.core.diff_rules import DiffRulesStore
+        from explorer.ui.diff.controller import DiffController
+
+        self.diffs = DiffController(
+            redactor=lambda: self.redaction.redactor,
+            store=DiffRulesStore.in_config(services.settings_store.path.parent),
+            parent=self,
+        )
         self.saved = SavedRequestsController(
             self.exchange,
             self.redaction,
@@ -313,6 +347,7 @@ class MainWindow(QMainWindow):
 
         self.variables = self._build_variables(services)
         self.flows = self._build_flows(services)
+        self.runner = self._build_runner(services)
 
         self._build_layout()
         self.docks: DockArea = DockArea(self)
@@ -323,6 +358,7 @@ class MainWindow(QMainWindow):
         self.docks.add(self.webhooks, min_width=420)
         self.docks.add(self.variables.dock, min_width=320)
         self.docks.add(self.flows, min_width=320)
+        self.docks.add(self.runner.dock, min_width=340)
         from explorer.ui.window.menus import build_menus
 
         build_menus(self)
@@ -379,6 +415,9 @@ class MainWindow(QMainWindow):
         exchange.failed.connect(lambda _exc: history.on_exchange_failed())
         self.webhooks.message.connect(lambda text: status.showMessage(text, 10000))
         history.export_ready.connect(bundles.export_exchange)
+        # Comparing: two history entries, or the answer on screen with one of them.
+        history.compare_ready.connect(self.on_history_compare_ready)
+        pane.compare_menu.aboutToShow.connect(self.on_compare_menu_about_to_show)
         bundles.export_requested.connect(history.load_for_export)
 
         session = self.session_ui
@@ -448,6 +487,69 @@ class MainWindow(QMainWindow):
         dock.step_finished.connect(self._on_flow_step)
         dock.open_step.connect(self._open_flow_step)
         return dock
+
+    def _build_runner(self, services: WindowServices) -> Any:
+        """The Runner: suites run on the current environment, step by step."""
+        from explorer.ui.runner.controller import RunnerController
+
+        session = services.session
+        combo = self.environment_combo
+
+        def environments() -> list[tuple[str, str]]:
+            return [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
+
+        def profiles(env_id: str) -> list[str]:
+            if session is None or not env_id:
+                return []
+            try:
+                return [p.name for p in session.profiles_for(env_id)]
+            except Exception:  # an environment the session does not know: automatic only
+                return []
+
+        def choose(env_id: str) -> None:
+            combo.setCurrentIndex(max(0, combo.findData(env_id)))
+
+        assert self.keeper is not None
+        keeper = self.keeper
+        return RunnerController(
+            session=lambda: getattr(session, "core", None),
+            environments=environments,
+            current_environment=lambda: str(combo.currentData() or ""),
+            choose_environment=choose,
+            environment_ready=self.environment_ready,
+            profiles=profiles,
+            saved_folder=lambda: keeper.current.saved_requests_dir,
+            ask_folder=lambda: self.ask.folder("Run a folder of saved requests as a suite"),
+            open_step=self._open_run_step,
+            compare=self.diffs.compare,
+            parent=self,
+        )
+
+    def _open_run_step(self, result: Any) -> None:
+        """A run's step in a tab of its own (the current one when it is blank): its request,
+        its answer with the explanation and the contract verdict it was judged by."""
+        from explorer.core.history import Exchange
+        from explorer.core.resend import without_added_headers
+
+        record = result.record
+        if record is None:
+            self.statusBar().showMessage(f"{result.title} was not sent: {result.reason}", 10000)
+            return
+        spec = self.exchange.sendable(without_added_headers(Exchange(record=record).resend_spec()))
+        endpoint = next((e for e in self.endpoints if e.operation_id == spec.operation_id), None)
+        if endpoint is not None and not self.tabs.current.is_blank:
+            self.tabs.open_in_new_tab(endpoint)
+        self.open_request(spec)
+        shown = self.exchange.stored(record, result.explanation, result.contract)
+        self.exchange.show(shown, request=spec)
+        contract = result.contract
+        if contract is not None and getattr(contract, "verdict", "") != "conforms":
+            self.response_pane.tabs.setCurrentWidget(self.response_pane.contract_view)
+        self.statusBar().showMessage(
+            f"Opened {result.title} from the run: "
+            + ("passed." if result.passed else f"failed: {result.reason}"),
+            10000,
+        )
 
     def _flow_environment(self) -> Environment:
         from explorer.core.environments import sandbox_environment
@@ -699,8 +801,10 @@ class MainWindow(QMainWindow):
         self.tabs.shutdown()
         self.background.shutdown()
         self.history.shutdown()
+        self.diffs.shutdown()
         self.webhooks.shutdown()
         self.flows.shutdown()
+        self.runner.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:

@@ -80,7 +80,7 @@ def build_menus(window: Any) -> None:
         [session.token_action] if session is not None else [],
         [window.presentation.action],
         [window.history.action, saved.view_action, window.webhooks.action],
-        [window.flows.action, window.variables.action],
+        [window.flows.action, window.runner.action, window.variables.action],
     ]
 
     bar = window.menuBar()

@@ -21,7 +21,9 @@ __all__ = ["sandbox", "session_window"]
 def click_flow(window, qtbot, title: str) -> None:  # type: ignore[no-untyped-def]
     listing = window.flows.flow_list
     item = next(
-        listing.item(r) for r in range(listing.count()) if listing.item(r).text().startswith(title)
+        listing.topLevelItem(r)
+        for r in range(listing.topLevelItemCount())
+        if listing.topLevelItem(r).text(0).startswith(title)
     )
     rect = listing.visualItemRect(item)
     qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
