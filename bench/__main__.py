@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.report import Figure, table
 
-PARTS = ("start", "send", "imports", "bodies", "inbox", "history", "suite")
+PARTS = ("start", "send", "imports", "bodies", "inbox", "history", "tabs", "suite")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         found, details["suite"] = suite_run.measure(args.suite_steps, args.suite_runs)
+        figures += found
+
+    if "tabs" in parts:
+        from bench import tabs
+
+        print("request tabs: open 50, switch between them, idle memory ...", flush=True)
+        found, details["tabs"] = tabs.measure()
         figures += found
 
     print()

@@ -17,6 +17,7 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -71,13 +72,15 @@ class ExchangeController(QObject):
         sandbox_base: Callable[[], str] = lambda: "",
         base_url: Callable[[], str] = lambda: "",
         judge: Callable[[ResponseRecord], Any] = lambda _record: None,
+        pool: ThreadPoolExecutor | None = None,
         parent: QObject | None = None,
     ) -> None:
         """``perform`` sends (on a worker), ``explain`` explains an answer (on the worker),
         ``prepare`` adjusts each request just before it is sent (the Sandbox fault),
         ``variables`` and ``sandbox_base`` make a stored request sendable again, and
         ``base_url`` is the current environment's API base (a retry moves to it), and
-        ``judge`` gives the contract verdict on an answer (on the worker)."""
+        ``judge`` gives the contract verdict on an answer (on the worker); ``pool`` is
+        the thread pool shared by every tab's exchange (None: one of its own)."""
         super().__init__(parent)
         self._perform = perform
         self._explain = explain
@@ -86,7 +89,7 @@ class ExchangeController(QObject):
         self._sandbox_base = sandbox_base
         self._base_url = base_url
         self._judge = judge
-        self.runner = TaskRunner(self, latest_only=True, max_workers=4)
+        self.runner = TaskRunner(self, latest_only=True, max_workers=4, pool=pool)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)

@@ -56,10 +56,20 @@ class TaskRunner(QObject):
     _done = Signal(int, object, object)  # id, result, exception (worker -> GUI thread)
 
     def __init__(
-        self, parent: QObject | None = None, *, max_workers: int = 4, latest_only: bool = True
+        self,
+        parent: QObject | None = None,
+        *,
+        max_workers: int = 4,
+        latest_only: bool = True,
+        pool: ThreadPoolExecutor | None = None,
     ) -> None:
+        """``pool``: run on this shared pool (its owner shuts it down) instead of one of
+        this runner's own; many runners then cost no more threads than one."""
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="explorer-io")
+        self._owns_pool = pool is None
+        self._pool = pool or ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="explorer-io"
+        )
         self._latest_only = latest_only
         self._next_id = 0
         self._latest = 0
@@ -136,4 +146,5 @@ class TaskRunner(QObject):
 
     def shutdown(self) -> None:
         self.cancel()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._owns_pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)

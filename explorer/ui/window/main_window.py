@@ -386,12 +386,17 @@ class MainWindow(QMainWindow):
 
     # ----- layout -------------------------------------------------------------------------
     def _build_tabs(self) -> RequestTabs:
+        from concurrent.futures import ThreadPoolExecutor
+
         from explorer.core.tabs import TABS_FILE, TabStore
         from explorer.paths import AppPaths
         from explorer.ui.exchange import ExchangeController
         from explorer.ui.window.tabs import RequestTabs
 
         services = self.services
+        # One pool for every tab's requests: 50 tabs cost the threads (and the memory
+        # arenas of their threads) of one.
+        self._request_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="explorer-send")
 
         def make_exchange() -> ExchangeController:
             return ExchangeController(
@@ -402,6 +407,7 @@ class MainWindow(QMainWindow):
                 sandbox_base=self.current_sandbox_base,
                 base_url=lambda: self.base_url,
                 judge=self.judge_contract,
+                pool=self._request_pool,
                 parent=self,
             )
 
@@ -540,6 +546,7 @@ class MainWindow(QMainWindow):
         self.drafts.flush()
         self.tabs.save_now()
         self.tabs.shutdown()
+        self._request_pool.shutdown(wait=False, cancel_futures=True)
         self.background.shutdown()
         self.history.shutdown()
         self.webhooks.shutdown()
