@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from datetime import UTC, datetime
@@ -17,7 +18,22 @@ from typing import Any
 
 from bench.report import Figure, table
 
-PARTS = ("start", "send", "imports", "bodies", "inbox", "history", "tabs", "suite")
+PARTS = (
+    "start",
+    "send",
+    "cli",
+    "imports",
+    "bodies",
+    "contract",
+    "descriptions",
+    "inbox",
+    "history",
+    "suite",
+    "tabs",
+    "guard",
+    "diff",
+    "runner",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: list[Figure] = []
     details: dict[str, Any] = {}
+    load_start = round(os.getloadavg()[0], 1)
     if "start" in parts:
         from bench import startup
 
@@ -75,6 +92,52 @@ def main(argv: list[str] | None = None) -> int:
         found, details["history"] = history.measure(args.history_count)
         figures += found
 
+    if "runner" in parts:
+        from bench import runner_stall
+
+        print("Runner dock: the window's longest stall during a suite run ...", flush=True)
+        found, details["runner"] = runner_stall.measure()
+        figures += found
+
+    if "diff" in parts:
+        from bench import diff
+
+        print("diffs: two 10 MB JSON bodies, core and the Compare window ...", flush=True)
+        found, details["diff"] = diff.measure()
+        figures += found
+
+    if "cli" in parts:
+        from bench import cli
+
+        print("CLI: one process per request beside HTTPie and curl ...", flush=True)
+        found, details["cli"] = cli.measure()
+        figures += found
+        if "skipped" in details["cli"]:
+            print("  skipped: " + details["cli"]["skipped"])
+
+    if "contract" in parts:
+        from bench import others
+
+        print(
+            "contract verdicts on 1 MB and 10 MB bodies (bench/bench_contract.py) ...", flush=True
+        )
+        found, details["contract"] = others.contract()
+        figures += found
+
+    if "descriptions" in parts:
+        from bench import others
+
+        print("opening OpenAPI descriptions (bench/bench_descriptions.py) ...", flush=True)
+        found, details["descriptions"] = others.descriptions()
+        figures += found
+
+    if "guard" in parts:
+        from bench import wheel_guard
+
+        print("wheel guard: the main window built and resized, with and without it ...", flush=True)
+        found, details["wheel_guard"] = wheel_guard.measure()
+        figures += found
+
     if "suite" in parts:
         from bench import suite_run
 
@@ -89,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     if "tabs" in parts:
         from bench import tabs
 
-        print("request tabs: open 50, switch between them, idle memory ...", flush=True)
+        print("request tabs: 50 open, switching and memory (bench/tabs.py) ...", flush=True)
         found, details["tabs"] = tabs.measure()
         figures += found
 
@@ -125,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": sys.version.split()[0],
             "machine": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": {"start": load_start, "end": round(os.getloadavg()[0], 1)},
             "figures": [f.to_json() for f in figures],
             **details,
         }

@@ -11,9 +11,11 @@ thread when it arrives. Measured:
   window froze at worst), including the tree being filled;
 * ``extra_mb``: the highest resident size sampled at each timer tick (and at the end)
   minus the size just before opening;
-* ``form_ms``: the slowest request form of the description (the request panel's
-  ``load_endpoint``, which resolves the operation's parameters and body then), over up
-  to ``--forms`` operations, those with the largest request bodies first.
+* ``form_ms``: the slowest request form of the description to be ready (the request
+  panel's ``load_endpoint``, which resolves the operation's parameters and body then, and
+  its first paint; best of three), over up to ``--forms`` operations, those with the
+  largest request bodies first; ``form_slice_ms``: the slowest turn in which a long form
+  adds its remaining rows after it is shown (a stall, so at most 50 ms).
 
 The yardstick is the loader the program had before (it inlined every ``$ref`` and
 validated the whole file before showing anything), taken from git (commit
@@ -109,12 +111,18 @@ def probe(path: str, loader: str, forms: int) -> dict[str, Any]:
     timer.setInterval(5)
     timer.timeout.connect(tick)
 
-    def finished(_task: int, catalog: Any) -> None:
-        tree.load(catalog.endpoints)
+    def filled(catalog: Any) -> None:
         app.processEvents()
         state["tree_s"] = clock.nsecsElapsed() / 1e9
         state["catalog"] = catalog
         state["done"] = True
+
+    def finished(_task: int, catalog: Any) -> None:
+        tree.load(catalog.endpoints)  # as the window does: in slices for a long one
+        if hasattr(tree, "when_filled"):
+            tree.when_filled(lambda: filled(catalog))
+        else:
+            filled(catalog)
 
     def failed(_task: int, exc: object) -> None:
         state["error"] = f"{type(exc).__name__}: {exc}"[:300]
@@ -147,8 +155,12 @@ def probe(path: str, loader: str, forms: int) -> dict[str, Any]:
 
 
 def _forms(catalog: Any, count: int) -> dict[str, Any]:
+    """The slowest form to be ready (the request panel's ``load_endpoint`` and its first
+    paint; best of three, another operation shown in between), and the slowest slice in
+    which a long form adds the rest of its rows afterwards."""
     from PySide6.QtWidgets import QApplication
 
+    from explorer.ui.request.composite_editors import ObjectEditor
     from explorer.ui.request.panel import RequestPanel
 
     app = QApplication.instance()
@@ -160,15 +172,32 @@ def _forms(catalog: Any, count: int) -> dict[str, Any]:
     sizes = {id(e): len(json.dumps(e.source.operation.get("requestBody", {}))) for e in endpoints}
     endpoints.sort(key=lambda e: sizes[id(e)], reverse=True)
     chosen = endpoints[:count]
-    slowest, which = 0.0, ""
-    for endpoint in chosen:
-        started = time.perf_counter()
-        panel.load_endpoint(endpoint, "https://api.example.com")
+    slowest, which, slice_ms = 0.0, "", 0.0
+    for index, endpoint in enumerate(chosen):
+        between = chosen[(index + 1) % len(chosen)]
+        best = float("inf")
+        for _ in range(3):
+            panel.load_endpoint(between, "https://api.example.com")
+            app.processEvents()
+            started = time.perf_counter()
+            panel.load_endpoint(endpoint, "https://api.example.com")
+            panel.repaint()
+            best = min(best, (time.perf_counter() - started) * 1000)
+        editor = panel.body_editor
+        while isinstance(editor, ObjectEditor) and not editor.complete:
+            started = time.perf_counter()
+            panel.on_form_slice()
+            panel.repaint()
+            slice_ms = max(slice_ms, (time.perf_counter() - started) * 1000)
         app.processEvents()
-        took = (time.perf_counter() - started) * 1000
-        if took > slowest:
-            slowest, which = took, f"{endpoint.method} {endpoint.path}"
-    return {"form_ms": round(slowest, 1), "form_slowest": which, "forms": len(chosen)}
+        if best > slowest:
+            slowest, which = best, f"{endpoint.method} {endpoint.path}"
+    return {
+        "form_ms": round(slowest, 1),
+        "form_slowest": which,
+        "form_slice_ms": round(slice_ms, 1),
+        "forms": len(chosen),
+    }
 
 
 def measure(
@@ -293,7 +322,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         "target",
         "stall (program / previous)",
         "extra MB (program / previous)",
-        "slowest form",
+        "slowest form (target <= 100 ms)",
         "",
     )
     lines = [head]
@@ -311,6 +340,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             and program["stall_ms"] <= TARGETS["stall_ms"]
             and program["extra_mb"] <= TARGET_EXTRA_MB
             and program.get("form_ms", 0) <= TARGET_FORM_MS
+            and program.get("form_slice_ms", 0) <= TARGETS["stall_ms"]
         )
         lines.append(
             (
@@ -322,7 +352,8 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"<= {row['target_s']:g} s",
                 f"{_fmt(program, 'stall_ms', 'ms')} / {_fmt(previous, 'stall_ms', 'ms')}",
                 f"{_fmt(program, 'extra_mb', 'MB')} / {_fmt(previous, 'extra_mb', 'MB')}",
-                _fmt(program, "form_ms", "ms"),
+                f"{_fmt(program, 'form_ms', 'ms')} (then slices of "
+                f"{_fmt(program, 'form_slice_ms', 'ms')})",
                 "met" if met else "MISSED",
             )
         )

@@ -20,6 +20,10 @@ def launch_gui(options: GuiOptions) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if getattr(sys, "frozen", False):  # the bundle: its checking process starts through it
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     args = sys.argv[1:] if argv is None else argv
     if not args:
         # How the launcher and the desktop entry start it: with nothing to parse, the

@@ -135,7 +135,9 @@ def build_cli(launch_gui: Callable[[GuiOptions], int]) -> click.Group:
         help="Render the main window offscreen to this PNG file and exit.",
     )
     @click.option("--demo", is_flag=True, help="With --screenshot: send a sample request first.")
-    @click.option("--theme", type=click.Choice(["dark", "light"]), help="Override the theme.")
+    @click.option(
+        "--theme", type=click.Choice(["dark", "light", "high-contrast"]), help="Override the theme."
+    )
     @click.option("--size", callback=_parse_size, metavar="WxH", help="Window size, e.g. 1280x800.")
     @click.pass_context
     def cli(

@@ -16,5 +16,7 @@ class GuiOptions:
 
     screenshot: Path | None = None
     demo: bool = False
-    theme: str | None = None  # "dark", "light" or None (follow the system / saved choice)
+    theme: str | None = (
+        None  # "dark", "light", "high-contrast" or None (follow the system / saved choice)
+    )
     size: tuple[int, int] | None = None

@@ -144,7 +144,7 @@ def _sandbox_service(
             store = sandbox_secrets(profile, stored, server)
         tokens = TokenManager(profile, environment, store)
         if profile.flow is Flow.AUTHORIZATION_CODE:
-            sign_in_unattended(tokens, server)
+            sign_in_unattended(tokens)
         yield CallService(profile=profile, environment=environment, tokens=tokens)
 
 

@@ -93,20 +93,13 @@ def sandbox_secrets(profile: Profile, stored: SecretStore | None, server: Any) -
     return memory
 
 
-def sign_in_unattended(tokens: TokenManager, server: Any) -> None:
-    """Authorization code against the in-process Sandbox: it approves at once, and the
-    redirect to the profile's loopback address is followed here instead of in a browser.
-    The user signed in is the Sandbox's demo user."""
-    import httpx2 as httpx
+def sign_in_unattended(tokens: TokenManager) -> None:
+    """Authorization code against the in-process Sandbox, signed in as its demo user the
+    way the window signs in (:func:`explorer.core.sandbox_signin.sign_in`)."""
+    from explorer.core.sandbox_signin import sign_in
 
-    def follow(url: str) -> bool:
-        with httpx.Client(timeout=10.0, follow_redirects=True, trust_env=False) as client:
-            client.get(url)
-        return True
-
-    server.set_auto_approve(True)
     try:
-        tokens.login(open_browser=follow, timeout_s=15.0)
+        sign_in(tokens)
     except AUTH_ERRORS as exc:
         raise click.ClickException(f"Signing in to the Sandbox failed: {exc}") from None
     echo("Signed in to the in-process Sandbox as its demo user.", err=True)

@@ -1,4 +1,4 @@
-"""``thumbtack-explorer history``: list, show, export and prune the stored exchanges.
+"""``thumbtack-explorer history``: list, show, diff, export and prune the stored exchanges.
 
 The history is already redacted (secrets are masked before anything is written), and
 exports go through the support-bundle redactor, which also masks personal data.
@@ -18,6 +18,8 @@ from explorer.commands.contract_support import print_contract
 from explorer.commands.output import echo
 from explorer.core.bundle import BundleFormat, write_bundle
 from explorer.core.contract import ContractResult
+from explorer.core.diff import Change, compare, show_value
+from explorer.core.diff_rules import DiffRules, DiffRulesError, DiffRulesStore
 from explorer.core.history import (
     Exchange,
     HistoryError,
@@ -200,6 +202,145 @@ def show_command(exchange_id: int, as_json: bool) -> None:
     if stored is not None:
         echo("")
         print_contract(stored)
+
+
+class _DiffUnusable(click.ClickException):
+    """``history diff`` could not compare: exit 2, as for a usage error (1 means "differ")."""
+
+    exit_code = 2
+
+
+def _diff_rules(ignore: tuple[str, ...], id_keys: tuple[str, ...], keep: bool) -> DiffRules:
+    store = DiffRulesStore.in_config(AppPaths.from_environment().config)
+    saved = store.load()
+    if store.problem is not None:
+        echo(f"Warning: {store.problem} The default diff rules are used.", err=True)
+    try:
+        return DiffRules.of(
+            (*(() if keep else saved.volatile), *ignore), (*id_keys, *saved.id_keys)
+        )
+    except DiffRulesError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _side(label: str, exchange: Exchange) -> str:
+    record = exchange.record
+    status = str(record.status) if record.status is not None else "no response"
+    when = exchange.created_at[:19].replace("T", " ")
+    return (
+        f"{label}: #{exchange.id}  {record.request.method} {record.request.url}  {status}  "
+        f"[{exchange.environment or '-'}]  {when}"
+    )
+
+
+def _side_dict(exchange: Exchange) -> dict[str, Any]:
+    record = exchange.record
+    return {
+        "id": exchange.id,
+        "created_at": exchange.created_at,
+        "environment": exchange.environment,
+        "profile": exchange.profile,
+        "method": record.request.method,
+        "url": record.request.url,
+        "status": record.status,
+    }
+
+
+def _change_line(change: Change) -> str:
+    kind = f"{change.kind.mark} {change.kind.value:<8}"
+    if change.kind.value == "changed":
+        return f"{kind} {change.path}: {show_value(change.old)} → {show_value(change.new)}"
+    value = change.new if change.kind.value == "added" else change.old
+    return f"{kind} {change.path}: {show_value(value)}"
+
+
+@command.command(name="diff")
+@click.argument("first", type=int, metavar="A")
+@click.argument("second", type=int, metavar="B")
+@click.option(
+    "--ignore",
+    "ignore",
+    multiple=True,
+    metavar="PATH",
+    help="A field to leave out, besides the saved volatile fields: a name anywhere "
+    "(traceID, *Time) or a path (headers.date, body.data[*].status). Repeatable.",
+)
+@click.option(
+    "--id-key",
+    "id_keys",
+    multiple=True,
+    metavar="NAME",
+    help="A field that identifies the objects of an array (tried before the saved ones, "
+    "e.g. *ID, id). Repeatable.",
+)
+@click.option(
+    "--keep-volatile",
+    is_flag=True,
+    help="Compare the saved volatile fields too (trace ids, timestamps, Date); "
+    "only --ignore fields are left out.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@click.pass_context
+def diff_command(
+    ctx: click.Context,
+    *,
+    first: int,
+    second: int,
+    ignore: tuple[str, ...],
+    id_keys: tuple[str, ...],
+    keep_volatile: bool,
+    as_json: bool,
+) -> None:
+    """Compare two exchanges: status, headers and body, value by value.
+
+    Arrays of objects are matched by their ID fields, whatever their order; volatile
+    fields (saved in the window's diff settings, or the defaults) are left out. Exit
+    status: 0 the same, 1 different, 2 a usage error (an unknown id, a bad pattern, an
+    unreadable history).
+    """
+    rules = _diff_rules(ignore, id_keys, keep_volatile)
+    try:
+        store = HistoryStore.open(AppPaths.from_environment())
+    except HistoryError as exc:
+        raise _DiffUnusable(str(exc)) from exc
+    try:
+        exchanges = []
+        for exchange_id in (first, second):
+            found = store.get(exchange_id)
+            if found is None:
+                raise click.UsageError(
+                    f"There is no exchange {exchange_id} in the history; "
+                    "'thumbtack-explorer history list' shows the ids."
+                )
+            exchanges.append(found)
+    except HistoryError as exc:
+        raise _DiffUnusable(str(exc)) from exc
+    finally:
+        store.close()
+    a, b = exchanges
+    result = compare(a.record, b.record, rules)
+    if as_json:
+        document = {
+            "a": _side_dict(a),
+            "b": _side_dict(b),
+            **result.to_dict(),
+            "rules": rules.to_dict(),
+        }
+        echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        echo(_side("A", a))
+        echo(_side("B", b))
+        for change in result.changes:
+            echo(_change_line(change))
+        for note in result.notes:
+            echo(f"Note: {note}")
+        if result.keyed_arrays:
+            matched = ", ".join(f"{path} by {key}" for path, key in result.keyed_arrays)
+            echo(f"Arrays matched by id: {matched}")
+        if result.truncated:
+            echo("The body diff stopped early: there are more differences.")
+        echo(result.summary() + ".")
+    ctx.exit(0 if result.same else 1)
 
 
 @command.command(name="export")

@@ -309,27 +309,32 @@ def command(
             bail=bail,
         )
         planned = runner.planned()
-        rows_note = f" x {len(rows)} rows" if rows else ""
-        echo(
+        rows_note = f" x {len(rows)} row{'s' if len(rows) != 1 else ''}" if rows else ""
+        heading = (
             f"Running {suite.name}: {len(suite.steps)} steps{rows_note} on "
             f"{session.environment.name}" + (f", {parallel} at once" if parallel > 1 else "")
         )
-        _run(runner, sender, redact=redact)
+        _run(runner, sender, heading, redact=redact)
         summary = runner.summary
         known = (*sender.known_secrets(), *summary.secret_values)
         remember_secrets(known)
-    written = _write_reports(summary, known, reports)
+    written, problems = _write_reports(summary, known, reports)
     if summary.stopped:
         echo(f"Stopped after {len(summary.results)} of {planned} steps.")
     for kind, path in written:
         echo(f"{kind} report: {path}")
+    for problem in problems:
+        echo(f"Error: {problem}", err=True)
     echo(f"{summary.counts()}")
-    ctx.exit(0 if summary.ok else 1)
+    ctx.exit(0 if summary.ok and not problems else 1)
 
 
-def _run(runner: SuiteRunner, sender: SessionSender, *, redact: bool) -> None:
+def _run(runner: SuiteRunner, sender: SessionSender, heading: str, *, redact: bool) -> None:
+    """Print ``heading``, then each step as it finishes; Ctrl+C (from the heading on)
+    stops the run."""
     results = runner.run()
     try:
+        echo(heading)
         for result in results:
             known = (*sender.known_secrets(), *runner.secret_values())
             remember_secrets(known)  # tokens arrive during the run: masked from now on
@@ -348,21 +353,25 @@ def _run(runner: SuiteRunner, sender: SessionSender, *, redact: bool) -> None:
 
 def _write_reports(
     summary: RunSummary, known: tuple[str, ...], reports: dict[str, Path | None]
-) -> list[tuple[str, Path]]:
+) -> tuple[list[tuple[str, Path]], list[str]]:
+    """Write each report asked for; a report that cannot be written is a problem in
+    words (the others are still written, and the run's result is still said)."""
     from explorer.core.suite.report import html_report, json_report, junit_xml, write_report
 
     makers: dict[str, Any] = {"junit": junit_xml, "html": html_report, "json": json_report}
     names = {"junit": "JUnit", "html": "HTML", "json": "JSON"}
     written: list[tuple[str, Path]] = []
+    problems: list[str] = []
     for kind, path in reports.items():
         if path is None:
             continue
         try:
             write_report(path, makers[kind](summary, known))
         except OSError as exc:
-            raise click.ClickException(
+            problems.append(
                 f"The {names[kind]} report could not be written to {path}: "
                 f"{exc.strerror or exc}. Choose a file in a folder you can write to."
-            ) from None
+            )
+            continue
         written.append((names[kind], path))
-    return written
+    return written, problems

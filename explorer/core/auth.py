@@ -16,7 +16,6 @@ import json
 import secrets
 import threading
 import time
-import webbrowser
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -36,6 +35,14 @@ if TYPE_CHECKING:  # authlib and httpx2 are imported at first use, not at start-
 #: ``client_factory(**kwargs)`` builds the authlib client; tests pass a transport through it.
 ClientFactory = Callable[..., "OAuth2Client"]
 OpenBrowser = Callable[[str], Any]
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the user's browser (``webbrowser`` loads only for a sign-in)."""
+    import webbrowser
+
+    return webbrowser.open(url)
+
 
 MAX_LEEWAY_S = 30.0
 
@@ -238,8 +245,10 @@ class TokenManager:
         client_factory: ClientFactory = default_client_factory,
         *,
         clock: Callable[[], float] = time.time,
-        open_browser: OpenBrowser = webbrowser.open,
+        open_browser: OpenBrowser | None = None,
     ) -> None:
+        if open_browser is None:
+            open_browser = open_in_browser
         self.profile = profile
         self.environment = environment
         self.secret_store = secret_store

@@ -25,7 +25,7 @@ from explorer import __version__
 from explorer.core.files import atomic_write
 from explorer.core.history import Exchange
 from explorer.core.models import ResponseRecord
-from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.redact import MASK, RedactionPolicy, Redactor
 
 _TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "yaml", "html")
 
@@ -268,7 +268,7 @@ def _summary(safe: Exchange) -> str:
             lines += [f"- `{p.get('path', '')}`: {p.get('message', '')}" for p in problems[:50]]
             if len(problems) > 50:
                 lines.append(f"- … and {len(problems) - 50} more")
-    lines += ["", "Secrets and personal data in this file are masked as ••••••.", ""]
+    lines += ["", f"Secrets and personal data in this file are masked as {MASK}.", ""]
     return "\n".join(lines)
 
 

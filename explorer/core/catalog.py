@@ -29,6 +29,7 @@ from explorer.core.openapi_doc import (
     DocumentReader,
     SchemaResolver,
     check_size,
+    collector_paused,
     example_from_schema,
 )
 from explorer.resources import resource_path
@@ -209,9 +210,10 @@ def parse_catalog(
 ) -> Catalog:
     """Build a catalog from the text of a description (JSON or YAML)."""
     reader = DocumentReader(text, source=source, base_uri=base_uri)
-    document = reader.read()
-    reader.check_version(document)
-    catalog = _build(document, reader, SchemaResolver(document, reader))
+    with collector_paused(freeze=True):  # kept while open: out of the collector's walks
+        document = reader.read()
+        reader.check_version(document)
+        catalog = _build(document, reader, SchemaResolver(document, reader))
     if validate:
         from explorer.core.description_check import check_catalog
 

@@ -19,12 +19,12 @@ import dataclasses
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from explorer.core.models import Endpoint
+from explorer.core.models import Endpoint, RequestSpec
 from explorer.core.redact import MASK, Redactor
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 #: bodies at least this large are validated by jsonschema-rs (openapi-core finds the
 #: response, the media type and the headers either way)
 FAST_PATH_BYTES = 256 * 1024
+#: bodies at least this large are judged in a separate process (see :func:`_elsewhere`)
+PROCESS_BYTES = 2 * 1024 * 1024
 #: a message quotes at most this much of the value it is about
 _QUOTE = 160
 _MAX_PROBLEMS = 500
@@ -76,6 +78,8 @@ class ContractResult:
     engine: str = "openapi-core"
     elapsed_ms: float = 0.0
     note: str = ""  # said instead of the usual summary (an operation the file lacks)
+    stored: bool = False  # read back from the history: made when the response came
+    side: str = "response"  # or "request": what was judged
 
     @property
     def label(self) -> str:
@@ -101,10 +105,16 @@ class ContractResult:
             if self.inferred
             else ""
         )
+        if self.stored:
+            said = self.note or "The verdict was stored with this exchange."
+            return (
+                f"{said} (Verdict made when the response was received; send it again to "
+                "judge it against the description open now.)"
+            )
         if self.note:
             return self.note
         if self.verdict is Verdict.CONFORMS:
-            return f"The response matches the description of {self.operation}.{graded}"
+            return f"The {self.side} matches the description of {self.operation}.{graded}"
         if self.verdict is Verdict.UNDOCUMENTED_STATUS:
             listed = ", ".join(self.documented) or "none"
             return (
@@ -125,7 +135,7 @@ class ContractResult:
             )
         count = len(self.problems)
         return (
-            f"The response breaks the description of {self.operation} in {count} "
+            f"The {self.side} breaks the description of {self.operation} in {count} "
             f"place{'s' if count != 1 else ''}.{graded}"
         )
 
@@ -147,16 +157,24 @@ class ContractResult:
         except ValueError:
             return None
         problems = tuple(
-            Problem(path=str(p.get("path", "")), message=str(p.get("message", "")))
+            Problem(
+                path=str(p.get("path", "")),
+                message=str(p.get("message", "")),
+                where=_where_of(str(p.get("path", ""))),
+                parts=parts_of(str(p.get("path", ""))),
+            )
             for p in data.get("problems") or []
             if isinstance(p, Mapping)
         )
+        summary = str(data.get("summary", ""))
+        marker = " (Verdict made when the response was received"
         return cls(
             verdict=verdict,
             problems=problems,
             inferred=bool(data.get("inferred", False)),
             operation=str(data.get("operation", "")),
-            note=str(data.get("summary", "")),
+            note=summary.split(marker, 1)[0],
+            stored=True,
         )
 
 
@@ -221,6 +239,43 @@ def _texts(value: Any, limit: int = 200) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
+def _where_of(path: str) -> str:
+    if path.startswith("header Content-Type"):
+        return "content-type"
+    if path.startswith("header") or path == "headers":
+        return "header"
+    return "status" if path == "status" else "body"
+
+
+def parts_of(path: str) -> tuple[str | int, ...]:
+    """``$.items[0].id`` -> ``("items", 0, "id")``: :func:`json_path` read back (a path
+    that is not one of the body's gives ``()``)."""
+    if not path.startswith("$"):
+        return ()
+    parts: list[str | int] = []
+    index = 1
+    decoder = json.JSONDecoder()
+    try:
+        while index < len(path):
+            if path[index] == ".":
+                end = index + 1
+                while end < len(path) and path[end] not in ".[":
+                    end += 1
+                parts.append(path[index + 1 : end])
+                index = end
+            elif path[index] == "[":
+                value, end = decoder.raw_decode(path, index + 1)
+                if path[end] != "]" or not isinstance(value, str | int):
+                    return ()
+                parts.append(value)
+                index = end + 1
+            else:
+                return ()
+    except (ValueError, IndexError):
+        return ()
+    return tuple(parts)
+
+
 def json_path(parts: Sequence[str | int]) -> str:
     """``("items", 0, "id")`` -> ``$.items[0].id`` (keys that are not names are quoted)."""
     text = "$"
@@ -267,6 +322,7 @@ class ContractChecker:
         self.catalog = catalog
         self._lock = threading.Lock()
         self._validator: Any = None
+        self._request: Any = None
         self._fast: dict[tuple[str, ...], Any] = {}
         self._fast_root: dict[str, Any] | None = None
 
@@ -280,11 +336,149 @@ class ContractChecker:
         headers: Iterable[tuple[str, str]] = (),
         body: bytes = b"",
     ) -> ContractResult:
-        """The verdict on one response to ``endpoint``."""
+        """The verdict on one response to ``endpoint``.
+
+        A body of :data:`PROCESS_BYTES` or more is judged in a separate process: parsing
+        and validating megabytes of JSON holds the interpreter's lock the whole time
+        (half a second for 10 MB), which would freeze the window, whichever thread ran
+        it. The process reads the same description file; where it cannot be used, the
+        check runs here."""
         started = time.perf_counter()
-        result = self._check(endpoint, status, _Headers(headers), body)
+        pairs = tuple(headers)
+        result = None
+        if len(body) >= PROCESS_BYTES:
+            result = _elsewhere(self.catalog, endpoint, status, pairs, body)
+        if result is None:
+            result = self._check(endpoint, status, _Headers(pairs), body)
         elapsed = (time.perf_counter() - started) * 1000
         return _replace(result, elapsed_ms=elapsed)
+
+    def check_request(self, endpoint: Endpoint, spec: RequestSpec) -> ContractResult:
+        """The verdict on a request about to be sent to ``endpoint``: its path, query,
+        header and cookie parameters and its body against the operation, by openapi-core
+        (the reading of the description its responses are judged by). The credentials
+        are not judged: they are added when it is sent."""
+        started = time.perf_counter()
+        result = self._check_request(endpoint, spec)
+        elapsed = (time.perf_counter() - started) * 1000
+        return _replace(result, elapsed_ms=elapsed)
+
+    def _check_request(self, endpoint: Endpoint, spec: RequestSpec) -> ContractResult:
+        from openapi_core.deserializing.exceptions import DeserializeError
+        from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+        from openapi_core.validation.request.exceptions import (
+            MissingRequestBody,
+            MissingRequiredParameter,
+            MissingRequiredRequestBody,
+            ParametersError,
+            RequestBodyValidationError,
+        )
+        from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+
+        operation_name = f"{endpoint.method.upper()} {endpoint.path}"
+        base: dict[str, Any] = {
+            "operation": operation_name,
+            "inferred": bool(endpoint.inferred),
+            "side": "request",
+            "engine": "openapi-core",
+        }
+        where = self._operation_path(endpoint)
+        if where is None:
+            note = (
+                f"The description has no operation {operation_name}, so there is nothing to "
+                "check the request against."
+            )
+            return ContractResult(verdict=Verdict.NO_SCHEMA, note=note, **base)
+        validator = self._request_validator()
+        path_item = validator.spec
+        for part in where[:-1]:
+            path_item = path_item / part
+        operation = path_item / where[-1]
+        parameters = _request_parameters(endpoint.path, spec)
+        problems: list[Problem] = []
+        unread: list[str] = []
+        try:
+            validator._get_parameters(parameters, operation, path_item)
+        except ParametersError as exc:
+            for error in exc.errors:
+                name = str(getattr(error, "name", ""))
+                location = str(getattr(error, "location", ""))
+                label = f"{location} parameter {name}".strip()
+                if isinstance(error, MissingRequiredParameter):
+                    problems.append(
+                        Problem(path=label, where="parameter", message="required; it is missing")
+                    )
+                    continue
+                cause = error.__cause__
+                if type(cause) is DeserializeError:  # a style openapi-core cannot read
+                    if _given(parameters, location, name):
+                        unread.append(label)
+                    continue  # (it also fails on an absent deepObject: nothing to judge)
+                errors = getattr(cause, "schema_errors", None)
+                message = (
+                    "; ".join(_cut(str(e.message)) for e in errors)
+                    if errors
+                    else _cut(str(cause or error))
+                )
+                problems.append(Problem(path=label, where="parameter", message=message))
+        except Exception as exc:  # a parameter openapi-core cannot follow
+            problems.append(Problem(path="parameters", where="parameter", message=_cut(str(exc))))
+        content_type = spec.header("Content-Type") or ""
+        mime = content_type.split(";")[0].strip().lower()
+        unchecked = ""
+        try:
+            validator._get_body(spec.body, mime or None, operation)
+        except MissingRequestBody:
+            pass
+        except MissingRequiredRequestBody:
+            problems.append(
+                Problem(path="$", message="the description requires a body; there is none")
+            )
+        except RequestBodyValidationError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, InvalidSchemaValue):
+                problems += [_from_jsonschema(e) for e in cause.schema_errors][:_MAX_PROBLEMS]
+            elif isinstance(cause, MediaTypeNotFound):
+                documented = ", ".join((operation / "requestBody" / "content").str_keys())
+                problems.append(
+                    Problem(
+                        path="header Content-Type",
+                        where="content-type",
+                        message=f"{mime or 'no Content-Type'} is not a media type the "
+                        f"description takes here (it takes {documented})",
+                    )
+                )
+            elif "json" in mime:
+                problems.append(Problem(path="$", message="the body is not valid JSON"))
+            else:  # an encoding openapi-core cannot read (deepObject in a form, ...)
+                unchecked = _unchecked(mime, cause or exc)
+        except Exception as exc:
+            unchecked = _unchecked(mime, exc)
+        if unread and not problems:
+            unchecked = (
+                f"{', '.join(unread)} not checked: the contract engine cannot read "
+                "its style. " + unchecked.replace("The parameters match; the", "The")
+            ).strip()
+        if unchecked and not problems:
+            return ContractResult(verdict=Verdict.NO_SCHEMA, note=unchecked, **base)
+        verdict = Verdict.VIOLATES if problems else Verdict.CONFORMS
+        return ContractResult(verdict=verdict, problems=tuple(problems[:_MAX_PROBLEMS]), **base)
+
+    def _request_validator(self) -> Any:
+        with self._lock:
+            if self._request is None:
+                from jsonschema_path import SchemaPath
+                from openapi_core import V30RequestValidator, V31RequestValidator
+
+                spec = SchemaPath.from_dict(
+                    dict(self.catalog.document), base_uri=self.catalog.base_uri or ""
+                )
+                version = self.catalog.openapi_version
+                validator_cls = (
+                    V30RequestValidator if version.startswith("3.0") else V31RequestValidator
+                )
+                self._request = validator_cls(spec)
+            return self._request
 
     # ------------------------------------------------------------------ internals
 
@@ -581,6 +775,30 @@ def _marks_inferred(node: Any) -> bool:
     return isinstance(node, Mapping) and bool(node.get("x-inferred"))
 
 
+def _given(parameters: Any, location: str, name: str) -> bool:
+    """Whether the request carries the parameter ``name`` (``name[key]`` for a deepObject)."""
+    try:
+        keys = list(parameters[location].keys())
+    except (KeyError, AttributeError):
+        return False
+    lowered = name.lower() if location == "header" else name
+    for raw in keys:
+        key = str(raw).lower() if location == "header" else str(raw)
+        if key == lowered or key.startswith(f"{lowered}["):
+            return True
+    return False
+
+
+def _unchecked(mime: str, exc: BaseException) -> str:
+    words = [str(a) for a in exc.args if isinstance(a, str)]
+    style = next((w for w in words if w in {"deepObject", "form", "pipeDelimited"}), "")
+    why = f" (its {style} encoding)" if style else ""
+    return (
+        f"The parameters match; the {mime or 'request'} body was not checked: the contract "
+        f"engine cannot read it{why}."
+    )
+
+
 def _cut(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _QUOTE * 2 else text[: _QUOTE * 2 - 1] + "…"
@@ -656,6 +874,198 @@ def checker_for(catalog: Catalog) -> ContractChecker:
         return known
 
 
+# ---------------------------------------------------------------------- another process
+
+_POOL: Any = None
+_POOL_LOCK = threading.Lock()
+#: the descriptions the checking process has read: source -> (modified time, catalog)
+_READ: dict[str, tuple[float, Catalog]] = {}
+
+
+def _pool() -> Any:
+    """The one checking process, started when a large body first needs it (``spawn``:
+    a fresh interpreter, never a fork of a process that runs threads and a window)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _POOL = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return _POOL
+
+
+def shutdown_checking_process() -> None:
+    """Stop the checking process (it is started again when needed)."""
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _elsewhere(
+    catalog: Catalog,
+    endpoint: Endpoint,
+    status: int,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+) -> ContractResult | None:
+    """The verdict computed by the checking process; ``None`` when the description is
+    not a file it can read, or the process fails (the caller then checks here)."""
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    source = catalog.source
+    if not source or not os.path.isfile(source):
+        return None
+    job = (
+        source,
+        os.path.getmtime(source),
+        _where(endpoint),
+        endpoint.method,
+        endpoint.path,
+        bool(endpoint.inferred),
+    )
+    try:
+        result: ContractResult | None = _pool().submit(_judge, job, status, headers, body).result()
+    except BrokenProcessPool:
+        shutdown_checking_process()
+        return None
+    except (OSError, RuntimeError, EOFError):
+        return None
+    if result is None:
+        return None
+    return _replace(result, engine=f"{result.engine}, in a separate process")
+
+
+def _where(endpoint: Endpoint) -> tuple[str, ...] | None:
+    where = getattr(getattr(endpoint, "source", None), "where", None)
+    return tuple(str(part) for part in where) if isinstance(where, tuple) else None
+
+
+def _judge(
+    job: tuple[str, float, tuple[str, ...] | None, str, str, bool],
+    status: int,
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+) -> ContractResult | None:
+    """In the checking process: the verdict on one response (``None``: not found)."""
+    from pathlib import Path
+
+    from explorer.core.catalog import load_catalog
+
+    source, modified, where, method, path, inferred = job
+    known = _READ.get(source)
+    if known is None or known[0] != modified:
+        _READ.clear()  # one description at a time: the one the window shows
+        known = (modified, load_catalog(Path(source)))
+        _READ[source] = known
+    catalog = known[1]
+    endpoint = next((e for e in catalog.endpoints if _where(e) == where), None)
+    if endpoint is None:
+        endpoint = catalog.by_route(method, path)
+    if endpoint is None or bool(endpoint.inferred) != inferred:
+        return None
+    checker = checker_for(catalog)
+    return checker._check(endpoint, status, _Headers(headers), body)
+
+
+def _request_parameters(template: str, spec: RequestSpec) -> Any:
+    """The request's parameters as openapi-core reads them: the query (repeated names
+    kept), the headers, the cookies and the path's values matched against ``template``."""
+    import re
+    from http.cookies import SimpleCookie
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    from openapi_core.datatypes import RequestParameters
+    from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+    url = urlsplit(spec.url)
+    names: list[str] = []
+
+    def group(match: re.Match[str]) -> str:
+        names.append(match.group(1))
+        return f"(?P<p{len(names) - 1}>[^/]+)"
+
+    pattern = re.sub(r"\\\{([^{}]+)\\\}", group, re.escape(template))
+    found = re.search(pattern + "/?$", url.path)
+    path = {} if found is None else {n: unquote(found.group(f"p{i}")) for i, n in enumerate(names)}
+    cookies: dict[str, str] = {}
+    for value in (v for k, v in spec.headers if k.lower() == "cookie"):
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(value)
+        except Exception:  # a malformed Cookie header is judged as absent
+            continue
+        cookies.update({k: morsel.value for k, morsel in jar.items()})
+    return RequestParameters(
+        query=ImmutableMultiDict(parse_qsl(url.query, keep_blank_values=True)),
+        header=Headers(list(spec.headers)),
+        cookie=ImmutableMultiDict(cookies),
+        path=path,
+    )
+
+
+_WEBHOOK_VALIDATORS: dict[int, tuple[Mapping[str, Any], Any]] = {}
+
+
+def check_webhook_body(
+    document: Mapping[str, Any],
+    event: str,
+    body: bytes,
+    *,
+    base_uri: str = "",
+    words: Callable[[Any], str] | None = None,
+) -> list[Problem]:
+    """The problems of a webhook delivery's body against the request body the
+    description's ``webhooks`` section gives ``event``, by openapi-core (the engine of
+    every other verdict). ``words`` turns a JSON Schema error into the message shown
+    (the validator's own words by default)."""
+    from openapi_core.validation.request.exceptions import (
+        MissingRequestBody,
+        RequestBodyValidationError,
+    )
+    from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+
+    with _CACHE_LOCK:
+        known = _WEBHOOK_VALIDATORS.get(id(document))
+        if known is None or known[0] is not document:
+            from jsonschema_path import SchemaPath
+            from openapi_core import V31WebhookRequestValidator
+
+            spec = SchemaPath.from_dict(dict(document), base_uri=base_uri)
+            known = (document, V31WebhookRequestValidator(spec))
+            if len(_WEBHOOK_VALIDATORS) > 4:
+                _WEBHOOK_VALIDATORS.clear()
+            _WEBHOOK_VALIDATORS[id(document)] = known
+    validator = known[1]
+    operation = validator.spec / "webhooks" / event / "post"
+    try:
+        validator._get_body(body, "application/json", operation)
+    except MissingRequestBody:
+        return []
+    except RequestBodyValidationError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, InvalidSchemaValue):
+            problems = []
+            for error in cause.schema_errors:
+                problem = _from_jsonschema(error)
+                if words is not None:
+                    problem = dataclasses.replace(problem, message=words(error))
+                problems.append(problem)
+            return problems[:_MAX_PROBLEMS]
+        return [Problem(path="$", message=_cut(str(cause or exc)))]
+    return []
+
+
+def check_request(catalog: Catalog, endpoint: Endpoint, spec: RequestSpec) -> ContractResult:
+    """The verdict on a request about to be sent to ``endpoint`` of ``catalog``."""
+    return checker_for(catalog).check_request(endpoint, spec)
+
+
 def check_response(
     catalog: Catalog,
     endpoint: Endpoint,
@@ -670,12 +1080,17 @@ def check_response(
 
 __all__ = [
     "FAST_PATH_BYTES",
+    "PROCESS_BYTES",
     "ContractChecker",
     "ContractResult",
     "Problem",
     "Verdict",
+    "check_request",
     "check_response",
+    "check_webhook_body",
     "checker_for",
     "json_path",
     "masked",
+    "parts_of",
+    "shutdown_checking_process",
 ]

@@ -189,12 +189,14 @@ class ExplanationEngine:
     @classmethod
     def from_resources(cls) -> ExplanationEngine:
         """The engine over the shipped rules; raises RulesFileError if they are damaged."""
+        from explorer.paths import AppPaths
         from explorer.resources import resource_path
 
         schema = resource_path("explain", "rules.schema.json")
+        cache = AppPaths.from_environment().cache  # the checked rules, by their hash
         return cls(
-            load_rules(resource_path("explain", "rules.yaml"), schema),
-            load_rules(resource_path("explain", "http.yaml"), schema),
+            load_rules(resource_path("explain", "rules.yaml"), schema, cache=cache),
+            load_rules(resource_path("explain", "http.yaml"), schema, cache=cache),
         )
 
     @property

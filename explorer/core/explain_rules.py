@@ -2,21 +2,25 @@
 
 The rules file is data a reviewer reads; this module owns its meaning. :func:`load_rules`
 validates the file against ``rules.schema.json`` (jsonschema) and compiles every pattern,
-reporting every problem at once with the rule it belongs to. :meth:`Rule.match` says
-whether a rule applies to a response and how specific it is.
+reporting every problem at once with the rule it belongs to. Given a cache folder, it keeps
+the checked document there as JSON under the hash of the rules and the schema, so a
+later process (each CLI call is one) reads that instead of parsing YAML and running the
+validator; any change to either file changes the hash and the file is checked again.
+:meth:`Rule.match` says whether a rule applies to a response and how specific it is.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import re
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
-from jsonschema import Draft202012Validator
 
 from explorer.core.evidence import Evidence
 from explorer.core.evidence import parse as parse_evidence
@@ -345,6 +349,14 @@ def _rule_name(document: Any, path: Sequence[Any]) -> str:
 
 def parse_rules(text: str, *, schema: Mapping[str, Any], source: str = "rules.yaml") -> RuleSet:
     """Validate and compile a rules document; raises :class:`RulesFileError` naming each rule."""
+    return _rule_set(_checked_document(text, schema, source), source)
+
+
+def _checked_document(text: str, schema: Mapping[str, Any], source: str) -> Any:
+    """The rules document, read from YAML and validated against ``schema``."""
+    import yaml
+    from jsonschema import Draft202012Validator
+
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
         document = yaml.load(text, Loader=loader)
@@ -359,6 +371,10 @@ def parse_rules(text: str, *, schema: Mapping[str, Any], source: str = "rules.ya
             at = "/".join(str(p) for p in path) or "(top)"
             lines.append(f"  {_rule_name(document, path)} at {at}: {error.message}")
         raise RulesFileError(f"{source} has {len(errors)} problem(s):\n" + "\n".join(lines))
+    return document
+
+
+def _rule_set(document: Any, source: str) -> RuleSet:
     problems: list[str] = []
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -380,13 +396,54 @@ def parse_rules(text: str, *, schema: Mapping[str, Any], source: str = "rules.ya
     )
 
 
-def load_rules(rules_path: Path, schema_path: Path) -> RuleSet:
-    """Read, validate and compile the rules file at ``rules_path``."""
+#: Part of the cache key: a new layout of the cached document must not read an old one.
+_CACHE_FORMAT = "explain-rules-1"
+
+
+def load_rules(rules_path: Path, schema_path: Path, *, cache: Path | None = None) -> RuleSet:
+    """Read, validate and compile the rules file at ``rules_path``.
+
+    With ``cache`` (a folder), the checked document is kept there under the hash of both
+    files and read from there while neither changes."""
     try:
         text = rules_path.read_text(encoding="utf-8")
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        schema_text = schema_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise RulesFileError(
             f"Cannot read the explanation rules ({exc}). Reinstall the program."
         ) from None
-    return parse_rules(text, schema=schema, source=rules_path.name)
+    source = rules_path.name
+    key = hashlib.sha256(f"{_CACHE_FORMAT}\0{schema_text}\0{text}".encode()).hexdigest()
+    kept = cache / f"{rules_path.stem}-{key[:32]}.json" if cache is not None else None
+    if kept is not None:
+        try:
+            return _rule_set(json.loads(kept.read_text(encoding="utf-8")), source)
+        except (OSError, ValueError, KeyError, TypeError, RulesFileError):
+            pass  # missing or unreadable: check the file again and keep it anew
+    try:
+        schema = json.loads(schema_text)
+    except ValueError as exc:
+        raise RulesFileError(
+            f"Cannot read the explanation rules ({exc}). Reinstall the program."
+        ) from None
+    document = _checked_document(text, schema, source)
+    rules = _rule_set(document, source)
+    if kept is not None:
+        _keep(kept, document)
+    return rules
+
+
+def _keep(path: Path, document: Any) -> None:
+    """Write the checked document atomically; a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(document, out, separators=(",", ":"))
+        os.replace(temporary, path)
+    except (OSError, TypeError, ValueError):
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

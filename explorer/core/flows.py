@@ -414,3 +414,57 @@ class SandboxSender:
 
 def sandbox_sender(session: Any) -> SandboxSender:
     return SandboxSender(session)
+
+
+# ----- what a documented flow needs next -----------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaptureSuggestion:
+    """A value of this response a documented flow carries into a later step."""
+
+    capture: Capture
+    flow: Flow
+    step: FlowStep  # the step this response answers
+    used_by: FlowStep  # the later step that needs it
+
+    @property
+    def text(self) -> str:
+        return f"save {self.capture.name} for {self.used_by.title}"
+
+
+def _references(value: Any) -> set[str]:
+    from explorer.core.variables import references
+
+    if isinstance(value, str):
+        return {ref.name for ref in references(value)}
+    if isinstance(value, list):
+        return set().union(*(_references(v) for v in value)) if value else set()
+    if isinstance(value, Mapping):
+        return set().union(*(_references(v) for v in value.values())) if value else set()
+    return set()
+
+
+def capture_suggestions(operation_id: str, flows: Iterable[Flow]) -> list[CaptureSuggestion]:
+    """The captures the documented flows take from a response of ``operation_id`` for a
+    later step (one per variable name, the first flow's)."""
+    found: dict[str, CaptureSuggestion] = {}
+    for flow in flows:
+        for index, step in enumerate(flow.steps):
+            if step.operation != operation_id:
+                continue
+            later = flow.steps[index + 1 :]
+            for capture in step.captures:
+                user = next(
+                    (
+                        s
+                        for s in later
+                        if capture.name in _references(dict(s.params)) | _references(s.body)
+                    ),
+                    None,
+                )
+                if user is not None and capture.name not in found:
+                    found[capture.name] = CaptureSuggestion(
+                        capture=capture, flow=flow, step=step, used_by=user
+                    )
+    return list(found.values())

@@ -19,9 +19,11 @@ import ipaddress
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:  # http.server (and the email package under it) loads when a sign-in starts
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def is_loopback_host(host: str) -> bool:
@@ -59,11 +61,6 @@ class StateMismatch(LoginError):
 
 #: how long one connection may sit idle before it is dropped (seconds).
 CONNECTION_TIMEOUT_S = 5.0
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # close() never waits for a slow or idle connection
 
 
 class AuthorizationDenied(LoginError):
@@ -122,12 +119,18 @@ class LoopbackListener:
         self._lock = threading.Lock()
         self._outcome = _Outcome()
         self.rejected = 0  # redirects with another state, answered with 400
-        self._server: _Server | None = None
+        self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Bind the port; raises :class:`LoopbackPortBusy` when it is taken."""
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
         listener = self
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            block_on_close = False  # close() never waits for a slow or idle connection
 
         class Handler(BaseHTTPRequestHandler):
             timeout = self._connection_timeout_s  # an idle connection is dropped
@@ -139,7 +142,7 @@ class LoopbackListener:
                 return
 
         try:
-            self._server = _Server(("127.0.0.1", self.port), Handler)
+            self._server = Server(("127.0.0.1", self.port), Handler)
         except OSError as exc:
             raise LoopbackPortBusy(self.port, exc.strerror or str(exc)) from exc
         self._thread = threading.Thread(

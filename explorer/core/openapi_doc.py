@@ -15,23 +15,47 @@ description gives none.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-import referencing
-import referencing.exceptions
-import referencing.jsonschema
-import yaml
+if TYPE_CHECKING:
+    # Loaded where they are used: a command that only lists or calls endpoints reads the
+    # description with yaml-rs and follows no reference, so it never pays for them.
+    import referencing
+    import referencing._core
+    import referencing.exceptions
+    import referencing.jsonschema
+    import yaml
 
 _ROOT_URI = "urn:explorer:openapi-root"
-#: libyaml's loader when PyYAML was built with it (ten times faster), else the Python one.
-_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_referencing() -> None:
+    """Bind ``referencing`` for this module; every resolver comes from :func:`make_registry`,
+    which calls this first, so the code that follows references finds it bound."""
+    global referencing
+    import referencing
+    import referencing._core
+    import referencing.exceptions
+    import referencing.jsonschema
+
+
+def _safe_loader() -> type[yaml.SafeLoader]:
+    """libyaml's loader when PyYAML was built with it (ten times faster), else Python's."""
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
 #: keys whose values are data, never schemas or references to follow
 _DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum"})
 #: references inside references that one resolution follows (forms never show deeper)
@@ -84,8 +108,35 @@ def check_size(source: str, size: int, limits: Limits = LIMITS) -> None:
         )
 
 
+@contextlib.contextmanager
+def collector_paused(*, freeze: bool = False) -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a description is read, and what
+    was read moved out of its sight afterwards (:func:`gc.freeze`).
+
+    Reading a description allocates millions of values and no garbage cycles; left on,
+    the collector walks all of them again and again meanwhile (600 ms passes measured on
+    GitHub's YAML), each holding the interpreter's lock, so the window froze while a
+    worker read. With ``freeze`` (a description opened to be kept while it is open), what
+    was read is not walked by every later full collection either (60 ms each with
+    Stripe's open): its values are still freed by reference counting when it is closed."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def parse_text(text: str, *, source: str, limits: Limits = LIMITS) -> Any:
     """JSON or YAML text to plain JSON-like values, within ``limits``."""
+    with collector_paused():
+        return _parse_text(text, source=source, limits=limits)
+
+
+def _parse_text(text: str, *, source: str, limits: Limits = LIMITS) -> Any:
     check_size(source, len(text), limits)
     if source.lower().endswith(".json") or text.lstrip().startswith("{"):
         try:
@@ -105,8 +156,10 @@ def parse_text(text: str, *, source: str, limits: Limits = LIMITS) -> Any:
     loaded = _fast_yaml(text, source, limits)
     if loaded is not _NOT_READ:
         return _Plain(source, limits).convert(loaded)
+    import yaml
+
     try:
-        loaded = yaml.load(text, Loader=_SAFE_LOADER)
+        loaded = yaml.load(text, Loader=_safe_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -334,9 +387,11 @@ class DocumentReader:
         return f"line {mark.line + 1}, column {mark.column + 1} ({dotted})"
 
     def _node_at(self, path: Sequence[object]) -> yaml.Node | None:
+        import yaml
+
         if self._nodes is None:
             try:
-                self._nodes = yaml.compose(self.text, Loader=_SAFE_LOADER)
+                self._nodes = yaml.compose(self.text, Loader=_safe_loader())
             except (yaml.YAMLError, RecursionError):
                 return None
         node = self._nodes
@@ -365,6 +420,7 @@ def make_registry(document: Mapping[str, Any], reader: DocumentReader) -> refere
     OpenAPI 3.1 schemas may name themselves with ``$id`` (and parts with ``$anchor``);
     the schemas under ``components`` are registered so such references resolve.
     """
+    _load_referencing()
     files: dict[str, referencing.Resource[Any]] = {}
     lock = threading.Lock()
 
@@ -436,13 +492,30 @@ class SchemaResolver:
 
     def __init__(self, document: Mapping[str, Any], reader: DocumentReader) -> None:
         self._reader = reader
-        self._root = make_registry(document, reader).resolver(base_uri=reader.base_uri)
+        self._document = document
+        self._root_resolver: referencing._core.Resolver[Any] | None = None
         self._openapi_31 = str(document.get("openapi", "")).startswith("3.1")
         self._openapi_30 = str(document.get("openapi", "")).startswith("3.0")
         self._memo: dict[tuple[int, bool], Any] = {}
         self._busy: set[int] = set()
         self._lock = threading.RLock()
         self.unresolved: list[Unresolved] = []
+
+    @property
+    def _root(self) -> referencing._core.Resolver[Any]:
+        """The document's resolver. Until a reference is followed it stands in for the real
+        one, which is made (with the ``referencing`` registry) at the first ``$ref``: a part
+        without references, or a catalog only listed, never needs it."""
+        if self._root_resolver is not None:
+            return self._root_resolver
+        return cast("referencing._core.Resolver[Any]", _RootUntilNeeded(self))
+
+    def _real_root(self) -> referencing._core.Resolver[Any]:
+        with self._lock:
+            if self._root_resolver is None:
+                registry = make_registry(self._document, self._reader)
+                self._root_resolver = registry.resolver(base_uri=self._reader.base_uri)
+            return self._root_resolver
 
     @property
     def source(self) -> str:
@@ -512,6 +585,7 @@ class SchemaResolver:
         if not isinstance(node, dict):
             return node
         if self._openapi_31 and isinstance(node.get("$id"), str):
+            _load_referencing()
             resource = referencing.jsonschema.DRAFT202012.create_resource(node)
             resolver = resolver.in_subresource(resource)
         ref = node.get("$ref")
@@ -591,12 +665,28 @@ class SchemaResolver:
         return _from_openapi_30(result) if convert else result
 
 
+class _RootUntilNeeded:
+    """Stands in for the root resolver of a :class:`SchemaResolver` until a reference is
+    looked up; then the real one is made and answers."""
+
+    def __init__(self, owner: SchemaResolver) -> None:
+        self._owner = owner
+        self._base_uri = owner._reader.base_uri
+
+    def lookup(self, ref: str) -> Any:
+        return self._owner._real_root().lookup(ref)
+
+    def in_subresource(self, resource: Any) -> Any:
+        return self._owner._real_root().in_subresource(resource)
+
+
 def _base(resolver: referencing._core.Resolver[Any]) -> str:
     return str(getattr(resolver, "_base_uri", ""))
 
 
 def reference_problem(exc: referencing.exceptions.Unresolvable, ref: str, base: str) -> str:
     """Why ``ref`` (written in the file ``base``) cannot be followed, in words."""
+    _load_referencing()
     if isinstance(exc, referencing.exceptions.PointerToNowhere):
         return f"nothing is at {urldefrag(ref).fragment or ref}"
     target = urldefrag(urljoin(base, ref)).url if base != _ROOT_URI else ""

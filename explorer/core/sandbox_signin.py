@@ -75,6 +75,13 @@ def approve_in_sandbox(url: str, *, timeout_s: float = SIGN_IN_TIMEOUT_S) -> Non
         raise LoginError(f"The Sandbox could not be reached to sign in ({exc}).") from exc
 
 
+def sign_in(manager: TokenManager, *, cancel: threading.Event | None = None) -> None:
+    """Sign a Sandbox demo user in without a browser: a real authorization code + PKCE
+    flow in which :func:`approve_in_sandbox` stands in for the browser. The one sign-in
+    of the window (on the first request that needs it) and of the CLI (before it calls)."""
+    manager.login(cancel=cancel, timeout_s=SIGN_IN_TIMEOUT_S, open_browser=approve_in_sandbox)
+
+
 def authorize_signing_in(
     manager: TokenManager, spec: RequestSpec, *, cancel: threading.Event | None = None
 ) -> RequestSpec:
@@ -85,7 +92,7 @@ def authorize_signing_in(
     except LoginRequired:
         if not signs_in_unattended(manager.profile, manager.environment):
             raise
-    manager.login(cancel=cancel, timeout_s=SIGN_IN_TIMEOUT_S, open_browser=approve_in_sandbox)
+    sign_in(manager, cancel=cancel)
     return manager.authorize_request(spec)
 
 

@@ -11,6 +11,7 @@ cannot be read is reported with its path and problem and left exactly as it is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -93,11 +94,7 @@ class SavedRequest:
         return cls(
             name=name,
             method=spec.method.upper(),
-            url=(
-                with_base_references(spec.url, base_url=base_url, auth_base_url=auth_base_url)
-                if base_url or auth_base_url
-                else spec.url
-            ),
+            url=with_base_references(spec.url, base_url=base_url, auth_base_url=auth_base_url),
             headers=headers,
             body=body,
             body_is_json=is_json,
@@ -260,7 +257,7 @@ class SavedRequestStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         #: the current environment's ``(base_url, auth_base_url)``: saved as references
-        self.bases: tuple[str, str] = ("", "")  # not used yet
+        self.bases: tuple[str, str] = ("", "")
 
     def _resolve(self, relative: str, *, request: bool = True) -> Path:
         parts = PurePosixPath(relative.replace("\\", "/")).parts
@@ -292,7 +289,14 @@ class SavedRequestStore:
             raise SavedRequestError(
                 path, f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from exc
-        return SavedRequest.from_document(document, path)
+        request = SavedRequest.from_document(document, path)
+        migrated = with_base_references(request.url)
+        if migrated != request.url:
+            # an older file holds the port of an earlier Sandbox run: store {{base_url}}
+            request = replace(request, url=migrated)
+            with contextlib.suppress(OSError):  # read-only: it still opens, on {{base_url}}
+                atomic_write(path, dump_json(request.to_document()), mode=0o600)
+        return request
 
     def save(
         self,
@@ -308,8 +312,10 @@ class SavedRequestStore:
         path = self._resolve(relative)
         if not overwrite and path.exists():
             raise SavedRequestError(path, "a saved request with this name already exists")
+        base_url, auth_base_url = self.bases
         request = replace(
             request,
+            url=with_base_references(request.url, base_url=base_url, auth_base_url=auth_base_url),
             headers=tuple(
                 (k, _auth_reference(v) if k.lower() == "authorization" else v)
                 for k, v in request.headers

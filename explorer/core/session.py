@@ -18,7 +18,6 @@ import json
 import logging
 import re
 import threading
-import webbrowser
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -38,6 +37,7 @@ from explorer.core.auth import (
     is_token_endpoint,
     is_token_not_active,
     known_secrets,
+    open_in_browser,
 )
 from explorer.core.builder import InputProblem, RequestInputs, validate_inputs
 from explorer.core.credentials import MissingCredential, StaticAuth
@@ -63,7 +63,7 @@ from explorer.core.models import (
 )
 from explorer.core.preflight import PreflightWarning, preflight
 from explorer.core.profiles import AuthKind, Profile, ProfileStore, sandbox_demo_profiles
-from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.redact import MASK, RedactionPolicy, Redactor
 from explorer.core.secrets import (
     MemoryStore,
     SecretBackend,
@@ -491,10 +491,6 @@ def send_with_retry(
     return record, False
 
 
-#: The mask of the bearer token in a record the window shows (see :func:`masked_record`).
-BEARER_MASK = "••••••••"
-
-
 def masked_values(record: ResponseRecord, values: Iterable[str]) -> ResponseRecord:
     """``record`` with each of ``values`` (a password, token or API key) masked wherever
     its request carries it: headers (an encoded Basic credential too) and the URL."""
@@ -502,7 +498,7 @@ def masked_values(record: ResponseRecord, values: Iterable[str]) -> ResponseReco
 
     def hide(text: str) -> str:
         for value in secrets:
-            text = text.replace(value, BEARER_MASK).replace(quote(value, safe=""), BEARER_MASK)
+            text = text.replace(value, MASK).replace(quote(value, safe=""), MASK)
         return text
 
     request = record.request
@@ -516,7 +512,7 @@ def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> Resp
 
     def mask(value: str) -> str:
         scheme = value.split(" ", 1)[0] if " " in value.strip() else "Bearer"
-        return f"{scheme} {BEARER_MASK}"
+        return f"{scheme} {MASK}"
 
     headers = tuple(
         (k, mask(v) if k.lower() == "authorization" else v) for k, v in record.request.headers
@@ -525,8 +521,8 @@ def masked_record(record: ResponseRecord, secrets: tuple[str, ...] = ()) -> Resp
     if body is not None:
         for secret in secrets:
             if secret:
-                body = body.replace(secret.encode(), BEARER_MASK.encode())
-                body = body.replace(quote_plus(secret).encode(), BEARER_MASK.encode())
+                body = body.replace(secret.encode(), MASK.encode())
+                body = body.replace(quote_plus(secret).encode(), MASK.encode())
     return replace(record, request=replace(record.request, headers=headers, body=body))
 
 
@@ -568,7 +564,7 @@ class Session:
         profiles: ProfileStore | None = None,
         keyring_backend: Any | None = None,
         client_factory: ClientFactory = default_client_factory,
-        open_browser: Callable[[str], Any] = webbrowser.open,
+        open_browser: Callable[[str], Any] = open_in_browser,
         request_timeout_s: float = 30.0,
     ) -> None:
         from explorer.core.sandbox_signin import DEMO_CLIENT_SECRETS

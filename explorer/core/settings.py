@@ -20,6 +20,7 @@ class ThemeChoice(StrEnum):
     SYSTEM = "system"
     DARK = "dark"
     LIGHT = "light"
+    HIGH_CONTRAST = "high-contrast"
 
 
 @dataclass(frozen=True, kw_only=True)

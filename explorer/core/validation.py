@@ -163,6 +163,18 @@ def check_body(
     return findings
 
 
+def unknown_fields(schema: Mapping[str, Any], document: Any) -> list[BodyFinding]:
+    """Warnings for the fields of ``document`` the schema does not name (where it does
+    not forbid them outright)."""
+    return list(_unknown_fields(schema, document, ()))
+
+
+def sentence(error: jsonschema.exceptions.ValidationError) -> str:
+    """A JSON Schema error (from any validator built on ``jsonschema``, openapi-core's
+    included) in this module's words, naming the field."""
+    return _sentence(error, field_name(list(error.absolute_path)))
+
+
 def _unknown_fields(
     schema: Mapping[str, Any], document: Any, path: tuple[str | int, ...]
 ) -> Iterator[BodyFinding]:

@@ -143,6 +143,8 @@ class Variable:
         """The value as the window may show it: secrets always masked, personal data
         masked in presentation mode."""
         if self.value is None:
+            if self.name == "access_token" and self.source is VariableSource.BUILTIN:
+                return "(added when sent)"
             return "(locked)" if self.secret else "(not known yet)"
         if self.secret or (presentation and self.personal):
             return MASK
@@ -391,20 +393,23 @@ def builtin_variables(
             name="base_url",
             value=base_url.rstrip("/") or None,
             source=VariableSource.BUILTIN,
-            where="built-in: " + BUILTINS["base_url"],
+            where="built-in",
+            description=BUILTINS["base_url"],
         ),
         Variable(
             name="auth_base_url",
             value=auth_base_url.rstrip("/") or None,
             source=VariableSource.BUILTIN,
-            where="built-in: " + BUILTINS["auth_base_url"],
+            where="built-in",
+            description=BUILTINS["auth_base_url"],
         ),
         Variable(
             name="access_token",
             value=access_token,
             source=VariableSource.BUILTIN,
             secret=True,
-            where="built-in: " + BUILTINS["access_token"],
+            where="built-in",
+            description=BUILTINS["access_token"],
         ),
     ]
 

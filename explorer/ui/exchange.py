@@ -17,7 +17,6 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -72,15 +71,13 @@ class ExchangeController(QObject):
         sandbox_base: Callable[[], str] = lambda: "",
         base_url: Callable[[], str] = lambda: "",
         judge: Callable[[ResponseRecord], Any] = lambda _record: None,
-        pool: ThreadPoolExecutor | None = None,
         parent: QObject | None = None,
     ) -> None:
         """``perform`` sends (on a worker), ``explain`` explains an answer (on the worker),
         ``prepare`` adjusts each request just before it is sent (the Sandbox fault),
         ``variables`` and ``sandbox_base`` make a stored request sendable again, and
         ``base_url`` is the current environment's API base (a retry moves to it), and
-        ``judge`` gives the contract verdict on an answer (on the worker); ``pool`` is
-        the thread pool shared by every tab's exchange (None: one of its own)."""
+        ``judge`` gives the contract verdict on an answer (on the worker)."""
         super().__init__(parent)
         self._perform = perform
         self._explain = explain
@@ -89,7 +86,7 @@ class ExchangeController(QObject):
         self._sandbox_base = sandbox_base
         self._base_url = base_url
         self._judge = judge
-        self.runner = TaskRunner(self, latest_only=True, max_workers=4, pool=pool)
+        self.runner = TaskRunner(self, latest_only=True)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
@@ -173,12 +170,14 @@ class ExchangeController(QObject):
         asked, asked_base = self.last_asked
         return rebuild_for_retry(asked, asked_base=asked_base, current_base=self._base_url())
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse:
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse:
         """A stored record as a fresh one is shown: classified, with its stored explanation
-        or, when none was stored, a new one."""
+        or, when none was stored, a new one, and the contract verdict stored with it."""
         found = explanation if explanation is not None else self._explain(record)
         status = agreeing(classify(record), found)
-        return ShownResponse(record=record, status=status, explanation=found)
+        return ShownResponse(record=record, status=status, explanation=found, contract=contract)
 
     def sendable(self, spec: RequestSpec) -> RequestSpec:
         """A stored request ready to send now: see :func:`explorer.core.reopen.sendable`."""
@@ -244,7 +243,9 @@ class ExchangeLike(Protocol):
 
     def retry_spec(self) -> RequestSpec | None: ...
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse: ...
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse: ...
 
     def sendable(self, spec: RequestSpec) -> RequestSpec: ...
 
@@ -318,8 +319,10 @@ class CurrentExchange(QObject):
     def retry_spec(self) -> RequestSpec | None:
         return self.current.retry_spec()
 
-    def stored(self, record: ResponseRecord, explanation: Explanation | None) -> ShownResponse:
-        return self.current.stored(record, explanation)
+    def stored(
+        self, record: ResponseRecord, explanation: Explanation | None, contract: Any = None
+    ) -> ShownResponse:
+        return self.current.stored(record, explanation, contract)
 
     def sendable(self, spec: RequestSpec) -> RequestSpec:
         return self.current.sendable(spec)

@@ -336,6 +336,9 @@ class TabListButton(QToolButton):
         wanted = self._wanted()
         widths = {i: bar.tabSizeHint(i).width() for i in wanted}
         room = tabs.width() - 2
+        corner = tabs.cornerWidget(Qt.Corner.TopRightCorner)
+        if corner is not None and corner is not self:  # this button shares the corner
+            room -= corner.sizeHint().width() - (self.sizeHint().width() if self.isVisible() else 0)
         shown = set(wanted)
         current = tabs.currentIndex()
         if sum(widths.values()) > room and current in widths:

@@ -28,12 +28,14 @@ class RedactionContext(QObject):
         super().__init__(parent)
         self._presentation = presentation
         self._known: tuple[str, ...] = ()
+        self._variables: tuple[str, ...] = ()  # the secret {{variables}}' values
         self._redactor = self._build()
 
     def _build(self) -> Redactor:
+        known = tuple(sorted({*self._known, *self._variables}))
         if self._presentation:
-            return Redactor(RedactionPolicy.for_presentation(self._known))
-        return Redactor(RedactionPolicy.for_storage(self._known))
+            return Redactor(RedactionPolicy.for_presentation(known))
+        return Redactor(RedactionPolicy.for_storage(known))
 
     @property
     def redactor(self) -> Redactor:
@@ -46,7 +48,15 @@ class RedactionContext(QObject):
 
     @property
     def known_secrets(self) -> tuple[str, ...]:
-        return self._known
+        return tuple(sorted({*self._known, *self._variables}))
+
+    def set_secret_variables(self, values: Iterable[str | None]) -> None:
+        """The secret variables' values, masked wherever they appear (like the profile's)."""
+        known = tuple(sorted({v for v in values if v}))
+        if known != self._variables:
+            self._variables = known
+            self._redactor = self._build()
+            self.changed.emit()
 
     def set_presentation(self, on: bool) -> None:
         if on != self._presentation:

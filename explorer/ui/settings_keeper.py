@@ -32,7 +32,7 @@ class SettingsKeeper(QObject):
         self.store = store
         self._settings = settings
         self._lock = threading.Lock()
-        self._runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self._runner = TaskRunner(self, latest_only=False, serial=True)
         self._runner.failed.connect(self._on_failed)
         self._runner.finished.connect(lambda task_id, _result: self._what.pop(task_id, None))
         self._what: dict[int, str] = {}

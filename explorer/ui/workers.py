@@ -1,10 +1,30 @@
-"""Running work off the GUI thread.
+"""Running work off the GUI thread: the program's one thread policy.
 
-The one off-thread pattern of the window: :class:`TaskRunner` runs each task on a thread
-pool, gives it an id, and delivers the result through a queued signal to an object living
-on the GUI thread. With ``latest_only`` only the newest task's result is delivered; a late
-result of an older or cancelled one is dropped. Requests go through one of these inside
-the :class:`~explorer.ui.exchange.ExchangeController`.
+**The policy.** Work that would hold up the window runs on one of two process-wide
+thread pools, chosen by what the work waits on (:class:`Lane`):
+
+* ``Lane.IO`` (up to :data:`IO_THREADS` threads): requests, token fetches, SQLite and
+  file reads and writes, the webhook receiver's controls. These threads mostly wait on
+  sockets and disks, which lets go of the interpreter's lock, so several run at once.
+* ``Lane.CPU`` (:data:`CPU_THREADS` threads): Python computing: decoding, pretty-printing
+  and lexing bodies, reading API descriptions, validation. Python runs one such thread at
+  a time anyway; a small pool keeps them from queueing behind the network and from
+  starving the GUI thread of the lock (see :data:`SWITCH_INTERVAL_S`).
+
+Nothing else in the window makes threads or pools. Work whose order matters (the history
+and settings writers, saved requests) asks for a *serial* runner: its tasks run one after
+another, in order, on the shared pool (:class:`SerialExecutor`), instead of on a pool of
+its own. Work that would hold the lock for long stretches however it is threaded (the
+contract verdict on a body of megabytes) goes to a separate process
+(:func:`explorer.core.contract.check_response`).
+
+**Delivering results.** :class:`TaskRunner` runs each task on its lane, gives it an id,
+and delivers the result through a queued signal to an object living on the GUI thread,
+to that task's own callbacks. With ``latest_only`` only the newest task's result is
+delivered; a late result of an older or cancelled one is dropped. A stream of partial
+results (a body shown while it is still being formatted) is the one other pattern: a
+serial executor's task fills a queue that the GUI thread drains a few milliseconds per
+timer turn (:class:`~explorer.ui.response.body_view.BodyView`).
 """
 
 from __future__ import annotations
@@ -12,8 +32,10 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -27,6 +49,73 @@ Done = Callable[[Any], None]
 #: call that returns to Python waits for a worker to let go, so a short interval bounds
 #: that wait and keeps the window responsive while a worker is busy.
 SWITCH_INTERVAL_S = 0.0005
+#: threads of the lane for waiting work (network, disk)
+IO_THREADS = 8
+#: threads of the lane for Python computing
+CPU_THREADS = 2
+
+
+class Lane(StrEnum):
+    """Which shared pool a task runs on (see the module's policy)."""
+
+    IO = "io"
+    CPU = "cpu"
+
+
+_POOLS: dict[Lane, ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def pool_for(lane: Lane) -> ThreadPoolExecutor:
+    """The process-wide pool of ``lane`` (made on first use)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(lane)
+        if pool is None:
+            size = IO_THREADS if lane is Lane.IO else CPU_THREADS
+            pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix=f"explorer-{lane}")
+            _POOLS[lane] = pool
+        return pool
+
+
+class SerialExecutor:
+    """Runs callables one after another, in the order given, on a shared lane: the
+    order of a single-thread pool without a thread of its own."""
+
+    def __init__(self, lane: Lane = Lane.IO) -> None:
+        self.lane = lane
+        self._lock = threading.Lock()
+        self._waiting: deque[Callable[[], object]] = deque()
+        self._running = False
+        self._closed = False
+
+    def submit(self, fn: Callable[[], object]) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._waiting.append(fn)
+            if self._running:
+                return
+            self._running = True
+        pool_for(self.lane).submit(self._drain)
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._waiting or self._closed:
+                    self._running = False
+                    self._waiting.clear()
+                    return
+                fn = self._waiting.popleft()
+            try:
+                fn()
+            except BaseException:  # a task reports its own failure; the order goes on
+                log.exception("a serial task failed")
+
+    def shutdown(self) -> None:
+        """Drop what has not started; the running task finishes."""
+        with self._lock:
+            self._closed = True
+            self._waiting.clear()
 
 
 def share_the_gil_with_workers() -> None:
@@ -36,12 +125,13 @@ def share_the_gil_with_workers() -> None:
 
 
 class TaskRunner(QObject):
-    """Runs callables on worker threads; results come back on the GUI thread.
+    """Runs callables on a shared lane; results come back on the GUI thread.
 
     ``submit(fn)`` calls ``fn(cancel_event)`` on a worker and returns an id. When it
     finishes, ``finished(id, result)`` is emitted on the GUI thread, or ``failed(id, exc)``
     if it raised. ``cancel(id)`` sets the event and emits ``cancelled(id)`` at once.
-    With ``latest_only``, only the newest task's result is delivered.
+    With ``latest_only``, only the newest task's result is delivered. With ``serial``,
+    tasks run one at a time in the order submitted.
 
     ``run(fn, on_done, on_error)`` is ``submit`` with the result going to this task's own
     callbacks (on the GUI thread): no result needs telling apart by its shape. A task
@@ -59,17 +149,13 @@ class TaskRunner(QObject):
         self,
         parent: QObject | None = None,
         *,
-        max_workers: int = 4,
         latest_only: bool = True,
-        pool: ThreadPoolExecutor | None = None,
+        lane: Lane = Lane.IO,
+        serial: bool = False,
     ) -> None:
-        """``pool``: run on this shared pool (its owner shuts it down) instead of one of
-        this runner's own; many runners then cost no more threads than one."""
         super().__init__(parent)
-        self._owns_pool = pool is None
-        self._pool = pool or ThreadPoolExecutor(
-            max_workers=max_workers, thread_name_prefix="explorer-io"
-        )
+        self.lane = lane
+        self._serial = SerialExecutor(lane) if serial else None
         self._latest_only = latest_only
         self._next_id = 0
         self._latest = 0
@@ -99,8 +185,10 @@ class TaskRunner(QObject):
                 return
             self._done.emit(task_id, result, None)
 
-        future: Future[None] = self._pool.submit(run)
-        del future
+        if self._serial is not None:
+            self._serial.submit(run)
+        else:
+            pool_for(self.lane).submit(run)
         self.started.emit(task_id)
         return task_id
 
@@ -145,6 +233,7 @@ class TaskRunner(QObject):
                 on_done(result)
 
     def shutdown(self) -> None:
+        """Cancel this runner's tasks (the shared pools stay, for the other runners)."""
         self.cancel()
-        if self._owns_pool:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._serial is not None:
+            self._serial.shutdown()

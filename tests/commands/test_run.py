@@ -184,3 +184,15 @@ def test_redact_masks_customer_data_quoted_in_the_printed_lines(tmp_path: Path) 
     assert masked.exit_code == 1
     assert "olivia.young@example.com" not in masked.stdout
     assert "$.email is" in masked.stdout
+
+
+def test_a_report_that_cannot_be_written_is_said_and_the_run_still_ends_with_its_count(
+    tmp_path: Path,
+) -> None:
+    root = _suite(tmp_path, {"ok": {"url": KEYWORDS.replace("{{query}}", "plumb")}})
+    html = tmp_path / "r.html"
+    result = run(str(root), "--json", "/proc/no-reports-here.json", "--html", str(html))
+    assert result.exit_code == 1
+    assert "The JSON report could not be written to /proc/no-reports-here.json" in result.stderr
+    assert html.exists()  # the other report is written
+    assert result.stdout.strip().splitlines()[-1] == "1 passed, 0 failed"

@@ -287,4 +287,247 @@ def test_a_result_survives_being_saved_and_read_back(petstore: Catalog) -> None:
     assert again is not None
     assert again.verdict is result.verdict and again.label == result.label
     assert [p.path for p in again.problems] == [p.path for p in result.problems]
+    assert [p.parts for p in again.problems] == [p.parts for p in result.problems]
+    assert again.stored and "when the response was received" in again.summary
+    assert again.summary.startswith(result.summary)
+    twice = ContractResult.from_dict(again.to_dict())  # the marker is not said twice
+    assert twice is not None and twice.summary == again.summary
     assert ContractResult.from_dict({"verdict": "nonsense"}) is None
+
+
+def test_json_paths_read_back_into_parts() -> None:
+    for parts in [(), ("items", 0, "id"), ("a b", "x-y", 3), ("a.b", '"q"', "[x]")]:
+        assert contract.parts_of(json_path(parts)) == parts
+    assert contract.parts_of("header X-Request-Id") == ()
+    assert contract.parts_of("$[") == ()
+
+
+def test_a_large_body_is_judged_in_another_process_with_the_same_verdict(
+    petstore30: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Megabytes of JSON are parsed and validated in a separate process (the window's
+    interpreter lock stays free); the verdict and its paths are those of this process."""
+    body = json.dumps(_pets(400, broken_at=123)).encode()
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 10**12)
+    here = _check(petstore30, "findPetsByStatus", 200, body)
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 1024)
+    try:
+        there = _check(petstore30, "findPetsByStatus", 200, body)
+        assert there.engine.endswith(", in a separate process")
+        assert there.verdict is here.verdict is Verdict.VIOLATES
+        assert [(p.path, p.message) for p in there.problems] == [
+            (p.path, p.message) for p in here.problems
+        ]
+        assert any(p.path == "$[123].id" for p in there.problems)
+        assert there.operation == here.operation and there.status == 200
+        conforming = json.dumps(_pets(400)).encode()
+        assert _check(petstore30, "findPetsByStatus", 200, conforming).verdict is Verdict.CONFORMS
+        teapot = _check(petstore30, "findPetsByStatus", 418, body)  # the "default" response
+        monkeypatch.setattr(contract, "PROCESS_BYTES", 10**12)
+        assert teapot.verdict is _check(petstore30, "findPetsByStatus", 418, body).verdict
+    finally:
+        contract.shutdown_checking_process()
+
+
+def test_a_changed_description_file_is_read_again_by_the_checking_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    def write(kind: str, stamp: int) -> Path:
+        path = tmp_path / "d.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "openapi": "3.1.0",
+                    "info": {"title": "t", "version": "1"},
+                    "paths": {
+                        "/items": {
+                            "get": {
+                                "operationId": "items",
+                                "responses": {
+                                    "200": {
+                                        "description": "ok",
+                                        "content": {
+                                            "application/json": {
+                                                "schema": {"type": "array", "items": {"type": kind}}
+                                            }
+                                        },
+                                    }
+                                },
+                            }
+                        }
+                    },
+                }
+            )
+        )
+        os.utime(path, (stamp, stamp))
+        return path
+
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 1024)
+    body = json.dumps(list(range(2000))).encode()
+    try:
+        first = load_catalog(write("integer", 1_000_000))
+        assert _check(first, "items", 200, body).verdict is Verdict.CONFORMS
+        second = load_catalog(write("string", 2_000_000))
+        result = _check(second, "items", 200, body)
+        assert result.engine.endswith(", in a separate process")
+        assert result.verdict is Verdict.VIOLATES and result.problems[0].path == "$[0]"
+    finally:
+        contract.shutdown_checking_process()
+
+
+def test_a_description_that_is_no_file_is_checked_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core.catalog import parse_catalog
+
+    text = (DATA / "swagger-petstore-3.0.yaml").read_text()
+    catalog = parse_catalog(text, source="<pasted>")
+    monkeypatch.setattr(contract, "PROCESS_BYTES", 1024)
+    result = _check(catalog, "findPetsByStatus", 200, json.dumps(_pets(100)).encode())
+    assert result.verdict is Verdict.CONFORMS
+    assert "separate process" not in result.engine
+
+
+def _request(url: str, *, body: Any = None, content_type: str = "application/json") -> Any:
+    from explorer.core.models import RequestSpec
+
+    raw = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    headers = (("Content-Type", content_type),) if raw is not None else ()
+    return RequestSpec(
+        method="POST" if raw is not None else "GET", url=url, headers=headers, body=raw
+    )
+
+
+def test_a_request_is_judged_by_the_engine_of_its_response(petstore: Catalog) -> None:
+    """Path, query and body against the operation, by openapi-core, before it is sent."""
+    pet = petstore.lookup("getPetById")
+    assert pet is not None
+    bad = contract.check_request(petstore, pet, _request("https://x.example/api/v3/pet/abc"))
+    assert bad.verdict is Verdict.VIOLATES and bad.side == "request"
+    assert [p.path for p in bad.problems] == ["path parameter petId"]
+    assert "integer" in bad.problems[0].message
+    assert bad.summary.startswith("The request breaks the description of GET /pet/{petId}")
+    good = contract.check_request(petstore, pet, _request("https://x.example/api/v3/pet/7"))
+    assert good.verdict is Verdict.CONFORMS, good.problems
+    assert good.summary.startswith("The request matches")
+
+    add = petstore.lookup("addPet")
+    assert add is not None
+    url = "https://x.example/api/v3/pet"
+    wrong = contract.check_request(petstore, add, _request(url, body={"id": "x"}))
+    paths = sorted(p.path for p in wrong.problems)
+    assert paths == ["$", "$", "$.id"]
+    assert any("'name' is a required property" in p.message for p in wrong.problems)
+    assert wrong.problems[0].parts in {(), ("id",)}
+    csv = contract.check_request(petstore, add, _request(url, body=b"a,b", content_type="text/csv"))
+    assert [p.where for p in csv.problems] == ["content-type"]
+    assert "application/json" in csv.problems[0].message
+    missing = contract.check_request(petstore, add, _request(url))
+    assert [p.message for p in missing.problems] == [
+        "the description requires a body; there is none"
+    ]
+    fine = {"name": "Rex", "photoUrls": ["https://img.example/rex.png"]}
+    assert contract.check_request(petstore, add, _request(url, body=fine)).verdict is (
+        Verdict.CONFORMS
+    )
+
+
+def test_a_required_query_parameter_missing_from_a_request_is_named() -> None:
+    catalog = load_default_catalog()
+    endpoint = next(
+        e
+        for e in catalog.endpoints
+        if any(p.required and p.location.value == "query" for p in e.parameters)
+    )
+    required = next(p for p in endpoint.parameters if p.required and p.location.value == "query")
+    result = contract.check_request(catalog, endpoint, _request(f"http://127.0.0.1{endpoint.path}"))
+    assert f"query parameter {required.name}" in [p.path for p in result.problems]
+
+
+def test_a_webhook_delivery_is_checked_against_the_descriptions_webhooks() -> None:
+    from explorer.core.inbox.checks import default_webhook_schemas
+    from explorer.core.inbox.events import sample_delivery
+
+    schemas = default_webhook_schemas()
+    assert schemas.document is not None
+    sample = json.loads(sample_delivery("MessageCreatedV4").body)
+    good = contract.check_webhook_body(
+        schemas.document,
+        "MessageCreatedV4",
+        json.dumps(sample).encode(),
+        base_uri=schemas.base_uri,
+    )
+    assert good == []
+    sample["data"]["negotiationID"] = 12345
+    bad = contract.check_webhook_body(
+        schemas.document, "MessageCreatedV4", json.dumps(sample).encode(), base_uri=schemas.base_uri
+    )
+    assert [p.parts for p in bad] == [("data", "negotiationID")]
+
+
+def test_a_style_the_engine_cannot_read_is_said_to_be_unchecked_not_a_violation(
+    tmp_path: Path,
+) -> None:
+    """openapi-core cannot read some deepObject parameters (Stripe's ``created``: bounds
+    or a time): an absent one is not judged, a present one is said to be unchecked; never
+    a violation the request does not have."""
+    from explorer.core.models import RequestSpec
+
+    # as Stripe's ``created``: an object of bounds, or a time
+    deep = {
+        "anyOf": [
+            {"type": "object", "properties": {"gt": {"type": "integer"}}},
+            {"type": "integer"},
+        ]
+    }
+    card = {"type": "object", "properties": {"number": {"type": "string"}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/charges": {
+                "post": {
+                    "operationId": "charge",
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                        {
+                            "name": "created",
+                            "in": "query",
+                            "style": "deepObject",
+                            "explode": True,
+                            "schema": deep,
+                        },
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {"type": "object", "properties": {"card": card}},
+                                "encoding": {"card": {"style": "deepObject", "explode": True}},
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "charges.json"
+    path.write_text(json.dumps(document))
+    catalog = load_catalog(path)
+    endpoint = catalog.lookup("charge")
+    assert endpoint is not None
+
+    def judge(query: str, body: bytes | None = None) -> ContractResult:
+        headers = (("Content-Type", "application/x-www-form-urlencoded"),) if body else ()
+        spec = RequestSpec(
+            method="POST", url=f"https://x.example/charges{query}", headers=headers, body=body
+        )
+        return contract.check_request(catalog, endpoint, spec)
+
+    assert judge("?limit=3").verdict is Verdict.CONFORMS
+    wrong = judge("?limit=many")
+    assert [p.path for p in wrong.problems] == ["query parameter limit"]
+    present = judge("?created[gt]=5")
+    assert present.verdict is Verdict.NO_SCHEMA and present.problems == ()
+    assert present.note.startswith("query parameter created not checked")
+    assert judge("", b"card[number]=4242").verdict is Verdict.CONFORMS

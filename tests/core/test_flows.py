@@ -20,6 +20,7 @@ from explorer.core.flows import (
     sandbox_sender,
     shipped_flows,
 )
+from explorer.core.redact import MASK
 from explorer.core.session import Session, load_catalog
 from explorer.paths import AppPaths
 from explorer.sandbox.server import SandboxConfig, SandboxServer
@@ -124,7 +125,7 @@ def test_the_search_id_is_carried_into_create_request(
     assert sent["searchID"] == search_body["searchID"]
     assert sent["businessIDs"] == [search_body["data"][0]["businessID"]]
     assert json.loads(search.spec.body)["zipCode"] == "10001"  # type: ignore[union-attr]
-    assert create.record.request.header("authorization") == "Bearer ••••••••"  # type: ignore[union-attr]
+    assert create.record.request.header("authorization") == f"Bearer {MASK}"  # type: ignore[union-attr]
 
 
 def test_a_failing_step_stops_the_flow_and_says_why(session: Session, send: SandboxSender) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import scripted_session as s
 
+from explorer.core.captures import Capture
 from explorer.core.models import RequestSpec
 from explorer.core.saved import (
     SavedRequest,
@@ -181,3 +182,56 @@ def test_a_webhook_auth_value_is_refused(store: SavedRequestStore) -> None:
         RequestSpec(method="POST", url=spec.url, body=json.dumps(body).encode()), name="hook"
     )
     assert store.save("hook", safe) == "hook.request.json"
+
+
+def test_the_environment_address_is_saved_as_base_url(store: SavedRequestStore) -> None:
+    store.bases = ("https://api.thumbtack.com", "https://auth.thumbtack.com")
+    spec = RequestSpec(method="GET", url="https://api.thumbtack.com/api/v4/businesses")
+    token = RequestSpec(method="POST", url="https://auth.thumbtack.com/oauth2/token")
+    store.save("list", SavedRequest.from_spec(spec, name="list"))
+    store.save("token", SavedRequest.from_spec(token, name="token"))
+    assert store.load("list").url == "{{base_url}}/api/v4/businesses"
+    assert store.load("token").url == "{{auth_base_url}}/oauth2/token"
+    other = RequestSpec(method="GET", url="https://example.com/api/v4/businesses")
+    store.save("other", SavedRequest.from_spec(other, name="other"))
+    assert store.load("other").url == "https://example.com/api/v4/businesses"  # not ours
+
+
+def test_an_old_file_with_a_sandbox_port_is_migrated_on_load(store: SavedRequestStore) -> None:
+    old = {
+        "version": 1,
+        "name": "search",
+        "method": "POST",
+        "url": "http://127.0.0.1:48400/api/v4/businesses/search",
+        "headers": [{"name": "Authorization", "value": "Bearer {{access_token}}"}],
+        "body": {"zipCode": "94117"},
+        "body_format": "json",
+        "description": "kept as it was",
+    }
+    path = store.root / "search.request.json"
+    store.root.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(old))
+    loaded = store.load("search")
+    assert loaded.url == "{{base_url}}/api/v4/businesses/search"
+    rewritten = json.loads(path.read_text())
+    assert rewritten["url"] == "{{base_url}}/api/v4/businesses/search"
+    assert {k: v for k, v in rewritten.items() if k != "url"} == {
+        **{k: v for k, v in old.items() if k != "url"},
+        "operation_id": None,
+    }
+
+
+def test_captures_are_saved_with_the_request(store: SavedRequestStore) -> None:
+    spec = RequestSpec(method="POST", url="http://127.0.0.1:1/api/v4/businesses/search")
+    captures = (Capture.parse("searchID <- $.searchID"), Capture.parse("etag <- header ETag"))
+    store.save("search", SavedRequest.from_spec(spec, name="search", captures=captures))
+    assert store.load("search").captures == captures
+    document = json.loads((store.root / "search.request.json").read_text())
+    assert document["captures"] == [
+        {"name": "searchID", "path": "$.searchID"},
+        {"name": "etag", "header": "ETag"},
+    ]
+    document["captures"] = [{"name": "2bad", "path": "$.a"}]
+    (store.root / "search.request.json").write_text(json.dumps(document))
+    with pytest.raises(SavedRequestError, match=r"captures\[0\]: '2bad' cannot be a variable name"):
+        store.load("search")

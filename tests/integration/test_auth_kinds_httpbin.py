@@ -153,8 +153,9 @@ def test_the_windows_session_signs_with_a_basic_profile(httpbin_url: str) -> Non
     from explorer.core.environments import custom_environment
     from explorer.core.models import RequestSpec
     from explorer.core.profiles import AuthKind, Profile
+    from explorer.core.redact import MASK
     from explorer.core.secrets import MemoryStore, SecretKind
-    from explorer.core.session import BEARER_MASK, Session
+    from explorer.core.session import Session
     from explorer.paths import AppPaths
 
     session = Session(AppPaths.from_environment().ensure())
@@ -170,5 +171,5 @@ def test_the_windows_session_signs_with_a_basic_profile(httpbin_url: str) -> Non
     session.close()
     assert record.status == 200, record
     assert json.loads(record.body) == {"authenticated": True, "user": "ann"}
-    assert record.request.header("authorization") == f"Basic {BEARER_MASK}"
+    assert record.request.header("authorization") == f"Basic {MASK}"
     assert SECRET not in repr(record.request)  # masked in the URL too

@@ -24,8 +24,9 @@ from explorer.core.environments import Environment, custom_environment
 from explorer.core.loopback import LoopbackPortBusy, StateMismatch
 from explorer.core.models import FixAction, Flow, RequestSpec
 from explorer.core.profiles import AuthMethod, Profile, ProfileStore
+from explorer.core.redact import MASK
 from explorer.core.secrets import MemoryStore, SecretKind, VaultStore
-from explorer.core.session import BEARER_MASK, CallService, Session, build_request, resolve
+from explorer.core.session import CallService, Session, build_request, resolve
 from explorer.paths import AppPaths
 
 pytestmark = pytest.mark.integration
@@ -322,7 +323,7 @@ def test_the_window_session_sends_on_the_same_path_as_the_cli(
     assert used == ["cc"]
     shown = record.request.header("Authorization")
     if mask:  # the window's face: the token is never in the record it shows
-        assert shown == f"Bearer {BEARER_MASK}"
+        assert shown == f"Bearer {MASK}"
     else:
         assert shown == seen_tokens[1]
     token = seen_tokens[1].removeprefix("Bearer ")

@@ -63,7 +63,7 @@ def test_only_the_latest_result_is_delivered(qtbot: QtBot, gate: threading.Event
 def test_cancel_is_said_at_once_and_the_late_result_is_dropped(
     qtbot: QtBot, gate: threading.Event
 ) -> None:
-    runner = TaskRunner(latest_only=False, max_workers=1)
+    runner = TaskRunner(latest_only=False, serial=True)
     done: list[object] = []
     runner.run(held(gate, "late"), done.append)
     with qtbot.waitSignal(runner.cancelled, timeout=1000):
@@ -95,3 +95,44 @@ def test_each_task_gets_its_own_callbacks(qtbot: QtBot) -> None:
         runner.run(broken, results.append)  # no on_error: the failed signal says it
     assert results == [1]
     runner.shutdown()
+
+
+def test_every_runner_uses_the_shared_lanes_and_a_serial_one_keeps_its_order(
+    qtbot: QtBot,
+) -> None:
+    """One thread policy: runners make no pools of their own; a serial runner's tasks run
+    one at a time, in order, on the shared lane."""
+    from explorer.ui.workers import Lane
+
+    serial = TaskRunner(latest_only=False, serial=True)
+    computing = TaskRunner(latest_only=False, lane=Lane.CPU)
+    order: list[int] = []
+    names: set[str] = set()
+    running = [0]
+    overlapped = [False]
+    lock = threading.Lock()
+
+    def step(index: int):  # type: ignore[no-untyped-def]
+        def run(_cancel: threading.Event) -> int:
+            with lock:
+                running[0] += 1
+                overlapped[0] = overlapped[0] or running[0] > 1
+            names.add(threading.current_thread().name)
+            order.append(index)
+            with lock:
+                running[0] -= 1
+            return index
+
+        return run
+
+    done: list[object] = []
+    for index in range(30):
+        serial.run(step(index), done.append)
+    computed: list[object] = []
+    computing.run(lambda _cancel: threading.current_thread().name, computed.append)
+    qtbot.waitUntil(lambda: len(done) == 30 and len(computed) == 1, timeout=10000)
+    assert order == list(range(30)) and not overlapped[0]
+    assert all(name.startswith("explorer-io") for name in names)
+    assert str(computed[0]).startswith("explorer-cpu")
+    serial.shutdown()
+    computing.shutdown()

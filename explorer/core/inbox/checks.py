@@ -3,9 +3,11 @@ the description's webhook schemas.
 
 :func:`check_credentials` compares in constant time and reports what was sent with the
 secret part masked. :func:`check_contract` is the one place the contract verdict on a
-delivery is made: today it validates with ``jsonschema`` (through
-:func:`explorer.core.validation.check_body`) against the schemas of the description's
-``webhooks`` section, read with the catalog's own reader and ``$ref`` resolver.
+delivery is made: the body goes through the contract engine of every response and
+request (:func:`explorer.core.contract.check_webhook_body`, openapi-core) against the
+description's ``webhooks`` section, its problems in the request builder's words
+(:func:`explorer.core.validation.sentence`); fields the schema does not name are warned
+of as in the builder.
 """
 
 from __future__ import annotations
@@ -135,6 +137,9 @@ class WebhookSchemas:
     by_event: Mapping[str, Mapping[str, Any]]
     #: events whose ``data`` the description leaves as a bare object ("not captured")
     undocumented_data: frozenset[str] = frozenset()
+    #: the description itself and where it is, for the contract engine
+    document: Mapping[str, Any] | None = None
+    base_uri: str = ""
 
     @property
     def event_types(self) -> tuple[str, ...]:
@@ -164,7 +169,13 @@ class WebhookSchemas:
             by_event[str(name)] = schema
             if _data_is_bare(schema):
                 undocumented.add(str(name))
-        return cls(source=source, by_event=by_event, undocumented_data=frozenset(undocumented))
+        return cls(
+            source=source,
+            by_event=by_event,
+            undocumented_data=frozenset(undocumented),
+            document=document,
+            base_uri=base_uri or reader.base_uri,
+        )
 
 
 def _data_is_bare(schema: Mapping[str, Any]) -> bool:
@@ -216,8 +227,6 @@ def check_contract(
     method: str = "POST",
 ) -> ContractVerdict:
     """The contract verdict on one delivery: envelope and ``data`` against the schemas."""
-    from explorer.core.validation import check_body
-
     notes: list[Finding] = []
     if method.upper() != "POST":
         notes.append(
@@ -257,11 +266,7 @@ def check_contract(
                 ),
             ),
         )
-    found = check_body(schema, body.decode("utf-8"), None)
-    findings = [
-        *notes,
-        *(Finding(where=f.field, message=f.message, warning=f.warning) for f in found),
-    ]
+    findings = [*notes, *_body_findings(schemas, str(event_type), schema, body, document)]
     errors = [f for f in findings if not f.warning]
     if errors:
         return ContractVerdict(
@@ -282,3 +287,32 @@ def check_contract(
         summary=f"Matches the description's {event_type} schema.",
         findings=tuple(findings),
     )
+
+
+def _body_findings(
+    schemas: WebhookSchemas,
+    event_type: str,
+    schema: Mapping[str, Any],
+    body: bytes,
+    document: Any,
+) -> list[Finding]:
+    """The body's problems by the contract engine, then the fields the schema does not
+    name (warnings), each where the request builder would put it."""
+    from explorer.core.validation import BodyFinding, check_body, field_name, sentence
+
+    found: list[BodyFinding]
+    if schemas.document is None:  # schemas made without their description: JSON Schema
+        found = check_body(schema, body.decode("utf-8"), None)
+    else:
+        from explorer.core.contract import check_webhook_body
+        from explorer.core.validation import unknown_fields
+
+        problems = check_webhook_body(
+            schemas.document, event_type, body, base_uri=schemas.base_uri, words=sentence
+        )
+        found = [
+            BodyFinding(field=field_name(list(p.parts)), message=p.message, json_path=p.parts)
+            for p in problems
+        ]
+        found += unknown_fields(schema, document)
+    return [Finding(where=f.field, message=f.message, warning=f.warning) for f in found]

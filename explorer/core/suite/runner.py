@@ -243,6 +243,8 @@ class SuiteRunner:
         self._personal_values: dict[str, None] = {}
         self._summary: RunSummary | None = None
         self._depends = _dependencies(suite.steps)
+        #: the steps the run will (or would) run: all of them until run() says otherwise
+        self._planned = len(self._tasks(None))
 
     # ----- control ------------------------------------------------------------------------
     def stop(self) -> None:
@@ -258,7 +260,7 @@ class SuiteRunner:
         """The run so far (complete once :meth:`run`'s generator is exhausted)."""
         if self._summary is not None:
             return self._summary
-        return self._make_summary(0.0, "", planned=len(self._results))
+        return self._make_summary(0.0, "", planned=self._planned)
 
     # ----- running -------------------------------------------------------------------------
     def planned(self, only: Iterable[tuple[str, int | None]] | None = None) -> int:
@@ -275,6 +277,7 @@ class SuiteRunner:
         it finishes; ``captured`` seeds each row's variables (an earlier run's)."""
         chosen = None if only is None else frozenset(only)
         tasks = self._tasks(chosen)
+        self._planned = len(tasks)
         started = time.perf_counter()
         started_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         for row, values in (captured or {}).items():
@@ -284,6 +287,9 @@ class SuiteRunner:
                 yield from self._run_in_order(tasks)
             else:
                 yield from self._run_at_once(tasks)
+        except BaseException:  # Ctrl+C, or the caller closed the generator: stop at once
+            self._cancel.set()
+            raise
         finally:
             self._summary = self._make_summary(
                 time.perf_counter() - started, started_at, planned=len(tasks)
@@ -330,7 +336,11 @@ class SuiteRunner:
                     return
                 if not running:  # nothing can start: should not happen (dependencies go back)
                     return
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                try:
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                except BaseException:  # Ctrl+C: the steps under way are cancelled
+                    self._cancel.set()
+                    raise
                 for future in finished:
                     task = running.pop(future)
                     result = future.result()

@@ -9,8 +9,9 @@ with what it needs and wires its signals; the controller never sees the window.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QKeySequence
@@ -32,6 +33,9 @@ from explorer.ui.history.panel import HistoryPanel, HistoryQuery, HistorySetting
 from explorer.ui.history.service import HistoryService, Purpose
 from explorer.ui.redaction import RedactionContext
 
+if TYPE_CHECKING:
+    from explorer.core.contract import ContractResult
+
 
 def default_history_path() -> Path:
     """The history database in the program's data folder."""
@@ -42,6 +46,7 @@ class HistoryController(QObject):
     """The history of one window: its service (database), dock and action."""
 
     export_ready = Signal(object)  # Exchange, loaded for a support bundle
+    compare_ready = Signal(object)  # list[Exchange], loaded to be compared (one or two)
 
     def __init__(
         self,
@@ -88,6 +93,7 @@ class HistoryController(QObject):
         self.panel.open_requested.connect(lambda i: self.service.load(i, Purpose.OPEN))
         self.panel.resend_requested.connect(lambda i: self.service.load(i, Purpose.RESEND))
         self.panel.settings_requested.connect(self.on_panel_settings)
+        self.panel.compare_requested.connect(self.load_for_compare)
         self.service.open()
 
     @Slot()
@@ -193,8 +199,25 @@ class HistoryController(QObject):
     def load_for_export(self, exchange_id: int) -> None:
         self.service.load(exchange_id, Purpose.EXPORT)
 
+    def load_for_compare(self, exchange_ids: list[int]) -> None:
+        """Load these exchanges (one, to compare with what is on screen, or two) and emit
+        ``compare_ready`` with them."""
+        self.service.load_many(list(exchange_ids), Purpose.COMPARE)
+
+    def show_dock(self) -> None:
+        self.panel.show()
+        self.panel.raise_()
+        self.panel.list.setFocus()
+
+    def recent(self) -> list[ExchangeSummary]:
+        """The exchanges the dock lists now (its last search), newest first."""
+        return self.panel.recent_rows
+
     @Slot(object, str)
     def on_service_loaded(self, exchange: Exchange, purpose: str) -> None:
+        if purpose == Purpose.COMPARE:
+            self.compare_ready.emit(exchange)
+            return
         # Without the token and fault it was sent with: the current ones are added.
         ready = self.exchange.sendable(without_added_headers(exchange.resend_spec()))
         if purpose == Purpose.RESEND:
@@ -210,7 +233,10 @@ class HistoryController(QObject):
         else:
             self.open_request(ready)
             stored = Explanation.from_dict(exchange.explanation)
-            self.exchange.show(self.exchange.stored(exchange.record, stored), request=ready)
+            verdict = stored_verdict(exchange.contract)
+            self.exchange.show(
+                self.exchange.stored(exchange.record, stored, verdict), request=ready
+            )
             self.status.showMessage(
                 f"Opened exchange #{exchange.id} from the history "
                 f"({exchange.created_at[:19].replace('T', ' ')} UTC). "
@@ -268,3 +294,13 @@ class HistoryController(QObject):
 
     def shutdown(self) -> None:
         self.service.close()
+
+
+def stored_verdict(data: Mapping[str, Any] | None) -> ContractResult | None:
+    """The contract verdict stored with an exchange, as it was made when it was received
+    (the description open now may say otherwise; re-sending judges it again)."""
+    if not data:
+        return None
+    from explorer.core.contract import ContractResult
+
+    return ContractResult.from_dict(data)

@@ -21,6 +21,7 @@ from explorer.core.history import ExchangeSummary
 from explorer.core.models import StatusClass
 from explorer.core.status import classify_status
 from explorer.ui.plain import plain_tooltip
+from explorer.ui.style.palette import current
 from explorer.ui.style.theme import is_dark, status_colors
 
 #: Rows read per page: more than a tall dock shows, few enough to read in a few ms.
@@ -96,7 +97,7 @@ class HistoryModel(QAbstractTableModel):
         self._ids: dict[int, int] = {}
         self._complete = True
         self._waiting = False
-        self._brushes: dict[tuple[StatusClass, bool], tuple[QBrush, QBrush]] = {}
+        self._brushes: dict[tuple[StatusClass, str], tuple[QBrush, QBrush]] = {}
 
     # ----- filling ----------------------------------------------------------------------
     def reset(self, rows: Sequence[ExchangeSummary], *, page_size: int = PAGE_SIZE) -> None:
@@ -213,7 +214,7 @@ class HistoryModel(QAbstractTableModel):
 
     # ----- rows -------------------------------------------------------------------------
     def _brush(self, status_class: StatusClass, dark: bool) -> tuple[QBrush, QBrush]:
-        key = (status_class, dark)
+        key = (status_class, current().name if current().dark == dark else str(dark))
         found = self._brushes.get(key)
         if found is None:
             background, foreground = status_colors(status_class, dark=dark)

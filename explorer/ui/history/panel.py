@@ -42,11 +42,14 @@ from explorer.ui.history.model import (
     status_class_of,
 )
 from explorer.ui.plain import plain_labels
+from explorer.ui.style.palette import follow_theme
 
 __all__ = ["HistoryPanel", "HistoryQuery", "parse_query", "short_path", "status_class_of"]
 
 SEARCH_DELAY_MS = 250
 NARROW_PX = 340
+#: How many of the newest exchanges "Compare with…" may offer.
+RECENT = 50
 _STATUS_WORD = re.compile(r"^(?:[1-5]xx|[1-5]\d\d|none|failed)$", re.IGNORECASE)
 
 
@@ -90,6 +93,7 @@ class HistoryPanel(QDockWidget):
     open_requested = Signal(int)
     resend_requested = Signal(int)
     settings_requested = Signal()
+    compare_requested = Signal(list)  # the ids of the two selected exchanges, older first
 
     COLUMNS = COLUMNS
 
@@ -148,6 +152,9 @@ class HistoryPanel(QDockWidget):
         self.open_button.setToolTip("Show this exchange in the response pane (double-click)")
         self.resend_button = QPushButton("Resend")
         self.resend_button.setToolTip("Send this request again with the current credentials")
+        self.compare_button = QPushButton("Compare…")
+        self.compare_button.setObjectName("historyCompareButton")
+        self.compare_button.setEnabled(False)
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setObjectName("historySettingsButton")
         self.settings_button.setToolTip("History settings: how much to keep, and pruning")
@@ -156,6 +163,7 @@ class HistoryPanel(QDockWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.resend_button)
+        buttons.addWidget(self.compare_button)
         buttons.addStretch(1)
         buttons.addWidget(self.settings_button)
         layout = QVBoxLayout(body)
@@ -177,6 +185,16 @@ class HistoryPanel(QDockWidget):
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.resend_button.clicked.connect(lambda: self._emit(self.resend_requested))
         self.settings_button.clicked.connect(self.settings_requested)
+        self.compare_button.clicked.connect(self.on_compare_clicked)
+        self.compare_first: int | None = None  # the exchange marked as A, to compare with
+        #: the newest exchanges listed (for "Compare with…"), newest first
+        self.recent_rows: list[ExchangeSummary] = []
+        # the status cells' colours are the palette's: searched and shown again after a
+        # theme switch (not now: the window's first search is its own)
+        themes: list[object] = []
+        follow_theme(
+            self.list, lambda colors: self._timer.start() if themes else themes.append(colors)
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -205,10 +223,26 @@ class HistoryPanel(QDockWidget):
         self.search_requested.emit(query)
 
     def selected_id(self) -> int | None:
-        index = self.list.selectionModel().currentIndex()
-        if not index.isValid() or not self.list.selectionModel().isRowSelected(index.row()):
+        """The exchange selected, if any."""
+        selection = self.list.selectionModel()
+        index = selection.currentIndex()
+        if not index.isValid() or not selection.isRowSelected(index.row()):
             return None
         return self.model.exchange_id(index.row())
+
+    @Slot()
+    def on_compare_clicked(self) -> None:
+        """First press: the selected exchange is A. Second press, on another: compare."""
+        chosen = self.selected_id()
+        if chosen is None:
+            return
+        first = self.compare_first
+        if first is None or first == chosen:
+            self.compare_first = None if first == chosen else chosen
+        else:
+            self.compare_first = None
+            self.compare_requested.emit(sorted((first, chosen)))
+        self.on_list_selection_changed()
 
     def row_texts(self, row: int) -> tuple[str, ...]:
         """What row ``row`` shows, column by column (for tests and screen readers)."""
@@ -226,10 +260,24 @@ class HistoryPanel(QDockWidget):
         chosen = self.selected_id() is not None
         self.open_button.setEnabled(chosen)
         self.resend_button.setEnabled(chosen)
+        first = self.compare_first
+        self.compare_button.setEnabled(chosen)
+        if first is None:
+            self.compare_button.setText("Compare…")
+            self.compare_button.setToolTip(
+                "Mark this exchange as A; then select another and press Compare with #A"
+            )
+        else:
+            self.compare_button.setText(f"Compare with #{first}")
+            self.compare_button.setToolTip(
+                f"Compare exchange #{first} with the selected one, value by value "
+                f"(press it on #{first} itself to unmark it)"
+            )
 
     def show_rows(self, rows: Sequence[ExchangeSummary]) -> None:
         """The first page of a new search; the selection is kept when its row is there."""
         keep = self.selected_id()
+        self.recent_rows = list(rows[:RECENT])
         self.model.reset(rows, page_size=PAGE_SIZE)
         if keep is not None:
             self._select(keep)
@@ -251,6 +299,9 @@ class HistoryPanel(QDockWidget):
         bar = self.list.verticalScrollBar()
         before = bar.value()
         added = self.model.rowCount()
+        known = {row.id for row in self.recent_rows}
+        fresh = [row for row in rows if row.id not in known]
+        self.recent_rows = (fresh + self.recent_rows)[:RECENT]
         self.model.prepend(rows)
         added = self.model.rowCount() - added
         if added and before > bar.minimum():

@@ -30,6 +30,7 @@ class Purpose(StrEnum):
     OPEN = "open"
     RESEND = "resend"
     EXPORT = "export"
+    COMPARE = "compare"
 
 
 class HistoryService(QObject):
@@ -55,7 +56,7 @@ class HistoryService(QObject):
         self._generation = 0  # which search a page or the newer rows belong to
         self._closed = threading.Event()
         self._closing = False
-        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=False, serial=True)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
 
@@ -141,6 +142,21 @@ class HistoryService(QObject):
             if exchange is None:
                 raise HistoryError(self.path, f"exchange {exchange_id} is no longer there")
             return exchange, purpose.value
+
+        return self._submit("loaded", work)
+
+    def load_many(self, exchange_ids: list[int], purpose: Purpose) -> int:
+        """Load several exchanges at once: ``loaded`` gets the list of them, in order."""
+
+        def work() -> tuple[Any, str]:
+            store = self._require()
+            found = []
+            for exchange_id in exchange_ids:
+                exchange = store.get(exchange_id)
+                if exchange is None:
+                    raise HistoryError(self.path, f"exchange {exchange_id} is no longer there")
+                found.append(exchange)
+            return found, purpose.value
 
         return self._submit("loaded", work)
 

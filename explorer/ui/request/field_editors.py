@@ -310,9 +310,12 @@ class FieldRow:
         self.name = name
         self.path = path
         self.editor = editor
-        marker = ' <span style="color:#d9473f">*</span>' if required else ""
-        self.label = QLabel(f"{name}{marker}")
-        self.label.setTextFormat(Qt.TextFormat.RichText)
+        # the "*" says "required" in the text colour (its words are in the tooltip and the
+        # accessible name), so it reads the same in every theme
+        marker = " <b>*</b>" if required else ""
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)  # before the text: laid out once
+        self.label.setText(f"{name}{marker}")
         tip = [str(schema.get("description", "")), f"Type: {describe_type(schema)}"]
         if required:
             tip.append("Required.")

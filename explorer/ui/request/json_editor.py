@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from explorer.ui.style.palette import current, for_dark
 from explorer.ui.style.theme import is_dark
 
 #: Above this size the editor stops colouring (the highlighter would slow typing).
@@ -55,17 +56,11 @@ class JsonHighlighter(QSyntaxHighlighter):
         self.set_dark(is_dark())
 
     def set_dark(self, dark: bool) -> None:
-        palette = {
-            "key": "#8cb4ff" if dark else "#1d4fb8",
-            "string": "#9ccf8a" if dark else "#23743a",
-            "number": "#e0a86a" if dark else "#a04f00",
-            "literal": "#d699ff" if dark else "#7a2fb0",
-            "variable": "#ffcc66" if dark else "#8a5a00",
-        }
+        syntax = for_dark(dark).syntax
         self._formats: dict[str, QTextCharFormat] = {}
-        for name, colour in palette.items():
+        for name in ("key", "string", "number", "literal", "variable"):
             fmt = QTextCharFormat()
-            fmt.setForeground(QColor(colour))
+            fmt.setForeground(QColor(syntax["keyword" if name == "literal" else name]))
             if name in ("key", "variable"):
                 fmt.setFontWeight(QFont.Weight.DemiBold)
             self._formats[name] = fmt
@@ -100,8 +95,7 @@ class JsonEditor(QPlainTextEdit):
         """Give each 1-based line in ``lines`` a red background."""
         self.marked_lines = sorted(set(lines))
         selections = []
-        colour = QColor("#b3261e")
-        colour.setAlpha(70)
+        colour = QColor(current().problem_line_bg)
         for line in self.marked_lines:
             block = self.document().findBlockByNumber(line - 1)
             if not block.isValid():
@@ -133,7 +127,20 @@ _TAB = re.compile(r"\t")
 
 
 def line_of_path(text: str, path: Sequence[str | int]) -> int | None:
-    """The 1-based line where the value at ``path`` (or its nearest parent) starts."""
+    """The 1-based line where the value at ``path`` (or its nearest parent) starts.
+
+    JSON is walked along the path only (:func:`~explorer.core.json_locate.span_of`); text
+    that is not JSON (``{{variables}}`` unquoted) is read as YAML instead."""
+    from explorer.core.json_locate import span_of
+
+    parts = list(path)
+    while True:
+        span = span_of(text, parts)
+        if span is not None:
+            return text.count("\n", 0, span[0]) + 1
+        if not parts:
+            break
+        parts.pop()
     try:
         node = yaml.compose(_TAB.sub("  ", text), Loader=yaml.SafeLoader)
     except yaml.YAMLError:

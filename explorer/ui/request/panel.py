@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextOption
@@ -49,7 +50,12 @@ from explorer.core.redact import RedactionPolicy, Redactor
 from explorer.core.reopen import FREE, inputs_for
 from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.request.body_kinds import ALL_KINDS, BodyKindPanel
-from explorer.ui.request.composite_editors import make_editor
+from explorer.ui.request.composite_editors import (
+    ROWS_PER_SLICE,
+    ObjectEditor,
+    expand_within,
+    make_editor,
+)
 from explorer.ui.request.drafts import DraftKeeper
 from explorer.ui.request.field_editors import MISSING, Editor
 from explorer.ui.request.json_editor import JsonEditor, monospace_font
@@ -62,6 +68,8 @@ from explorer.ui.request.parts import (
     preview_text,
 )
 from explorer.ui.request.problems import ProblemDisplay
+from explorer.ui.style.palette import current
+from explorer.ui.workers import Lane, TaskRunner
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CHECK_DELAY_MS = 300
@@ -74,10 +82,12 @@ class RequestPanel(ProblemDisplay, QWidget):
     send_requested = Signal()
     cancel_requested = Signal()
     problems_changed = Signal(list)  # list[InputProblem]
+    request_judged = Signal(object)  # the ContractResult on the request shown, or None
     message = Signal(str)  # a short status-bar message
     #: copy the request as code: a target id of explorer.core.codegen.TARGETS ("curl",
     #: "httpx" and every language of the Copy as menu)
     copy_requested = Signal(str)
+    define_variable = Signal(str)  # "Define it" for an undefined {{name}}
 
     def __init__(
         self,
@@ -102,6 +112,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self._build()
         self._check_timer = _timer(self, self.run_checks)
         self._raw_timer = _timer(self, self.on_raw_settled)
+        self._form_timer = _timer(self, self.on_form_slice)
         self._restyle()
 
     # ----- layout -------------------------------------------------------------------------
@@ -211,6 +222,16 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.problem_count = QLabel("")
         self.problem_count.setObjectName("problemCount")
         self.problem_count.setWordWrap(True)
+        # the request as it would be sent, judged against the description by the engine
+        # that judges its response (on a worker; it never holds up typing or Send)
+        self.contract_note = QLabel("")
+        self.contract_note.setObjectName("requestContract")
+        self.contract_note.setAccessibleName("Request against the description")
+        self.contract_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.contract_note.setWordWrap(True)
+        self.contract_note.hide()
+        self.request_verdict: Any = None
+        self._contract_runner = TaskRunner(self, latest_only=True, lane=Lane.CPU)
 
         line = QHBoxLayout()
         line.setSpacing(6)
@@ -234,10 +255,14 @@ class RequestPanel(ProblemDisplay, QWidget):
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problem_list)
+        self.below_problems = QVBoxLayout()  # bars other features put under the problems
+        self.below_problems.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.below_problems)
         bottom = QHBoxLayout()
         bottom.addWidget(self.problem_count, 1)
         bottom.addWidget(self.reset_button)
         layout.addLayout(bottom)
+        layout.addWidget(self.contract_note)
 
         self.send_button.clicked.connect(self.request_send)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -250,6 +275,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.copy_httpx_button.clicked.connect(lambda: self.copy_requested.emit("httpx"))
         self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
         self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_shortcut.setWhatsThis("Undo resetting the request form")
         self.undo_shortcut.activated.connect(self.undo_reset)
         self._show_mode()
 
@@ -259,9 +285,9 @@ class RequestPanel(ProblemDisplay, QWidget):
         super().changeEvent(event)
 
     def _restyle(self) -> None:
-        dark = self.palette().window().color().lightness() < 128
-        self.setStyleSheet(panel_stylesheet(dark))
-        self.raw.highlighter.set_dark(dark)
+        colors = current()
+        self.setStyleSheet(panel_stylesheet(colors))
+        self.raw.highlighter.set_dark(colors.dark)
 
     def _show_mode(self) -> None:
         has = self.endpoint is not None
@@ -332,19 +358,23 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.server_note.show()
 
     def _build_body_form(self, endpoint: Endpoint) -> None:
-        if self.body_editor is not None:
-            self.body_editor.setParent(None)
-            self.body_editor.deleteLater()
+        old = self.body_editor
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
             widget = item.widget() if item is not None else None
-            if widget is not None and widget is not self.form_banner:
+            if widget is old and old is not None:
+                old.hide()  # deleted on the next turn; taking a big form apart costs more
+                old.deleteLater()
+            elif widget is not None and widget is not self.form_banner:
                 widget.setParent(None)
         self.body_layout.addWidget(self.form_banner)
         self.body_editor = None
         if endpoint.body_schema:
-            self.body_editor = make_editor(endpoint.body_schema, endpoint.body_required)
+            self.body_editor = make_editor(endpoint.body_schema, endpoint.body_required, lazy=True)
             self.body_editor.setObjectName("bodyForm")
+            expand_within(self.body_editor)  # a huge body keeps its deeper groups collapsed
+            if isinstance(self.body_editor, ObjectEditor) and not self.body_editor.complete:
+                self._form_timer.start(0)  # the rest of a long form, a slice per turn
             self.body_editor.changed.connect(self.on_body_form_changed)
             self.body_layout.addWidget(self.body_editor)
         else:
@@ -426,6 +456,22 @@ class RequestPanel(ProblemDisplay, QWidget):
     def remember_draft(self) -> None:
         if self.endpoint is not None:
             self.drafts.remember(self.endpoint.key, self.current_inputs(), self._example)
+
+    @Slot()
+    def on_form_slice(self) -> None:
+        """Add the next rows of a long body form (it is shown and usable meanwhile)."""
+        editor = self.body_editor
+        if not isinstance(editor, ObjectEditor) or editor.complete:
+            return
+        self._syncing = True
+        try:
+            editor.build_some(ROWS_PER_SLICE)
+        finally:
+            self._syncing = False
+        if editor.complete:
+            self._show_problems(dict(self.variables()))
+        else:
+            self._form_timer.start(0)
 
     # ----- sync between the form and the raw JSON -----------------------------------------
     @Slot()
@@ -532,8 +578,62 @@ class RequestPanel(ProblemDisplay, QWidget):
             self.fail_bar.hide()  # the bar goes with its cause
         self._show_problems(values)
         self._update_preview(values)
+        self._judge_request(big)
         self.problems_changed.emit(self.problems)
         return self.problems
+
+    def _judge_request(self, big: bool) -> None:
+        """Judge the request as it would be sent against the operation's parameters and
+        body (openapi-core, the engine of the response verdict), on a worker."""
+        endpoint = self.endpoint
+        catalog = None
+        if endpoint is not None and not big:
+            from explorer.core.catalog import catalog_of
+
+            catalog = catalog_of(endpoint)
+        spec = None
+        if catalog is not None:
+            try:
+                spec = self.build_spec()
+            except Exception:  # inputs that cannot make a request: the problems say why
+                spec = None
+        if endpoint is None or catalog is None or spec is None:
+            self._contract_runner.cancel()
+            self._show_request_verdict(None)
+            return
+
+        def judge(_cancel: object) -> Any:
+            from explorer.core.contract import check_request
+
+            return check_request(catalog, endpoint, spec)
+
+        self._contract_runner.run(judge, self._show_request_verdict, lambda _e: None)
+
+    def _show_request_verdict(self, verdict: Any) -> None:
+        from explorer.core.contract import Verdict
+
+        self.request_verdict = verdict
+        if verdict is None or (verdict.verdict is Verdict.NO_SCHEMA and not verdict.note):
+            self.contract_note.hide()
+            self.contract_note.setText("")
+            self.request_judged.emit(verdict)
+            return
+        redact = self.redactor().redact_text
+        broken = verdict.verdict is Verdict.VIOLATES
+        text = f"{'✖' if broken else '✔'} Request vs. description: {verdict.label}"
+        if verdict.verdict is Verdict.NO_SCHEMA:
+            text = f"ℹ Request vs. description: {verdict.note}"
+        if broken and verdict.problems:
+            first = verdict.problems[0]
+            text += f" — {first.path}: {first.message}"
+        self.contract_note.setText(redact(text))
+        lines = [verdict.summary, *(f"• {p.path}: {p.message}" for p in verdict.problems[:20])]
+        self.contract_note.setToolTip(redact("\n".join(lines)))
+        kept = verdict.verdict is Verdict.CONFORMS
+        self.contract_note.setProperty("note", "warning" if broken else "ok" if kept else "")
+        self.contract_note.style().polish(self.contract_note)
+        self.contract_note.show()
+        self.request_judged.emit(verdict)
 
     def _update_preview(self, values: Mapping[str, str]) -> None:
         spec = self.preview_spec(values)

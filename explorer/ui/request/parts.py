@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.builder import InputProblem
-from explorer.core.codegen import MASK
 from explorer.core.media import body_summary, media_kind
 from explorer.core.models import Endpoint, RequestSpec, Severity
-from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.redact import MASK, RedactionPolicy, Redactor
+from explorer.ui.style.palette import Palette
 
 AUTH_PLACEHOLDER = f"Bearer {MASK}"
 
@@ -223,24 +223,17 @@ def preview_text(spec: RequestSpec, redactor: Redactor | None = None) -> str:
     return "\n".join(lines)
 
 
-def panel_stylesheet(dark: bool) -> str:
-    error = "#ff7b72" if dark else "#b3261e"
-    warning = "#f0b45a" if dark else "#8a5a00"
-    dim = "#a0a4ab" if dark else "#5b6068"
-    ok = "#7fd18b" if dark else "#1f6f3f"
-    chip_bg, chip_fg = ("#5c3b00", "#ffd58a") if dark else ("#ffe9bf", "#5c3b00")
-    bar_err_bg, bar_err_border = ("#3d1d1b", "#8c2f28") if dark else ("#fdecea", "#e3a39d")
-    bar_info_bg, bar_info_border = ("#1d2a3d", "#34527d") if dark else ("#e8f0fd", "#a9c1ea")
-    methods = {
-        "GET": "#2e8b57",
-        "POST": "#c77c02",
-        "PUT": "#2f6fd6",
-        "PATCH": "#7a4fd0",
-        "DELETE": "#c2352b",
-    }
+def panel_stylesheet(colors: Palette) -> str:
+    """The request panel's looks, in ``colors`` (from :mod:`explorer.ui.style.palette`)."""
+    error, warning, dim, ok = colors.error, colors.warning, colors.dim_text, colors.ok
+    chip_bg, chip_fg = colors.chip_bg, colors.chip_fg
+    bar_err_bg, bar_err_border = colors.bar_error_bg, colors.bar_error_border
+    bar_info_bg, bar_info_border = colors.bar_info_bg, colors.bar_info_border
     # An invalid line edit's red border is drawn by explorer.ui.style.app_style, not here.
     badge_rules = "\n".join(
-        f'QLabel[badge="{m}"] {{ background: {c}; }}' for m, c in methods.items()
+        f'QLabel[badge="{m}"] {{ background: {c}; }}'
+        for m, c in colors.methods.items()
+        if m != "OTHER"
     )
     return f"""
 QLabel[note="error"] {{ color: {error}; }}
@@ -251,8 +244,8 @@ QLabel[role="section"] {{ font-weight: 600; padding-top: 6px; }}
 QLabel[role="fieldgroup"] {{ font-weight: 600; }}
 QLabel[chip="unverified"] {{ background: {chip_bg}; color: {chip_fg}; border-radius: 8px;
     padding: 1px 7px; font-size: 90%; font-weight: 600; }}
-QLabel[badge] {{ color: white; font-weight: 700; border-radius: 4px; padding: 3px 8px;
-    font-family: monospace; background: #5b6068; }}
+QLabel[badge] {{ color: {colors.method_text}; font-weight: 700; border-radius: 4px;
+    padding: 3px 8px; font-family: monospace; background: {colors.method("OTHER")}; }}
 {badge_rules}
 QFrame[bar="error"] {{ background: {bar_err_bg}; border: 1px solid {bar_err_border};
     border-radius: 4px; }}

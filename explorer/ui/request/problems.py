@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QTabWidget
 
 from explorer.core.builder import InputProblem, ProblemLocation, resolve_variables
 from explorer.core.models import Endpoint, ParamLocation, Severity
 from explorer.core.preflight import PreflightWarning, headline
+from explorer.ui.request.composite_editors import reveal
 from explorer.ui.request.field_editors import Editor, FieldRow
 from explorer.ui.request.json_editor import JsonEditor, line_of_path
 from explorer.ui.request.param_form import ParamForm
@@ -35,6 +36,7 @@ class ProblemDisplay:
     problem_list: ProblemList
     problem_count: QLabel
     tabs: QTabWidget
+    define_variable: SignalInstance
     #: endpoint -> the pre-flight warnings for sending it now (no I/O); set by the session.
     readiness_check: Callable[[Endpoint], list[PreflightWarning]] | None = None
 
@@ -154,10 +156,14 @@ class ProblemDisplay:
 
     def on_problem_activated(self, item: QListWidgetItem) -> None:
         problem = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(problem, InputProblem):
+        if isinstance(problem, InputProblem) and problem.location is ProblemLocation.VARIABLE:
+            self.define_variable.emit(problem.field)  # open the Variables editor on it
+        elif isinstance(problem, InputProblem):
             self.focus_problem(problem)
 
     def focus_problem(self, problem: InputProblem) -> None:
+        if problem.location is ProblemLocation.BODY:
+            reveal(self.body_editor, tuple(problem.json_path))  # a collapsed group opens
         row = self.row_for(problem)
         if problem.location is ProblemLocation.BODY and (
             row is None or problem.line or not self.form_banner.isHidden()

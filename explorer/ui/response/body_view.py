@@ -19,7 +19,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Any
 
@@ -63,7 +62,9 @@ from explorer.ui.overflow_bar import OverflowBar
 from explorer.ui.response.body_jobs import body_job, filter_job, image_job, text_job
 from explorer.ui.response.body_parts import CapBar, JsonTree, SearchBox
 from explorer.ui.response.code_view import CodeView
+from explorer.ui.style.palette import current
 from explorer.ui.style.theme import is_dark
+from explorer.ui.workers import Lane, SerialExecutor
 
 HEX_PAGE = 16 * 1024
 #: Bodies up to this size are prepared on the GUI thread at once (a few milliseconds).
@@ -117,7 +118,7 @@ class BodyView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, raw: bool = False) -> None:
         super().__init__(parent)
         self.raw = raw
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-body")
+        self._pool = SerialExecutor(Lane.CPU)  # one body at a time, on the shared lane
         self._queue: deque[tuple[int, str, Any]] = deque()
         self._cancel = threading.Event()
         self._generation = 0
@@ -269,10 +270,14 @@ class BodyView(QWidget):
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.setWhatsThis("Find in the response body")
         find.activated.connect(self.focus_search)
         for keys, backward in (("F3", False), ("Shift+F3", True), ("Shift+Return", True)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(
+                "Previous match in the body" if backward else "Next match in the body"
+            )
             shortcut.activated.connect(
                 lambda b=backward: self.search(self.search_edit.text(), backward=b)
             )
@@ -526,7 +531,7 @@ class BodyView(QWidget):
 
     def shutdown(self) -> None:
         self._stop()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
 
     # ----- other pages --------------------------------------------------------------------
     def _show_image(self, image: QImage) -> None:
@@ -794,7 +799,7 @@ class BodyView(QWidget):
     def _apply_fragments(self) -> None:
         self.matched_selections = []
         document = self.code.document()
-        color = QColor("#7a5a00" if is_dark() else "#ffe08a")
+        color = QColor(current().match_bg)
         first: QTextCursor | None = None
         for fragment in self._fragments:
             cursor = document.find(_fragment_pattern(fragment), 0)

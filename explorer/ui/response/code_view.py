@@ -26,27 +26,22 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from explorer.core.body import Chunk, TokenKind
+from explorer.ui.style.palette import for_dark
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
-# (dark, light) per token kind.
-_TOKEN_COLORS: dict[TokenKind, tuple[str, str]] = {
-    TokenKind.KEY: ("#8cc8ff", "#0b4f9c"),
-    TokenKind.STRING: ("#e2a878", "#a3361c"),
-    TokenKind.NUMBER: ("#b5d99c", "#0f7a4a"),
-    TokenKind.KEYWORD: ("#c79bf2", "#7a2eb0"),
-    TokenKind.TAG: ("#79b8ff", "#1f55a8"),
-    TokenKind.ATTRIBUTE: ("#8cc8ff", "#8a4b00"),
-    TokenKind.COMMENT: ("#8a9099", "#5f6670"),
-}
-
 
 def token_formats(*, dark: bool) -> dict[TokenKind, QTextCharFormat]:
-    """The character format of each token kind in the dark or light theme."""
+    """The character format of each token kind in the dark or light theme (the syntax
+    colours of :mod:`explorer.ui.style.palette`)."""
+    syntax = for_dark(dark).syntax
     formats = {}
-    for kind, (on_dark, on_light) in _TOKEN_COLORS.items():
+    for kind in TokenKind:
+        colour = syntax.get(kind.name.lower())
+        if colour is None:
+            continue
         fmt = QTextCharFormat()
-        fmt.setForeground(QColor(on_dark if dark else on_light))
+        fmt.setForeground(QColor(colour))
         formats[kind] = fmt
     return formats
 

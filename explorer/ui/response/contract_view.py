@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 _PARTS_ROLE = Qt.ItemDataRole.UserRole + 1
+PARTS_ROLE = _PARTS_ROLE  # where a problem row keeps its JSON path (a tuple of parts)
 
 
 class ContractView(QWidget):

@@ -124,6 +124,9 @@ class ExplanationPanel(QWidget):
         inner.addWidget(self.fix)
         inner.addWidget(self.facts)
         inner.addWidget(self.doc_link)
+        self.extras = QVBoxLayout()  # what other features add under the explanation
+        self.extras.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self.extras)
         inner.addLayout(self.actions_row)
         inner.addStretch(1)
         scroll = QScrollArea()
@@ -241,4 +244,13 @@ class ExplanationPanel(QWidget):
 
     @Slot(str)
     def on_doc_link_activated(self, url: str) -> None:
-        self.open_url(QUrl(url))
+        """Open the page in the browser; with no browser, copy the link and say so."""
+        if self.open_url(QUrl(url)) is False:
+            from PySide6.QtGui import QGuiApplication
+
+            clipboard = QGuiApplication.clipboard()
+            if clipboard is not None:
+                clipboard.setText(url)
+            note = "No browser could be opened here: the link is copied, paste it to read it."
+            if note not in self.doc_link.text():
+                self.doc_link.setText(f"{self.doc_link.text()}<br><i>{note}</i>")

@@ -12,16 +12,19 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextCursor
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,18 +37,21 @@ from explorer.core.models import (
     ResponseRecord,
     Timing,
 )
+from explorer.core.redact import MASK
 from explorer.core.timing import PHASES as _PHASES
 from explorer.core.timing import phase_texts
 from explorer.ui.overflow_bar import TabListButton
 from explorer.ui.response.body_view import BodyView
 from explorer.ui.response.contract_view import ContractView
 from explorer.ui.response.status_badge import StatusBadge
+from explorer.ui.style.palette import current
 from explorer.ui.style.theme import is_dark
 
 if TYPE_CHECKING:
     from explorer.core.status import StatusInfo
 
-MASK = "••••••"
+#: Narrower than this, the "Compare…" button leaves the tab row to the tabs.
+COMPARE_MIN_WIDTH = 420
 _SECRET_HEADERS = re.compile(
     r"^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"
     r".*(token|secret|password|session).*)$",
@@ -81,15 +87,12 @@ def masked_request_text(spec: RequestSpec) -> str:
     return "\n".join(lines)
 
 
-_PHASE_COLORS = ("#6f8fd8", "#4fa3a5", "#8d72c9", "#c4913a", "#d0675a", "#5aa35f")
-
-
 class _Bar(QWidget):
     """One phase of the waterfall: a bar from ``start`` to ``start + length`` of ``total``."""
 
-    def __init__(self, color: str) -> None:
+    def __init__(self, phase: int) -> None:
         super().__init__()
-        self.color = color
+        self.phase = phase  # its colour: the palette's phases[phase]
         self.start = 0.0
         self.length = 0.0
         self.total = 1.0
@@ -103,12 +106,14 @@ class _Bar(QWidget):
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         width = self.width()
-        track = QColor("#2b2d31" if is_dark() else "#e9ebee")
+        colors = current()
+        track = QColor(colors.track)
         painter.fillRect(0, 3, width, self.height() - 6, track)
         if self.length > 0:
             x = int(width * self.start / self.total)
             w = max(2, int(width * self.length / self.total))
-            painter.fillRect(x, 2, min(w, width - x), self.height() - 4, QColor(self.color))
+            colour = QColor(colors.phases[self.phase % len(colors.phases)])
+            painter.fillRect(x, 2, min(w, width - x), self.height() - 4, colour)
         painter.end()
 
 
@@ -122,9 +127,9 @@ class TimingView(QWidget):
         grid.setHorizontalSpacing(12)
         self.bars: dict[str, _Bar] = {}
         self.values: dict[str, QLabel] = {}
-        for row, ((name, attr), color) in enumerate(zip(_PHASES, _PHASE_COLORS, strict=True)):
+        for row, (name, attr) in enumerate(_PHASES):
             grid.addWidget(QLabel(name), row, 0)
-            bar = _Bar(color)
+            bar = _Bar(row)
             grid.addWidget(bar, row, 1)
             value = QLabel("—")
             value.setObjectName(f"timing_{attr}")
@@ -195,6 +200,25 @@ class ResponsePane(QWidget):
             self.tabs.addTab(widget, name)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self.tab_list = TabListButton(self.tabs)  # narrow: every tab stays a click away
+        # "Compare with…": the answer on screen against an exchange of the history (the
+        # window fills the menu as it opens).
+        self.compare_menu = QMenu(self)
+        self.compare_menu.setObjectName("compareWithMenu")
+        self.compare_button = QToolButton()
+        self.compare_button.setObjectName("compareWithButton")
+        self.compare_button.setText("Compare…")
+        self.compare_button.setToolTip("Compare this answer with an exchange of the history")
+        self.compare_button.setAccessibleName("Compare this answer with an exchange of the history")
+        self.compare_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.compare_button.setMenu(self.compare_menu)
+        self.compare_button.setEnabled(False)
+        corner = QWidget()
+        corner_row = QHBoxLayout(corner)
+        corner_row.setContentsMargins(0, 0, 0, 0)
+        corner_row.setSpacing(2)
+        corner_row.addWidget(self.compare_button)
+        corner_row.addWidget(self.tab_list)
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -204,8 +228,17 @@ class ResponsePane(QWidget):
         self._raw_loaded = False
         self.setMinimumWidth(200)  # narrower than its parts prefer: they shrink, not the window
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Narrow, the tabs need the room; History's Compare still compares.
+        wide = event.size().width() >= COMPARE_MIN_WIDTH
+        if self.compare_button.isVisibleTo(self) != wide:
+            self.compare_button.setVisible(wide)
+            self.tab_list.refit()
+
     def clear(self) -> None:
         self.record = None
+        self.compare_button.setEnabled(False)
         self.badge.show_neutral("info", "No response yet", "Pick an endpoint and press Send.")
         self.body_view.clear()
         self.raw_view.clear()
@@ -243,6 +276,7 @@ class ResponsePane(QWidget):
         """Show a response (or a network failure), mark what the explanation matched, and
         give the contract verdict (a ContractResult) on the badge and its tab."""
         self.record = record
+        self.compare_button.setEnabled(True)
         size = "" if record.failure else human_size(len(record.body))
         detail = "  ·  ".join(
             part

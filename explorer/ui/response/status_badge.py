@@ -49,6 +49,8 @@ def badge_stylesheet(*, dark: bool) -> str:
     rules = [
         "StatusBadge { border-radius: 5px; padding: 2px; }",
         "StatusBadge QLabel { background: transparent; color: palette(window-text); }",
+        # the keyboard focus is a ring in the selection colour, in every theme
+        "StatusBadge:focus { border: 2px solid palette(highlight); }",
     ]
     for status_class in StatusClass:
         background, foreground = status_colors(status_class, dark=dark)
@@ -130,6 +132,7 @@ class StatusBadge(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBadge")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # F1 on it; a reader says its words
         self.setProperty("statusClass", "none")
         self.icon = QLabel("")
         self.icon.setObjectName("statusIcon")
@@ -309,6 +312,7 @@ class StatusBadge(QFrame):
         self._timer.stop()
         self.seconds_left = 0
         self.countdown.setText("")
+        self.countdown.hide()  # nothing to say: not in the way of a screen reader either
 
     @property
     def counting(self) -> bool:
@@ -325,4 +329,5 @@ class StatusBadge(QFrame):
 
     def _show_left(self) -> None:
         self.countdown.setText(f"◷ Retry in {self.seconds_left} s")
+        self.countdown.show()
         self.countdown_tick.emit(self.seconds_left)

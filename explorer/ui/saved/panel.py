@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.captures import Capture
 from explorer.core.models import RequestSpec
 from explorer.core.saved import (
     SUFFIX,
@@ -191,9 +192,14 @@ class SavedRequestsController(QObject):
         open_request: Callable[[RequestSpec], bool],
         status: QStatusBar,
         parent: QWidget,
+        bases: Callable[[], tuple[str, str]] = lambda: ("", ""),
+        captures_for: Callable[[RequestSpec], tuple[Capture, ...]] = lambda _spec: (),
+        captures_loaded: Callable[[RequestSpec, tuple[Capture, ...]], None] = lambda *_: None,
     ) -> None:
         """``current_spec`` is the request on screen; ``open_request`` puts one into the
-        request panel."""
+        request panel. ``bases`` are the current ``(base_url, auth_base_url)``: a saved
+        request holds ``{{base_url}}`` in their place. ``captures_for`` are the captures a
+        request declares (saved with it); ``captures_loaded`` gets them back on opening."""
         super().__init__(parent)
         self.exchange = exchange
         self.redaction = redaction
@@ -202,6 +208,9 @@ class SavedRequestsController(QObject):
         self.current_spec = current_spec
         self.open_request = open_request
         self.status = status
+        self.bases = bases
+        self.captures_for = captures_for
+        self.captures_loaded = captures_loaded
         self.panel = SavedRequestsPanel(parent)
         self.view_action = self.panel.toggleViewAction()
         self.view_action.setText("&Saved requests")
@@ -211,7 +220,7 @@ class SavedRequestsController(QObject):
         self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.triggered.connect(self.save_current)
         self.store: SavedRequestStore | None = None
-        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=False, serial=True)
         p = self.panel
         p.choose_button.clicked.connect(self.choose_folder)
         p.save_button.clicked.connect(self.save_current)
@@ -236,6 +245,7 @@ class SavedRequestsController(QObject):
 
     def set_folder(self, folder: Path, *, remember: bool = True) -> None:
         self.store = SavedRequestStore(folder)
+        self.store.bases = self.bases()
         self.panel.folder_label.setText(str(folder))
         self.panel.folder_label.setToolTip(str(folder))
         if remember:
@@ -280,13 +290,21 @@ class SavedRequestsController(QObject):
             return
         folder = self.panel.selected_folder()
         relative = "/".join(p for p in (folder, request_file_name(name.strip())) if p)
-        saved = SavedRequest.from_spec(spec, name=name.strip())
+        base_url, auth_base_url = self.bases()
+        saved = SavedRequest.from_spec(
+            spec,
+            name=name.strip(),
+            base_url=base_url,
+            auth_base_url=auth_base_url,
+            captures=tuple(self.captures_for(spec)),
+        )
         self.panel.show()
         self._save(relative, saved, overwrite=False)
 
     def _save(self, relative: str, saved: SavedRequest, *, overwrite: bool) -> None:
         store = self.store
         assert store is not None
+        store.bases = self.bases()
         secrets = self.redaction.known_secrets
 
         def work() -> str | None:
@@ -319,6 +337,7 @@ class SavedRequestsController(QObject):
         parent, _, leaf = new_name.rpartition("/")
         target = "/".join(p for p in ((parent or folder), request_file_name(leaf)) if p)
         store, secrets = self.store, self.redaction.known_secrets
+        store.bases = self.bases()
 
         def work() -> str:
             moved = store.rename(relative, target)
@@ -373,6 +392,8 @@ class SavedRequestsController(QObject):
 
     def _on_loaded(self, purpose: str, loaded: SavedRequest) -> None:
         spec = self.exchange.sendable(loaded.to_spec())
+        if loaded.captures:
+            self.captures_loaded(spec, loaded.captures)
         if purpose == "send":
             self.exchange.send(spec)
         else:

@@ -34,8 +34,9 @@ from explorer.ui.redaction import RedactionContext
 from explorer.ui.session.controller import SessionController
 from explorer.ui.session.preflight_bar import NoticeBar, PreflightBar
 from explorer.ui.session.profile_dialog import ProfileDialog
-from explorer.ui.session.style import status_label_style, style_session_widget
+from explorer.ui.session.style import status_label_colour, style_session_widget
 from explorer.ui.session.token_panel import TokenPanel, token_state
+from explorer.ui.style.palette import follow_theme
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,12 @@ class SessionUi(QObject):
         self.exchange = exchange
         self.redaction = redaction
         self.token_label = token_label
+        follow_theme(
+            token_label,
+            lambda colors: token_label.setStyleSheet(
+                f"color: {status_label_colour(str(token_label.property('state') or ''), colors)};"
+            ),
+        )
         self.status = status
         self.current_endpoint = current_endpoint
         self.endpoints = endpoints
@@ -204,7 +211,7 @@ class SessionUi(QObject):
         label.setText(f"Token: {text}")
         if label.property("state") != state.value:
             label.setProperty("state", state.value)
-            label.setStyleSheet(status_label_style(state.value))
+            label.setStyleSheet(f"color: {status_label_colour(state.value)};")
 
     @Slot()
     def check_profiles_file(self) -> None:

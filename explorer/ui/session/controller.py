@@ -46,14 +46,13 @@ from explorer.core.secrets import (
     recorded_backend,
     vault_path,
 )
-from explorer.core.session import BEARER_MASK, Session
+from explorer.core.session import Session
 from explorer.paths import AppPaths
 from explorer.ui.ask import AskFunction, Question, QuestionKind
 from explorer.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
-MASK = BEARER_MASK
 VAULT_OPTION = "Encrypted vault file (asks for a passphrase)"
 MEMORY_OPTION = "Memory only for this run"
 
@@ -109,7 +108,7 @@ class SessionController(QObject):
         self.token_info: TokenInfo | None = None
         self.token_error: str = ""
         self._login_task: int | None = None
-        self.tasks = TaskRunner(self, latest_only=False, max_workers=2)
+        self.tasks = TaskRunner(self, latest_only=False)
         self.tasks.failed.connect(self._on_task_failed)
         self._token_ready.connect(self._on_token_ready)
         self.sandbox_ready.connect(self.on_sandbox_ready)

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 from explorer.core.auth import TokenInfo
 from explorer.core.models import Flow
 from explorer.core.profiles import PARTNER_AUDIENCE, Profile
-from explorer.core.redact import RedactionPolicy, Redactor
+from explorer.core.redact import MASK, RedactionPolicy, Redactor
 from explorer.ui.plain import plain_labels, plain_tooltip
-from explorer.ui.session.controller import MASK, SessionController
+from explorer.ui.session.controller import SessionController
 from explorer.ui.session.style import style_session_widget
 
 
@@ -149,6 +149,7 @@ class TokenPanel(QDockWidget):
 
         self.claims = QPlainTextEdit()
         self.claims.setObjectName("tokenClaims")
+        self.claims.setAccessibleName("Token claims, decoded")
         self.claims.setReadOnly(True)
         self.claims.setPlaceholderText("Get a token to see its header and claims.")
         self.claims.setMinimumHeight(120)

@@ -86,7 +86,7 @@ class BundleExporter(QObject):
         self.with_credentials = with_credentials
         self.status = status
         self.last_written: Path | None = None
-        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=False, serial=True)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
 

@@ -86,7 +86,7 @@ class InteropFeatures(QObject):
         self.session = session
         self.dialog_parent = dialog_parent
         self.dialog: Any = None
-        self.runner = TaskRunner(self, latest_only=False, max_workers=1)
+        self.runner = TaskRunner(self, latest_only=False, serial=True)
         self.runner.finished.connect(self.on_finished)
         self.runner.failed.connect(self.on_failed)
         owner = parent if parent is not None else self

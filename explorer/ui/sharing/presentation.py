@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QStatusBar
 
 from explorer.ui.redaction import RedactionContext
 from explorer.ui.settings_keeper import SettingsKeeper
-from explorer.ui.style.theme import apply_theme, resolve_dark
+from explorer.ui.style.theme import apply_theme, resolve_palette
 
 PRESENTATION_FONT_SCALE = 1.25
 BANNER_TEXT = "Presentation mode: secrets and personal data are masked"
@@ -63,7 +63,7 @@ class PresentationMode(QObject):
         settings = self.settings.change(presentation_mode=on, font_scale=scale)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, dark=resolve_dark(settings.theme), font_scale=scale)
+            apply_theme(app, palette=resolve_palette(settings.theme), font_scale=scale)
         self._show_banner(on)
         self.context.set_presentation(on)
         self.settings.save("Presentation mode")

@@ -14,8 +14,10 @@ colour), 1 px tab-pane borders, 1 px splitter lines, rounded "card" frames and a
 toolbar. Labels get their role through a font weight and palette roles: ``heading``
 (semi-bold, at the size of the text around it, as the former style sheet rendered it),
 ``dim`` (the ``PlaceholderText`` colour), ``inferred`` (amber, semi-bold) and ``banner``
-(white on red). As with a style sheet, a role changed after a widget is shown takes effect
-when the widget is polished again (``w.style().unpolish(w); w.style().polish(w)``).
+(white on red); those two colours come from :mod:`explorer.ui.style.palette`, and
+:func:`refresh_looks` gives them the new palette's after a theme switch. As with a style
+sheet, a role changed after a widget is shown takes effect when the widget is polished
+again (``w.style().unpolish(w); w.style().polish(w)``).
 
 Only ``polish`` and two drawing calls are overridden in Python: metric and size queries,
 thousands per window, stay in C++.
@@ -42,16 +44,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.style.palette import current
+
 #: Text margins on top of Fusion's 1 px line-edit frame: the room the former style sheet's
 #: "padding: 3px" gave, so line edits keep their size and their text its place.
 LINE_EDIT_TEXT_MARGINS = (3, 1, 3, 1)
 #: A text editor's frame: 1 px border and 3 px of room.
 TEXT_BOX_FRAME = 4
 TOOLBAR_SPACING = 6
-BANNER_BACKGROUND = "#b3261e"
-BANNER_TEXT = "#ffffff"
-INFERRED_TEXT = "#b26b00"
-INVALID_BORDER = {True: "#ff7b72", False: "#b3261e"}  # by dark theme
 
 #: The application property holding the wheel guard (an object with ``watch(widget)``);
 #: :mod:`explorer.ui.wheel_guard` sets it (the two modules do not import each other).
@@ -83,10 +83,11 @@ def _label_look(label: QLabel, role: str) -> None:
         label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     elif role == "inferred":
         label.setFont(_semibold())
-        label.setPalette(_colored(INFERRED_TEXT))
+        label.setPalette(_colored(current().inferred))
     elif role == "banner":
+        colors = current()
         label.setFont(_semibold())
-        label.setPalette(_colored(BANNER_TEXT, BANNER_BACKGROUND))
+        label.setPalette(_colored(colors.banner_fg, colors.banner_bg))
         label.setAutoFillBackground(True)
         label.setContentsMargins(8, 4, 8, 4)
 
@@ -100,6 +101,15 @@ def _undo_label_look(label: QLabel) -> None:
 
 
 LABEL_ROLES = frozenset({"heading", "dim", "inferred", "banner"})
+_COLOURED_ROLES = frozenset({"inferred", "banner"})
+
+
+def refresh_looks(app: QApplication) -> None:
+    """After a theme switch: labels whose role has its own colours take the new palette's."""
+    for widget in app.allWidgets():
+        role = widget.property(_APPLIED)
+        if role in _COLOURED_ROLES and isinstance(widget, QLabel):
+            _label_look(widget, role)
 
 
 def apply_role(widget: QWidget) -> None:
@@ -153,11 +163,6 @@ def _rounded(
     painter.restore()
 
 
-def _is_dark() -> bool:
-    app = QApplication.instance()
-    return bool(app.property("explorer_dark")) if app is not None else False
-
-
 class AppStyle(QProxyStyle):
     """Fusion, with the program's borders, splitter lines, cards and label roles.
 
@@ -192,7 +197,7 @@ class AppStyle(QProxyStyle):
             if getattr(option, "lineWidth", 0) > 0:
                 border = option.palette.color(QPalette.ColorRole.Mid)
                 if widget.property("invalid") is True:
-                    border = QColor(INVALID_BORDER[_is_dark()])
+                    border = QColor(current().invalid_border)
                 _rounded(painter, QRectF(option.rect), 4, border, option.palette.base())
                 return
         elif element == QStyle.PrimitiveElement.PE_FrameTabWidget:

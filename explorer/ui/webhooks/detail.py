@@ -41,10 +41,8 @@ from explorer.core.inbox.store import redact_with
 from explorer.core.models import RequestSpec, ResponseRecord, Timing
 from explorer.core.redact import Redactor
 from explorer.ui.response.pane import ResponsePane
+from explorer.ui.style.palette import current, follow_theme
 
-RED = "#d33c3c"
-GREEN = "#2e9d55"
-AMBER = "#c98a00"
 REPLY_BODY = '{\n  "text": "Thanks for reaching out! When would suit you?"\n}'
 
 
@@ -61,7 +59,10 @@ def _label(name: str) -> QLabel:
     return label
 
 
-def _coloured(text: str, colour: str, *, bold: bool = True) -> str:
+def _coloured(text: str, meaning: str, *, bold: bool = True) -> str:
+    """``text`` in the palette's colour for ``meaning`` ("error", "ok" or "warning"); the
+    text itself says the same (✓, ✗, ⚠ and words)."""
+    colour = getattr(current(), meaning)
     weight = "font-weight:600;" if bold else ""
     return f'<span style="color:{colour};{weight}">{_e(text)}</span>'
 
@@ -158,7 +159,18 @@ class DeliveryView(QWidget):
         self.replay_url.returnPressed.connect(self.on_replay_clicked)
         self.copy_curl_button.clicked.connect(lambda: self._copy(False))
         self.copy_secret_button.clicked.connect(lambda: self._copy(True))
+        self._shown: tuple[Delivery, str, Redactor, str] | None = None
+        self._answer: tuple[EndpointAnswer, Redactor] | None = None
         self.clear()
+        follow_theme(self, self._on_theme_changed)
+
+    def _on_theme_changed(self, _colors: object) -> None:
+        """The coloured words are rich text: written again in the new theme's colours."""
+        if self.delivery is not None and self._shown is not None:
+            answer = self._answer
+            self.show_delivery(*self._shown)
+            if answer is not None:
+                self.show_answer(*answer)
 
     # -- showing ----------------------------------------------------------------------------
     def clear(self) -> None:
@@ -182,6 +194,8 @@ class DeliveryView(QWidget):
         """Show ``delivery`` (as stored) through ``redactor``."""
         self.delivery = delivery
         self.ordering = ordering
+        self._shown = (delivery, ordering, redactor, base_url)
+        self._answer = None
         shown = redact_with(delivery, redactor)
         text = redactor.redact_text
         event = shown.event_type or "(no eventType)"
@@ -195,10 +209,10 @@ class DeliveryView(QWidget):
         if cred.failed:
             head = _coloured(
                 "✗ Credentials " + ("wrong" if cred.state is CredentialState.WRONG else "missing"),
-                RED,
+                "error",
             )
         elif cred.state is CredentialState.OK:
-            head = _coloured("✓ Credentials match", GREEN)
+            head = _coloured("✓ Credentials match", "ok")
         else:
             head = "<b>Credentials not checked</b>"
         sent = f"<br>Sent: {_e(text(cred.sent))}" if cred.sent else ""
@@ -206,11 +220,11 @@ class DeliveryView(QWidget):
         self.credentials.setProperty("failed", cred.failed)
         verdict = shown.verdict
         if verdict.failed:
-            verdict_head = _coloured(f"✗ Contract: {verdict.state.value}", RED)
+            verdict_head = _coloured(f"✗ Contract: {verdict.state.value}", "error")
         elif verdict.state is VerdictState.VALID:
-            verdict_head = _coloured("✓ Contract: valid", GREEN)
+            verdict_head = _coloured("✓ Contract: valid", "ok")
         else:
-            verdict_head = _coloured(f"Contract: {verdict.state.value}", AMBER)
+            verdict_head = _coloured(f"Contract: {verdict.state.value}", "warning")
         items = "".join(
             f"<li>{_e(f.where)}: {_e(text(f.message))}"
             + (" (warning)" if f.warning else "")
@@ -221,7 +235,7 @@ class DeliveryView(QWidget):
             f"{verdict_head} — {_e(text(verdict.summary))}" + (f"<ul>{items}</ul>" if items else "")
         )
         self.contract.setProperty("failed", verdict.failed)
-        self.order_note.setText(_coloured("⚠ " + ordering, AMBER) if ordering else "")
+        self.order_note.setText(_coloured("⚠ " + ordering, "warning") if ordering else "")
         self.order_note.setVisible(bool(ordering))
         info = event_info(shown.event_type)
         if info is not None:
@@ -300,13 +314,14 @@ class DeliveryView(QWidget):
             )
 
     def show_answer(self, answer: EndpointAnswer, redactor: Redactor) -> None:
+        self._answer = (answer, redactor)
         text = redactor.redact_text
         if answer.status is None:
-            head = _coloured(f"No answer after {answer.total_ms:.0f} ms", RED)
+            head = _coloured(f"No answer after {answer.total_ms:.0f} ms", "error")
         elif answer.accepted:
-            head = _coloured(f"{answer.status} in {answer.total_ms:.0f} ms", GREEN)
+            head = _coloured(f"{answer.status} in {answer.total_ms:.0f} ms", "ok")
         else:
-            head = _coloured(f"{answer.status} in {answer.total_ms:.0f} ms", RED)
+            head = _coloured(f"{answer.status} in {answer.total_ms:.0f} ms", "error")
         body = redactor.redact_body(answer.body, dict(answer.headers).get("Content-Type", ""))
         excerpt = body[:2000].decode("utf-8", errors="replace")
         with contextlib.suppress(ValueError):

@@ -48,6 +48,7 @@ from explorer.core.inbox.replay import check_url, delivery_headers_for
 from explorer.core.loopback import is_loopback_host
 from explorer.core.models import RequestSpec
 from explorer.core.redact import Redactor, redactor_for_output
+from explorer.ui.style.palette import follow_theme
 from explorer.ui.webhooks.detail import DeliveryView
 from explorer.ui.webhooks.model import DELIVERY_ROLE, DeliveryFilterModel, DeliveryModel
 from explorer.ui.webhooks.service import (
@@ -248,7 +249,8 @@ class WebhooksDock(QDockWidget):
         self.exposed.setToolTip("Listen on 0.0.0.0 instead of 127.0.0.1 only")
         self.exposed_warning = QLabel(EXPOSED_WARNING)
         self.exposed_warning.setWordWrap(True)
-        self.exposed_warning.setStyleSheet("color: #c98a00;")
+        warning = self.exposed_warning
+        follow_theme(warning, lambda colors: warning.setStyleSheet(f"color: {colors.warning};"))
         self.exposed_warning.hide()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Port", self.port)

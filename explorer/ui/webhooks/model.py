@@ -24,12 +24,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from explorer.core.inbox.model import Delivery
+from explorer.ui.style.palette import current
 
 COLUMNS = ("#", "Received", "Event", "Credentials", "Contract", "Answer")
 #: Short words for the list (the tooltip and the delivery view say it in full).
 _SHORT = {"data not documented": "undocumented", "not checked": "—"}
 DELIVERY_ROLE = Qt.ItemDataRole.UserRole + 1
-FAILED_RED = QColor("#d33c3c")
 Index = QModelIndex | QPersistentModelIndex
 _FLUSH_MS = 30
 _MAX_ROWS = 5000
@@ -122,7 +122,7 @@ class DeliveryModel(QAbstractTableModel):
             failed = (column == 3 and delivery.credential.failed) or (
                 column == 4 and delivery.verdict.failed
             )
-            return QBrush(FAILED_RED) if failed else None
+            return QBrush(QColor(current().error)) if failed else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 3:
                 return delivery.credential.summary

@@ -109,7 +109,7 @@ class InboxService(QObject):
         self._config = InboxConfig()
         self._lock = threading.Lock()
         self.received = 0
-        self.runner = TaskRunner(self, latest_only=False, max_workers=2)
+        self.runner = TaskRunner(self, latest_only=False)
         self.runner.finished.connect(self.on_runner_finished)
         self.runner.failed.connect(self.on_runner_failed)
 

@@ -140,6 +140,32 @@ class MainWindow(QMainWindow):
         """The window's settings now (kept by its :class:`SettingsKeeper` once complete)."""
         return self.keeper.current if self.keeper is not None else self._frame_settings
 
+    @Slot(object)
+    def on_history_compare_ready(self, exchanges: list[Any]) -> None:
+        from explorer.ui.diff.controller import current_side, history_side
+
+        if len(exchanges) == 2:
+            self.diffs.compare(history_side(exchanges[0]), history_side(exchanges[1]))
+            return
+        shown = self.exchange.last_shown
+        if len(exchanges) == 1 and shown is not None:
+            here = current_side(shown.record, self.names()[0])
+            self.diffs.compare(history_side(exchanges[0]), here)
+
+    @Slot()
+    def on_compare_menu_about_to_show(self) -> None:
+        """The newest exchanges of the history, those of the same request first."""
+        from explorer.ui.diff.controller import fill_compare_menu
+
+        shown = self.exchange.last_shown
+        fill_compare_menu(
+            self.response_pane.compare_menu,
+            self.history.recent(),
+            shown.record if shown is not None else None,
+            pick=lambda exchange_id: self.history.load_for_compare([exchange_id]),
+            open_history=self.history.show_dock,
+        )
+
     def names(self) -> tuple[str, str]:
         """The environment's and the profile's names, as the toolbar shows them."""
         return self.environment_combo.currentText(), self.profile_combo.currentText()
@@ -197,13 +223,13 @@ class MainWindow(QMainWindow):
         from explorer.ui.webhooks.service import InboxService
         from explorer.ui.window.dock_area import DockArea
         from explorer.ui.window.sandbox_menu import SandboxMenu
-        from explorer.ui.workers import TaskRunner
+        from explorer.ui.workers import Lane, TaskRunner
 
         self.services = services
         self.keeper = SettingsKeeper(services.settings_store, services.settings, self)
         self.endpoints: list[Endpoint] = list(services.endpoints)
         self.base_url = ""
-        self.background: TaskRunner = TaskRunner(self, latest_only=False, max_workers=2)
+        self.background: TaskRunner = TaskRunner(self, latest_only=False, lane=Lane.CPU)
         self._client: Any = None
         self.ask: Questions = Questions(DialogAsk(self))
         self.redaction: RedactionContext = RedactionContext(
@@ -216,7 +242,7 @@ class MainWindow(QMainWindow):
         self.endpoint_tree: EndpointTree = EndpointTree()
         self.drafts: DraftKeeper = DraftKeeper(services.drafts, self)
         self.request_panel: RequestPanel = RequestPanel(
-            drafts=self.drafts, variables=services.variables
+            drafts=self.drafts, variables=self.variable_values
         )
         self.request_panel.set_redactor(lambda: self.redaction.redactor, self.redaction.changed)
         self.response_pane: ResponsePane = ResponsePane()
@@ -262,6 +288,14 @@ class MainWindow(QMainWindow):
             status=status,
             parent=self,
         )
+        from explorer.core.diff_rules import DiffRulesStore
+        from explorer.ui.diff.controller import DiffController
+
+        self.diffs = DiffController(
+            redactor=lambda: self.redaction.redactor,
+            store=DiffRulesStore.in_config(services.settings_store.path.parent),
+            parent=self,
+        )
         self.saved = SavedRequestsController(
             self.exchange,
             self.redaction,
@@ -271,6 +305,9 @@ class MainWindow(QMainWindow):
             open_request=self.open_request,
             status=status,
             parent=self,
+            bases=self._bases,
+            captures_for=self._captures_for,
+            captures_loaded=self._adopt_captures,
         )
         self.bundles = BundleExporter(
             self.exchange,
@@ -308,6 +345,10 @@ class MainWindow(QMainWindow):
             parent=self,
         )
 
+        self.variables = self._build_variables(services)
+        self.flows = self._build_flows(services)
+        self.runner = self._build_runner(services)
+
         self._build_layout()
         self.docks: DockArea = DockArea(self)
         if self.session_ui is not None:
@@ -315,6 +356,9 @@ class MainWindow(QMainWindow):
         self.docks.add(self.history.panel, min_width=260)
         self.docks.add(self.saved.panel, min_width=260)
         self.docks.add(self.webhooks, min_width=420)
+        self.docks.add(self.variables.dock, min_width=320)
+        self.docks.add(self.flows, min_width=320)
+        self.docks.add(self.runner.dock, min_width=340)
         from explorer.ui.window.menus import build_menus
 
         build_menus(self)
@@ -365,11 +409,15 @@ class MainWindow(QMainWindow):
         exchange.failed.connect(self.on_exchange_failed)
         exchange.cancelled.connect(pane.show_cancelled)
         exchange.finished.connect(history.on_exchange_finished)
+        exchange.finished.connect(lambda shown: self.variables.on_response(shown.record))
         exchange.shown.connect(history.on_exchange_shown)
         exchange.cancelled.connect(history.on_exchange_cancelled)
         exchange.failed.connect(lambda _exc: history.on_exchange_failed())
         self.webhooks.message.connect(lambda text: status.showMessage(text, 10000))
         history.export_ready.connect(bundles.export_exchange)
+        # Comparing: two history entries, or the answer on screen with one of them.
+        history.compare_ready.connect(self.on_history_compare_ready)
+        pane.compare_menu.aboutToShow.connect(self.on_compare_menu_about_to_show)
         bundles.export_requested.connect(history.load_for_export)
 
         session = self.session_ui
@@ -384,30 +432,232 @@ class MainWindow(QMainWindow):
             ):
                 signal.connect(lambda *_: panel.refresh_readiness())
 
+    # ----- variables ----------------------------------------------------------------------
+    def _build_variables(self, services: WindowServices) -> Any:
+        """The variables feature: {{name}} values, the Variables editor, completion."""
+        from explorer.paths import AppPaths
+        from explorer.ui.variables.controller import VariablesController
+
+        session = services.session
+        ensure = getattr(session, "ensure_store", None)
+        auth_base = getattr(session, "auth_base", None)
+        combo = self.environment_combo
+        feature = VariablesController(
+            config=AppPaths.from_environment().config,
+            redaction=self.redaction,
+            secret_store=lambda: getattr(session, "user_store", None),
+            environment=lambda: (
+                str(combo.currentData() or "sandbox"),
+                combo.currentText() or "Sandbox",
+            ),
+            base_url=lambda: self.base_url,
+            auth_base_url=lambda: str(auth_base()) if callable(auth_base) else "",
+            extra=services.variables,
+            ensure_store=(
+                (lambda then: ensure(lambda _store: then())) if callable(ensure) else None
+            ),
+            status=self.statusBar(),
+            parent=self,
+        )
+        combo.currentIndexChanged.connect(lambda _index: feature.service.refresh())
+        # a secret variable's value can be read once the secret store is open
+        store_changed = getattr(session, "secret_store_changed", None)
+        if store_changed is not None:
+            store_changed.connect(lambda _where: feature.service.refresh())
+        self.environment_ready.connect(lambda _base: feature.service.refresh())
+        feature.assist_panel(self.request_panel)
+        feature.assist_response(self.response_pane, lambda: self.exchange.last_record)
+        feature.hint_under(self.explanation_panel)
+        return feature
+
+    def _build_flows(self, services: WindowServices) -> Any:
+        """The Flows list: the documented journeys, run step by step."""
+        from explorer.ui.flows.dock import FlowsDock
+
+        dock = FlowsDock(
+            prepare=self._prepare_flow,
+            variables=self.variable_values,
+            confirm_run=self._confirm_flow,
+            describe=lambda result: (
+                self.exchange.stored(result.record, None) if result.record is not None else None
+            ),
+            parent=self,
+        )
+        dock.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        dock.step_finished.connect(self._on_flow_step)
+        dock.open_step.connect(self._open_flow_step)
+        return dock
+
+    def _build_runner(self, services: WindowServices) -> Any:
+        """The Runner: suites run on the current environment, step by step."""
+        from explorer.ui.runner.controller import RunnerController
+
+        session = services.session
+        combo = self.environment_combo
+
+        def environments() -> list[tuple[str, str]]:
+            return [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
+
+        def profiles(env_id: str) -> list[str]:
+            if session is None or not env_id:
+                return []
+            try:
+                return [p.name for p in session.profiles_for(env_id)]
+            except Exception:  # an environment the session does not know: automatic only
+                return []
+
+        def choose(env_id: str) -> None:
+            combo.setCurrentIndex(max(0, combo.findData(env_id)))
+
+        assert self.keeper is not None
+        keeper = self.keeper
+        return RunnerController(
+            session=lambda: getattr(session, "core", None),
+            environments=environments,
+            current_environment=lambda: str(combo.currentData() or ""),
+            choose_environment=choose,
+            environment_ready=self.environment_ready,
+            profiles=profiles,
+            saved_folder=lambda: keeper.current.saved_requests_dir,
+            ask_folder=lambda: self.ask.folder("Run a folder of saved requests as a suite"),
+            open_step=self._open_run_step,
+            compare=self.diffs.compare,
+            parent=self,
+        )
+
+    def _open_run_step(self, result: Any) -> None:
+        """A run's step in a tab of its own (the current one when it is blank): its request,
+        its answer with the explanation and the contract verdict it was judged by."""
+        from explorer.core.history import Exchange
+        from explorer.core.resend import without_added_headers
+
+        record = result.record
+        if record is None:
+            self.statusBar().showMessage(f"{result.title} was not sent: {result.reason}", 10000)
+            return
+        spec = self.exchange.sendable(without_added_headers(Exchange(record=record).resend_spec()))
+        endpoint = next((e for e in self.endpoints if e.operation_id == spec.operation_id), None)
+        if endpoint is not None and not self.tabs.current.is_blank:
+            self.tabs.open_in_new_tab(endpoint)
+        self.open_request(spec)
+        shown = self.exchange.stored(record, result.explanation, result.contract)
+        self.exchange.show(shown, request=spec)
+        contract = result.contract
+        if contract is not None and getattr(contract, "verdict", "") != "conforms":
+            self.response_pane.tabs.setCurrentWidget(self.response_pane.contract_view)
+        self.statusBar().showMessage(
+            f"Opened {result.title} from the run: "
+            + ("passed." if result.passed else f"failed: {result.reason}"),
+            10000,
+        )
+
+    def _flow_environment(self) -> Environment:
+        from explorer.core.environments import sandbox_environment
+
+        core = getattr(self.services.session, "core", None)
+        environment = getattr(core, "environment", None)
+        if environment is not None and environment.api_base:
+            return environment  # type: ignore[no-any-return]
+        return sandbox_environment(self.base_url)
+
+    def _prepare_flow(self) -> Any:
+        if not self.base_url:
+            return "The environment has not started yet; run the flow once it shows its address."
+        if not self.endpoints:
+            return "No API description is open: open Thumbtack's (File ▸ Open description…)."
+        core = getattr(self.services.session, "core", None)
+        if core is not None:
+            from explorer.core.flows import SandboxSender
+
+            send: Any = SandboxSender(core)
+        else:
+            perform = self.services.perform or self._plain_perform
+
+            def send(_step: Any, _endpoint: Any, spec: RequestSpec, cancel: Any) -> Any:
+                return perform(spec, cancel)
+
+        return list(self.endpoints), self._flow_environment(), send
+
+    def _confirm_flow(self, flow: Any) -> bool:
+        from explorer.core.environments import EnvironmentKind
+
+        environment = self._flow_environment()
+        if environment.kind is EnvironmentKind.SANDBOX:
+            return True
+        return bool(
+            self.ask.confirm(
+                f"Run {flow.title} on {environment.name}?",
+                f"The flow sends {len(flow.steps)} real requests to {environment.name} "
+                f"({environment.api_base}) with the profile {self.profile_combo.currentText()}. "
+                "Steps that create things (a request creates real leads, and pros may be "
+                "charged) do so there too.",
+                action="Run the flow",
+            )
+        )
+
+    def _on_flow_step(self, result: Any) -> None:
+        """A finished flow step: what it captured is {{name}} for the next requests."""
+        where = f"flow step {result.step.title}"
+        for capture in result.captures:
+            if capture.value is not None:
+                self.variables.service.put_captured(
+                    capture.name, capture.value, where=where, personal=capture.personal
+                )
+
+    def _open_flow_step(self, result: Any, shown: Any) -> None:
+        """A flow step in a tab of its own (the current one when it is blank), with its
+        response on screen: the steps of a flow stay side by side."""
+        endpoint = next(
+            (e for e in self.endpoints if e.operation_id == result.spec.operation_id), None
+        )
+        if endpoint is not None and not self.tabs.current.is_blank:
+            self.tabs.open_in_new_tab(endpoint)
+        self.open_request(result.spec)
+        if shown is not None:
+            self.exchange.show(shown, request=result.spec)
+
+    def _show_hints(self, record: ResponseRecord | None, *, ok: bool = False) -> None:
+        feature = getattr(self, "variables", None)  # tabs may show a response while building
+        if feature is not None:
+            feature.show_hints(record, ok=ok)
+
+    def _captures_for(self, spec: RequestSpec) -> tuple[Any, ...]:
+        return tuple(self.variables.captures_for(spec))
+
+    def _adopt_captures(self, spec: RequestSpec, captures: tuple[Any, ...]) -> None:
+        self.variables.adopt_captures(spec, captures)
+
+    def _bases(self) -> tuple[str, str]:
+        """The current ``(base_url, auth_base_url)``: what a saved request names instead."""
+        auth_base = getattr(self.services.session, "auth_base", None)
+        return self.base_url, (str(auth_base()) if callable(auth_base) else "")
+
+    def variable_values(self) -> Mapping[str, str]:
+        """What ``{{name}}`` means now (built-ins, captured, environment, workspace)."""
+        feature = getattr(self, "variables", None)
+        if feature is None:
+            return dict(self.services.variables())
+        values: Mapping[str, str] = feature.service.values()
+        return values
+
     # ----- layout -------------------------------------------------------------------------
     def _build_tabs(self) -> RequestTabs:
-        from concurrent.futures import ThreadPoolExecutor
-
         from explorer.core.tabs import TABS_FILE, TabStore
         from explorer.paths import AppPaths
         from explorer.ui.exchange import ExchangeController
         from explorer.ui.window.tabs import RequestTabs
 
         services = self.services
-        # One pool for every tab's requests: 50 tabs cost the threads (and the memory
-        # arenas of their threads) of one.
-        self._request_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="explorer-send")
 
         def make_exchange() -> ExchangeController:
             return ExchangeController(
                 services.perform or self._plain_perform,
                 explain=self._explain_with_description,
                 prepare=self._prepare_send,
-                variables=services.variables,
+                variables=self.variable_values,
                 sandbox_base=self.current_sandbox_base,
                 base_url=lambda: self.base_url,
                 judge=self.judge_contract,
-                pool=self._request_pool,
                 parent=self,
             )
 
@@ -494,11 +744,14 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _build_status_bar(self) -> None:
+        from explorer.ui.style.palette import follow_theme
+
         self.environment_label = QLabel("Sandbox: starting…")
         self.environment_label.setObjectName("environmentStatus")
         self.fault_label = QLabel("")
         self.fault_label.setObjectName("faultStatus")
-        self.fault_label.setStyleSheet("color: #d48a00; font-weight: 600;")
+        fault = self.fault_label
+        follow_theme(fault, lambda c: fault.setStyleSheet(f"color: {c.warning}; font-weight: 600;"))
         self.fault_label.setToolTip("Requests to the Sandbox carry this fault (Sandbox menu).")
         self.fault_label.hide()
         self.statusBar().addPermanentWidget(self.fault_label)
@@ -546,10 +799,12 @@ class MainWindow(QMainWindow):
         self.drafts.flush()
         self.tabs.save_now()
         self.tabs.shutdown()
-        self._request_pool.shutdown(wait=False, cancel_futures=True)
         self.background.shutdown()
         self.history.shutdown()
+        self.diffs.shutdown()
         self.webhooks.shutdown()
+        self.flows.shutdown()
+        self.runner.shutdown()
         self.response_pane.shutdown()
         self.services.shutdown()
         if self._client is not None:
@@ -559,13 +814,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def set_theme(self, choice: ThemeChoice) -> None:
-        from explorer.ui.style.theme import apply_theme, resolve_dark
+        from explorer.ui.style.theme import apply_theme, resolve_palette
 
         assert self.keeper is not None
         self.keeper.change(theme=choice)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, dark=resolve_dark(choice), font_scale=self.settings.font_scale)
+            apply_theme(app, palette=resolve_palette(choice), font_scale=self.settings.font_scale)
         self.theme_actions[choice].setChecked(True)
         self.response_pane.refresh_theme()
 
@@ -758,6 +1013,7 @@ class MainWindow(QMainWindow):
     def on_exchange_pending(self, spec: RequestSpec) -> None:
         self.response_pane.show_pending(self.redaction.redactor.redact_spec(spec))
         self.explanation_panel.show_explanation(None)
+        self._show_hints(None)
         self.request_panel.set_busy(True)
 
     @Slot(object)
@@ -783,6 +1039,7 @@ class MainWindow(QMainWindow):
         self.explanation_panel.show_explanation(
             explanation, sandbox_note=sandbox_fault_note(shown.record)
         )
+        self._show_hints(shown.record, ok=bool(shown.status.ok))
         self.response_pane.show_record(
             self.redaction.redactor.redact_record(shown.record),
             status=shown.status,
@@ -799,6 +1056,7 @@ class MainWindow(QMainWindow):
         else:
             self.response_pane.clear()
             self.explanation_panel.show_explanation(None)
+            self._show_hints(None)
 
     @Slot()
     def on_redaction_changed(self) -> None:
@@ -870,11 +1128,11 @@ class MainWindow(QMainWindow):
         self.tabs.endpoints_changed()
         self._offer_servers(catalog)
         if self.tabs.current.is_blank and self.settings.last_endpoint:
-            self.endpoint_tree.select(self.settings.last_endpoint)
+            self.endpoint_tree.select_when_shown(self.settings.last_endpoint)
         self.statusBar().showMessage(
             f"Loaded {catalog.title} {catalog.version}: {len(catalog.endpoints)} endpoints.", 8000
         )
-        self.catalog_ready.emit()
+        self.endpoint_tree.when_filled(self.catalog_ready.emit)  # a long tree fills in slices
 
     def _offer_servers(self, catalog: Any) -> None:
         """The description's servers become environments in the toolbar (each server with
@@ -913,6 +1171,35 @@ class MainWindow(QMainWindow):
             self.descriptions.on_reload_triggered()
         else:
             self.catalog_ready.emit()
+
+    def help_context(self) -> tuple[str, str]:
+        """The help topic (and anchor) for what has the focus: the status badge opens its
+        status's row, the explanation its error's entry, a dock its own topic."""
+        from explorer.core.help_topics import ERRORS_TOPIC, STATUS_TOPIC, rule_anchor, status_anchor
+
+        widget = QApplication.focusWidget()
+        badge = self.response_pane.badge
+        topics = (
+            (self.session_ui.token_panel if self.session_ui is not None else None, "profiles"),
+            (self.history.panel, "history"),
+            (self.saved.panel, "history"),
+            (self.webhooks, "webhooks"),
+            (self.request_panel, "start"),
+            (self.endpoint_tree, "start"),
+        )
+        while widget is not None:
+            if widget is badge or widget is self.response_pane:
+                info = badge.info
+                return STATUS_TOPIC, status_anchor(info.code) if info is not None else ""
+            if widget is self.explanation_panel:
+                explanation = self.explanation_panel.explanation
+                anchor = rule_anchor(explanation.rule_id) if explanation is not None else ""
+                return ERRORS_TOPIC, anchor
+            for owner, topic in topics:
+                if widget is owner:
+                    return topic, ""
+            widget = widget.parentWidget()
+        return "start", ""
 
     @Slot()
     def on_about(self) -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from explorer.core.settings import ThemeChoice
-
-HELP_URL = "https://developers.thumbtack.com/docs/getting-started/troubleshooting"
+from explorer.ui.help.feature import HelpFeature
+from explorer.ui.style.palette import follow_theme
 
 
 def add_sections(
@@ -50,9 +50,8 @@ def build_menus(window: Any) -> None:
     window.quick_open_action = QAction("&Quick open endpoint…", window)
     window.quick_open_action.setShortcut(QKeySequence("Ctrl+K"))
     window.quick_open_action.triggered.connect(window.on_quick_open)
-    window.help_action = QAction("&Troubleshooting guide", window)
-    window.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
-    window.help_action.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(HELP_URL)))
+    window.help = HelpFeature(window, context=window.help_context)
+    window.help_action = window.help.help_action
     about = QAction("&About", window)
     about.triggered.connect(window.on_about)
 
@@ -81,6 +80,7 @@ def build_menus(window: Any) -> None:
         [session.token_action] if session is not None else [],
         [window.presentation.action],
         [window.history.action, saved.view_action, window.webhooks.action],
+        [window.flows.action, window.runner.action, window.variables.action],
     ]
 
     bar = window.menuBar()
@@ -98,6 +98,7 @@ def build_menus(window: Any) -> None:
         (ThemeChoice.SYSTEM, "Follow the system"),
         (ThemeChoice.DARK, "Dark"),
         (ThemeChoice.LIGHT, "Light"),
+        (ThemeChoice.HIGH_CONTRAST, "High contrast"),
     ):
         action = QAction(label, window, checkable=True)
         action.setChecked(window.settings.theme is choice)
@@ -109,7 +110,7 @@ def build_menus(window: Any) -> None:
     add_sections(window.view_menu, view_sections[1:], leading_separator=True)
     bar.addMenu(window.sandbox_menu)
     window.help_menu = bar.addMenu("&Help")
-    window.help_menu.addActions([window.help_action, about])
+    add_sections(window.help_menu, [window.help.actions, [about]])
 
     # Shortcuts that work even where the menu bar is hidden (full screen, tests).
     for shortcut_action in (
@@ -117,10 +118,13 @@ def build_menus(window: Any) -> None:
         window.cancel_action,
         window.quick_open_action,
         window.help_action,
+        window.help.shortcuts_action,
         window.presentation.action,
         window.history.action,
         saved.view_action,
         window.webhooks.action,
+        window.variables.action,
+        window.flows.action,
         saved.save_action,
         bundles.export_action,
         interop.import_curl_action,
@@ -129,10 +133,15 @@ def build_menus(window: Any) -> None:
         window.addAction(shortcut_action)
 
     window.toolbar.addSeparator()
+    window.toolbar.addAction(window.flows.action)  # the documented journeys, one click away
     window.toolbar.addAction(window.presentation.action)
     button = window.toolbar.widgetForAction(window.presentation.action)
     if button is not None:
         button.setObjectName("presentationButton")
-        button.setStyleSheet(
-            "QToolButton:checked { background: #b3261e; color: white; border-radius: 4px; }"
+        follow_theme(
+            button,
+            lambda c: button.setStyleSheet(
+                f"QToolButton:checked {{ background: {c.banner_bg}; color: {c.banner_fg};"
+                " border-radius: 4px; }"
+            ),
         )

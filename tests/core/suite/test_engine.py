@@ -350,3 +350,19 @@ def test_stop_from_another_thread_cancels_a_step_under_way(
     timer.join()
     assert not result.passed
     assert result.record is not None and result.record.failure is not None
+
+
+def test_a_run_closed_before_its_first_step_is_not_ok(
+    session: Session, write_suite: Callable[..., Path]
+) -> None:
+    root = write_suite({"1": {"url": KEYWORDS.replace("{{query}}", "plumb")}})
+    runner = SuiteRunner(load_suite(root), SessionSender(session))
+    results = runner.run()
+    runner.stop()
+    assert list(results) == []
+    summary = runner.summary
+    assert summary.stopped and not summary.ok
+    assert summary.counts() == "0 passed, 0 failed, 1 not run"
+    unstarted = SuiteRunner(load_suite(root), SessionSender(session))
+    unstarted.stop()
+    assert not unstarted.summary.ok  # never run: not a pass

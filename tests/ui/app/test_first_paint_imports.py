@@ -29,6 +29,7 @@ FIRST_FRAME = {
     "explorer.ui.app.crash",
     "explorer.ui.style",
     "explorer.ui.style.theme",
+    "explorer.ui.style.palette",  # the first frame's colours (plain data, no Qt import)
     "explorer.ui.window",
     "explorer.ui.window.main_window",
 }

@@ -10,7 +10,7 @@ from helpers.window_session import authed_perform, send_url, thumbtack_server
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from explorer.core.history import HISTORY_FILE, HistoryStore
+from explorer.core.history import DEFAULT_MAX_ENTRIES, HISTORY_FILE, HistoryStore
 from explorer.paths import AppPaths
 from explorer.ui.history.panel import parse_query, short_path
 
@@ -121,7 +121,7 @@ def test_pruning_through_the_settings_dialog(make_window, qtbot) -> None:  # typ
         qtbot.mouseClick(controller.panel.settings_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: controller.settings_dialog is not None)
         dialog = controller.settings_dialog
-        assert dialog.max_entries.value() == 5000
+        assert dialog.max_entries.value() == DEFAULT_MAX_ENTRIES
         dialog.max_entries.setValue(2)
         qtbot.mouseClick(dialog.prune_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Removed 1" in dialog.prune_result.text())

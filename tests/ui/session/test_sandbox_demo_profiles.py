@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from explorer.core.models import FixAction
 from explorer.core.profiles import SANDBOX_CUSTOMER_PROFILE, SANDBOX_PRO_PROFILE
+from explorer.core.redact import MASK
 
 __all__ = ["sandbox", "session_window"]
 
@@ -44,7 +45,7 @@ def test_a_pro_endpoint_switches_to_the_demo_pro_and_answers_200(session_window,
     assert body["businessID"] == "468046965846925323"
     assert body["name"] == "Robert's Remodeling"
     assert window.profile_combo.currentText() == SANDBOX_PRO_PROFILE
-    assert record.request.header("Authorization") == "Bearer ••••••••"
+    assert record.request.header("Authorization") == f"Bearer {MASK}"
     assert ask.asked == []  # no browser, no keychain question, no passphrase
     controller = controller_of(window)
     qtbot.waitUntil(lambda: controller.token_info is not None)

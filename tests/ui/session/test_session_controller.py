@@ -20,6 +20,7 @@ from helpers.session_window import (
 from PySide6.QtCore import Qt
 
 from explorer.core.models import FixAction, RequestSpec, ResponseRecord
+from explorer.core.redact import MASK
 from explorer.core.secrets import SecretKind
 from explorer.paths import AppPaths
 
@@ -48,7 +49,7 @@ def test_first_launch_uses_the_sandbox_demo_profile_without_questions(session_wi
     record = send_keywords(window, qtbot)
     assert record.status == 200, record.body
     assert ask.asked == []  # no questions: the demo secret is public and kept in memory
-    assert record.request.header("Authorization") == "Bearer ••••••••"
+    assert record.request.header("Authorization") == f"Bearer {MASK}"
     qtbot.waitUntil(lambda: "valid, expires in" in window.token_label.text())
 
 

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWid
 
 from explorer.core.settings import ThemeChoice
 from explorer.ui.session.style import style_session_widget
-from explorer.ui.style.app_style import INFERRED_TEXT, INVALID_BORDER, AppStyle
-from explorer.ui.style.theme import DARK, LIGHT, apply_theme, is_dark
+from explorer.ui.style.app_style import AppStyle
+from explorer.ui.style.palette import DARK, LIGHT
+from explorer.ui.style.theme import apply_theme, is_dark
 
 Theme = Callable[..., None]
 
@@ -117,7 +118,7 @@ def test_a_changed_role_takes_effect_when_polished_again(theme: Theme, labels) -
     label.setProperty("role", "inferred")
     label.style().unpolish(label)
     label.style().polish(label)
-    assert text_color(label) == INFERRED_TEXT
+    assert text_color(label) == DARK.inferred
     assert label.font().weight() == QFont.Weight.DemiBold
     label.setProperty("role", "dim")
     label.style().unpolish(label)
@@ -141,7 +142,7 @@ def test_line_edit_border_and_invalid_border(qtbot, theme: Theme, dark: bool) ->
 
     assert left_edge() == colors.border
     edit.setProperty("invalid", True)
-    assert left_edge() == INVALID_BORDER[dark]
+    assert left_edge() == colors.invalid_border
 
 
 def test_the_window_follows_a_theme_switch(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]

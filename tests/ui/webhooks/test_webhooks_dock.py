@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from explorer.core.inbox.events import sample_delivery
 from explorer.core.inbox.model import CredentialState
 from explorer.core.profiles import SANDBOX_PRO_PROFILE
+from explorer.ui.style.palette import current
 from explorer.ui.webhooks.dock import WebhooksDock
 
 __all__ = ["sandbox", "session_window"]
@@ -129,7 +130,7 @@ def test_wrong_credentials_are_red_with_what_was_sent_masked(make_window: Any, q
     assert dock.model.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) is not None
     select_row(dock, qtbot)
     text = dock.detail.credentials.text()
-    assert "✗ Credentials wrong" in text and "#d33c3c" in text
+    assert "✗ Credentials wrong" in text and current().error in text
     assert "username 'hello', password ••••••" in text and "guess" not in text
     assert "has not arrived yet" in dock.detail.order_note.text()
     assert dock.detail.order_note.isVisible()
