@@ -56,7 +56,7 @@ SAVE_DELAY_MS = 800
 MARK_DELAY_MS = 60
 TITLE_WIDTH_PX = 210
 UNSENT = "•"
-PINNED = "📌"
+PINNED = "⚑"
 _VERSION_SEGMENT = re.compile(r"^v\d+$")
 
 
