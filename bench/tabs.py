@@ -123,6 +123,7 @@ def _child() -> dict[str, Any]:
     def settle() -> None:
         for _ in range(3):
             app.processEvents()
+        _deferred_deletes(app)
 
     tabs = window.tabs
     # The yardstick: picking endpoints into the one tab, as the window did before tabs.
@@ -137,6 +138,10 @@ def _child() -> dict[str, Any]:
     _idle(app, 1.0)
     one_tab_mb = _rss_mb()
 
+    import cProfile
+
+    profile = cProfile.Profile() if os.environ.get("BENCH_TABS_PROFILE") else None
+    last[0] = clock.nsecsElapsed()  # the first gap starts now
     timer.start()
     opens = []
     for index in range(1, TABS):
@@ -146,15 +151,23 @@ def _child() -> dict[str, Any]:
         settle()
         opens.append((time.perf_counter() - started) * 1000)
         send_and_wait()
+    _idle(app, 0.3)
+    opened_mb = _rss_mb()
     open_gaps = list(gaps)
     gaps.clear()
+    last[0] = clock.nsecsElapsed()
     switches = []
+    if profile is not None:
+        profile.enable()
     for _ in range(SWITCHES):
         started = time.perf_counter()
         tabs.step(1)
         settle()
         switches.append((time.perf_counter() - started) * 1000)
     timer.stop()
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_TABS_PROFILE"])
     switch_gaps = list(gaps)
     _idle(app, 1.0)
     fifty_mb = _rss_mb()
@@ -170,13 +183,23 @@ def _child() -> dict[str, Any]:
         "switch_stall_ms": max(switch_gaps or [0.0]),
         "one_tab_mb": one_tab_mb,
         "fifty_tabs_mb": fifty_mb,
+        "opened_mb": opened_mb,
     }
+
+
+def _deferred_deletes(app: Any) -> None:
+    """What the window's event loop does between events: delete the widgets given up with
+    ``deleteLater`` (a bench pumping events outside ``exec()`` must ask for it)."""
+    from PySide6.QtCore import QEvent
+
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def _pump(app: Any, done: Any, timeout_s: float = 30.0) -> None:
     deadline = time.perf_counter() + timeout_s
     while not done() and time.perf_counter() < deadline:
         app.processEvents()
+        _deferred_deletes(app)
         time.sleep(0.001)
 
 

@@ -301,7 +301,10 @@ class RequestPanel(ProblemDisplay, QWidget):
     def set_catalog_name(self, name: str) -> None:
         self.drafts.catalog_name = name
 
-    def load_endpoint(self, endpoint: Endpoint, base_url: str) -> None:
+    def load_endpoint(
+        self, endpoint: Endpoint, base_url: str, *, inputs: RequestInputs | None = None
+    ) -> None:
+        """Show ``endpoint`` with ``inputs`` (None: its draft, else its example)."""
         self.base_url = base_url
         if self.endpoint is not None and self.endpoint.key == endpoint.key:
             self.endpoint = endpoint
@@ -323,7 +326,7 @@ class RequestPanel(ProblemDisplay, QWidget):
         self.param_form.load(endpoint)
         self._build_body_form(endpoint)
         self._example = example_inputs(endpoint)
-        self.set_inputs(self.drafts.get(endpoint.key) or self._example)
+        self.set_inputs(inputs or self.drafts.get(endpoint.key) or self._example)
         self._show_mode()
         takes_body = endpoint.body_schema is not None or endpoint.body_example is not None
         kinds = declared_kinds(endpoint.body_media_types) if endpoint.operation_id else ALL_KINDS

@@ -56,7 +56,7 @@ SAVE_DELAY_MS = 800
 MARK_DELAY_MS = 60
 TITLE_WIDTH_PX = 210
 UNSENT = "•"
-PINNED = "📌"
+PINNED = "⚑"
 _VERSION_SEGMENT = re.compile(r"^v\d+$")
 
 
@@ -534,14 +534,17 @@ class RequestTabs(QObject):
             if tab.endpoint is None and tab.endpoint_key:
                 tab.endpoint = self.find_endpoint(tab.endpoint_key)
             if tab.endpoint is not None:
-                panel.load_endpoint(tab.endpoint, self.base_for(tab.endpoint))
-                if tab.inputs is not None:
-                    panel.set_inputs(tab.inputs)
-                self.tree.tree.blockSignals(True)
-                try:
-                    self.tree.select(tab.endpoint.key)
-                finally:
-                    self.tree.tree.blockSignals(False)
+                same = panel.endpoint is not None and panel.endpoint.key == tab.endpoint.key
+                panel.load_endpoint(tab.endpoint, self.base_for(tab.endpoint), inputs=tab.inputs)
+                if same and tab.inputs is not None and panel.current_inputs() != tab.inputs:
+                    panel.set_inputs(tab.inputs)  # another tab of the same endpoint
+                shown = self.tree.current_endpoint()
+                if shown is None or shown.key != tab.endpoint.key:
+                    self.tree.tree.blockSignals(True)
+                    try:
+                        self.tree.select(tab.endpoint.key)
+                    finally:
+                        self.tree.tree.blockSignals(False)
             else:
                 inputs = tab.inputs or RequestInputs()
                 body = inputs.body_text.encode("utf-8") if inputs.body_text else None
@@ -659,10 +662,11 @@ class RequestTabs(QObject):
         )
         caption.setText(text)
         caption.setAccessibleName(f"Response: {text}")
-        caption.setProperty("state", state)
-        caption.setProperty("note", "warning" if state == "stale" else "")
-        caption.style().unpolish(caption)
-        caption.style().polish(caption)
+        if caption.property("state") != state:
+            caption.setProperty("state", state)
+            caption.setProperty("note", "warning" if state == "stale" else "")
+            caption.style().unpolish(caption)
+            caption.style().polish(caption)
 
     # ----- the exchanges of the tabs ------------------------------------------------------
     def on_tab_pending(self, tab: RequestTab) -> None:

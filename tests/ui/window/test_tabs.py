@@ -146,7 +146,7 @@ def test_tabs_come_back_after_a_restart_without_secrets(session_window, qtbot) -
     again = session_window(ScriptedAsk())
     tabs = again.tabs
     assert [t.endpoint_key for t in tabs.tabs] == [THREE[2], THREE[0], THREE[1]]
-    assert tabs.tabs[0].pinned and "📌" in tabs.strip.tabText(0)
+    assert tabs.tabs[0].pinned and "⚑" in tabs.strip.tabText(0)
     assert tabs.current.endpoint_key == THREE[1]
     assert again.request_panel.endpoint.key == THREE[1]  # type: ignore[union-attr]
     shown = again.exchange.last_shown
@@ -241,7 +241,7 @@ def test_pin_duplicate_and_move_from_the_tab_menu(session_window, qtbot) -> None
     [pin] = [a for a in menu.actions() if a.text() == "Pin tab"]
     pin.trigger()
     assert tabs.tabs[0].endpoint_key == THREE[2] and tabs.tabs[0].pinned
-    assert tabs.strip.tabText(0).startswith("📌")
+    assert tabs.strip.tabText(0).startswith("⚑")
     assert "pinned" in tabs.strip.accessibleTabName(0)
     close_button = tabs.strip.tabButton(0, tabs.strip.ButtonPosition.RightSide)
     assert close_button is None or not close_button.isVisible()
