@@ -97,9 +97,9 @@ def test_the_end_of_a_flow_run_is_announced(session_window, qtbot, announcements
     qtbot.waitUntil(dock.isVisible)
     listing = dock.flow_list
     item = next(
-        listing.item(r)
-        for r in range(listing.count())
-        if listing.item(r).text().startswith("Exact search")
+        listing.topLevelItem(r)
+        for r in range(listing.topLevelItemCount())
+        if listing.topLevelItem(r).text(0).startswith("Exact search")
     )
     qtbot.mouseClick(
         listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center()
